@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { formatDigest, newDigester } from './digest.ts';
+import { ArtifactStorageError } from './errors.ts';
+import { packDirectory, type PackFilter } from './pack.ts';
+import type { Artifact } from './types.ts';
+import { garbageCollect, type RetentionPolicy } from './retention.ts';
+
+/** StorageOptions configures ArtifactStorage with Flux's source-controller flags. */
+export interface StorageOptions {
+  /** root is `--storage-path`. */
+  root: string;
+  /** advertisedAddress is `--storage-adv-addr` (host[:port], or a URL with a scheme). */
+  advertisedAddress: string;
+  /** retention is `--artifact-retention-ttl` (default 60 s) and `--artifact-retention-records` (default 2). */
+  retention?: Partial<RetentionPolicy>;
+}
+
+/** ObjectKey names the object an artifact belongs to. */
+export interface ObjectKey {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * ArtifactStorage keeps artifacts at `<kind lowercase>/<namespace>/<name>/<file>` under a root, writes them
+ * atomically (temp file in the same directory, then rename, mode 0600), and garbage-collects older files.
+ * @example const a = storage.newArtifact({kind:'GitRepository', namespace:'ns', name:'app'}, rev, `${sha}.tar.gz`)
+ *          const stored = await storage.archive(a, checkoutDir, filter)
+ */
+export class ArtifactStorage {
+  readonly root: string;
+  readonly retention: RetentionPolicy;
+  private readonly baseUrl: string;
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(opts: StorageOptions) {
+    this.root = resolve(opts.root);
+    const adv = opts.advertisedAddress.replace(/\/+$/u, '');
+    this.baseUrl = adv.includes('://') ? adv : `http://${adv}`;
+    this.retention = { ttlMs: opts.retention?.ttlMs ?? 60_000, records: opts.retention?.records ?? 2 };
+  }
+
+  /** newArtifact returns the artifact record (path, url, revision) for a file of the object, not yet written. */
+  newArtifact(obj: ObjectKey, revision: string, fileName: string): Artifact {
+    const path = [obj.kind.toLowerCase(), obj.namespace, obj.name, fileName].join('/');
+    checkSegments(path);
+    return { path, url: `${this.baseUrl}/${path}`, revision, lastUpdateTime: new Date().toISOString() };
+  }
+
+  /** localPath is the file's absolute path on disk. */
+  localPath(artifact: Pick<Artifact, 'path'>): string {
+    checkSegments(artifact.path);
+    return join(this.root, ...artifact.path.split('/'));
+  }
+
+  /** objectDir is the directory holding every artifact of one object. */
+  objectDir(obj: ObjectKey): string {
+    const p = [obj.kind.toLowerCase(), obj.namespace, obj.name].join('/');
+    checkSegments(p);
+    return join(this.root, ...p.split('/'));
+  }
+
+  /** exists reports whether the artifact's file is on disk (it may vanish with an emptyDir). */
+  async exists(artifact: Pick<Artifact, 'path'>): Promise<boolean> {
+    try {
+      return (await stat(this.localPath(artifact))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** archive packs dir (minus what filter excludes) into the artifact's file and returns it with digest and size. */
+  async archive(artifact: Artifact, dir: string, filter?: PackFilter): Promise<Artifact> {
+    return this.write(artifact, (out) => packDirectory(dir, out, filter));
+  }
+
+  /** store writes the bytes of a readable source as the artifact (for kinds that store a file as-is). */
+  async store(
+    artifact: Artifact,
+    source: Iterable<Uint8Array> | AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  ): Promise<Artifact> {
+    return this.write(artifact, async (out) => {
+      const hash = newDigester();
+      let size = 0;
+      const counter = new Writable({
+        write(chunk: Buffer, _e, cb) {
+          hash.update(chunk);
+          size += chunk.length;
+          if (out.write(chunk)) cb();
+          else out.once('drain', () => cb());
+        },
+        final: (cb) => out.end(cb),
+      });
+      await pipeline(Readable.from(source), counter);
+      return { digest: formatDigest(hash), size };
+    });
+  }
+
+  /** remove deletes the whole directory of an object (the finalizer's job); a missing directory is fine. */
+  async removeAll(obj: ObjectKey): Promise<void> {
+    const dir = this.objectDir(obj);
+    await this.withLock(dir, async () => {
+      try {
+        await rm(dir, { recursive: true, force: true });
+      } catch (cause) {
+        throw new ArtifactStorageError(`${obj.kind}/${obj.namespace}/${obj.name} artifacts`, 'remove', { cause });
+      }
+    });
+  }
+
+  /** garbageCollect applies the retention policy to the artifact's directory, keeping the artifact itself. */
+  async garbageCollect(artifact: Pick<Artifact, 'path'>, now = Date.now()): Promise<string[]> {
+    const file = this.localPath(artifact);
+    return this.withLock(dirname(file), () => garbageCollect(dirname(file), file, this.retention, now));
+  }
+
+  private async write(
+    artifact: Artifact,
+    produce: (out: Writable) => Promise<{ digest: string; size: number }>,
+  ): Promise<Artifact> {
+    const file = this.localPath(artifact);
+    const dir = dirname(file);
+    return this.withLock(dir, async () => {
+      const tmp = join(dir, `.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+      let out: Writable | undefined;
+      try {
+        await mkdir(dir, { recursive: true });
+        const ws = createWriteStream(tmp, { mode: 0o600 });
+        out = ws;
+        await new Promise<void>((ok, fail) => ws.once('open', () => ok()).once('error', fail));
+        const closed = new Promise<void>((ok, fail) => ws.once('close', () => ok()).once('error', fail));
+        const result = await produce(ws);
+        await closed;
+        await chmod(tmp, 0o600);
+        await rename(tmp, file);
+        return { ...artifact, digest: result.digest, size: result.size, lastUpdateTime: new Date().toISOString() };
+      } catch (cause) {
+        out?.destroy();
+        await rm(tmp, { force: true });
+        throw new ArtifactStorageError(`artifact ${artifact.path}`, 'write', { cause });
+      }
+    });
+  }
+
+  // Writes and GC of one object's directory are serialised in this process; across processes, leader election
+  // guarantees a single writer.
+  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    }
+  }
+}
+
+/** TEMP_SUFFIX marks in-flight writes, which retention and the file server ignore. */
+export const TEMP_SUFFIX = '.tmp';
+
+function checkSegments(path: string): void {
+  const segs = path.split('/');
+  for (const s of segs) {
+    if (s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0') || s.includes(sep)) {
+      throw new ArtifactStorageError(`artifact path ${JSON.stringify(path)}`, 'validate', {
+        hint: 'kind, namespace, name and file must be single non-empty path segments',
+      });
+    }
+  }
+}
