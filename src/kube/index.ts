@@ -1,0 +1,19 @@
+export { KubeClient, typeOf } from './client.ts';
+export type { ListOptions, PatchOptions, PatchType, WatchOptions } from './client.ts';
+export { KubeApiError, KubeConnectionError, isAlreadyExists, isConflict, isGone, isNotFound } from './errors.ts';
+export { loadKubeConfig } from './kubeconfig.ts';
+export { RestMapper, RestMappingError, resourcePath } from './rest-mapper.ts';
+export { Transport } from './transport.ts';
+export type { RequestOptions } from './transport.ts';
+export { objectKeyString, parseObjectKey, splitApiVersion } from './types.ts';
+export type {
+  ApiStatus,
+  KubeList,
+  KubeObject,
+  ObjectKey,
+  ObjectMeta,
+  ResourceRef,
+  TypeRef,
+  WatchEvent,
+  WatchEventType,
+} from './types.ts';

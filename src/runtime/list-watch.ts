@@ -1,0 +1,40 @@
+import type { KubeClient } from '../kube/client.ts';
+import type { KubeList, KubeObject, TypeRef, WatchEvent } from '../kube/types.ts';
+
+/** ListWatch is the pair of calls an informer needs: a full list and a watch from a resourceVersion. */
+export interface ListWatch<T extends KubeObject> {
+  list(): Promise<KubeList<T>>;
+  watch(resourceVersion: string, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>>;
+}
+
+/** ListWatchScope narrows what an informer sees: one namespace (or all) and a label selector. */
+export interface ListWatchScope {
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/**
+ * clientListWatch lists and watches a kind through the client. Watches ask for bookmarks (so a quiet watch still
+ * advances its resourceVersion) and end after 5–10 minutes, like client-go, so connections are re-established.
+ */
+export function clientListWatch<T extends KubeObject>(
+  client: KubeClient,
+  type: TypeRef,
+  scope: ListWatchScope = {},
+): ListWatch<T> {
+  const base = {
+    ...(scope.namespace ? { namespace: scope.namespace } : {}),
+    ...(scope.labelSelector ? { labelSelector: scope.labelSelector } : {}),
+  };
+  return {
+    list: () => client.listAll<T>(type, base),
+    watch: (resourceVersion, signal) =>
+      client.watch<T>(type, {
+        ...base,
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+        signal,
+      }),
+  };
+}

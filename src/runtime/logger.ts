@@ -1,0 +1,41 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** LogLevel is a `--log-level` value. */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'error';
+
+/**
+ * createLogger makes the process logger in Flux's JSON shape: `{"level":"info","ts":"<RFC3339>","msg":…}` plus
+ * the bindings of child loggers (controller, object name/namespace, reconcileID).
+ */
+export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: undefined,
+    messageKey: 'msg',
+    errorKey: 'error',
+    timestamp: () => `,"ts":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * reconcileLogger binds the fields Flux logs for each reconcile: controller name, group, kind, the object
+ * (`{"<Kind>":{"name","namespace"}}` and flat `name`/`namespace`) and the reconcileID.
+ */
+export function reconcileLogger(
+  parent: Logger,
+  fields: { controller: string; group: string; kind: string; namespace?: string; name: string; reconcileID: string },
+): Logger {
+  const object = { name: fields.name, ...(fields.namespace ? { namespace: fields.namespace } : {}) };
+  return parent.child({
+    controller: fields.controller,
+    controllerGroup: fields.group,
+    controllerKind: fields.kind,
+    [fields.kind]: object,
+    ...object,
+    reconcileID: fields.reconcileID,
+  });
+}

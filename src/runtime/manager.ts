@@ -1,0 +1,119 @@
+import type { KubeClient } from '../kube/client.ts';
+import type { KubeObject, TypeRef } from '../kube/types.ts';
+import { Controller, type Reconciler, type UpdatePredicate } from './controller.ts';
+import { EventRecorder } from './event-recorder.ts';
+import type { EventPoster } from './event-poster.ts';
+import { Informer } from './informer.ts';
+import { intervalJitter } from './jitter.ts';
+import { clientListWatch } from './list-watch.ts';
+import type { Logger } from './logger.ts';
+import type { MetricsRecorder } from './metrics.ts';
+import type { ControllerProcessOptions } from './options.ts';
+import { defaultRateLimiter } from './rate-limiter.ts';
+
+/** ManagerDeps are the process-wide services a Manager shares with its controllers. */
+export interface ManagerDeps {
+  client: KubeClient;
+  logger: Logger;
+  metrics: MetricsRecorder;
+  options: ControllerProcessOptions;
+  poster?: EventPoster;
+}
+
+/** AddControllerOptions describes one kind's controller; `resyncMs` re-delivers every object periodically. */
+export interface AddControllerOptions<T extends KubeObject> {
+  name: string;
+  type: TypeRef;
+  reconcile: Reconciler;
+  predicate?: UpdatePredicate<T>;
+  resyncMs?: number;
+}
+
+/**
+ * Manager owns the informers and controllers of one Flux controller (e.g. `source-controller`): informers are
+ * shared per kind, scoped to all namespaces or to the runtime namespace (`--watch-all-namespaces=false`), and
+ * each controller gets `--concurrent` workers with the `--min/--max-retry-delay` backoff.
+ */
+export class Manager {
+  /** name is the Flux controller name, used as event reporter, field manager and lease prefix. */
+  readonly name: string;
+  readonly client: KubeClient;
+  readonly logger: Logger;
+  readonly metrics: MetricsRecorder;
+  readonly options: ControllerProcessOptions;
+  readonly events: EventRecorder;
+  /** jitter spreads `spec.interval` requeues by ±`--interval-jitter-percentage`. */
+  readonly jitter: (ms: number) => number;
+  readonly #informers = new Map<string, Informer<KubeObject>>();
+  readonly #controllers: Controller<KubeObject>[] = [];
+  #started = false;
+
+  constructor(name: string, deps: ManagerDeps) {
+    this.name = name;
+    this.client = deps.client;
+    this.logger = deps.logger.child({ manager: name });
+    this.metrics = deps.metrics;
+    this.options = deps.options;
+    this.events = new EventRecorder({
+      client: deps.client,
+      controller: name,
+      logger: this.logger,
+      ...(deps.poster ? { poster: deps.poster } : {}),
+    });
+    this.jitter = intervalJitter(deps.options.intervalJitterPercentage);
+  }
+
+  /** informerFor returns the shared informer of a kind, creating it on first use. */
+  informerFor<T extends KubeObject>(type: TypeRef, resyncMs = 0): Informer<T> {
+    const id = `${type.apiVersion}/${type.kind}`;
+    let informer = this.#informers.get(id);
+    if (!informer) {
+      const scope = this.options.watchAllNamespaces ? {} : { namespace: this.options.runtimeNamespace };
+      informer = new Informer<KubeObject>(clientListWatch(this.client, type, scope), {
+        resyncMs,
+        logger: this.logger.child({ informer: id }),
+      });
+      this.#informers.set(id, informer);
+      if (this.#started) informer.start();
+    }
+    return informer as unknown as Informer<T>;
+  }
+
+  /** addController registers a controller for a kind; it starts with the manager. */
+  addController<T extends KubeObject>(opts: AddControllerOptions<T>): Controller<T> {
+    const controller = new Controller<T>({
+      name: opts.name,
+      type: opts.type,
+      informer: this.informerFor<T>(opts.type, opts.resyncMs ?? 0),
+      reconcile: opts.reconcile,
+      concurrent: this.options.concurrent,
+      logger: this.logger,
+      rateLimiter: defaultRateLimiter(this.options.minRetryDelayMs, this.options.maxRetryDelayMs),
+      ...(opts.predicate ? { predicate: opts.predicate } : {}),
+    });
+    this.#controllers.push(controller as unknown as Controller<KubeObject>);
+    if (this.#started) controller.start();
+    return controller;
+  }
+
+  /** hasSynced reports whether every informer has loaded its first list. */
+  get hasSynced(): boolean {
+    return [...this.#informers.values()].every((i) => i.hasSynced);
+  }
+
+  /** start runs the informers, waits for their caches, then starts the controllers' workers. */
+  async start(): Promise<void> {
+    this.#started = true;
+    for (const informer of this.#informers.values()) informer.start();
+    await Promise.all([...this.#informers.values()].map((i) => i.waitForSync()));
+    for (const controller of this.#controllers) controller.start();
+    this.logger.info({ controllers: this.#controllers.map((c) => c.name) }, 'Starting workers');
+  }
+
+  /** stop drains the controllers (in-flight reconciles finish), stops the informers and flushes events. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#controllers.map((c) => c.stop()));
+    await Promise.all([...this.#informers.values()].map((i) => i.stop()));
+    await this.events.flush();
+  }
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { Command } from 'commander';
+
+import { controllerOptionsFrom, registerControllerFlags } from './options.ts';
+
+function parse(argv: string[], defaults = {}) {
+  const cmd = registerControllerFlags(new Command('controller'), defaults).exitOverride();
+  cmd.configureOutput({ writeErr: () => {} });
+  cmd.parse(argv, { from: 'user' });
+  return controllerOptionsFrom(cmd.opts(), {});
+}
+
+void test('defaults are Flux defaults (flux-api.md §8.1)', () => {
+  const o = parse([], { concurrent: 2 });
+  assert.equal(o.concurrent, 2);
+  assert.equal(o.eventsAddr, '');
+  assert.equal(o.metricsAddr, ':8080');
+  assert.equal(o.healthAddr, ':9440');
+  assert.equal(o.watchAllNamespaces, true);
+  assert.equal(o.enableLeaderElection, false);
+  assert.equal(o.kubeconfig, undefined);
+  assert.equal(o.logLevel, 'info');
+  assert.equal(o.requeueDependencyMs, 30_000);
+  assert.equal(o.intervalJitterPercentage, 5);
+  assert.equal(o.minRetryDelayMs, 750);
+  assert.equal(o.maxRetryDelayMs, 900_000);
+  assert.equal(o.leaderElectionLeaseDurationMs, 35_000);
+  assert.equal(o.leaderElectionRenewDeadlineMs, 30_000);
+  assert.equal(o.leaderElectionRetryPeriodMs, 5_000);
+  assert.equal(o.runtimeNamespace, 'flux-system');
+  assert.equal(parse([]).concurrent, 4);
+});
+
+void test('flags parse in Go style, including --bool=false', () => {
+  const o = parse([
+    '--concurrent=8',
+    '--events-addr=http://nc.flux-system.svc/',
+    '--watch-all-namespaces=false',
+    '--enable-leader-election',
+    '--kubeconfig',
+    '/tmp/kc',
+    '--log-level=debug',
+    '--requeue-dependency=1m',
+    '--interval-jitter-percentage=10',
+  ]);
+  assert.equal(o.concurrent, 8);
+  assert.equal(o.eventsAddr, 'http://nc.flux-system.svc/');
+  assert.equal(o.watchAllNamespaces, false);
+  assert.equal(o.enableLeaderElection, true);
+  assert.equal(o.kubeconfig, '/tmp/kc');
+  assert.equal(o.logLevel, 'debug');
+  assert.equal(o.requeueDependencyMs, 60_000);
+  assert.equal(o.intervalJitterPercentage, 10);
+});
+
+void test('invalid values are rejected', () => {
+  assert.throws(() => parse(['--concurrent=0']));
+  assert.throws(() => parse(['--interval-jitter-percentage=100']));
+  assert.throws(() => parse(['--requeue-dependency=soon']));
+  assert.throws(() => parse(['--log-level=verbose']));
+  assert.throws(() => parse(['--watch-all-namespaces=maybe']));
+});
+
+void test('RUNTIME_NAMESPACE sets the runtime namespace', () => {
+  const cmd = registerControllerFlags(new Command('c'));
+  cmd.parse([], { from: 'user' });
+  assert.equal(controllerOptionsFrom(cmd.opts(), { RUNTIME_NAMESPACE: 'gitops' }).runtimeNamespace, 'gitops');
+});

@@ -1,0 +1,135 @@
+import type { KubeObject, TypeRef } from '../kube/types.ts';
+import { errorMessage } from '../util/errors.ts';
+import { handleRequestedAt, isSuspended } from './annotations.ts';
+import { ConditionTypes, Reasons, type Condition } from './condition-types.ts';
+import { get, isStalled, markFalse, markStalled, remove } from './conditions.ts';
+import type { ReconcileRequest, Reconciler } from './controller.ts';
+import { parseDuration } from './duration.ts';
+import { addFinalizer, hasFinalizer, isDeleting, removeFinalizer } from './finalizers.ts';
+import type { Informer } from './informer.ts';
+import type { Manager } from './manager.ts';
+import type { ObjectRef } from './metrics.ts';
+import { done, isSuccess, requeueAfter, retry, type Result } from './result.ts';
+import { StatusPatcher } from './status-patcher.ts';
+
+/** FluxStatus is the status every reconciled Flux kind shares. */
+export interface FluxStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  lastHandledReconcileAt?: string;
+}
+
+/** FluxObject is a Flux kind as the runtime sees it: `spec.suspend`, `spec.interval` and the shared status. */
+export type FluxObject = KubeObject<{ suspend?: boolean; interval?: string }, FluxStatus>;
+
+/** StepContext is what pipeline steps get besides the object. */
+export interface StepContext {
+  request: ReconcileRequest;
+  manager: Manager;
+}
+
+/** ObjectReconcilerSpec plugs a kind's pipeline into the shared reconcile shape. */
+export interface ObjectReconcilerSpec<T extends FluxObject> {
+  manager: Manager;
+  type: TypeRef;
+  informer: Informer<T>;
+  /** fieldManager for status and finalizer patches; defaults to the manager name (e.g. `source-controller`). */
+  fieldManager?: string;
+  /** reconcile runs the straight pipeline on a live, non-suspended object that carries the finalizer. */
+  reconcile(obj: T, ctx: StepContext): Promise<Result>;
+  /** finalize releases what the object owns before its finalizer is removed. */
+  finalize?(obj: T, ctx: StepContext): Promise<Result>;
+}
+
+/**
+ * objectReconciler builds a Reconciler with the one shape (ARCHITECTURE.md rule 2): load from the cache →
+ * snapshot for the status patcher → deletion and finalizer → add the finalizer → suspend → the kind's pipeline,
+ * and always afterwards: echo `requestedAt`, advance observedGeneration on Ready or Stalled, patch status, record
+ * metrics. A successful `{requeueAfter}` is jittered by `--interval-jitter-percentage`.
+ */
+export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpec<T>): Reconciler {
+  const { manager } = spec;
+  const fieldManager = spec.fieldManager ?? manager.name;
+  return async (request) => {
+    const cached = spec.informer.get(request.key);
+    if (!cached) return done();
+    const obj = structuredClone(cached);
+    obj.apiVersion ??= spec.type.apiVersion;
+    obj.kind ??= spec.type.kind;
+    const ref: ObjectRef = { kind: spec.type.kind, name: request.name, namespace: request.namespace ?? '' };
+    const ctx: StepContext = { request, manager };
+    const start = Date.now();
+
+    if (isDeleting(obj)) {
+      if (!hasFinalizer(obj)) return done();
+      const result = spec.finalize ? await guard(() => spec.finalize!(obj, ctx)) : done();
+      if (!isSuccess(result)) return result;
+      const removed = await guard(async () => (await removeFinalizer(manager.client, obj, fieldManager), done()));
+      manager.metrics.recordReadiness(ref, obj, true);
+      manager.metrics.recordDuration(ref, start);
+      return removed;
+    }
+    if (!hasFinalizer(obj)) {
+      // The finalizer goes on before any work so a delete can never race an untracked side effect.
+      return guard(async () => (await addFinalizer(manager.client, obj, fieldManager), requeueAfter(1)));
+    }
+    if (isSuspended(obj)) {
+      manager.metrics.recordSuspend(ref, true);
+      request.log.info('Reconciliation is suspended for this object');
+      return done();
+    }
+    manager.metrics.recordSuspend(ref, false);
+
+    const patcher = new StatusPatcher(manager.client, obj, fieldManager);
+    let result = await guard(() => spec.reconcile(obj, ctx));
+    summarize(obj, result);
+    try {
+      await patcher.patch(obj);
+    } catch (err) {
+      if (isSuccess(result)) result = retry(err instanceof Error ? err : new Error(String(err)));
+    }
+    manager.metrics.recordDuration(ref, start);
+    manager.metrics.recordReadiness(ref, obj);
+    manager.metrics.recordCondition(ref, obj, ConditionTypes.Reconciling);
+    manager.metrics.recordCondition(ref, obj, ConditionTypes.Stalled);
+    if (isSuccess(result) && result.requeueAfter > 0) return requeueAfter(manager.jitter(result.requeueAfter));
+    return result;
+  };
+}
+
+/** intervalOf reads `spec.interval` in milliseconds (0 when absent). */
+export function intervalOf(obj: FluxObject): number {
+  const interval = obj.spec?.interval;
+  return interval ? parseDuration(interval) : 0;
+}
+
+/**
+ * summarize applies the status rules that do not depend on the kind: the requestedAt token is marked handled;
+ * success clears Reconciling and Stalled; a stalled result is marked Stalled; a failure with no Ready=False from
+ * the pipeline gets a generic one; observedGeneration moves only on success or stall (kstatus contract).
+ */
+export function summarize(obj: FluxObject, result: Result): void {
+  handleRequestedAt(obj);
+  const message = result.error ? errorMessage(result.error) : '';
+  if (result.error && get(obj, ConditionTypes.Ready)?.status !== 'False') {
+    markFalse(obj, ConditionTypes.Ready, Reasons.ReconciliationFailed, message);
+  }
+  if (result.error && result.stalled && !isStalled(obj)) {
+    markStalled(obj, get(obj, ConditionTypes.Ready)?.reason ?? Reasons.Failed, message);
+  }
+  if (isSuccess(result)) {
+    remove(obj, ConditionTypes.Reconciling);
+    remove(obj, ConditionTypes.Stalled);
+  }
+  if (isSuccess(result) || result.stalled) {
+    (obj.status ??= {}).observedGeneration = obj.metadata.generation ?? 0;
+  }
+}
+
+async function guard(step: () => Promise<Result>): Promise<Result> {
+  try {
+    return await step();
+  } catch (err) {
+    return retry(err instanceof Error ? err : new Error(String(err)));
+  }
+}
