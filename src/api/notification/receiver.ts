@@ -1,0 +1,113 @@
+// Receiver (notification.toolkit.fluxcd.io/v1): a webhook endpoint that triggers reconciliation of Flux objects.
+import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
+import { conditions, lastHandledReconcileAt, localObjectReference, observedGeneration, suspend } from '../meta.ts';
+import { s } from '../schema/dsl.ts';
+import { EVENT_SOURCE_KINDS, NOTIFICATION_CATEGORIES, NOTIFICATION_GROUP } from './common.ts';
+
+/** RECEIVER_TYPES are the webhook flavours a Receiver validates. */
+export const RECEIVER_TYPES = [
+  'generic',
+  'generic-hmac',
+  'generic-oidc',
+  'github',
+  'gitlab',
+  'bitbucket',
+  'harbor',
+  'dockerhub',
+  'quay',
+  'gcr',
+  'nexus',
+  'acr',
+  'cdevents',
+] as const;
+
+const resource = s.object({
+  apiVersion: s.string({ description: 'API version of the referent.' }).optional(),
+  kind: s.enum(EVENT_SOURCE_KINDS, { description: 'Kind of the referent.' }),
+  name: s.string({ minLength: 1, maxLength: 253, description: 'Name of the referent, or * for all.' }),
+  namespace: s
+    .string({ minLength: 1, maxLength: 253, description: 'Namespace of the referent; the Receiver’s when empty.' })
+    .optional(),
+  matchLabels: s.map(s.string(), { description: 'Labels the referents must carry (name must be *).' }).optional(),
+  filter: s.string({ description: 'CEL expression selecting which referents to trigger.' }).optional(),
+});
+
+const oidcProvider = s.object({
+  issuerURL: s.string({ pattern: '^https?://.*$', description: 'OIDC issuer URL.' }),
+  audience: s.string({ default: 'notification-controller', description: 'Expected token audience.' }).optional(),
+  variables: s
+    .array(
+      s.object({
+        name: s.string({ description: 'Variable name, usable as vars.<name>.' }),
+        expression: s.string({ description: 'CEL expression over the token claims.' }),
+      }),
+      { description: 'Variables computed from the claims.' },
+    )
+    .optional(),
+  validations: s.array(
+    s.object({
+      expression: s.string({ description: 'CEL expression that must be true.' }),
+      message: s.string({ description: 'Error reported when it is false.' }),
+    }),
+    { minItems: 1, description: 'Rules the token must satisfy.' },
+  ),
+});
+
+const spec = s.object(
+  {
+    type: s.enum(RECEIVER_TYPES, { description: 'Webhook flavour, deciding how requests are validated.' }),
+    interval: s.duration({ default: '10m', description: 'Period between reconciliations.' }).optional(),
+    events: s.array(s.string(), { description: 'Event types accepted; all when empty.' }).optional(),
+    resources: s.array(resource, { description: 'Objects annotated for reconciliation on a valid request.' }),
+    resourceFilter: s.string({ description: 'CEL expression applied to every resource.' }).optional(),
+    secretRef: localObjectReference.describe('Secret with the token (all types except generic-oidc).').optional(),
+    oidcProviders: s
+      .array(oidcProvider, { listType: 'map', listMapKeys: ['issuerURL'], description: 'Trusted OIDC issuers.' })
+      .optional(),
+    suspend,
+  },
+  {
+    description: 'Desired state of a Receiver.',
+    validations: [
+      { rule: "self.type == 'generic-oidc' || has(self.secretRef)", message: 'spec.secretRef is required' },
+      {
+        rule: "self.type != 'generic-oidc' || !has(self.secretRef)",
+        message: 'spec.secretRef is not supported for the generic-oidc type',
+      },
+      {
+        rule: "self.type != 'generic-oidc' || (has(self.oidcProviders) && size(self.oidcProviders) > 0)",
+        message: 'spec.oidcProviders is required for the generic-oidc type',
+      },
+      {
+        rule: "self.type == 'generic-oidc' || !has(self.oidcProviders)",
+        message: 'spec.oidcProviders is only supported for the generic-oidc type',
+      },
+    ],
+  },
+);
+
+const status = s.object(
+  {
+    observedGeneration,
+    conditions: conditions.optional(),
+    webhookPath: s.string({ description: 'Path the webhook is served on, /hook/<sha256>.' }).optional(),
+    lastHandledReconcileAt,
+  },
+  { description: 'Observed state of a Receiver.' },
+);
+
+/** ReceiverKind defines the Receiver kind and CRD. */
+export const ReceiverKind = defineKind({
+  group: NOTIFICATION_GROUP,
+  version: 'v1',
+  kind: 'Receiver',
+  plural: 'receivers',
+  categories: NOTIFICATION_CATEGORIES,
+  controller: 'notification-controller',
+  description: 'Receiver triggers reconciliations from incoming webhooks.',
+  printerColumns: [columns.age, columns.ready, columns.status],
+  spec,
+  status,
+});
+/** Receiver is a Receiver object. */
+export type Receiver = ObjectOfKind<typeof ReceiverKind>;

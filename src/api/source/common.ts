@@ -1,0 +1,47 @@
+// Fields shared by the source kinds (source.toolkit.fluxcd.io/v1).
+import { columns, type PrinterColumn } from '../crd.ts';
+import { localObjectReference } from '../meta.ts';
+import { s } from '../schema/dsl.ts';
+
+export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
+export const SOURCE_VERSION = 'v1';
+export const SOURCE_CATEGORIES = ['all', 'fluxcd', 'fluxcd-sources'];
+
+/** urlColumns are the printer columns of the URL-based sources (GitRepository, HelmRepository). */
+export const urlColumns: PrinterColumn[] = [
+  { name: 'URL', type: 'string', jsonPath: '.spec.url' },
+  columns.age,
+  columns.ready,
+  columns.status,
+];
+
+/** sourceTimeout is the timeout of source operations: a duration without hours, 60s by default. */
+export function sourceTimeout(what: string): ReturnType<typeof s.duration> {
+  return s.duration({ hours: false, default: '60s', description: `Timeout for ${what}.` });
+}
+
+/** ignore holds .sourceignore lines that replace the default exclusions. */
+export const ignore = s
+  .string({ description: 'Exclusion patterns in .gitignore format that override the defaults.' })
+  .optional();
+
+/** ociVerification configures signature verification of OCI artifacts (cosign or notation). */
+export const ociVerification = s.object(
+  {
+    provider: s.enum(['cosign', 'notation'], { default: 'cosign', description: 'Verification tool.' }),
+    secretRef: localObjectReference.describe('Secret with trusted public keys or certificates.').optional(),
+    matchOIDCIdentity: s
+      .array(
+        s.object({
+          issuer: s.string({ description: 'Regular expression the OIDC issuer must match.' }),
+          subject: s.string({ description: 'Regular expression the OIDC subject must match.' }),
+        }),
+        { description: 'Keyless identities accepted (any one suffices).' },
+      )
+      .optional(),
+    trustedRootSecretRef: localObjectReference
+      .describe('Secret with a trusted_root.json for keyless verification.')
+      .optional(),
+  },
+  { description: 'Signature verification of the artifact.' },
+);

@@ -1,0 +1,29 @@
+// ExternalArtifact (source.toolkit.fluxcd.io/v1): an artifact written by a third-party controller (source-watcher).
+import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
+import { artifact, conditions, namespacedObjectKindReference } from '../meta.ts';
+import { s } from '../schema/dsl.ts';
+import { SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION } from './common.ts';
+
+/** ExternalArtifactKind defines the ExternalArtifact kind and CRD. */
+export const ExternalArtifactKind = defineKind({
+  group: SOURCE_GROUP,
+  version: SOURCE_VERSION,
+  kind: 'ExternalArtifact',
+  plural: 'externalartifacts',
+  shortNames: ['ea'],
+  categories: SOURCE_CATEGORIES,
+  controller: 'source-controller',
+  description: 'ExternalArtifact exposes an artifact produced outside source-controller.',
+  printerColumns: [columns.ready, columns.status, columns.age],
+  spec: s.object(
+    { sourceRef: namespacedObjectKindReference.describe('Object that generated the artifact.').optional() },
+    { description: 'Desired state of an ExternalArtifact.' },
+  ),
+  status: s.object(
+    { artifact: artifact.optional(), conditions: conditions.optional() },
+    { description: 'Observed state of an ExternalArtifact.' },
+  ),
+  specOptional: true,
+});
+/** ExternalArtifact is an ExternalArtifact object. */
+export type ExternalArtifact = ObjectOfKind<typeof ExternalArtifactKind>;
