@@ -9,7 +9,7 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'error';
  * createLogger makes the process logger in Flux's JSON shape: `{"level":"info","ts":"<RFC3339>","msg":…}` plus
  * the bindings of child loggers (controller, object name/namespace, reconcileID).
  */
-export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+export function createLogger(level: LogLevel | 'silent' = 'info', destination?: DestinationStream): Logger {
   const options = {
     level,
     base: undefined,

@@ -43,7 +43,7 @@ export interface ObjectReconcilerSpec<T extends FluxObject> {
 
 /**
  * objectReconciler builds a Reconciler with the one shape (ARCHITECTURE.md rule 2): load from the cache →
- * snapshot for the status patcher → deletion and finalizer → add the finalizer → suspend → the kind's pipeline,
+ * deletion and finalizer → add the finalizer → suspend → snapshot for the status patcher → the kind's pipeline,
  * and always afterwards: echo `requestedAt`, advance observedGeneration on Ready or Stalled, patch status, record
  * metrics. A successful `{requeueAfter}` is jittered by `--interval-jitter-percentage`.
  */
@@ -70,8 +70,13 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
       return removed;
     }
     if (!hasFinalizer(obj)) {
-      // The finalizer goes on before any work so a delete can never race an untracked side effect.
-      return guard(async () => (await addFinalizer(manager.client, obj, fieldManager), requeueAfter(1)));
+      // The finalizer goes on before any work so a delete can never race an untracked side effect. Flux requeues
+      // here; we carry on with the patched object instead, which avoids reading a cache that lags the patch.
+      try {
+        await addFinalizer(manager.client, obj, fieldManager);
+      } catch (err) {
+        return retry(err instanceof Error ? err : new Error(String(err)));
+      }
     }
     if (isSuspended(obj)) {
       manager.metrics.recordSuspend(ref, true);
