@@ -1,0 +1,45 @@
+import { FluxtsError } from '../../util/errors.ts';
+
+/** Diagnostic is one problem of a build: the file, and where known the line and column (1-based). */
+export interface Diagnostic {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** formatDiagnostic renders `file:line:col: message`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const pos = d.line === undefined ? '' : `:${d.line}${d.column === undefined ? '' : `:${d.column}`}`;
+  return `${d.file}${pos}: ${d.message}`;
+}
+
+/**
+ * KustomizeBuildError carries every problem a build found. The message starts with the kustomization directory
+ * and lists each diagnostic on its own line.
+ */
+export class KustomizeBuildError extends FluxtsError {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(dir: string, diagnostics: Diagnostic[], options?: { cause?: unknown; hint?: string }) {
+    const lines = diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n');
+    super(`kustomize build ${dir} failed with ${diagnostics.length} problem(s):\n${lines}`, options);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Problems collects diagnostics while a build keeps going, so that one run reports all of them. */
+export class Problems {
+  readonly list: Diagnostic[] = [];
+
+  add(file: string, message: string, line?: number, column?: number): void {
+    const d: Diagnostic = { file, message };
+    if (line !== undefined) d.line = line;
+    if (column !== undefined) d.column = column;
+    this.list.push(d);
+  }
+
+  get empty(): boolean {
+    return this.list.length === 0;
+  }
+}

@@ -1,0 +1,98 @@
+import { isMap, isSeq, type YAMLMap } from 'yaml';
+
+import { field, setField } from '../nodes.ts';
+import type { Resource } from '../resource.ts';
+
+/** FieldSpec says which field of which kinds a transformer touches (kustomize's `fieldSpecs` entries). */
+export interface FieldSpec {
+  group?: string;
+  version?: string;
+  kind?: string;
+  /** Slash-separated path; `\/` escapes a slash inside a key; a `[]` suffix marks a list. */
+  path: string;
+  create?: boolean;
+}
+
+/** selects is true when the spec's group/version/kind (empty meaning any) match the resource. */
+export function selects(fs: Pick<FieldSpec, 'group' | 'version' | 'kind'>, r: Resource): boolean {
+  if (fs.kind && fs.kind !== r.kind) return false;
+  if (fs.group && fs.group !== r.group) return false;
+  if (fs.version && fs.version !== r.version) return false;
+  return true;
+}
+
+const pathCache = new Map<string, string[]>();
+
+/** splitPath splits a field-spec path at unescaped slashes and drops `[]` list markers. */
+export function splitPath(path: string): string[] {
+  let parts = pathCache.get(path);
+  if (parts === undefined) {
+    parts = path
+      .split(/(?<!\\)\//)
+      .map((p) => p.replaceAll('\\/', '/'))
+      .map((p) => (p.endsWith('[]') ? p.slice(0, -2) : p))
+      .filter((p) => p !== '');
+    pathCache.set(path, parts);
+  }
+  return parts;
+}
+
+/**
+ * visitField calls `fn(parent, key)` for every mapping that holds the last path segment, descending into every
+ * element of a list met on the way (as kustomize's fieldspec filter does). With `create`, missing intermediate
+ * mappings are added (never list elements). `fn` receives the parent so it can set or replace the value.
+ */
+export function visitField(
+  node: YAMLMap,
+  parts: readonly string[],
+  create: boolean,
+  fn: (parent: YAMLMap, key: string) => void,
+): void {
+  walk(node, parts, 0, create, fn);
+}
+
+function walk(
+  node: unknown,
+  parts: readonly string[],
+  i: number,
+  create: boolean,
+  fn: (parent: YAMLMap, key: string) => void,
+): void {
+  if (isSeq(node)) {
+    for (const it of node.items) walk(it, parts, i, create, fn);
+    return;
+  }
+  if (!isMap(node)) return;
+  const key = parts[i] ?? '';
+  if (i === parts.length - 1) {
+    fn(node, key);
+    return;
+  }
+  let next = field(node, key);
+  if ((next === undefined || isNullish(next)) && create) {
+    const m = new (node.constructor as new () => YAMLMap)();
+    setField(node, key, m);
+    next = m;
+  }
+  if (next !== undefined) walk(next, parts, i + 1, create, fn);
+}
+
+function isNullish(n: unknown): boolean {
+  if (n === null) return true;
+  const v = (n as { value?: unknown }).value;
+  return !isMap(n) && !isSeq(n) && (v === null || v === '' || v === undefined);
+}
+
+/** applyFieldSpecs runs `fn` on every field the specs select in every resource. */
+export function applyFieldSpecs(
+  resources: readonly Resource[],
+  specs: readonly FieldSpec[],
+  fn: (parent: YAMLMap, key: string, r: Resource, fs: FieldSpec) => void,
+): void {
+  for (const r of resources) {
+    for (const fs of specs) {
+      if (!selects(fs, r)) continue;
+      visitField(r.node, splitPath(fs.path), fs.create === true, (p, k) => fn(p, k, r, fs));
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { posix } from 'node:path';
+
+import { Scalar, YAMLMap } from 'yaml';
+
+import type { Problems } from '../errors.ts';
+import type { FileSystem } from '../fs.ts';
+import { ensureMap, scalar, setField } from '../nodes.ts';
+import { Resource } from '../resource.ts';
+
+/** GeneratorOptions are `generatorOptions` or a generator's own `options`. */
+export interface GeneratorOptions {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  disableNameSuffixHash?: boolean;
+  immutable?: boolean;
+}
+
+/** GeneratorArgs is one configMapGenerator / secretGenerator entry. */
+export interface GeneratorArgs {
+  name?: string;
+  namespace?: string;
+  behavior?: string;
+  literals?: string[];
+  files?: string[];
+  envs?: string[];
+  env?: string;
+  type?: string;
+  options?: GeneratorOptions;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function removeQuotes(s: string): string {
+  if (s.length < 2 || s[0] !== s[s.length - 1]) return s;
+  return s[0] === '"' || s[0] === "'" ? s.slice(1, -1) : s;
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** envPairs parses a dotenv file the way kustomize does: `KEY=value` lines, `#` comments, blank lines. */
+export function envPairs(text: string, file: string, problems: Problems): [string, string][] {
+  const out: [string, string][] = [];
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const key = eq < 0 ? line : line.slice(0, eq);
+    if (!ENV_NAME.test(key)) {
+      problems.add(file, `"${key}" is not a valid key name: must be a C identifier-like env var name`, i + 1, 1);
+      return;
+    }
+    if (eq < 0) {
+      const v = process.env[key];
+      if (v !== undefined) out.push([key, v]);
+      return;
+    }
+    out.push([key, line.slice(eq + 1)]);
+  });
+  return out;
+}
+
+/**
+ * generate builds the ConfigMap or Secret of one generator entry, reading files relative to `dir`. Returns
+ * undefined after reporting a problem.
+ */
+export function generate(
+  kind: 'ConfigMap' | 'Secret',
+  args: GeneratorArgs,
+  globalOptions: GeneratorOptions,
+  dir: string,
+  kustFile: string,
+  fs: FileSystem,
+  problems: Problems,
+): Resource | undefined {
+  const name = args.name ?? '';
+  if (!name) {
+    problems.add(kustFile, `${kind} generator entry has no name`);
+    return undefined;
+  }
+  const data = new Map<string, string>();
+  const binary = new Map<string, Uint8Array>();
+  const put = (key: string, value: string, where: string): void => {
+    if (data.has(key) || binary.has(key)) {
+      problems.add(where, `${kind} ${name}: key "${key}" is already set; duplicate keys are not allowed`);
+      return;
+    }
+    data.set(key, value);
+  };
+  for (const lit of args.literals ?? []) {
+    const eq = lit.indexOf('=');
+    if (eq <= 0) {
+      problems.add(kustFile, `${kind} ${name}: invalid literal source "${lit}", expected key=value`);
+      continue;
+    }
+    put(lit.slice(0, eq), removeQuotes(lit.slice(eq + 1)), kustFile);
+  }
+  for (const spec of args.files ?? []) {
+    const eq = spec.indexOf('=');
+    const key = eq < 0 ? posix.basename(spec) : spec.slice(0, eq);
+    const rel = eq < 0 ? spec : spec.slice(eq + 1);
+    const path = posix.resolve(dir, rel);
+    if (fs.stat(path) !== 'file') {
+      problems.add(kustFile, `${kind} ${name}: file "${rel}" not found`);
+      continue;
+    }
+    const bytes = fs.readFile(path);
+    try {
+      put(key, utf8.decode(bytes), kustFile);
+    } catch {
+      binary.set(key, bytes);
+    }
+  }
+  for (const rel of [...(args.env ? [args.env] : []), ...(args.envs ?? [])]) {
+    const path = posix.resolve(dir, rel);
+    if (fs.stat(path) !== 'file') {
+      problems.add(kustFile, `${kind} ${name}: env file "${rel}" not found`);
+      continue;
+    }
+    const text = new TextDecoder().decode(fs.readFile(path));
+    for (const [k, v] of envPairs(text, path, problems)) put(k, v, path);
+  }
+  const opts: GeneratorOptions = {
+    ...globalOptions,
+    ...args.options,
+    labels: { ...globalOptions.labels, ...args.options?.labels },
+    annotations: { ...globalOptions.annotations, ...args.options?.annotations },
+  };
+  const m = new YAMLMap();
+  setField(m, 'apiVersion', scalar('v1'));
+  setField(m, 'kind', scalar(kind));
+  const meta = ensureMap(m, 'metadata');
+  setField(meta, 'name', scalar(name));
+  if (args.namespace) setField(meta, 'namespace', scalar(args.namespace));
+  const labels = Object.entries(opts.labels ?? {});
+  if (labels.length) {
+    const lm = ensureMap(meta, 'labels');
+    for (const [k, v] of labels) setField(lm, k, scalar(v));
+  }
+  const annotations = Object.entries(opts.annotations ?? {});
+  if (annotations.length) {
+    const am = ensureMap(meta, 'annotations');
+    for (const [k, v] of annotations) setField(am, k, scalar(v));
+  }
+  if (kind === 'Secret') setField(m, 'type', scalar(args.type ?? 'Opaque'));
+  if (data.size) {
+    const d = ensureMap(m, 'data');
+    for (const [k, v] of data)
+      setField(d, k, scalar(kind === 'Secret' ? Buffer.from(v, 'utf8').toString('base64') : v));
+  }
+  if (binary.size) {
+    const d = ensureMap(m, kind === 'Secret' ? 'data' : 'binaryData');
+    for (const [k, v] of binary) setField(d, k, scalar(Buffer.from(v).toString('base64')));
+  }
+  if (opts.immutable) setField(m, 'immutable', new Scalar(true));
+  const r = new Resource(m, kustFile);
+  const behavior = args.behavior ?? 'create';
+  if (behavior !== 'create' && behavior !== 'merge' && behavior !== 'replace') {
+    problems.add(kustFile, `${kind} ${name}: unknown generator behavior "${behavior}"`);
+    return undefined;
+  }
+  r.generator = { behavior, hash: opts.disableNameSuffixHash !== true };
+  return r;
+}

@@ -1,0 +1,92 @@
+import { isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
+
+import { IMAGE_VOLUMES, REPLICAS } from '../config.ts';
+import { field, scalar, setField, str } from '../nodes.ts';
+import type { Resource } from '../resource.ts';
+import { applyFieldSpecs } from './fieldspec.ts';
+
+/** ImageRule is one `images:` entry. */
+export interface ImageRule {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+
+/** splitImage splits `registry:port/name:tag@digest` into name, tag and digest (kustomize's image.Split). */
+export function splitImage(image: string): { name: string; tag: string; digest: string } {
+  let rest = image;
+  let digest = '';
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag = '';
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { name: rest, tag, digest };
+}
+
+/** rewriteImage applies the first matching rule to an image reference, or returns undefined when none match. */
+export function rewriteImage(image: string, rules: readonly ImageRule[]): string | undefined {
+  const parts = splitImage(image);
+  const rule = rules.find((r) => r.name === parts.name);
+  if (!rule) return undefined;
+  let { name, tag, digest } = parts;
+  if (rule.newName) name = rule.newName;
+  if (rule.newTag && rule.digest) [tag, digest] = [rule.newTag, rule.digest];
+  else if (rule.newTag) [tag, digest] = [rule.newTag, ''];
+  else if (rule.digest) [tag, digest] = ['', rule.digest];
+  return name + (tag ? `:${tag}` : '') + (digest ? `@${digest}` : '');
+}
+
+function rewriteAt(parent: YAMLMap, key: string, rules: readonly ImageRule[]): void {
+  const v = field(parent, key);
+  const s = str(v);
+  if (s === undefined) return;
+  const next = rewriteImage(s, rules);
+  if (next !== undefined && next !== s) setField(parent, key, scalar(next));
+}
+
+/** walkContainers visits every `containers`/`initContainers` list anywhere in the object, as kustomize does. */
+function walkContainers(node: unknown, rules: readonly ImageRule[]): void {
+  if (isMap(node)) {
+    for (const it of node.items) {
+      const k = str(it.key);
+      if ((k === 'containers' || k === 'initContainers') && isSeq(it.value)) {
+        for (const c of it.value.items) if (isMap(c)) rewriteAt(c, 'image', rules);
+      }
+      if (isMap(it.value) || isSeq(it.value)) walkContainers(it.value, rules);
+    }
+  } else if (isSeq(node)) {
+    for (const it of node.items) walkContainers(it, rules);
+  }
+}
+
+/** setImages is kustomize's image tag transformer. */
+export function setImages(resources: readonly Resource[], rules: readonly ImageRule[]): void {
+  if (rules.length === 0) return;
+  for (const r of resources) walkContainers(r.node, rules);
+  applyFieldSpecs(resources, IMAGE_VOLUMES, (parent, key) => rewriteAt(parent, key, rules));
+}
+
+/** ReplicaRule is one `replicas:` entry. */
+export interface ReplicaRule {
+  name: string;
+  count: bigint;
+}
+
+/** setReplicas is kustomize's replica count transformer: matches current or earlier names. */
+export function setReplicas(resources: readonly Resource[], rules: readonly ReplicaRule[]): void {
+  for (const rule of rules) {
+    const matched = resources.filter((r) => r.hadName(rule.name));
+    applyFieldSpecs(matched, REPLICAS, (parent, key) => {
+      const s = new Scalar(rule.count);
+      setField(parent, key, s);
+    });
+  }
+}

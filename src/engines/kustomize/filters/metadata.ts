@@ -1,0 +1,65 @@
+import { isMap, YAMLMap } from 'yaml';
+
+import { COMMON_ANNOTATIONS, METADATA_LABELS, PREFIX_SKIP, TEMPLATE_LABELS, COMMON_LABELS } from '../config.ts';
+import { field, scalar, setField } from '../nodes.ts';
+import type { Resource } from '../resource.ts';
+import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
+
+/** setStringsAt writes each key/value into the mapping the field specs select (creating it where allowed). */
+export function setStringsAt(
+  resources: readonly Resource[],
+  specs: readonly FieldSpec[],
+  values: Map<string, string>,
+): void {
+  if (values.size === 0) return;
+  applyFieldSpecs(resources, specs, (parent, key, _r, fs) => {
+    let m = field(parent, key);
+    if (!isMap(m)) {
+      if (!fs.create && m === undefined) return;
+      if (m !== undefined && !isNullScalar(m)) return;
+      if (m === undefined && !fs.create) return;
+      m = new YAMLMap();
+      setField(parent, key, m);
+    }
+    for (const [k, v] of values) setField(m as YAMLMap, k, scalar(v));
+  });
+}
+
+function isNullScalar(n: unknown): boolean {
+  const v = (n as { value?: unknown }).value;
+  return v === null || v === '' || v === undefined;
+}
+
+/** LabelSet is one `labels:` entry (or commonLabels, which is includeSelectors with templates). */
+export interface LabelSet {
+  pairs: Map<string, string>;
+  includeSelectors: boolean;
+  includeTemplates: boolean;
+  fields: FieldSpec[];
+}
+
+/** labelSpecs picks the field specs a labels entry writes, as kustomize's label transformer configures them. */
+export function labelSpecs(l: LabelSet): FieldSpec[] {
+  if (l.includeSelectors) return [...l.fields, ...COMMON_LABELS];
+  return [...l.fields, METADATA_LABELS, ...(l.includeTemplates ? TEMPLATE_LABELS : [])];
+}
+
+/** addLabels applies one label set. */
+export function addLabels(resources: readonly Resource[], l: LabelSet): void {
+  setStringsAt(resources, labelSpecs(l), l.pairs);
+}
+
+/** addAnnotations applies commonAnnotations. */
+export function addAnnotations(resources: readonly Resource[], values: Map<string, string>): void {
+  setStringsAt(resources, COMMON_ANNOTATIONS, values);
+}
+
+/** addPrefixSuffix renames every resource kustomize renames, recording the affixes for reference matching. */
+export function addPrefixSuffix(resources: readonly Resource[], prefix: string, suffix: string): void {
+  for (const r of resources) {
+    if (PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group))) continue;
+    if (prefix) r.prefixes.push(prefix);
+    if (suffix) r.suffixes.push(suffix);
+    r.setName(`${prefix}${r.name}${suffix}`);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * engines/kustomize: `kustomize build` in TypeScript, pure (no cluster, no network), filesystem behind an interface.
+ *
+ * @example
+ *   import { build, nodeFileSystem } from './engines/kustomize/index.ts';
+ *   process.stdout.write(build('overlays/prod', { fs: nodeFileSystem }).yaml);
+ */
+export { build, type BuildResult } from './build.ts';
+export { type Diagnostic, formatDiagnostic, KustomizeBuildError } from './errors.ts';
+export { type FileSystem, memoryFileSystem, nodeFileSystem } from './fs.ts';
+export { Resource } from './resource.ts';
+export type { LoadOptions } from './target.ts';

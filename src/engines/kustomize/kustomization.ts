@@ -1,0 +1,105 @@
+import { isMap, type YAMLMap } from 'yaml';
+
+import type { Problems } from './errors.ts';
+import { parseDocuments } from './parse.ts';
+import { entries, toJS } from './nodes.ts';
+
+/** KUSTOMIZATION_FILES are the names kustomize looks for, in its order. */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** KNOWN_FIELDS are the top-level fields of kustomize's Kustomization type; anything else is an error. */
+const KNOWN_FIELDS = new Set([
+  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
+  'commonAnnotations', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags', 'replacements',
+  'replicas', 'vars', 'sortOptions', 'resources', 'components', 'crds', 'bases', 'configMapGenerator',
+  'secretGenerator', 'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions', 'configurations',
+  'generators', 'transformers', 'validators', 'buildMetadata',
+]); // prettier-ignore
+
+/** Kustomization is a parsed kustomization file: plain data (scalars as strings) plus its mapping node. */
+export interface Kustomization {
+  file: string;
+  dir: string;
+  kind: 'Kustomization' | 'Component';
+  node: YAMLMap;
+  data: Record<string, unknown>;
+}
+
+/** parseKustomization reads and checks a kustomization file's text. */
+export function parseKustomization(
+  text: string,
+  file: string,
+  dir: string,
+  problems: Problems,
+): Kustomization | undefined {
+  const docs = parseDocuments(text, file, problems);
+  const doc = docs[0];
+  if (!doc) return undefined;
+  if (docs.length > 1) problems.add(file, 'a kustomization file must hold exactly one YAML document');
+  const node = doc.contents;
+  if (!isMap(node) || node.items.length === 0) {
+    problems.add(file, 'kustomization.yaml is empty');
+    return undefined;
+  }
+  let ok = true;
+  for (const [key] of entries(node)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown }).value === key);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      const pos = range ? lineCol(text, range[0]) : undefined;
+      problems.add(file, `invalid Kustomization: json: unknown field "${key}"`, pos?.line, pos?.col);
+      ok = false;
+    }
+  }
+  const data = toJS(node) as Record<string, unknown>;
+  const kind = data['kind'] ?? 'Kustomization';
+  if (kind !== 'Kustomization' && kind !== 'Component') {
+    problems.add(file, `unknown kind "${asText(kind)}": expected Kustomization or Component`);
+    ok = false;
+  }
+  if (!ok) return undefined;
+  return { file, dir, kind: kind as 'Kustomization' | 'Component', node, data };
+}
+
+/** lineCol converts an offset into 1-based line and column. */
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, col: offset - last };
+}
+
+/** text renders a scalar read from a kustomization as a string ('' for null or absent). */
+export function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v === null || v === undefined) return '';
+  return JSON.stringify(v);
+}
+
+/** strings reads a list of strings (absent → []). */
+export function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map((x) => (x === null || x === undefined ? '' : String(x as string))) : [];
+}
+
+/** stringRecord reads a map of strings. */
+export function stringRecord(v: unknown): Map<string, string> {
+  const m = new Map<string, string>();
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) m.set(k, asText(x));
+  }
+  return m;
+}
+
+/** bool reads a YAML boolean read as a string by the failsafe schema. */
+export function bool(v: unknown): boolean {
+  return v === true || v === 'true' || v === 'True' || v === 'TRUE';
+}
+
+/** records reads a list of mappings. */
+export function records(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object') : [];
+}

@@ -1,0 +1,63 @@
+import { type Document, isMap, isSeq, parseAllDocuments, type YAMLMap } from 'yaml';
+
+import type { Problems } from './errors.ts';
+import { field, str } from './nodes.ts';
+import { Resource } from './resource.ts';
+
+/**
+ * PARSE_OPTIONS read every scalar as a string that remembers its style: kustomize's own typing (go-yaml v3) is
+ * applied on output, so the YAML 1.2 core schema of the `yaml` package must not retype anything first.
+ */
+export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, strict: false } as const;
+
+/** parseDocuments parses a multi-document YAML text; syntax errors go to `problems` with line and column. */
+export function parseDocuments(text: string, file: string, problems: Problems): Document[] {
+  const parsed = parseAllDocuments(text, PARSE_OPTIONS);
+  const docs = Array.isArray(parsed) ? parsed : [];
+  let ok = true;
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      ok = false;
+      const pos = e.linePos?.[0];
+      problems.add(file, `invalid YAML: ${e.message.split('\n')[0] ?? e.message}`, pos?.line, pos?.col);
+    }
+  }
+  return ok ? docs : [];
+}
+
+/**
+ * parseResources reads Kubernetes objects from a YAML text: empty documents are skipped, `kind: *List` objects
+ * with `items` are expanded, and anything that is not a mapping with a kind is reported.
+ */
+export function parseResources(text: string, file: string, problems: Problems): Resource[] {
+  const out: Resource[] = [];
+  for (const doc of parseDocuments(text, file, problems)) {
+    const c = doc.contents;
+    if (c === null || (!isMap(c) && str(c) === undefined && !isSeq(c))) continue;
+    if (!isMap(c)) {
+      problems.add(file, `expected a mapping (a Kubernetes object) but found ${isSeq(c) ? 'a sequence' : 'a scalar'}`);
+      continue;
+    }
+    if (c.items.length === 0) continue;
+    addObject(c, file, doc, out, problems);
+  }
+  return out;
+}
+
+function addObject(m: YAMLMap, file: string, doc: Document, out: Resource[], problems: Problems): void {
+  const kind = str(field(m, 'kind')) ?? '';
+  const itemsNode = field(m, 'items');
+  if (kind.endsWith('List') && (isSeq(itemsNode) || field(m, 'items') !== undefined)) {
+    if (isSeq(itemsNode)) {
+      for (const it of itemsNode.items) {
+        if (isMap(it)) addObject(it, file, doc, out, problems);
+      }
+    }
+    return;
+  }
+  if (kind === '') {
+    problems.add(file, `missing Resource metadata: an object has no kind`);
+    return;
+  }
+  out.push(new Resource(m, file, doc));
+}

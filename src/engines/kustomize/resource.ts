@@ -1,0 +1,109 @@
+import type { Document, YAMLMap } from 'yaml';
+
+import { ensureMap, field, setField, scalar, str, strIn } from './nodes.ts';
+
+/** GeneratorInfo marks a resource made by a ConfigMap/Secret generator. */
+export interface GeneratorInfo {
+  behavior: 'create' | 'merge' | 'replace';
+  hash: boolean;
+}
+
+/**
+ * Resource is one Kubernetes object of a build: its YAML mapping (the shared representation the patch engines edit)
+ * plus the bookkeeping kustomize keeps beside it: the names it had before renames (for name references), and the
+ * prefixes and suffixes applied to it.
+ */
+export class Resource {
+  node: YAMLMap;
+  readonly doc: Document | undefined;
+  /** file the resource was read from (or the kustomization that generated it). */
+  readonly file: string;
+  /** Names and namespaces before each rename, oldest first; used to rewrite references. */
+  readonly previousNames: string[] = [];
+  readonly previousNamespaces: string[] = [];
+  readonly prefixes: string[] = [];
+  readonly suffixes: string[] = [];
+  generator: GeneratorInfo | undefined;
+  /** Set when the resource belongs to a Kustomization's `crds`/generated metadata that must not be printed. */
+  local = false;
+
+  constructor(node: YAMLMap, file: string, doc?: Document) {
+    this.node = node;
+    this.file = file;
+    this.doc = doc;
+  }
+
+  get apiVersion(): string {
+    return strIn(this.node, ['apiVersion']) ?? '';
+  }
+  get kind(): string {
+    return strIn(this.node, ['kind']) ?? '';
+  }
+  get group(): string {
+    const av = this.apiVersion;
+    const i = av.lastIndexOf('/');
+    return i < 0 ? '' : av.slice(0, i);
+  }
+  get version(): string {
+    const av = this.apiVersion;
+    return av.slice(av.lastIndexOf('/') + 1);
+  }
+  get name(): string {
+    return strIn(this.node, ['metadata', 'name']) ?? '';
+  }
+  get namespace(): string {
+    return strIn(this.node, ['metadata', 'namespace']) ?? '';
+  }
+
+  /** originalName is the name the resource was declared with. */
+  get originalName(): string {
+    return this.previousNames[0] ?? this.name;
+  }
+  get originalNamespace(): string {
+    return this.previousNamespaces[0] ?? this.namespace;
+  }
+
+  /** setName renames the resource, remembering the old name for reference rewriting. */
+  setName(name: string): void {
+    const old = this.name;
+    if (old === name) return;
+    this.previousNames.push(old);
+    this.previousNamespaces.push(this.namespace);
+    setField(ensureMap(this.node, 'metadata'), 'name', scalar(name));
+  }
+
+  /** setNamespace moves the resource, remembering the old id. */
+  setNamespace(ns: string): void {
+    const old = this.namespace;
+    if (old === ns && field(field(this.node, 'metadata'), 'namespace') !== undefined) return;
+    this.previousNames.push(this.name);
+    this.previousNamespaces.push(old);
+    setField(ensureMap(this.node, 'metadata'), 'namespace', scalar(ns));
+  }
+
+  /** hasName is true when `name` is the current or any earlier name of this resource. */
+  hadName(name: string): boolean {
+    return this.name === name || this.previousNames.includes(name);
+  }
+
+  /** id is `group/version/kind/namespace/name`, unique within a build. */
+  get id(): string {
+    return resourceId(this.group, this.version, this.kind, this.namespace, this.name);
+  }
+
+  /** label text for messages: `Kind/namespace/name` or `Kind/name`. */
+  get subject(): string {
+    const ns = this.namespace;
+    return ns ? `${this.kind}/${ns}/${this.name}` : `${this.kind}/${this.name}`;
+  }
+}
+
+/** resourceId joins the identifying fields. */
+export function resourceId(group: string, version: string, kind: string, ns: string, name: string): string {
+  return `${group}|${version}|${kind}|${ns}|${name}`;
+}
+
+/** metaString reads `metadata.<key>` as a string. */
+export function metaString(r: Resource, key: string): string | undefined {
+  return str(field(field(r.node, 'metadata'), key));
+}

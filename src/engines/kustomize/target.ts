@@ -1,0 +1,284 @@
+import { posix } from 'node:path';
+
+import {
+  asText,
+  KUSTOMIZATION_FILES,
+  type Kustomization,
+  parseKustomization,
+  records,
+  stringRecord,
+  strings,
+  bool,
+} from './kustomization.ts';
+import type { Problems } from './errors.ts';
+import type { FileSystem } from './fs.ts';
+import { generate, type GeneratorArgs, type GeneratorOptions } from './filters/generators.ts';
+import { setImages, setReplicas, type ImageRule } from './filters/images.ts';
+import { addAnnotations, addLabels, addPrefixSuffix } from './filters/metadata.ts';
+import { setNamespace } from './filters/namespace.ts';
+import { field, setField, ensureMap, entries, scalar } from './nodes.ts';
+import { applyPatches, applyLegacyJson6902, applyLegacyStrategicMerge } from './patches.ts';
+import { parseResources } from './parse.ts';
+import type { Resource } from './resource.ts';
+import type { FieldSpec } from './filters/fieldspec.ts';
+import { generateKustomization } from './flux.ts';
+
+/** LoadOptions control what a build may read. */
+export interface LoadOptions {
+  fs: FileSystem;
+  /** Allow remote (git/http) resources; they are still not fetched by this engine, only reported. */
+  allowRemote?: boolean;
+  /** Flux's rule: a directory without a kustomization gets one listing every manifest below it. */
+  generateMissing?: boolean;
+}
+
+/** Context is the state of one build shared by every kustomization it loads. */
+export interface Context extends LoadOptions {
+  problems: Problems;
+  stack: string[];
+}
+
+const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
+
+/** findKustomization returns the kustomization file path in `dir`, or undefined. */
+export function findKustomization(fs: FileSystem, dir: string): string | undefined {
+  for (const name of KUSTOMIZATION_FILES) {
+    const p = posix.join(dir, name);
+    if (fs.stat(p) === 'file') return p;
+  }
+  return undefined;
+}
+
+/** loadKustomization reads the kustomization of `dir` (or Flux's generated one). */
+export function loadKustomization(ctx: Context, dir: string): Kustomization | undefined {
+  const file = findKustomization(ctx.fs, dir);
+  if (!file) {
+    if (ctx.generateMissing) return generateKustomization(ctx, dir);
+    ctx.problems.add(
+      dir,
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`,
+    );
+    return undefined;
+  }
+  const text = new TextDecoder().decode(ctx.fs.readFile(file));
+  return parseKustomization(text, file, dir, ctx.problems);
+}
+
+/** appendAll adds resources, reporting ids that are already present (kustomize refuses duplicates). */
+function appendAll(ctx: Context, into: Resource[], seen: Set<string>, add: readonly Resource[], where: string): void {
+  for (const r of add) {
+    const id = r.id;
+    if (seen.has(id)) {
+      ctx.problems.add(where, `may not add resource with an already registered id: ${r.subject}`);
+      continue;
+    }
+    seen.add(id);
+    into.push(r);
+  }
+}
+
+/**
+ * accumulate builds one kustomization: its resources (recursively), components, generators, then its
+ * transformers in kustomize's fixed order. `initial` is the parent's resources when this is a component.
+ */
+export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] = []): Resource[] {
+  const d = k.data;
+  const out: Resource[] = [...initial];
+  const seen = new Set(out.map((r) => r.id));
+  if (ctx.stack.includes(k.dir)) {
+    ctx.problems.add(k.file, `cycle detected: ${[...ctx.stack, k.dir].join(' -> ')}`);
+    return out;
+  }
+  ctx.stack.push(k.dir);
+  try {
+    for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
+      appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
+    }
+    for (const entry of strings(d['components'])) {
+      const dir = posix.resolve(k.dir, entry);
+      if (REMOTE.test(entry) || ctx.fs.stat(dir) !== 'dir') {
+        ctx.problems.add(k.file, `component "${entry}" must be a local directory`);
+        continue;
+      }
+      const ck = loadKustomization(ctx, dir);
+      if (!ck) continue;
+      if (ck.kind !== 'Component') {
+        ctx.problems.add(ck.file, `expected kind 'Component' for path '${dir}' but got 'Kustomization'`);
+        continue;
+      }
+      const next = accumulate(ctx, ck, out);
+      out.length = 0;
+      out.push(...next);
+      seen.clear();
+      for (const r of out) seen.add(r.id);
+    }
+    runGenerators(ctx, k, out, seen);
+    runTransformers(ctx, k, out);
+  } finally {
+    ctx.stack.pop();
+  }
+  return out;
+}
+
+function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boolean): Resource[] {
+  if (
+    REMOTE.test(entry) ||
+    (/^[\w.-]+\.[a-z]{2,}\/[\w.-]+\/[\w.-]+/.test(entry) && ctx.fs.stat(posix.resolve(k.dir, entry)) === undefined)
+  ) {
+    ctx.problems.add(
+      k.file,
+      ctx.allowRemote
+        ? `remote resource "${entry}" cannot be fetched: this engine has no network access`
+        : `remote resource "${entry}" is not allowed: remote bases are disabled (--no-remote-bases)`,
+    );
+    return [];
+  }
+  const path = posix.resolve(k.dir, entry);
+  const kind = ctx.fs.stat(path);
+  if (kind === undefined) {
+    ctx.problems.add(k.file, `accumulating resources: '${path}' does not exist`);
+    return [];
+  }
+  if (kind === 'dir') {
+    const sub = loadKustomization(ctx, path);
+    if (!sub) return [];
+    if (sub.kind === 'Component' && !component) {
+      ctx.problems.add(sub.file, `expected kind != 'Component' for path '${path}'`);
+      return [];
+    }
+    return accumulate(ctx, sub);
+  }
+  const text = new TextDecoder().decode(ctx.fs.readFile(path));
+  return parseResources(text, path, ctx.problems);
+}
+
+function generatorOptions(v: unknown): GeneratorOptions {
+  const o = (v ?? {}) as Record<string, unknown>;
+  const out: GeneratorOptions = {};
+  if (o['labels']) out.labels = Object.fromEntries(stringRecord(o['labels']));
+  if (o['annotations']) out.annotations = Object.fromEntries(stringRecord(o['annotations']));
+  if (o['disableNameSuffixHash'] !== undefined) out.disableNameSuffixHash = bool(o['disableNameSuffixHash']);
+  if (o['immutable'] !== undefined) out.immutable = bool(o['immutable']);
+  return out;
+}
+
+function runGenerators(ctx: Context, k: Kustomization, out: Resource[], seen: Set<string>): void {
+  const global = generatorOptions(k.data['generatorOptions']);
+  const gens: ['ConfigMap' | 'Secret', Record<string, unknown>][] = [
+    ...records(k.data['configMapGenerator']).map((g) => ['ConfigMap', g] as ['ConfigMap', Record<string, unknown>]),
+    ...records(k.data['secretGenerator']).map((g) => ['Secret', g] as ['Secret', Record<string, unknown>]),
+  ];
+  for (const [kind, g] of gens) {
+    const args: GeneratorArgs = {
+      literals: strings(g['literals']),
+      files: strings(g['files']),
+      envs: strings(g['envs']),
+    };
+    if (g['name'] !== undefined) args.name = asText(g['name']);
+    if (g['namespace'] !== undefined) args.namespace = asText(g['namespace']);
+    if (g['behavior'] !== undefined) args.behavior = asText(g['behavior']);
+    if (g['env'] !== undefined) args.env = asText(g['env']);
+    if (g['type'] !== undefined) args.type = asText(g['type']);
+    if (g['options'] !== undefined) args.options = generatorOptions(g['options']);
+    const r = generate(kind, args, global, k.dir, k.file, ctx.fs, ctx.problems);
+    if (!r) continue;
+    const behavior = r.generator?.behavior ?? 'create';
+    if (behavior === 'create') {
+      appendAll(ctx, out, seen, [r], k.file);
+      continue;
+    }
+    const ns = r.namespace;
+    const existing = out.find(
+      (x) =>
+        x.kind === kind &&
+        x.hadName(r.name) &&
+        (x.originalNamespace || 'default') === (ns || x.originalNamespace || 'default'),
+    );
+    if (!existing) {
+      ctx.problems.add(
+        k.file,
+        `${kind} ${r.name}: behavior ${behavior} but no existing ${kind} of that name to ${behavior}`,
+      );
+      continue;
+    }
+    mergeGenerated(existing, r, behavior);
+  }
+}
+
+/** mergeGenerated folds a merge/replace generator result into the existing object, keeping its identity. */
+function mergeGenerated(existing: Resource, r: Resource, behavior: 'merge' | 'replace'): void {
+  for (const key of ['data', 'binaryData']) {
+    const src = field(r.node, key);
+    if (behavior === 'replace') {
+      if (src !== undefined) setField(existing.node, key, src);
+      else if (field(existing.node, key) !== undefined)
+        existing.node.items = existing.node.items.filter((p) => (p.key as { value?: unknown }).value !== key);
+      continue;
+    }
+    if (src === undefined) continue;
+    const dst = ensureMap(existing.node, key);
+    for (const [k, v] of entries(src)) setField(dst, k, v);
+  }
+  for (const key of ['labels', 'annotations']) {
+    const src = field(field(r.node, 'metadata'), key);
+    if (src === undefined) continue;
+    const dst = ensureMap(ensureMap(existing.node, 'metadata'), key);
+    for (const [k, v] of entries(src)) setField(dst, k, v);
+  }
+  const wasGenerated = existing.generator;
+  existing.generator = {
+    behavior: 'create',
+    hash: r.generator?.hash ?? true,
+  };
+  void wasGenerated;
+}
+
+function labelFields(v: unknown): FieldSpec[] {
+  return records(v).map((f) => {
+    const fs: FieldSpec = { path: asText(f['path']) };
+    if (f['group']) fs.group = asText(f['group']);
+    if (f['version']) fs.version = asText(f['version']);
+    if (f['kind']) fs.kind = asText(f['kind']);
+    if (f['create'] !== undefined) fs.create = bool(f['create']);
+    return fs;
+  });
+}
+
+function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void {
+  const d = k.data;
+  applyLegacyStrategicMerge(ctx, k, out);
+  applyPatches(ctx, k, out);
+  const ns = d['namespace'];
+  if (typeof ns === 'string' && ns !== '') setNamespace(out, ns);
+  const prefix = typeof d['namePrefix'] === 'string' ? d['namePrefix'] : '';
+  const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
+  if (prefix || suffix) addPrefixSuffix(out, prefix, suffix);
+  for (const l of records(d['labels'])) {
+    addLabels(out, {
+      pairs: stringRecord(l['pairs']),
+      includeSelectors: bool(l['includeSelectors']),
+      includeTemplates: bool(l['includeTemplates']),
+      fields: labelFields(l['fields']),
+    });
+  }
+  const common = stringRecord(d['commonLabels']);
+  if (common.size) addLabels(out, { pairs: common, includeSelectors: true, includeTemplates: true, fields: [] });
+  addAnnotations(out, stringRecord(d['commonAnnotations']));
+  applyLegacyJson6902(ctx, k, out);
+  setReplicas(
+    out,
+    records(d['replicas']).map((r) => ({
+      name: String(r['name'] as string),
+      count: BigInt(String(r['count'] as string)),
+    })),
+  );
+  const images: ImageRule[] = records(d['images']).map((i) => {
+    const rule: ImageRule = { name: asText(i['name']) };
+    if (i['newName']) rule.newName = asText(i['newName']);
+    if (i['newTag']) rule.newTag = asText(i['newTag']);
+    if (i['digest']) rule.digest = asText(i['digest']);
+    return rule;
+  });
+  setImages(out, images);
+  void scalar;
+}
