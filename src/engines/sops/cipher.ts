@@ -130,8 +130,16 @@ export function decryptValue(text: string, key: Uint8Array, aad: string, where: 
     }
     case 'float': {
       const s = text8();
-      const n = Number(s);
-      if (s.trim() === '' || Number.isNaN(n)) {
+      const n = /^[+-]?(inf|infinity)$/i.test(s)
+        ? s.startsWith('-')
+          ? -Infinity
+          : Infinity
+        : /^nan$/i.test(s)
+          ? NaN
+          : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)
+            ? Number(s)
+            : undefined;
+      if (n === undefined) {
         throw new SopsDecryptError(`${where}: decrypted value of type float is not a number`);
       }
       return n;
