@@ -1,0 +1,81 @@
+/**
+ * gen-merge-keys writes the strategic-merge table (per kind: which lists merge, by which keys) that
+ * `src/engines/kustomize/merge` uses, from the OpenAPI v2 document a Kubernetes apiserver publishes.
+ *
+ *   node scripts/gen-merge-keys.ts --kubeconfig /tmp/fluxts-dev/kubeconfig [--out FILE]
+ *   node scripts/gen-merge-keys.ts --from-file swagger.json --source "kube-apiserver v1.37.2" [--out FILE]
+ *
+ * `--from-file` also reads gzip-compressed documents and kyaml's built-in bundle (`{definitions: …}`), which is
+ * how the table kustomize itself uses (Kubernetes v1.21.2) is produced.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { format } from 'prettier';
+
+import { compileOpenApi } from '../src/engines/kustomize/merge/compile.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const defaultOut = join(here, '..', 'src', 'engines', 'kustomize', 'merge', 'tables', 'kubernetes.json');
+
+async function fromCluster(kubeconfig: string): Promise<{ doc: unknown; source: string }> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new Error(`kubeconfig ${kubeconfig}: no current cluster`);
+  const version = await kc.makeApiClient(VersionApi).getCode();
+  const url = new URL('/openapi/v2', cluster.server);
+  const opts: https.RequestOptions = { headers: { Accept: 'application/json' } };
+  await kc.applyToHTTPSOptions(opts);
+  const body = await new Promise<string>((resolve, reject) => {
+    const get = url.protocol === 'http:' ? http.get : https.get;
+    get(url, opts, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(text) : reject(new Error(`GET ${url.href}: HTTP ${res.statusCode}`)),
+      );
+    }).on('error', reject);
+  });
+  return { doc: JSON.parse(body) as unknown, source: `kube-apiserver ${version.gitVersion} /openapi/v2` };
+}
+
+function fromFile(path: string, source: string | undefined): { doc: unknown; source: string } {
+  let data = readFileSync(path);
+  if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
+  return { doc: JSON.parse(data.toString('utf8')) as unknown, source: source ?? path };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      kubeconfig: { type: 'string' },
+      'from-file': { type: 'string' },
+      source: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const input =
+    values['from-file'] !== undefined
+      ? fromFile(values['from-file'], values.source)
+      : values.kubeconfig !== undefined
+        ? await fromCluster(values.kubeconfig)
+        : undefined;
+  if (input === undefined) throw new Error('usage: gen-merge-keys (--kubeconfig PATH | --from-file FILE) [--out FILE]');
+  const table = compileOpenApi(input.doc, input.source);
+  const out = values.out ?? defaultOut;
+  // Formatted as the repository's prettier would, so regenerating leaves `prettier --check` clean.
+  writeFileSync(out, await format(JSON.stringify(table), { parser: 'json' }));
+  const kinds = Object.keys(table.kinds).length;
+  const types = Object.keys(table.types).length;
+  console.log(`wrote ${out}: ${kinds} kinds, ${types} types with merge strategies, from ${table.source}`);
+}
+
+await main();

@@ -1,0 +1,12 @@
+// Public surface of the strategic-merge engine: kustomize's (kyaml's) strategic merge over `yaml` nodes.
+export {
+  strategicMergePatch,
+  strategicMergePatchResource,
+  kustomizeMergeSchema,
+  kubernetesMergeSchema,
+  type MergeOptions,
+  type ResourcePatchOptions,
+} from './patch.ts';
+export { MergeSchema, type MergeTable, type SchemaNode, type SchemaRef } from './schema.ts';
+export { compileOpenApi, OpenApiCompileError } from './compile.ts';
+export { MergeError } from './nodes.ts';
