@@ -181,7 +181,7 @@ export function registerSopsCommand(program: Command): void {
 Examples:
   fluxts sops encrypt --age age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p secret.yaml > secret.enc.yaml
   fluxts sops encrypt --age age1… --encrypted-regex '^(data|stringData)$' -i secret.yaml
-  fluxts sops encrypt --pgp 0xFINGERPRINT,./team.asc app.env > app.enc.env`,
+  fluxts sops encrypt --pgp 1E2F3A…FINGERPRINT,./team.asc app.env > app.enc.env`,
     )
     .action((file: string, opts: EncryptCliOptions) => runEncrypt(file, opts));
   sops

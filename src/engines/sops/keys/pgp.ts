@@ -106,7 +106,8 @@ export class PgpRecipient implements Recipient {
       if (typeof enc !== 'string') throw new Error('unexpected encryption result');
       return {
         type: 'pgp',
-        enc,
+        // sops stores the armor without its final newline.
+        enc: enc.replace(/\n$/, ''),
         attrs: { created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), fp: this.describe },
       };
     } catch (err) {
