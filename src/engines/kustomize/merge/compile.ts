@@ -14,6 +14,12 @@ const REF_PREFIX = '#/definitions/';
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** CompileOptions select what goes into a table. */
+export interface CompileOptions {
+  /** include keeps a definition by name; e.g. only built-in types (`io.k8s.…`), leaving out a cluster's CRDs. */
+  include?: (definition: string) => boolean;
+}
+
 /**
  * compileOpenApi turns an OpenAPI v2 (swagger) document, as `GET /openapi/v2` returns it, into a
  * {@link MergeTable}. It reads the schema the way kyaml does: a `$ref` replaces the schema it sits in (sibling
@@ -23,12 +29,14 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * @example
  * const table = compileOpenApi(JSON.parse(text), 'kube-apiserver v1.37.2 /openapi/v2');
  */
-export function compileOpenApi(doc: unknown, source: string): MergeTable {
+export function compileOpenApi(doc: unknown, source: string, options: CompileOptions = {}): MergeTable {
   if (!isObject(doc) || !isObject(doc['definitions'])) {
     throw new OpenApiCompileError(`OpenAPI document ${source} has no "definitions": expected an OpenAPI v2 document`);
   }
   const defs = doc['definitions'];
-  const names = Object.keys(defs).sort();
+  const names = Object.keys(defs)
+    .filter((n) => options.include?.(n) ?? true)
+    .sort();
   // A named type is kept when a patch strategy is reachable from it; find the set by fixpoint since types recurse.
   let kept = new Set<string>();
   for (;;) {

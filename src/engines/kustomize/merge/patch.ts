@@ -11,8 +11,8 @@ let kubernetesSchema: MergeSchema | undefined;
 
 /**
  * kustomizeMergeSchema is the schema kustomize v5 merges with: kyaml's built-in OpenAPI document, which is what a
- * v1.21.2 apiserver publishes. It is the default, because byte-identical output needs the same merge keys (newer
- * apiservers dropped, e.g., the `key` merge key of `matchExpressions`).
+ * v1.21.2 apiserver publishes. It is the default, because byte-identical output needs the same merge keys: lists
+ * added to the API later (e.g. `schedulingGates`) are replaced by kustomize, not merged.
  */
 export function kustomizeMergeSchema(): MergeSchema {
   return (kustomizeSchema ??= new MergeSchema(kustomizeTable));
