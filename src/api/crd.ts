@@ -3,8 +3,11 @@ import { applyDefaults } from './schema/defaults.ts';
 import type { Node } from './schema/dsl.ts';
 import { canonicalSchema, type OpenAPISchema } from './schema/openapi.ts';
 
-/** ObjectMeta is the part of metav1.ObjectMeta that Flux objects carry, in its JSON wire form. */
-export interface ObjectMeta {
+/**
+ * ObjectMeta is the part of metav1.ObjectMeta that Flux objects carry, in its JSON wire form. A type alias (not an
+ * interface) so objects fit the kube client's index-signature types.
+ */
+export type ObjectMeta = {
   name?: string;
   generateName?: string;
   namespace?: string;
@@ -25,7 +28,7 @@ export interface ObjectMeta {
     blockOwnerDeletion?: boolean;
   }[];
   managedFields?: unknown[];
-}
+};
 
 /** PrinterColumn is one additionalPrinterColumns entry (`kubectl get` output). */
 export interface PrinterColumn {
@@ -82,14 +85,14 @@ export interface KindOptions<G extends string, V extends string, K extends strin
   specOptional?: boolean;
 }
 
-/** FluxObject is the TypeScript type of a Flux custom resource. */
-export interface FluxObject<AV extends string = string, K extends string = string, Spec = unknown, Status = unknown> {
+/** FluxObject is the TypeScript type of a Flux custom resource (a type alias, see ObjectMeta). */
+export type FluxObject<AV extends string = string, K extends string = string, Spec = unknown, Status = unknown> = {
   apiVersion: AV;
   kind: K;
   metadata: ObjectMeta;
   spec: Spec;
   status?: Status;
-}
+};
 
 /** FluxKind is a defined kind: identity, root schema, CRD, and defaulting. */
 export interface FluxKind<G extends string, V extends string, K extends string, Spec, Status> {

@@ -107,7 +107,7 @@ const EXPECTED: Record<
     group: 'source.extensions.fluxcd.io',
     version: 'v1beta1',
     plural: 'artifactgenerators',
-    shortNames: [],
+    shortNames: ['ag'],
     status: true,
   },
 };

@@ -34,12 +34,10 @@ export const artifact = s.object(
     path: s.string({ description: 'Path of the file relative to the storage root.' }),
     url: s.string({ description: 'HTTP address of the artifact as exposed by the controller.' }),
     revision: s.string({ description: 'Human-readable upstream revision, e.g. main@sha1:<hex>.' }),
-    digest: s
-      .string({
-        description: 'Digest of the file bytes as <algorithm>:<hex>.',
-        pattern: '^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$',
-      })
-      .optional(),
+    digest: s.string({
+      description: 'Digest of the file bytes as <algorithm>:<hex>.',
+      pattern: '^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$',
+    }),
     lastUpdateTime: s.time({ description: 'When the artifact file was last written.' }),
     size: s.integer({ format: 'int64', description: 'Size of the file in bytes.' }).optional(),
     metadata: s.map(s.string(), { description: 'Upstream metadata, such as OCI annotations.' }).optional(),
@@ -107,8 +105,12 @@ export const kubeConfigReference = s.object(
     description: 'Remote cluster to act on instead of the local one.',
     validations: [
       {
-        rule: 'has(self.secretRef) != has(self.configMapRef)',
-        message: 'set exactly one of secretRef or configMapRef',
+        rule: 'has(self.configMapRef) || has(self.secretRef)',
+        message: 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified',
+      },
+      {
+        rule: '!has(self.configMapRef) || !has(self.secretRef)',
+        message: 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified',
       },
     ],
   },

@@ -6,21 +6,15 @@ const timeout = (what: string): ReturnType<typeof s.duration> =>
 
 const flag = (description: string): ReturnType<typeof s.boolean> => s.boolean({ description });
 
-const strategy = s.object(
-  {
-    name: s.enum(['RemediateOnFailure', 'RetryOnFailure'], { description: 'What to do after a failed action.' }),
-    retryInterval: s.duration({ description: 'Delay before retrying (RetryOnFailure only).' }).optional(),
-  },
-  {
-    description: 'Strategy after a failed action.',
-    validations: [
-      {
-        rule: "!has(self.retryInterval) || self.name != 'RemediateOnFailure'",
-        message: ".retryInterval cannot be set when .name is 'RemediateOnFailure'",
-      },
-    ],
-  },
-);
+// Flux words the install and upgrade rules differently (same meaning); we keep both as they are.
+const strategy = (rule: string, message: string) =>
+  s.object(
+    {
+      name: s.enum(['RemediateOnFailure', 'RetryOnFailure'], { description: 'What to do after a failed action.' }),
+      retryInterval: s.duration({ description: 'Delay before retrying (RetryOnFailure only).' }).optional(),
+    },
+    { description: 'Strategy after a failed action.', validations: [{ rule, message }] },
+  );
 
 const crds = (fallback: string): ReturnType<typeof s.enum<readonly ['Skip', 'Create', 'CreateReplace']>> =>
   s.enum(['Skip', 'Create', 'CreateReplace'], {
@@ -35,7 +29,10 @@ const serverSideApplyMode = s.enum(['enabled', 'disabled', 'auto'], {
 export const install = s.object(
   {
     timeout: timeout('install').optional(),
-    strategy: strategy.optional(),
+    strategy: strategy(
+      "!has(self.retryInterval) || self.name != 'RemediateOnFailure'",
+      ".retryInterval cannot be set when .name is 'RemediateOnFailure'",
+    ).optional(),
     remediation: s
       .object(
         {
@@ -65,7 +62,10 @@ export const install = s.object(
 export const upgrade = s.object(
   {
     timeout: timeout('upgrade').optional(),
-    strategy: strategy.optional(),
+    strategy: strategy(
+      "!has(self.retryInterval) || self.name == 'RetryOnFailure'",
+      ".retryInterval can only be set when .name is 'RetryOnFailure'",
+    ).optional(),
     remediation: s
       .object(
         {
@@ -91,7 +91,7 @@ export const upgrade = s.object(
     crds: crds('Skip').optional(),
     serverSideApply: serverSideApplyMode.optional(),
     chartNameChangeStrategy: s
-      .enum(['Reinstall', 'InPlaceUpdate'], { description: 'What a chart name change triggers; Reinstall when empty.' })
+      .enum(['InPlaceUpdate', 'Reinstall'], { description: 'What a chart name change triggers; Reinstall when empty.' })
       .optional(),
   },
   { description: 'Settings of Helm upgrade actions.' },

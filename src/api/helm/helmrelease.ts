@@ -210,7 +210,7 @@ const status = s.object(
     lastAttemptedGeneration: counter('Generation last attempted.').optional(),
     conditions: conditions.optional(),
     helmChart: s.string({ description: 'namespace/name of the generated HelmChart.' }).optional(),
-    storageNamespace: s.string({ description: 'Namespace of the Helm storage in use.' }).optional(),
+    storageNamespace: namespace63('Namespace of the Helm storage in use.').optional(),
     history: s.array(snapshot, { description: 'Release revisions, newest first.' }).optional(),
     inventory: inventory.optional(),
     lastAttemptedReleaseAction: s

@@ -48,7 +48,9 @@ const git = s.object(
       .object(
         {
           branch: s.string({ description: 'Branch to push to; the checkout branch when empty.' }).optional(),
-          refspec: s.string({ description: 'Additional refspec to push.' }).optional(),
+          refspec: s
+            .string({ pattern: '^$|^[^+:]', description: 'Additional refspec to push (no force, no empty source).' })
+            .optional(),
           options: s.map(s.string(), { description: 'git push options.' }).optional(),
         },
         { description: 'Where commits are pushed.' },

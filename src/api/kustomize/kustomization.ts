@@ -42,6 +42,11 @@ const postBuild = s.object(
         { description: 'ConfigMaps and Secrets whose data become variables, later entries winning.' },
       )
       .optional(),
+    substituteStrategy: s
+      .enum(['WithVariables', 'Always'], {
+        description: 'WithVariables substitutes only when a variable is defined; Always substitutes regardless.',
+      })
+      .optional(),
   },
   { description: 'Variable substitution applied after the kustomize build.' },
 );

@@ -38,8 +38,6 @@ export const PROVIDER_TYPES = [
   'nats',
   'zulip',
   'otel',
-  'zoom',
-  'incident.io',
 ] as const;
 
 /** COMMIT_STATUS_PROVIDERS are the provider types that set commit statuses. */
@@ -60,7 +58,9 @@ const spec = s.object(
     username: s.string({ maxLength: 2048, description: 'Name the notifications are posted as.' }).optional(),
     address: s.string({ maxLength: 2048, description: 'Webhook, API or repository address.' }).optional(),
     timeout: s.duration({ hours: false, description: 'Time limit for sending; 15s when empty.' }).optional(),
-    proxy: s.string({ pattern: '^(http|https)://.*$', description: 'Deprecated: use proxySecretRef.' }).optional(),
+    proxy: s
+      .string({ maxLength: 2048, pattern: '^(http|https)://.*$', description: 'Deprecated: use proxySecretRef.' })
+      .optional(),
     proxySecretRef: localObjectReference.describe('Secret with proxy address and credentials.').optional(),
     secretRef: localObjectReference.describe('Secret with address, token, credentials or headers.').optional(),
     serviceAccountName: s.string({ description: 'ServiceAccount for workload identity.' }).optional(),

@@ -33,8 +33,8 @@ const resource = s.object({
 });
 
 const oidcProvider = s.object({
-  issuerURL: s.string({ pattern: '^https?://.*$', description: 'OIDC issuer URL.' }),
-  audience: s.string({ default: 'notification-controller', description: 'Expected token audience.' }).optional(),
+  issuerURL: s.string({ pattern: '^https?://', description: 'OIDC issuer URL.' }),
+  audience: s.string({ description: 'Expected token audience; notification-controller when empty.' }).optional(),
   variables: s
     .array(
       s.object({
@@ -69,19 +69,19 @@ const spec = s.object(
   {
     description: 'Desired state of a Receiver.',
     validations: [
-      { rule: "self.type == 'generic-oidc' || has(self.secretRef)", message: 'spec.secretRef is required' },
-      {
-        rule: "self.type != 'generic-oidc' || !has(self.secretRef)",
-        message: 'spec.secretRef is not supported for the generic-oidc type',
-      },
       {
         rule: "self.type != 'generic-oidc' || (has(self.oidcProviders) && size(self.oidcProviders) > 0)",
         message: 'spec.oidcProviders is required for the generic-oidc type',
       },
       {
-        rule: "self.type == 'generic-oidc' || !has(self.oidcProviders)",
+        rule: "self.type == 'generic-oidc' || !has(self.oidcProviders) || size(self.oidcProviders) == 0",
         message: 'spec.oidcProviders is only supported for the generic-oidc type',
       },
+      {
+        rule: "self.type != 'generic-oidc' || !has(self.secretRef)",
+        message: 'spec.secretRef is not supported for the generic-oidc type',
+      },
+      { rule: "self.type == 'generic-oidc' || has(self.secretRef)", message: 'spec.secretRef is required' },
     ],
   },
 );

@@ -176,9 +176,9 @@ export const s = {
     );
   },
 
-  /** json is a free-form JSON object kept as sent (Helm values, Receiver-free data). */
-  json(options: Common = {}): Node<{ [key: string]: JsonValue }> {
-    return new Node(clean({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, ...options }), false);
+  /** json is any JSON value, kept as sent (apiextensions JSON, e.g. Helm values). */
+  json(options: Common = {}): Node<JsonValue> {
+    return new Node(clean({ 'x-kubernetes-preserve-unknown-fields': true, ...options }), false);
   },
 
   /** optional is the functional form of `node.optional()`. */

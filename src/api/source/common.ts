@@ -25,23 +25,32 @@ export const ignore = s
   .string({ description: 'Exclusion patterns in .gitignore format that override the defaults.' })
   .optional();
 
+const oidcIdentities = s
+  .array(
+    s.object({
+      issuer: s.string({ description: 'Regular expression the OIDC issuer must match.' }),
+      subject: s.string({ description: 'Regular expression the OIDC subject must match.' }),
+    }),
+    { description: 'Keyless identities accepted (any one suffices).' },
+  )
+  .optional();
+
+const verificationFields = {
+  provider: s.enum(['cosign', 'notation'], { default: 'cosign', description: 'Verification tool.' }),
+  secretRef: localObjectReference.describe('Secret with trusted public keys or certificates.').optional(),
+  matchOIDCIdentity: oidcIdentities,
+};
+
 /** ociVerification configures signature verification of OCI artifacts (cosign or notation). */
 export const ociVerification = s.object(
   {
-    provider: s.enum(['cosign', 'notation'], { default: 'cosign', description: 'Verification tool.' }),
-    secretRef: localObjectReference.describe('Secret with trusted public keys or certificates.').optional(),
-    matchOIDCIdentity: s
-      .array(
-        s.object({
-          issuer: s.string({ description: 'Regular expression the OIDC issuer must match.' }),
-          subject: s.string({ description: 'Regular expression the OIDC subject must match.' }),
-        }),
-        { description: 'Keyless identities accepted (any one suffices).' },
-      )
-      .optional(),
+    ...verificationFields,
     trustedRootSecretRef: localObjectReference
       .describe('Secret with a trusted_root.json for keyless verification.')
       .optional(),
   },
   { description: 'Signature verification of the artifact.' },
 );
+
+/** chartVerification is the HelmChart flavour of ociVerification (no custom trusted root). */
+export const chartVerification = s.object(verificationFields, { description: 'Signature verification of OCI charts.' });

@@ -14,7 +14,12 @@ export const ExternalArtifactKind = defineKind({
   categories: SOURCE_CATEGORIES,
   controller: 'source-controller',
   description: 'ExternalArtifact exposes an artifact produced outside source-controller.',
-  printerColumns: [columns.ready, columns.status, columns.age],
+  printerColumns: [
+    columns.age,
+    columns.ready,
+    columns.status,
+    { name: 'Source', type: 'string', jsonPath: '.spec.sourceRef.name' },
+  ],
   spec: s.object(
     { sourceRef: namespacedObjectKindReference.describe('Object that generated the artifact.').optional() },
     { description: 'Desired state of an ExternalArtifact.' },

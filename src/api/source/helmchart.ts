@@ -1,16 +1,8 @@
 // HelmChart (source.toolkit.fluxcd.io/v1): a packaged chart from a HelmRepository, GitRepository or Bucket.
 import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  accessFrom,
-  artifact,
-  conditions,
-  interval,
-  lastHandledReconcileAt,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { artifact, conditions, interval, lastHandledReconcileAt, observedGeneration, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { ociVerification, SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION } from './common.ts';
+import { chartVerification, SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION } from './common.ts';
 
 const spec = s.object(
   {
@@ -36,8 +28,7 @@ const spec = s.object(
       .optional(),
     ignoreMissingValuesFiles: s.boolean({ description: 'Skip values files that do not exist.' }).optional(),
     suspend,
-    accessFrom: accessFrom.optional(),
-    verify: ociVerification.optional(),
+    verify: chartVerification.optional(),
   },
   {
     description: 'Desired state of a HelmChart.',
