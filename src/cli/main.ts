@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { errorMessage, FluxtsError } from '../util/errors.ts';
+import { registerClusterCommand } from './commands/cluster.ts';
 
 /** buildProgram assembles the command tree; each command group registers itself from its own module. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .description('fluxts: the GitOps toolkit of Flux v2, in TypeScript')
     .showSuggestionAfterError(true)
     .exitOverride();
+  registerClusterCommand(program);
   return program;
 }
 

@@ -1,0 +1,42 @@
+// System programs the tests need (Debian package per program). Installed with apt-get when missing and running as
+// root; otherwise a clear message says what to install.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** REQUIRED maps a program path to the Debian package that provides it. */
+const REQUIRED: Record<string, string> = {
+  '/usr/bin/git': 'git',
+  '/usr/sbin/sshd': 'openssh-server',
+  '/usr/bin/gpg': 'gnupg',
+  '/usr/bin/openssl': 'openssl',
+};
+
+/** ensureSystemDeps installs the missing packages, or exits with the command that would. */
+export function ensureSystemDeps(): void {
+  const missing = [
+    ...new Set(
+      Object.entries(REQUIRED)
+        .filter(([path]) => !existsSync(path))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    process.stderr.write(
+      `✗ missing system packages: ${missing.join(' ')}\n  install them with: sudo apt-get install -y ${missing.join(' ')}\n`,
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`installing system packages: ${missing.join(' ')}\n`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  });
+  if (update.status !== 0 || install.status !== 0) {
+    process.stderr.write(`✗ apt-get install ${missing.join(' ')} failed; run it by hand and retry\n`);
+    process.exit(1);
+  }
+}

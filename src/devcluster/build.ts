@@ -1,0 +1,137 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { cacheDir } from '../util/cache-dir.ts';
+import { CachedBinary, ensureGoToolchain, GoBuildError, type Progress, runGo, stderrProgress } from './go-build.ts';
+import { CONTROL_PLANE_VERSIONS, stagingVersion } from './versions.ts';
+
+/** ControlPlaneBinaries are the absolute paths of the built control-plane programs. */
+export interface ControlPlaneBinaries {
+  etcd: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+}
+
+const KUBE_COMMANDS = ['kube-apiserver', 'kube-controller-manager'] as const;
+
+function kubernetesDir(version: string): string {
+  return cacheDir('control-plane', `kubernetes-${version}`);
+}
+
+function etcdDir(version: string): string {
+  return cacheDir('control-plane', `etcd-${version}`);
+}
+
+/**
+ * ensureControlPlaneBinaries returns the pinned etcd, kube-apiserver and kube-controller-manager, building them
+ * from their Go modules into the per-user cache when they are missing or fail their checksum. A cold build takes
+ * many minutes on two cores; progress lines go to `progress` meanwhile.
+ */
+export async function ensureControlPlaneBinaries(progress: Progress = stderrProgress): Promise<ControlPlaneBinaries> {
+  const { kubernetes, etcd } = CONTROL_PLANE_VERSIONS;
+  const etcdBinary = new CachedBinary(join(etcdDir(etcd), 'bin', 'etcd'));
+  const kube = KUBE_COMMANDS.map((cmd) => new CachedBinary(join(kubernetesDir(kubernetes), 'bin', cmd)));
+  const [etcdBin, apiserverBin, kcmBin] = [etcdBinary, ...kube] as [CachedBinary, CachedBinary, CachedBinary];
+  if (!(await etcdBin.isValid())) await buildEtcd(etcd, etcdBin, progress);
+  if (!(await apiserverBin.isValid()) || !(await kcmBin.isValid())) {
+    await buildKubernetes(kubernetes, [apiserverBin, kcmBin], progress);
+  }
+  return { etcd: etcdBin.path, kubeApiserver: apiserverBin.path, kubeControllerManager: kcmBin.path };
+}
+
+async function buildEtcd(version: string, target: CachedBinary, progress: Progress): Promise<void> {
+  await ensureGoToolchain();
+  const src = join(etcdDir(version), 'src');
+  await rm(src, { recursive: true, force: true });
+  await mkdir(src, { recursive: true });
+  // The etcd server module has `replace ../api`-style directives, so `go install` refuses it; a wrapper module that
+  // requires the published module builds the same program.
+  await writeFile(
+    join(src, 'go.mod'),
+    `module fluxts.local/etcd\n\ngo 1.26.0\n\ntool go.etcd.io/etcd/server/v3\n\nrequire go.etcd.io/etcd/server/v3 ${version}\n`,
+  );
+  progress(`building etcd ${version} from its Go module (first time only, a few minutes)`);
+  await runGo(['mod', 'tidy'], { cwd: src, label: `etcd ${version}: go mod tidy`, progress });
+  await runGo(['build', '-v', '-ldflags=-s -w', '-o', join(src, 'etcd'), 'go.etcd.io/etcd/server/v3'], {
+    cwd: src,
+    label: `etcd ${version}: go build`,
+    progress,
+  });
+  await target.install(join(src, 'etcd'));
+  await rm(src, { recursive: true, force: true });
+  progress(`etcd ${version} ready`);
+}
+
+/**
+ * stagingReplaces reads the `k8s.io/kubernetes` go.mod and maps each `k8s.io/x => ./staging/src/k8s.io/x` line to
+ * the published staging module, because module zips don't contain staging/ (a Kubernetes minor may add modules,
+ * so the list is derived, not hard-coded).
+ */
+export function stagingReplaces(kubernetesGoMod: string, staging: string): string[] {
+  const replaces: string[] = [];
+  for (const match of kubernetesGoMod.matchAll(/^\s*(k8s\.io\/[\w.-]+)\s+=>\s+\.\/staging\/src\/\1\s*$/gm)) {
+    replaces.push(`\t${match[1]} => ${match[1]} ${staging}`);
+  }
+  return replaces;
+}
+
+/** versionLdflags stamps the version like Kubernetes' release builds, so `/version` reports the real version. */
+export function versionLdflags(version: string): string {
+  const [, major = '1', minor = '0'] = /^v(\d+)\.(\d+)/.exec(version) ?? [];
+  const flags = ['-s', '-w'];
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    flags.push(
+      `-X ${pkg}.gitVersion=${version}`,
+      `-X ${pkg}.gitMajor=${major}`,
+      `-X ${pkg}.gitMinor=${minor}`,
+      `-X ${pkg}.gitTreeState=clean`,
+    );
+  }
+  return flags.join(' ');
+}
+
+async function buildKubernetes(version: string, targets: CachedBinary[], progress: Progress): Promise<void> {
+  await ensureGoToolchain();
+  const src = join(kubernetesDir(version), 'src');
+  await rm(src, { recursive: true, force: true });
+  await mkdir(src, { recursive: true });
+  progress(
+    `building kube-apiserver and kube-controller-manager ${version} from Go modules (first time only, 15-30 minutes on 2 cores)`,
+  );
+  const info = await runGo(['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], {
+    cwd: src,
+    label: `k8s.io/kubernetes@${version}: go mod download`,
+    progress,
+  });
+  const goModPath = (JSON.parse(info) as { GoMod?: string }).GoMod;
+  if (!goModPath) throw new GoBuildError(`k8s.io/kubernetes@${version}: go mod download returned no go.mod path`);
+  const replaces = stagingReplaces(await readFile(goModPath, 'utf8'), stagingVersion(version));
+  if (replaces.length === 0)
+    throw new GoBuildError(`k8s.io/kubernetes@${version}: no staging modules found in its go.mod`);
+  const tools = KUBE_COMMANDS.map((cmd) => `\tk8s.io/kubernetes/cmd/${cmd}`).join('\n');
+  await writeFile(
+    join(src, 'go.mod'),
+    `module fluxts.local/kubernetes\n\ngo 1.26.0\n\ngodebug default=go1.26\n\ntool (\n${tools}\n)\n\n` +
+      `require k8s.io/kubernetes ${version}\n\nreplace (\n${replaces.join('\n')}\n)\n`,
+  );
+  await runGo(['mod', 'tidy'], { cwd: src, label: `kubernetes ${version}: go mod tidy`, progress });
+  const out = join(src, 'out');
+  await mkdir(out);
+  await runGo(
+    [
+      'build',
+      '-v',
+      `-ldflags=${versionLdflags(version)}`,
+      '-o',
+      out + '/',
+      ...KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`),
+    ],
+    { cwd: src, label: `kubernetes ${version}: go build`, progress },
+  );
+  for (const [index, cmd] of KUBE_COMMANDS.entries()) {
+    const target = targets[index];
+    if (target) await target.install(join(out, cmd));
+  }
+  await rm(src, { recursive: true, force: true });
+  progress(`kube-apiserver and kube-controller-manager ${version} ready`);
+}

@@ -1,0 +1,59 @@
+// Entry point of the pod-simulator process started by startDevCluster. Arguments: the cluster state file and the
+// pid of the owning process (0 for none). It doubles as the reaper: when the owner dies, however it dies, it stops
+// the whole control plane, so an interrupted test run leaves no stray process.
+import { readFileSync } from 'node:fs';
+
+import { parse } from 'yaml';
+
+import type { DevClusterState } from './cluster.ts';
+import { stopControlPlane } from './control-plane.ts';
+import { PodSimulator } from './pod-simulator.ts';
+import { isAlive } from './processes.ts';
+import { RestClient } from './rest.ts';
+
+interface Kubeconfig {
+  clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { user: { token: string } }[];
+}
+
+const [stateFile, ownerArg] = process.argv.slice(2);
+if (!stateFile) throw new Error('usage: pod-simulator-main.ts STATE_FILE OWNER_PID');
+const state = JSON.parse(readFileSync(stateFile, 'utf8')) as DevClusterState;
+const kubeconfig = parse(readFileSync(state.kubeconfig, 'utf8')) as Kubeconfig;
+const cluster = kubeconfig.clusters[0]?.cluster;
+const token = kubeconfig.users[0]?.user.token;
+if (!cluster || !token) throw new Error(`${state.kubeconfig}: no cluster or token`);
+const client = new RestClient({
+  server: cluster.server,
+  token,
+  ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
+});
+const simulator = new PodSimulator(client);
+await simulator.start();
+process.stderr.write(`[pod-simulator] running against ${cluster.server}\n`);
+
+const shutdown = async (): Promise<void> => {
+  await simulator.stop();
+  client.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+
+const ownerPid = Number(ownerArg ?? 0);
+if (ownerPid > 0) {
+  const timer = setInterval(() => {
+    if (isAlive(ownerPid)) return;
+    clearInterval(timer);
+    process.stderr.write(`[pod-simulator] owner ${ownerPid} is gone: stopping the control plane\n`);
+    void simulator
+      .stop()
+      .then(() =>
+        stopControlPlane(
+          state.processes.filter((p) => p.pid !== process.pid),
+          state.dir,
+        ),
+      )
+      .finally(() => process.exit(0));
+  }, 500);
+}
