@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 
 import { errorMessage, FluxtsError } from '../util/errors.ts';
 import { registerClusterCommand } from './commands/cluster.ts';
+import { registerKustomizeCommand } from './commands/kustomize.ts';
+import { registerSopsCommand } from './commands/sops.ts';
 
 /** buildProgram assembles the command tree; each command group registers itself from its own module. */
 export function buildProgram(): Command {
@@ -10,6 +12,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   registerClusterCommand(program);
+  registerKustomizeCommand(program);
+  registerSopsCommand(program);
   return program;
 }
 

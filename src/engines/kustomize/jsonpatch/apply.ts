@@ -157,7 +157,12 @@ function applyOp(doc: JsonObject, op: Json6902Operation): JsonObject {
  * applyOperations(toJson(resource) as JsonObject, parseJson6902('[{"op":"remove","path":"/spec/replicas"}]'));
  */
 export function applyOperations(doc: JsonObject, ops: readonly Json6902Operation[], source = 'patch'): JsonObject {
-  let current = cloneJson(doc) as JsonObject;
+  return applyInPlace(cloneJson(doc) as JsonObject, ops, source);
+}
+
+/** applyInPlace is {@link applyOperations} on a document the caller owns (it is modified). */
+export function applyInPlace(doc: JsonObject, ops: readonly Json6902Operation[], source: string): JsonObject {
+  let current = doc;
   ops.forEach((op, i) => {
     try {
       current = applyOp(current, op);

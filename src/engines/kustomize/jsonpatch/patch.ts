@@ -1,6 +1,6 @@
 import { isMap, type YAMLMap } from 'yaml';
 
-import { applyOperations } from './apply.ts';
+import { applyInPlace } from './apply.ts';
 import { Json6902Error } from './errors.ts';
 import { fromJson, toJson } from './json.ts';
 import { parseJson6902, type Json6902Operation } from './parse.ts';
@@ -20,9 +20,10 @@ export function applyJson6902(
   source = 'patch',
 ): YAMLMap<unknown, unknown> {
   const operations = typeof ops === 'string' ? parseJson6902(ops, source) : ops;
+  // toJson builds a fresh document, so the operations may work on it in place.
   const doc = toJson(target);
   if (!(doc instanceof Map)) throw new Json6902Error(`JSON 6902 patch ${source}: the target is not an object`);
-  const result = fromJson(applyOperations(doc, operations, source));
+  const result = fromJson(applyInPlace(doc, operations, source));
   if (!isMap(result)) throw new Json6902Error(`JSON 6902 patch ${source}: the result is not an object`);
   return result;
 }

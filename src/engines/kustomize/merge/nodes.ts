@@ -3,7 +3,7 @@
  * package's nodes. `undefined` stands for Go's nil node (a field that is absent), a Scalar whose value is null for
  * a tagged null (`~`, `null`, an empty value).
  */
-import { isMap, isScalar, isSeq, Pair, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 import { FluxtsError } from '../../../util/errors.ts';
 
@@ -131,4 +131,44 @@ export function nodeKind(...sources: (YNode | undefined)[]): 'map' | 'seq' | 'sc
     return 'scalar';
   }
   return 0;
+}
+
+/**
+ * copyNode deep-copies a resource node, keeping what later stages read (values, scalar styles and tags, flow
+ * style, comments). It replaces the `yaml` package's `clone()`, which is several times slower and dominated the
+ * cost of a merge.
+ */
+export function copyNode<T>(n: T): T {
+  if (isScalar(n)) {
+    const s = new Scalar(n.value);
+    if (n.type !== undefined) s.type = n.type;
+    if (n.tag !== undefined) s.tag = n.tag;
+    if (n.source !== undefined) s.source = n.source;
+    if (n.comment !== undefined) s.comment = n.comment;
+    if (n.commentBefore !== undefined) s.commentBefore = n.commentBefore;
+    return s as T;
+  }
+  if (isMap(n)) {
+    const m = new YAMLMap<unknown, unknown>();
+    m.items = n.items.map((p) => new Pair(copyNode(p.key), copyNode(p.value)));
+    copyCollectionStyle(n, m);
+    return m as T;
+  }
+  if (isSeq(n)) {
+    const q = new YAMLSeq<unknown>();
+    q.items = n.items.map((v) => copyNode(v));
+    copyCollectionStyle(n, q);
+    return q as T;
+  }
+  return n;
+}
+
+function copyCollectionStyle(
+  from: YAMLMap<unknown, unknown> | YAMLSeq<unknown>,
+  to: YAMLMap<unknown, unknown> | YAMLSeq<unknown>,
+): void {
+  if (from.flow !== undefined) to.flow = from.flow;
+  if (from.tag !== undefined) to.tag = from.tag;
+  if (from.comment !== undefined) to.comment = from.comment;
+  if (from.commentBefore !== undefined) to.commentBefore = from.commentBefore;
 }

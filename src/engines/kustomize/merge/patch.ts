@@ -2,7 +2,7 @@ import { isMap, YAMLMap } from 'yaml';
 
 import kubernetesTable from './tables/kubernetes.json' with { type: 'json' };
 import kustomizeTable from './tables/kustomize-v1.21.2.json' with { type: 'json' };
-import { asNode, getField, MergeError, setField, stringScalar, text, clearField } from './nodes.ts';
+import { asNode, copyNode, getField, MergeError, setField, stringScalar, text, clearField } from './nodes.ts';
 import { MergeSchema } from './schema.ts';
 import { walk } from './walk.ts';
 
@@ -49,13 +49,7 @@ export function strategicMergePatch(
   options: MergeOptions = {},
 ): YAMLMap<unknown, unknown> | undefined {
   const ctx = options.schema ?? kustomizeMergeSchema();
-  const result = walk(
-    ctx,
-    target.clone() as YAMLMap<unknown, unknown>,
-    patch.clone() as YAMLMap<unknown, unknown>,
-    undefined,
-    [],
-  );
+  const result = walk(ctx, copyNode(target), copyNode(patch), undefined, []);
   if (result === undefined) return undefined;
   if (!isMap(result)) throw new MergeError(`strategic merge patch: the result is not a map`);
   return result;
