@@ -14,6 +14,8 @@ export type { EventRecorderOptions } from './event-recorder.ts';
 export { eventAnnotationPrefix } from './event-types.ts';
 export type { EventInput, FluxEvent, ObjectReference, Severity } from './event-types.ts';
 export { addFinalizer, fluxFinalizer, hasFinalizer, isDeleting, removeFinalizer } from './finalizers.ts';
+export { indexBySourceRef, sourceRefIndex, sourceRefKey } from './indexes.ts';
+export type { SourceRef } from './indexes.ts';
 export { Informer } from './informer.ts';
 export type { InformerHandlers, InformerOptions } from './informer.ts';
 export { defaultIntervalJitterPercentage, intervalJitter, JitterError } from './jitter.ts';

@@ -17,7 +17,7 @@ export interface InformerHandlers<T> {
 export interface InformerOptions {
   resyncMs?: number;
   logger?: Logger;
-  /** retryMs is the pause before re-listing after a failed list or watch. */
+  /** retryMs is the first pause before re-listing after a failed list or watch; it doubles up to 30 s. */
   retryMs?: number;
 }
 
@@ -102,13 +102,18 @@ export class Informer<T extends KubeObject> {
 
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
+    let failures = 0;
     while (!signal.aborted) {
       try {
         let resourceVersion = await this.#relist();
+        failures = 0;
         for (;;) {
           this.stats.watches++;
+          const watchStart = Date.now();
+          let received = 0;
           const events = await this.#listWatch.watch(resourceVersion, signal);
           for await (const event of events) {
+            received++;
             if (event.type === 'ERROR') throw watchError(event.object);
             const rv = event.object.metadata?.resourceVersion;
             if (rv) resourceVersion = rv;
@@ -117,7 +122,9 @@ export class Informer<T extends KubeObject> {
             else this.#upsert(event.object);
           }
           if (signal.aborted) return;
-          // The server ended the watch (timeoutSeconds); resume from the last version seen.
+          // The server ended the watch (timeoutSeconds); resume from the last version seen. A watch that ends at
+          // once with nothing in it points at a misbehaving proxy: pause instead of spinning.
+          if (received === 0 && Date.now() - watchStart < 1000) await sleep(1000, signal);
         }
       } catch (err) {
         if (signal.aborted) return;
@@ -127,7 +134,8 @@ export class Informer<T extends KubeObject> {
           continue;
         }
         this.#options.logger?.error({ error: errorMessage(err) }, 'list/watch failed, retrying');
-        await sleep(this.#options.retryMs ?? 1000, signal);
+        const pause = Math.min(30_000, (this.#options.retryMs ?? 1000) * 2 ** failures++);
+        await sleep(pause, signal);
       }
     }
   }
