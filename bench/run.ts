@@ -1,0 +1,20 @@
+// `npm run bench [name…]`: every benchmark compares fluxts with the reference tool on the same input, in the same
+// run, and prints the figures and ratios. With names, only those run.
+import { runKustomizeBench } from './kustomize.ts';
+
+/** BENCHES maps a benchmark name to its runner; each prints its own table. */
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  kustomize: () => runKustomizeBench(),
+};
+
+const selected = process.argv.slice(2);
+const unknown = selected.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (selected.length > 0 && !selected.includes(name)) continue;
+  console.log(`\n== ${name} ==`);
+  await run();
+}
