@@ -1,0 +1,21 @@
+// Public surface of the Git fetcher: shallow checkouts with the git CLI, classified errors, signature checks.
+export { cloneRepository, type CloneOptions, type CloneResult } from './clone.ts';
+export { credentialsFromSecret, proxyFromSecret, type GitCredentials, type GitProxy } from './credentials.ts';
+export { bestSemverTag, formatRevision, type GitReference } from './refs.ts';
+export { parseCommitObject, parseTagObject, commitSubject, type SignedObject } from './objects.ts';
+export { verifySignature, verifyCommitSignature, type VerifiedSignature } from './verify.ts';
+export { scrubUrl } from './session.ts';
+export {
+  GitError,
+  GitAuthError,
+  GitHostKeyError,
+  GitUnreachableError,
+  GitRefNotFoundError,
+  GitBadSecretError,
+  GitInvalidUrlError,
+  GitTlsError,
+  GitTimeoutError,
+  GitVerificationError,
+  GitOperationError,
+  type GitErrorKind,
+} from './errors.ts';
