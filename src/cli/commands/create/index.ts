@@ -1,0 +1,90 @@
+// `fluxts create …`: the flux CLI's create commands. Each builds its objects as plain data, then prints them
+// (`--export`, byte for byte what the flux CLI prints) or hands them to the apply callback.
+import type { Command } from 'commander';
+
+import type { CreateDeps } from './action.ts';
+import { registerAlertProvider } from './alert-provider.ts';
+import { registerAlert } from './alert.ts';
+import { registerHelmRelease } from './helmrelease.ts';
+import { registerImagePolicy } from './image-policy.ts';
+import { registerImageRepository } from './image-repository.ts';
+import { registerImageUpdate } from './image-update.ts';
+import { registerKustomization } from './kustomization.ts';
+import { registerReceiver } from './receiver.ts';
+import { registerSecretGit } from './secret-git.ts';
+import { registerSecretHelm } from './secret-helm.ts';
+import { registerSecretOci } from './secret-oci.ts';
+import { registerSecretTls } from './secret-tls.ts';
+import { registerSourceBucket } from './source-bucket.ts';
+import { registerSourceGit } from './source-git.ts';
+import { registerSourceHelm } from './source-helm.ts';
+import { registerSourceOci } from './source-oci.ts';
+
+export type { CreateDeps } from './action.ts';
+export { renderExport } from './action.ts';
+export type { ApplyFn, ApplyOptions, KubeObject } from './common.ts';
+export { CreateInputError } from './common.ts';
+export { formatGoDuration, parseGoDuration } from './duration.ts';
+export { marshalYaml } from './goyaml.ts';
+export type { YamlValue } from './goyaml.ts';
+export { buildAlert } from './alert.ts';
+export { buildAlertProvider } from './alert-provider.ts';
+export { buildHelmRelease } from './helmrelease.ts';
+export { buildImagePolicy } from './image-policy.ts';
+export { buildImageRepository } from './image-repository.ts';
+export { buildImageUpdate } from './image-update.ts';
+export { buildKustomization } from './kustomization.ts';
+export { buildReceiver } from './receiver.ts';
+export { buildGitSecret } from './secret-git.ts';
+export { buildHelmSecret } from './secret-helm.ts';
+export { buildOciSecret } from './secret-oci.ts';
+export { buildTlsSecret } from './secret-tls.ts';
+export { buildBucket } from './source-bucket.ts';
+export { buildGitRepository } from './source-git.ts';
+export { buildHelmRepository } from './source-helm.ts';
+export { buildOCIRepository } from './source-oci.ts';
+
+/**
+ * registerCreateCommand adds `create` and its sub-commands to the program. Without `deps.apply`, a create without
+ * `--export` fails with a message saying applying is not wired yet.
+ *
+ * @example registerCreateCommand(program, { apply: applyAndWait })
+ */
+export function registerCreateCommand(program: Command, deps: CreateDeps = {}): Command {
+  const create = program
+    .command('create')
+    .description('Create or update sources and resources (print them with --export)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # Print the YAML of a GitRepository and a Kustomization that applies it
+  fluxts create source git app --url=https://github.com/example/app --branch=main --export > app.yaml
+  fluxts create kustomization app --source=GitRepository/app --path=./deploy --prune=true --export >> app.yaml`,
+    );
+
+  const source = create.command('source').description('Create or update sources');
+  registerSourceGit(source, deps);
+  registerSourceOci(source, deps);
+  registerSourceHelm(source, deps);
+  registerSourceBucket(source, deps);
+
+  registerKustomization(create, deps);
+  registerHelmRelease(create, deps);
+
+  const image = create.command('image').description('Create or update image automation objects');
+  registerImageRepository(image, deps);
+  registerImagePolicy(image, deps);
+  registerImageUpdate(image, deps);
+
+  registerAlert(create, deps);
+  registerAlertProvider(create, deps);
+  registerReceiver(create, deps);
+
+  const secret = create.command('secret').description('Create or update Kubernetes secrets for Flux');
+  registerSecretGit(secret, deps);
+  registerSecretHelm(secret, deps);
+  registerSecretOci(secret, deps);
+  registerSecretTls(secret, deps);
+  return create;
+}
