@@ -4,13 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { AgeKeyService, AgeRecipient, decrypt, encrypt, type Format } from '../../src/engines/sops/index.ts';
-import { BINARY_DOC, DOTENV_DOC, INI_DOC, JSON_DOC, TEXT_BINARY_DOC, YAML_DOC } from './docs.ts';
+import { BINARY_DOC, COMMENTS_DOC, DOTENV_DOC, INI_DOC, JSON_DOC, TEXT_BINARY_DOC, YAML_DOC } from './docs.ts';
 import { EXT, setup, shape, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
 
 const sops = await sopsBinary();
 
 const CASES: { name: string; format: Format; doc: string | Uint8Array }[] = [
   { name: 'yaml: nested, every type, comments, two documents', format: 'yaml', doc: YAML_DOC },
+  { name: 'yaml: comments in every position', format: 'yaml', doc: COMMENTS_DOC },
   { name: 'json: nested, numbers, escapes', format: 'json', doc: JSON_DOC },
   { name: 'dotenv: comments, escaped newlines', format: 'dotenv', doc: DOTENV_DOC },
   { name: 'ini: sections, comments, quoting', format: 'ini', doc: INI_DOC },

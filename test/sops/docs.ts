@@ -132,3 +132,34 @@ export const BINARY_DOC = Uint8Array.from({ length: 512 }, (_, i) => (i * 73 + 1
 
 /** TEXT_BINARY_DOC is a text file encrypted as binary, as secretGenerator files are. */
 export const TEXT_BINARY_DOC = 'user=admin\npassword=hunter2\n';
+
+/** COMMENTS_DOC puts comments where yaml.v3 attaches them in different ways: heads, line ends, ends of blocks. */
+export const COMMENTS_DOC = `# top comment
+
+# head of a
+a: 1 # inline a
+b:
+    # first in b
+    c: 1
+    d: # on d
+        x: 1
+        # end of d, deeper
+    # end of d
+    l: # on l
+        # first in l
+        - 1 # inline item
+        # mid l
+        - 2
+        # end l
+top: [] # on top
+m: {} # on m
+n:
+    - a: 1
+      # inside item
+      b: 2
+    # after items
+a_then: 1
+    # deeper than the next key
+z: last
+# foot comment
+`;

@@ -217,10 +217,23 @@ class Emitter {
   }
 
   private node(n: Node, parent: number, inSeqItem: boolean): void {
+    if (n.kind === 'map' && n.pairs.length === 0 && n.head.length > 0) {
+      // yaml.v3 prints the comments of an empty mapping inside its braces.
+      this.indicator('{', true, true, false);
+      this.putBreak();
+      this.indention = true;
+      this.comments(n.head, this.childIndent(parent, inSeqItem));
+      this.writeIndent(Math.max(parent, 0));
+      this.indicator('}', false, false, false);
+      this.trailingLine(n.line, parent);
+      return;
+    }
     if (isEmptyCollection(n)) {
       this.indicator(n.kind === 'map' ? '{' : '[', true, true, false);
       this.indicator(n.kind === 'map' ? '}' : ']', false, false, false);
       this.trailingLine(n.line, parent);
+      // yaml.v3 prints the comments of an empty collection after it, at the enclosing block's indentation.
+      this.comments(n.head, Math.max(parent, 0));
       return;
     }
     if (n.kind === 'scalar') {
