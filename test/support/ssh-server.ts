@@ -1,7 +1,16 @@
 // Git over SSH for tests: Debian's OpenSSH server in the foreground on a free loopback port, a key-only user
 // whose shell is git-shell, a generated host key written to a known_hosts file.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +57,8 @@ export interface SshGitServer {
   knownHosts: string;
   /** clientKey is authorised to log in. */
   clientKey: KeyPair;
+  /** authorizeKey lets another public key (authorized_keys line) log in. */
+  authorizeKey(publicKey: string): void;
   createRepo(name: string, defaultBranch?: string): TestRepo;
   repoUrl(name: string): string;
   close(): Promise<void>;
@@ -103,6 +114,7 @@ export async function startSshGitServer(): Promise<SshGitServer> {
     port,
     knownHosts: `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}\n`,
     clientKey,
+    authorizeKey: (publicKey) => appendFileSync(join(root, 'authorized_keys'), `${publicKey.trim()}\n`),
     createRepo: (name, branch) => new TestRepo(join(repos, `${name}.git`), branch),
     repoUrl: (name) => `ssh://${SSH_USER}@127.0.0.1:${port}${join(repos, `${name}.git`)}`,
     close: async () => {

@@ -1,5 +1,6 @@
 import {
   GitAuthError,
+  GitBadSecretError,
   GitHostKeyError,
   GitOperationError,
   GitRefNotFoundError,
@@ -10,6 +11,14 @@ import {
 
 // Patterns over git's (LANG=C) stderr, most specific first. Curl and OpenSSH wordings as shipped in Debian 12.
 const RULES: [RegExp, (msg: string) => GitError, string][] = [
+  [
+    /Load key .*: (invalid format|error in libcrypto|incorrect passphrase|bad permissions)/u,
+    (m) =>
+      new GitBadSecretError(m, {
+        hint: "the Secret's 'identity' is not a usable private key, or its 'password' does not decrypt it",
+      }),
+    'bad identity',
+  ],
   [
     /Host key verification failed|No \S+ host key is known|REMOTE HOST IDENTIFICATION HAS CHANGED/u,
     (m) => new GitHostKeyError(m, { hint: 'add the server host key to the known_hosts key of the Secret' }),
@@ -26,7 +35,7 @@ const RULES: [RegExp, (msg: string) => GitError, string][] = [
     'tls',
   ],
   [
-    /Could not resolve host|Could not resolve hostname|Failed to connect to|Connection refused|Connection timed out|Network is unreachable|No route to host|Connection reset by peer|ssh: connect to host|Could not read from remote repository|Operation timed out|Proxy CONNECT aborted|Received HTTP code 407/u,
+    /Could not resolve host|Could not resolve hostname|Failed to connect to|Connection refused|Connection timed out|Network is unreachable|No route to host|Connection reset by peer|ssh: connect to host|Operation timed out|Proxy CONNECT aborted|Received HTTP code 407/u,
     (m) => new GitUnreachableError(m, { hint: 'check the URL, the proxy and that the server is reachable' }),
     'unreachable',
   ],
@@ -37,6 +46,27 @@ const RULES: [RegExp, (msg: string) => GitError, string][] = [
   ],
 ];
 
+// Lines that say nothing a user can act on: OpenSSH's host-key banner, git's generic access-rights footer.
+const NOISE = [
+  /^hint:/u,
+  /^Cloning into/u,
+  /^warning: redirecting/u,
+  /^@+$/u,
+  /^@ +WARNING/u,
+  /^IT IS POSSIBLE/u,
+  /^Someone could be/u,
+  /^It is also possible/u,
+  /^Please contact your/u,
+  /^Add correct host key/u,
+  /^Offending .* key in/u,
+  /^remove with:/u,
+  /^ssh-keygen -f/u,
+  /^fatal: Could not read from remote repository/u,
+  /^Please make sure you have the correct access rights/u,
+  /^and the repository exists/u,
+  /^The fingerprint for the/u,
+];
+
 /**
  * classifyGitFailure turns git's stderr into a typed error whose message starts with subject. stderr must
  * already be scrubbed of secrets.
@@ -45,7 +75,7 @@ export function classifyGitFailure(subject: string, stderr: string): GitError {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('hint:') && !/^Cloning into|^warning: redirecting/u.test(l));
+    .filter((l) => l !== '' && !NOISE.some((re) => re.test(l)));
   const detail = lines.join('; ').slice(0, 1000);
   const message = `${subject}: ${detail === '' ? 'git failed without output' : detail}`;
   for (const [re, make] of RULES) if (re.test(stderr)) return make(message);
