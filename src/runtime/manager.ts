@@ -47,6 +47,7 @@ export class Manager {
   readonly #informers = new Map<string, Informer<KubeObject>>();
   readonly #controllers: Controller<KubeObject>[] = [];
   #started = false;
+  #stopped = false;
 
   constructor(name: string, deps: ManagerDeps) {
     this.name = name;
@@ -103,15 +104,18 @@ export class Manager {
 
   /** start runs the informers, waits for their caches, then starts the controllers' workers. */
   async start(): Promise<void> {
+    if (this.#stopped) return;
     this.#started = true;
     for (const informer of this.#informers.values()) informer.start();
     await Promise.all([...this.#informers.values()].map((i) => i.waitForSync()));
+    if (this.#stopped) return;
     for (const controller of this.#controllers) controller.start();
     this.logger.info({ controllers: this.#controllers.map((c) => c.name) }, 'Starting workers');
   }
 
   /** stop drains the controllers (in-flight reconciles finish), stops the informers and flushes events. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(this.#controllers.map((c) => c.stop()));
     await Promise.all([...this.#informers.values()].map((i) => i.stop()));
     await this.events.flush();

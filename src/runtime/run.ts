@@ -86,8 +86,9 @@ export async function startManager(
   const stop = () =>
     (stopping ??= (async () => {
       abort.abort();
-      await Promise.allSettled(starting.values());
+      // Stopping the managers first also ends any start() still waiting for a cache that cannot sync.
       await Promise.all(managers.map((m) => m.stop()));
+      await Promise.allSettled(starting.values());
       await Promise.all([...electors.values()].map((e) => e.release()));
       await poster?.flush();
       await Promise.all(servers.map((s) => s.close()));

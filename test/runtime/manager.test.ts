@@ -210,3 +210,44 @@ void test('manager reconciles a kind end to end: finalizer, conditions, requeste
   await running.stop();
   await running.done;
 });
+
+void test(
+  'a kind the server does not serve keeps /readyz failing, and stop still returns promptly',
+  { timeout: 30_000 },
+  async (t) => {
+    const cluster = await useCluster();
+    const ns = await useNamespace(t, cluster);
+    const missing = { apiVersion: 'missing.fluxts.test/v1', kind: 'Missing' };
+    const running = await startManager(
+      options(ns),
+      [
+        {
+          name: 'missing-controller',
+          setup(manager) {
+            manager.addController({
+              name: 'missing',
+              type: missing,
+              reconcile: () => Promise.resolve(requeueAfter(0)),
+            });
+          },
+        },
+      ],
+      { kubeConfig: cluster.kubeConfig, logger: createLogger('silent') },
+    );
+    t.after(() => running.stop());
+    const readyz = await eventually(
+      'readyz failing',
+      async () => {
+        const r = await text(`http://127.0.0.1:${running.healthPort}/readyz`);
+        return r.status === 500 ? r : undefined;
+      },
+      { timeoutMs: 5_000 },
+    );
+    assert.match(readyz.body, /caches not synced: missing-controller/);
+    assert.equal((await text(`http://127.0.0.1:${running.healthPort}/healthz`)).status, 200);
+    const start = Date.now();
+    await running.stop();
+    await running.done;
+    assert.ok(Date.now() - start < 3000, `stopped in ${Date.now() - start}ms`);
+  },
+);
