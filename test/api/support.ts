@@ -1,11 +1,24 @@
 // Helpers for the API integration tests: kubectl as the reference client, CRD installation, fixture loading.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseAllDocuments } from 'yaml';
 
 import { allCrds, crdsYaml, type FluxObject } from '../../src/api/index.ts';
+import { CONTROL_PLANE_VERSIONS } from '../../src/devcluster/versions.ts';
+import { cacheDir } from '../../src/util/cache-dir.ts';
+
+/**
+ * kubectlPath prefers FLUXTS_KUBECTL, then a kubectl built beside the control plane (same Kubernetes version), then
+ * the one on PATH.
+ */
+function kubectlPath(): string {
+  const fromEnv = process.env['FLUXTS_KUBECTL'];
+  if (fromEnv) return fromEnv;
+  const built = join(cacheDir('control-plane', `kubernetes-${CONTROL_PLANE_VERSIONS.kubernetes}`), 'bin', 'kubectl');
+  return existsSync(built) ? built : 'kubectl';
+}
 
 /** KubectlResult is what one kubectl run printed and how it exited. */
 export interface KubectlResult {
@@ -18,7 +31,7 @@ export interface KubectlResult {
 export function kubectl(kubeconfigPath: string, args: string[], input?: string): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
-      'kubectl',
+      kubectlPath(),
       ['--kubeconfig', kubeconfigPath, ...args],
       { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
