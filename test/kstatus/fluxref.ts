@@ -2,7 +2,7 @@
 // in ./fluxref pins the versions kustomize-controller v1.9.4 uses; it is built once into the per-user cache.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -24,17 +24,45 @@ export interface FluxRefResponse {
   error?: string;
 }
 
-/** buildFluxRef builds the reference program once per source digest and returns its path. */
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * buildFluxRef builds the reference program once per source digest and returns its path. Test files run in
+ * parallel, so one process builds under a lock directory while the others wait for the binary.
+ */
 export async function buildFluxRef(): Promise<string> {
   const hash = createHash('sha256');
   for (const f of FILES) hash.update(await readFile(join(SOURCE_DIR, f)));
   const dir = cacheDir('tools', `fluxref-${hash.digest('hex').slice(0, 16)}`);
   const target = new CachedBinary(join(dir, 'fluxref'));
+  await mkdir(dir, { recursive: true });
+  const lock = join(dir, 'build.lock');
+  for (;;) {
+    if (await target.isValid()) return target.path;
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      // Another process is building; a lock older than 30 minutes belongs to a killed run.
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > 30 * 60_000) await rm(lock, { recursive: true, force: true });
+      await sleep(2000);
+    }
+  }
+  try {
+    return await build(dir, target);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function build(dir: string, target: CachedBinary): Promise<string> {
   if (await target.isValid()) return target.path;
   await ensureGoToolchain();
-  const staging = join(dir, 'src');
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  const staging = await mkdtemp(join(dir, 'src-'));
   for (const f of FILES) await copyFile(join(SOURCE_DIR, f), join(staging, f));
   stderrProgress('building fluxref (Flux envsubst, kstatus and CEL reference; first time only)');
   await runGo(['build', '-o', join(staging, 'fluxref'), '.'], {

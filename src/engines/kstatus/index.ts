@@ -5,6 +5,7 @@ export { computeStatus, notFoundStatus, readStatus, type CustomStatus, type Read
 export { SCHEDULE_WINDOW_MS, type RuleOptions } from './core.ts';
 export { HealthCheckConfigError, KstatusError } from './errors.ts';
 export { fluxJobStatus } from './job.ts';
+export { dependencyNotReady, type DependencyInput } from './dependency.ts';
 export { compileReadyExpr, evaluateReadyExpr } from './ready-expr.ts';
 export {
   formatRef,
