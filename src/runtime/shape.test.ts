@@ -35,6 +35,8 @@ void test('transient failure keeps observedGeneration and sets Ready=False when 
   assert.equal(conditions.get(obj, 'Ready')?.reason, 'ReconciliationFailed');
   assert.equal(conditions.get(obj, 'Ready')?.message, 'boom');
   assert.ok(conditions.isReconciling(obj));
+  assert.equal(conditions.get(obj, 'Reconciling')?.reason, 'ProgressingWithRetry');
+  assert.equal(conditions.get(obj, 'Reconciling')?.message, 'boom');
 });
 
 void test('stalled failure marks Stalled with the Ready reason and advances observedGeneration', () => {

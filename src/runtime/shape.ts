@@ -2,7 +2,7 @@ import type { KubeObject, TypeRef } from '../kube/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import { handleRequestedAt, isSuspended } from './annotations.ts';
 import { ConditionTypes, Reasons, type Condition } from './condition-types.ts';
-import { get, isStalled, markFalse, markStalled, remove } from './conditions.ts';
+import { get, isStalled, markFalse, markReconciling, markStalled, remove } from './conditions.ts';
 import type { ReconcileRequest, Reconciler } from './controller.ts';
 import { parseDuration } from './duration.ts';
 import { addFinalizer, hasFinalizer, isDeleting, removeFinalizer } from './finalizers.ts';
@@ -111,7 +111,7 @@ export function intervalOf(obj: FluxObject): number {
 /**
  * summarize applies the status rules that do not depend on the kind: the requestedAt token is marked handled;
  * success clears Reconciling and Stalled; a stalled result is marked Stalled; a failure with no Ready=False from
- * the pipeline gets a generic one; observedGeneration moves only on success or stall (kstatus contract).
+ * the pipeline gets a generic one and Reconciling turns ProgressingWithRetry; observedGeneration moves only on success or stall (kstatus contract).
  */
 export function summarize(obj: FluxObject, result: Result): void {
   handleRequestedAt(obj);
@@ -121,6 +121,10 @@ export function summarize(obj: FluxObject, result: Result): void {
   }
   if (result.error && result.stalled && !isStalled(obj)) {
     markStalled(obj, get(obj, ConditionTypes.Ready)?.reason ?? Reasons.Failed, message);
+  }
+  if (result.error && !result.stalled) {
+    // Like helm-controller: the object keeps Reconciling while it waits for the retry, with Ready's message.
+    markReconciling(obj, Reasons.ProgressingWithRetry, get(obj, ConditionTypes.Ready)?.message ?? message);
   }
   if (isSuccess(result)) {
     remove(obj, ConditionTypes.Reconciling);
