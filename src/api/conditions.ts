@@ -27,6 +27,24 @@ export const HelmReleaseConditionType = {
   Drifted: 'Drifted',
 } as const;
 
+/** HelmReleaseReason holds the reasons helm-controller sets (helm-controller api/v2 condition_types.go). */
+export const HelmReleaseReason = {
+  InstallSucceeded: 'InstallSucceeded',
+  InstallFailed: 'InstallFailed',
+  UpgradeSucceeded: 'UpgradeSucceeded',
+  UpgradeFailed: 'UpgradeFailed',
+  TestSucceeded: 'TestSucceeded',
+  TestFailed: 'TestFailed',
+  RollbackSucceeded: 'RollbackSucceeded',
+  RollbackFailed: 'RollbackFailed',
+  UninstallSucceeded: 'UninstallSucceeded',
+  UninstallFailed: 'UninstallFailed',
+  ArtifactFailed: 'ArtifactFailed',
+  DependencyNotReady: 'DependencyNotReady',
+  DriftDetected: 'DriftDetected',
+  NoDriftDetected: 'NoDriftDetected',
+} as const;
+
 /** Reason holds the generic reasons (fluxcd/pkg apis/meta and apis/acl). */
 export const Reason = {
   Succeeded: 'Succeeded',
@@ -83,6 +101,7 @@ export const SourceReason = {
 
 /** ReceiverReason holds the reasons notification-controller sets on Receivers. */
 export const ReceiverReason = {
+  Initialized: 'Initialized',
   TokenNotFound: 'TokenNotFound',
   ValidationFailed: 'ValidationFailed',
 } as const;

@@ -35,6 +35,7 @@ export type { CustomHealthCheck, Image, Patch, ResourceInventory, Selector } fro
 export {
   ConditionType,
   HelmReleaseConditionType,
+  HelmReleaseReason,
   ImageReason,
   Reason,
   ReceiverReason,
