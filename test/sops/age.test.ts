@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { AgeKeyService, AgeRecipient, decrypt, encrypt, type Format } from '../../src/engines/sops/index.ts';
+import {
+  AgeKeyService,
+  AgeRecipient,
+  decrypt,
+  encrypt,
+  isEncrypted,
+  type Format,
+} from '../../src/engines/sops/index.ts';
 import { BINARY_DOC, COMMENTS_DOC, DOTENV_DOC, INI_DOC, JSON_DOC, TEXT_BINARY_DOC, YAML_DOC } from './docs.ts';
 import { EXT, setup, shape, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
 
@@ -33,6 +40,10 @@ describe('sops differential (age)', { skip: sops === undefined }, () => {
       const theirsEncPath = writeTemp(fx, EXT[c.format], theirsEnc);
       const expected = sopsOk(fx, ['decrypt', theirsEncPath], { age: [fx.age] });
       const keys = [new AgeKeyService([fx.age.identity])];
+
+      const plainBytes = typeof c.doc === 'string' ? Buffer.from(c.doc) : c.doc;
+      assert.equal(isEncrypted(theirsEnc, c.format), true, 'sops output is detected as encrypted');
+      assert.equal(isEncrypted(plainBytes, c.format), false, 'plaintext is not detected as encrypted');
 
       const ours = await decrypt(theirsEnc, { format: c.format, keys });
       assert.equal(Buffer.from(ours).toString('base64'), expected.toString('base64'), 'we decrypt what sops encrypted');

@@ -74,9 +74,13 @@ export async function encrypt(data: Uint8Array, options: EncryptOptions): Promis
   return store.emitEncrypted(enc, metadata);
 }
 
-/** isEncrypted tells whether a document carries sops metadata; unparseable input is not a sops document. */
+/**
+ * isEncrypted tells whether a document carries sops metadata (a `sops` key, `[sops]` section or `sops_` keys);
+ * unparseable input is not a sops document.
+ */
 export function isEncrypted(data: Uint8Array, format: Format): boolean {
-  const store = storeFor(format);
+  // An encrypted binary file is a JSON document; its plaintext is opaque bytes.
+  const store = storeFor(format === 'binary' ? 'json' : format);
   try {
     return store.hasMetadata(store.loadPlain(data));
   } catch {

@@ -1,7 +1,12 @@
-import * as openpgp from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 
 import { SopsKeyError } from '../errors.ts';
 import { attr, type KeyService, type MasterKey, type Recipient } from './keyservice.ts';
+
+/** pgp loads openpgp on first use: it is large, and most runs only need age. */
+function pgp(): Promise<typeof OpenPGP> {
+  return import('openpgp');
+}
 
 /**
  * PgpKeyService unwraps sops data keys wrapped with OpenPGP, from armored private keys (the `*.asc` entries Flux
@@ -11,18 +16,19 @@ export class PgpKeyService implements KeyService {
   readonly type = 'pgp' as const;
   private readonly armored: string[];
   private readonly passphrase: string | undefined;
-  private keys: Promise<openpgp.PrivateKey[]> | undefined;
+  private keys: Promise<OpenPGP.PrivateKey[]> | undefined;
 
   constructor(armoredPrivateKeys: string[], options: { passphrase?: string } = {}) {
     this.armored = armoredPrivateKeys;
     this.passphrase = options.passphrase;
   }
 
-  private load(): Promise<openpgp.PrivateKey[]> {
+  private load(): Promise<OpenPGP.PrivateKey[]> {
     this.keys ??= (async () => {
-      const out: openpgp.PrivateKey[] = [];
+      const openpgp = await pgp();
+      const out: OpenPGP.PrivateKey[] = [];
       for (const [i, text] of this.armored.entries()) {
-        let keys: openpgp.PrivateKey[];
+        let keys: OpenPGP.PrivateKey[];
         try {
           keys = await openpgp.readPrivateKeys({ armoredKeys: text });
         } catch (err) {
@@ -56,7 +62,8 @@ export class PgpKeyService implements KeyService {
     const who = `PGP key ${attr(key, 'fp') || '(no fingerprint)'}`;
     const keys = await this.load();
     if (keys.length === 0) throw new SopsKeyError(`${who}: no PGP private keys were provided`);
-    let message: openpgp.Message<Uint8Array>;
+    const openpgp = await pgp();
+    let message: OpenPGP.Message<Uint8Array>;
     try {
       message = await openpgp.readMessage({ armoredMessage: key.enc });
     } catch (err) {
@@ -82,15 +89,16 @@ export class PgpKeyService implements KeyService {
 export class PgpRecipient implements Recipient {
   readonly type = 'pgp' as const;
   readonly describe: string;
-  private readonly key: openpgp.Key;
+  private readonly key: OpenPGP.Key;
 
-  private constructor(key: openpgp.Key) {
+  private constructor(key: OpenPGP.Key) {
     this.key = key;
     this.describe = key.getFingerprint().toUpperCase();
   }
 
   /** fromArmored reads every public (or private: only its public part is used) key in an armored block. */
   static async fromArmored(armored: string): Promise<PgpRecipient[]> {
+    const openpgp = await pgp();
     try {
       const keys = await openpgp.readKeys({ armoredKeys: armored });
       return keys.map((k) => new PgpRecipient(k.toPublic()));
@@ -100,6 +108,7 @@ export class PgpRecipient implements Recipient {
   }
 
   async encrypt(dataKey: Uint8Array): Promise<MasterKey> {
+    const openpgp = await pgp();
     try {
       const message = await openpgp.createMessage({ binary: dataKey });
       const enc: unknown = await openpgp.encrypt({ message, encryptionKeys: this.key, format: 'armored' });
