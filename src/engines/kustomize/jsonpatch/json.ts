@@ -1,8 +1,7 @@
 /**
- * The JSON round trip kustomize puts a resource through to apply a JSON 6902 patch: YAML nodes → JSON (go-yaml v3
- * typing, timestamps as RFC 3339 strings) → patch → Go's `map[string]interface{}` (every number a float64) →
- * YAML with sorted keys. Comments, styles and key order are lost, and integers beyond 2^53 lose precision, exactly
- * as in kustomize.
+ * JSON values of JSON 6902 patches, and their conversions to and from resource nodes: `toJson` types scalars as
+ * go-yaml v3 does when kustomize marshals a resource to JSON (timestamps become RFC 3339 strings), `fromJson`
+ * builds the nodes kustomize gets back from Go's `map[string]interface{}` (keys sorted, numbers as float64 text).
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
@@ -73,11 +72,4 @@ export function jsonEqual(a: Json, b: Json): boolean {
   if (Array.isArray(a))
     return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i] ?? null));
   return a === b;
-}
-
-/** cloneJson deep-copies a JSON value (the `copy` operation must not alias). */
-export function cloneJson(value: Json): Json {
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, cloneJson(v)]));
-  if (Array.isArray(value)) return value.map(cloneJson);
-  return value;
 }

@@ -102,7 +102,7 @@ describe('applyJson6902 operations', () => {
 });
 
 describe('applyJson6902 JSON round trip', () => {
-  test('keys are sorted and numbers become float64 text as Go prints them', () => {
+  test('numbers become float64 text as Go prints them, timestamps strings, strings stay strings', () => {
     const out = applyJson6902(y('z: 1\nbig: 12345678901234567890\nf: 1.50\nd: 2024-01-02\nq: "7"'), [
       new Map<string, Json>([
         ['op', 'add'],
@@ -110,10 +110,6 @@ describe('applyJson6902 JSON round trip', () => {
         ['value', 3000000],
       ]),
     ]);
-    assert.deepEqual(
-      out.items.map((p) => String(p.key)),
-      ['big', 'd', 'f', 'm', 'q', 'z'],
-    );
     const text = (k: string): unknown => {
       const v = out.get(k, true);
       return isScalar(v) ? [v.value, v.type] : undefined;
@@ -123,6 +119,7 @@ describe('applyJson6902 JSON round trip', () => {
     assert.deepEqual(text('m'), ['3e+06', 'PLAIN']);
     assert.deepEqual(text('d'), ['2024-01-02T00:00:00Z', 'QUOTE_DOUBLE']);
     assert.deepEqual(text('q'), ['7', 'QUOTE_DOUBLE']);
+    assert.deepEqual(text('z'), ['1', 'PLAIN']);
   });
 });
 

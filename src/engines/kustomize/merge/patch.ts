@@ -35,7 +35,8 @@ export interface MergeOptions {
 /**
  * strategicMergePatch merges `patch` into `target` as kustomize does (kyaml's merge2, patch list items first) and
  * returns the result, or undefined when the patch deletes the whole resource (`$patch: delete`). Neither argument
- * is modified; the result may share no structure with them. Merge keys come from the schema of the target's
+ * is modified; the result shares scalar nodes with `target` (replace a scalar rather than edit it in place if the
+ * target is still used). Merge keys come from the schema of the target's
  * apiVersion and kind; unknown kinds (CRDs) have none, so their lists are replaced.
  *
  * @example
@@ -49,7 +50,9 @@ export function strategicMergePatch(
   options: MergeOptions = {},
 ): YAMLMap<unknown, unknown> | undefined {
   const ctx = options.schema ?? kustomizeMergeSchema();
-  const result = walk(ctx, copyNode(target), copyNode(patch), undefined, []);
+  // The walker never changes a scalar in place, so the target's scalars can be shared; the patch's cannot, since
+  // one patch is merged into many targets whose results later stages may edit.
+  const result = walk(ctx, copyNode(target, true), copyNode(patch), undefined, []);
   if (result === undefined) return undefined;
   if (!isMap(result)) throw new MergeError(`strategic merge patch: the result is not a map`);
   return result;
