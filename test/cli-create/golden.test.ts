@@ -42,7 +42,8 @@ users:
   user: {token: none}
 `;
 
-describe('create --export matches the flux CLI', { concurrency: 2 }, () => {
+// The timeout covers a cold build of the flux CLI (about ten minutes on two busy cores).
+describe('create --export matches the flux CLI', { concurrency: 2, timeout: 50 * 60_000 }, () => {
   let flux = '';
   let dir = '';
   let env: NodeJS.ProcessEnv = {};
@@ -50,6 +51,7 @@ describe('create --export matches the flux CLI', { concurrency: 2 }, () => {
   before(
     async () => {
       flux = await buildFluxCli();
+      delete process.env['FLUX_SYSTEM_NAMESPACE']; // fluxts runs in this process; both must use the default
       dir = await mkdtemp(join(tmpdir(), 'fluxts-create-golden-'));
       const kubeconfig = join(dir, 'kubeconfig');
       await writeFile(kubeconfig, KUBECONFIG);

@@ -98,17 +98,32 @@ function splitCsv(value: string): string[] {
   }
 }
 
+/**
+ * defaultNamespace is flux's: `flux-system`, or `FLUX_SYSTEM_NAMESPACE` when that is a valid DNS label (an invalid one
+ * is ignored with a warning, as flux does). The create commands do not validate `--namespace` itself, like flux.
+ */
+export function defaultNamespace(): string {
+  const fromEnv = process.env['FLUX_SYSTEM_NAMESPACE'] ?? '';
+  if (fromEnv === '') return 'flux-system';
+  if (fromEnv.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(fromEnv)) return fromEnv;
+  process.stderr.write(`⚠️  ignoring invalid FLUX_SYSTEM_NAMESPACE: ${JSON.stringify(fromEnv)}\n`);
+  return 'flux-system';
+}
+
 /** addCommonFlags declares the flags every create command accepts; `source` adds `--fetch-timeout`. */
 export function addCommonFlags(cmd: Command, opts: { source?: boolean; interval?: boolean } = {}): Command {
   if (opts.interval !== false)
-    cmd.option('--interval <duration>', 'how often to reconcile (a Go duration)', durationArg, ONE_MINUTE);
+    cmd.option('--interval <duration>', 'how often to reconcile, a Go duration (default 1m0s)', durationArg);
   cmd
     .option('--export [bool]', 'print the object(s) as YAML on stdout instead of applying them', boolArg)
     .option('--label <key=value>', 'labels to set on the resource (repeatable, comma-separated)', sliceArg)
-    .option('-n, --namespace <namespace>', 'the namespace of the object(s)', 'flux-system')
+    .option(
+      '-n, --namespace <namespace>',
+      'the namespace of the object(s) (default: flux-system, or $FLUX_SYSTEM_NAMESPACE)',
+    )
     .option('--kubeconfig <path>', 'path to the kubeconfig file')
     .option('--context <name>', 'the kubeconfig context to use')
-    .option('--timeout <duration>', 'how long to wait for the object(s) to become Ready', durationArg, 300_000_000_000n)
+    .option('--timeout <duration>', 'how long to wait for the object(s) to become Ready (default 5m0s)', durationArg)
     .option('--verbose [bool]', 'print more output', boolArg);
   if (opts.source) {
     cmd.option('--fetch-timeout <duration>', 'timeout for fetch operations done by source-controller', durationArg);
@@ -122,8 +137,8 @@ export function commonFlags(opts: Record<string, unknown>): CommonFlags {
     interval: (opts['interval'] as bigint | undefined) ?? ONE_MINUTE,
     export: opts['export'] === true,
     label: (opts['label'] as string[] | undefined) ?? [],
-    namespace: opts['namespace'] as string,
-    timeout: opts['timeout'] as bigint,
+    namespace: typeof opts['namespace'] === 'string' ? opts['namespace'] : defaultNamespace(),
+    timeout: (opts['timeout'] as bigint | undefined) ?? 300_000_000_000n,
   };
   if (typeof opts['kubeconfig'] === 'string') flags.kubeconfig = opts['kubeconfig'];
   if (typeof opts['context'] === 'string') flags.context = opts['context'];

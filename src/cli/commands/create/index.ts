@@ -63,7 +63,18 @@ Examples:
   fluxts create kustomization app --source=GitRepository/app --path=./deploy --prune=true --export >> app.yaml`,
     );
 
-  const source = create.command('source').description('Create or update sources');
+  const source = create
+    .command('source')
+    .description('Create or update sources')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  fluxts create source git app --url=https://github.com/example/app --branch=main --export
+  fluxts create source oci app --url=oci://ghcr.io/example/app-manifests --tag=latest --export
+  fluxts create source helm charts --url=https://charts.example.com --export
+  fluxts create source bucket manifests --bucket-name=manifests --endpoint=minio.example.com --export`,
+    );
   registerSourceGit(source, deps);
   registerSourceOci(source, deps);
   registerSourceHelm(source, deps);
@@ -72,7 +83,18 @@ Examples:
   registerKustomization(create, deps);
   registerHelmRelease(create, deps);
 
-  const image = create.command('image').description('Create or update image automation objects');
+  const image = create
+    .command('image')
+    .description('Create or update image automation objects')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  fluxts create image repository app --image=ghcr.io/example/app --export
+  fluxts create image policy app --image-ref=app --select-semver="1.x" --export
+  fluxts create image update app --git-repo-ref=fleet --checkout-branch=main \\
+    --author-name=fluxbot --author-email=fluxbot@example.com --export`,
+    );
   registerImageRepository(image, deps);
   registerImagePolicy(image, deps);
   registerImageUpdate(image, deps);
@@ -81,7 +103,18 @@ Examples:
   registerAlertProvider(create, deps);
   registerReceiver(create, deps);
 
-  const secret = create.command('secret').description('Create or update Kubernetes secrets for Flux');
+  const secret = create
+    .command('secret')
+    .description('Create or update Kubernetes secrets for Flux')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  fluxts create secret git app-auth --url=https://git.example.com/team/app -u git -p "$TOKEN" --export
+  fluxts create secret helm charts-auth -u admin -p "$PASSWORD" --export
+  fluxts create secret oci ghcr-auth --url=ghcr.io/example -u flux -p "$GITHUB_TOKEN" --export
+  fluxts create secret tls client-certs --tls-crt-file=./client.crt --tls-key-file=./client.key --export`,
+    );
   registerSecretGit(secret, deps);
   registerSecretHelm(secret, deps);
   registerSecretOci(secret, deps);

@@ -144,7 +144,7 @@ export function registerKustomization(create: Command, deps: CreateDeps): void {
       "workloads to health check, '<kind>/<name>.<namespace>' (comma-separated, repeatable)",
       sliceArg,
     )
-    .option('--health-check-timeout <duration>', 'timeout of health checking operations', durationArg, 120_000_000_000n)
+    .option('--health-check-timeout <duration>', 'timeout of health checking operations (default 2m0s)', durationArg)
     .option('--validation <mode>', 'deprecated and ignored: resources are validated by server-side apply dry-run')
     .option(
       '--depends-on <refs>',
