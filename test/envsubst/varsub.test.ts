@@ -176,6 +176,16 @@ for (const strict of [true, false]) {
           assert.ok(err instanceof SubstitutionError, `${c.name}: ${String(err)}`);
           got = { error: err.message };
         }
+        // Passing the already-parsed object (as the controller will) must not change the outcome.
+        let withObject: { json?: unknown; error?: string };
+        try {
+          const object = canonical.json as Record<string, never>;
+          const opts = { strict, always, object };
+          withObject = { json: substituteResource(text, new Map(Object.entries(c.vars)), opts).object };
+        } catch (err) {
+          withObject = { error: (err as Error).message };
+        }
+        assert.deepEqual(withObject, got, `${c.name} (with object)`);
         if (want.error === undefined) {
           assert.deepEqual(got, { json: want.json }, c.name);
         } else if (want.error.startsWith('envsubst error: YAMLToJSON: yaml: ')) {

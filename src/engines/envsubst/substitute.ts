@@ -12,6 +12,11 @@ export interface SubstituteOptions {
   strict: boolean;
   /** always substitutes even when there are no variables (`substituteStrategy: Always`), so defaults apply. */
   always?: boolean;
+  /**
+   * object is the resource already parsed (the kustomize engine has it): saves parsing the text again, the main
+   * cost. It must be the same resource as the text.
+   */
+  object?: JsonObject;
 }
 
 /** SubstitutedResource is one resource after post-build substitution. */
@@ -77,7 +82,7 @@ export function substituteResource(
   vars: ReadonlyMap<string, string>,
   options: SubstituteOptions,
 ): SubstitutedResource {
-  const original = parseResource(yaml, () => '[noKind].[noVer].[noGrp]/', 'YAMLToJSON');
+  const original = options.object ?? parseResource(yaml, () => '[noKind].[noVer].[noGrp]/', 'YAMLToJSON');
   if (optedOut(original) || (vars.size === 0 && !options.always)) {
     return { yaml, object: original, substituted: false };
   }
@@ -91,7 +96,8 @@ export function substituteResource(
   }
   let output: string;
   try {
-    output = envsubst(yaml, options.strict ? strictLookup(vars) : lenientLookup(vars));
+    // Without a dollar sign there is nothing to expand or escape.
+    output = yaml.includes('$') ? envsubst(yaml, options.strict ? strictLookup(vars) : lenientLookup(vars)) : yaml;
   } catch (err) {
     if (err instanceof EnvsubstSyntaxError || err instanceof EnvsubstUnsetError) {
       throw new SubstitutionError(subject(), `envsubst error: variable substitution failed: ${err.message}`, err);
@@ -107,15 +113,16 @@ export function substituteResource(
  * stops at the first; `errors[0]` is the message it would print).
  */
 export function substituteResources(
-  resources: readonly string[],
+  resources: readonly (string | { yaml: string; object?: JsonObject })[],
   vars: ReadonlyMap<string, string>,
-  options: SubstituteOptions,
+  options: Omit<SubstituteOptions, 'object'>,
 ): { resources: SubstitutedResource[]; errors: SubstitutionError[] } {
   const out: SubstitutedResource[] = [];
   const errors: SubstitutionError[] = [];
-  for (const yaml of resources) {
+  for (const r of resources) {
     try {
-      out.push(substituteResource(yaml, vars, options));
+      if (typeof r === 'string') out.push(substituteResource(r, vars, options));
+      else out.push(substituteResource(r.yaml, vars, r.object ? { ...options, object: r.object } : options));
     } catch (err) {
       if (!(err instanceof SubstitutionError)) throw err;
       errors.push(err);
