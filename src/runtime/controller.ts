@@ -5,6 +5,7 @@ import { parseObjectKey } from '../kube/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import { requestedAtAnnotation } from './annotations.ts';
 import type { Informer } from './informer.ts';
+import type { MetricsRecorder } from './metrics.ts';
 import { reconcileLogger, type Logger } from './logger.ts';
 import { WorkQueue } from './queue.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -50,6 +51,7 @@ export interface ControllerOptions<T extends KubeObject> {
   logger: Logger;
   rateLimiter?: RateLimiter;
   predicate?: UpdatePredicate<T>;
+  metrics?: MetricsRecorder;
 }
 
 /**
@@ -139,6 +141,10 @@ export class Controller<T extends KubeObject> {
       // A throw is a reconciler bug; treat it as a transient failure rather than crashing the worker.
       result = { error: err instanceof Error ? err : new Error(String(err)) };
     }
+    this.#opts.metrics?.recordReconcileResult(
+      this.name,
+      result.error ? 'error' : result.requeueAfter > 0 ? 'requeue_after' : 'success',
+    );
     if (result.error) {
       log.error({ error: errorMessage(result.error) }, 'Reconciler error');
       if (result.stalled) this.queue.forget(key);

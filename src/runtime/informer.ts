@@ -17,6 +17,8 @@ export interface InformerHandlers<T> {
 export interface InformerOptions {
   resyncMs?: number;
   logger?: Logger;
+  /** keepManagedFields keeps `metadata.managedFields` in the cache; by default they are dropped to save memory. */
+  keepManagedFields?: boolean;
   /** retryMs is the first pause before re-listing after a failed list or watch; it doubles up to 30 s. */
   retryMs?: number;
 }
@@ -161,6 +163,7 @@ export class Informer<T extends KubeObject> {
   }
 
   #upsert(obj: T): void {
+    if (!this.#options.keepManagedFields) delete obj.metadata['managedFields'];
     const old = this.store.upsert(obj);
     if (!old) for (const h of this.#handlers) h.add?.(obj);
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion)

@@ -64,12 +64,22 @@ export class Manager {
     this.jitter = intervalJitter(deps.options.intervalJitterPercentage);
   }
 
-  /** informerFor returns the shared informer of a kind, creating it on first use. */
-  informerFor<T extends KubeObject>(type: TypeRef, resyncMs = 0): Informer<T> {
-    const id = `${type.apiVersion}/${type.kind}`;
+  /**
+   * informerFor returns the shared informer of a kind (per label selector), creating it on first use. Secrets and
+   * ConfigMaps are usually watched with `options.watchConfigsLabelSelector`.
+   */
+  informerFor<T extends KubeObject>(
+    type: TypeRef,
+    opts: { resyncMs?: number; labelSelector?: string } = {},
+  ): Informer<T> {
+    const { resyncMs = 0, labelSelector } = opts;
+    const id = `${type.apiVersion}/${type.kind}${labelSelector ? `?${labelSelector}` : ''}`;
     let informer = this.#informers.get(id);
     if (!informer) {
-      const scope = this.options.watchAllNamespaces ? {} : { namespace: this.options.runtimeNamespace };
+      const scope = {
+        ...(this.options.watchAllNamespaces ? {} : { namespace: this.options.runtimeNamespace }),
+        ...(labelSelector ? { labelSelector } : {}),
+      };
       informer = new Informer<KubeObject>(clientListWatch(this.client, type, scope), {
         resyncMs,
         logger: this.logger.child({ informer: id }),
@@ -85,7 +95,8 @@ export class Manager {
     const controller = new Controller<T>({
       name: opts.name,
       type: opts.type,
-      informer: this.informerFor<T>(opts.type, opts.resyncMs ?? 0),
+      informer: this.informerFor<T>(opts.type, { resyncMs: opts.resyncMs ?? 0 }),
+      metrics: this.metrics,
       reconcile: opts.reconcile,
       concurrent: this.options.concurrent,
       logger: this.logger,

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 import { ConditionTypes, type ConditionsHolder } from './condition-types.ts';
 import { get } from './conditions.ts';
@@ -22,6 +22,8 @@ export class MetricsRecorder {
   readonly #duration: Histogram<'kind' | 'name' | 'namespace'>;
   readonly #condition: Gauge<'kind' | 'name' | 'namespace' | 'type' | 'status'>;
   readonly #suspend: Gauge<'kind' | 'name' | 'namespace'>;
+  readonly #reconciles: Counter<'controller' | 'result'>;
+  readonly #errors: Counter<'controller'>;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     this.#duration = new Histogram({
@@ -42,6 +44,19 @@ export class MetricsRecorder {
       name: 'gotk_suspend_status',
       help: 'The current suspend status of a GitOps Toolkit resource.',
       labelNames: ['kind', 'name', 'namespace'],
+      registers: [this.registry],
+    });
+    // controller-runtime's per-controller counters, which Flux dashboards also chart.
+    this.#reconciles = new Counter({
+      name: 'controller_runtime_reconcile_total',
+      help: 'Total number of reconciliations per controller',
+      labelNames: ['controller', 'result'],
+      registers: [this.registry],
+    });
+    this.#errors = new Counter({
+      name: 'controller_runtime_reconcile_errors_total',
+      help: 'Total number of reconciliation errors per controller',
+      labelNames: ['controller'],
       registers: [this.registry],
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
@@ -69,6 +84,12 @@ export class MetricsRecorder {
   /** recordSuspend sets gotk_suspend_status to 1 when suspended. */
   recordSuspend(ref: ObjectRef, suspended: boolean): void {
     this.#suspend.set(labels(ref), suspended ? 1 : 0);
+  }
+
+  /** recordReconcileResult counts one reconcile: `success`, `requeue_after` or `error`. */
+  recordReconcileResult(controller: string, result: 'success' | 'requeue_after' | 'error'): void {
+    this.#reconciles.inc({ controller, result });
+    if (result === 'error') this.#errors.inc({ controller });
   }
 
   /** text renders the registry in the Prometheus exposition format. */

@@ -19,6 +19,7 @@ void test('defaults are Flux defaults (flux-api.md §8.1)', () => {
   assert.equal(o.metricsAddr, ':8080');
   assert.equal(o.healthAddr, ':9440');
   assert.equal(o.watchAllNamespaces, true);
+  assert.equal(o.watchConfigsLabelSelector, 'reconcile.fluxcd.io/watch=Enabled');
   assert.equal(o.enableLeaderElection, false);
   assert.equal(o.kubeconfig, undefined);
   assert.equal(o.logLevel, 'info');

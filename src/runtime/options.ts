@@ -12,6 +12,8 @@ export interface ControllerProcessOptions {
   metricsAddr: string;
   healthAddr: string;
   watchAllNamespaces: boolean;
+  /** watchConfigsLabelSelector selects the Secrets and ConfigMaps whose changes trigger reconciles. */
+  watchConfigsLabelSelector: string;
   enableLeaderElection: boolean;
   kubeconfig: string | undefined;
   logLevel: LogLevel;
@@ -51,6 +53,12 @@ export function registerControllerFlags(command: Command, defaults: ControllerFl
         'Watch for resources in all namespaces, if false only the runtime namespace.',
         true,
       ),
+    )
+    .addOption(
+      new Option(
+        '--watch-configs-label-selector <selector>',
+        'Watch for changes to Secrets and ConfigMaps with this label selector.',
+      ).default('reconcile.fluxcd.io/watch=Enabled'),
     )
     .addOption(boolOption('--enable-leader-election', 'Enable leader election for the controller manager.', false))
     .addOption(
@@ -112,6 +120,7 @@ export function controllerOptionsFrom(
     metricsAddr: values['metricsAddr'] as string,
     healthAddr: values['healthAddr'] as string,
     watchAllNamespaces: values['watchAllNamespaces'] as boolean,
+    watchConfigsLabelSelector: values['watchConfigsLabelSelector'] as string,
     enableLeaderElection: values['enableLeaderElection'] as boolean,
     kubeconfig: values['kubeconfig'] as string | undefined,
     logLevel: values['logLevel'] as LogLevel,

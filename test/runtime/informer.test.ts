@@ -26,6 +26,8 @@ void test('informer sees create, update and delete from the API server', async (
   t.after(() => informer.stop());
   await informer.waitForSync();
   assert.ok(informer.get(`${ns}/before`), 'the initial list is cached');
+  assert.ok((await client.get<Widget>(widgetType, { namespace: ns, name: 'before' })).metadata['managedFields']);
+  assert.equal(informer.get(`${ns}/before`)?.metadata['managedFields'], undefined, 'managedFields are not cached');
 
   await client.create(widget(ns, 'w', { size: 1 }));
   await eventually('add seen', () => Promise.resolve(seen.includes('add w') ? true : undefined), { timeoutMs: 10_000 });

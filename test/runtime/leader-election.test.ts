@@ -82,6 +82,7 @@ void test('two managers with --enable-leader-election: only one runs the control
     metricsAddr: '127.0.0.1:0',
     healthAddr: '127.0.0.1:0',
     watchAllNamespaces: false,
+    watchConfigsLabelSelector: 'reconcile.fluxcd.io/watch=Enabled',
     enableLeaderElection: true,
     kubeconfig: undefined,
     logLevel: 'error',

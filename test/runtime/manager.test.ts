@@ -25,6 +25,7 @@ function options(
     metricsAddr: '127.0.0.1:0',
     healthAddr: '127.0.0.1:0',
     watchAllNamespaces: false,
+    watchConfigsLabelSelector: 'reconcile.fluxcd.io/watch=Enabled',
     enableLeaderElection: false,
     kubeconfig: undefined,
     logLevel: 'error',
@@ -162,6 +163,8 @@ void test('manager reconciles a kind end to end: finalizer, conditions, requeste
   assert.ok(
     body.includes(`gotk_reconcile_condition{kind="Widget",name="w",namespace="${ns}",type="Ready",status="True"} 0`),
   );
+  assert.match(body, /controller_runtime_reconcile_total\{controller="widget",result="requeue_after"\} [1-9]/);
+  assert.match(body, /controller_runtime_reconcile_errors_total\{controller="widget"\} [1-9]/);
   assert.ok(
     body.includes(`gotk_reconcile_condition{kind="Widget",name="w",namespace="${ns}",type="Stalled",status="True"} 1`),
   );
