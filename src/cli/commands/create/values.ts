@@ -2,7 +2,7 @@
 // such as `yes` and `0755`, timestamps kept as strings), numbers through float64, files deep-merged left to right.
 import { readFile } from 'node:fs/promises';
 
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 
 import { CreateInputError } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
@@ -46,15 +46,17 @@ function toJsonable(v: unknown, file: string): YamlValue {
 
 /** parseValues parses one values file's text; it must hold a mapping (or nothing). */
 export function parseValues(text: string, file: string): ValuesMap {
+  // Like yaml.Unmarshal in Go, only the first document counts.
   let doc: unknown;
   try {
-    doc = parse(text, {
+    const first = parseAllDocuments(text, {
       schema: 'yaml-1.1',
       customTags: (tags) =>
         tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp')),
       uniqueKeys: false,
-      maxAliasCount: -1,
-    });
+    })[0];
+    if (first?.errors[0]) throw first.errors[0];
+    doc = first?.toJS({ maxAliasCount: -1 });
   } catch (err) {
     throw new CreateInputError(
       `converting values to JSON from ${file} failed: ${(err as Error).message.split('\n')[0]}`,
