@@ -40,6 +40,7 @@ test('substitution of every fixture object matches Flux', async () => {
       if (!('contents' in doc) || doc.errors.length > 0) continue;
       const js: unknown = doc.toJS();
       if (typeof js !== 'object' || js === null || !('kind' in js) || !('metadata' in js)) continue;
+      const kind = typeof js.kind === 'string' ? js.kind : '?';
       const canonical = await ref.ask({ op: 'varsub', input: doc.toString(), vars: {}, strict: false, always: false });
       if (canonical.error !== undefined) continue;
       const input = canonical.output ?? '';
@@ -51,7 +52,7 @@ test('substitution of every fixture object matches Flux', async () => {
         } catch (err) {
           got = { error: (err as Error).message.replace(/^post build failed for '[^']*': /, '') };
         }
-        const label = `${file} ${(js as { kind: string }).kind} strict=${strict}`;
+        const label: string = `${file} ${kind} strict=${strict}`;
         assert.deepEqual(got, want.error === undefined ? { json: want.json } : { error: want.error }, label);
       }
       objects++;
