@@ -43,6 +43,8 @@ interface EncryptCliOptions extends CommonOptions {
 
 interface DecryptCliOptions extends CommonOptions {
   pgpKey?: string[];
+  outputType?: string;
+  ignoreMac?: boolean;
 }
 
 const list = (v: string | undefined): string[] =>
@@ -145,7 +147,11 @@ async function runDecrypt(file: string, opts: DecryptCliOptions): Promise<void> 
     );
   }
   try {
-    process.stdout.write(await decrypt(readInput(file), { format: formatOf(file, opts.inputType), keys }));
+    const format = formatOf(file, opts.inputType);
+    const outputFormat = opts.outputType ? parseFormat(opts.outputType) : format;
+    process.stdout.write(
+      await decrypt(readInput(file), { format, outputFormat, keys, verifyMac: opts.ignoreMac !== true }),
+    );
   } catch (err) {
     if (err instanceof SopsError) throw new SopsError(`${file}: ${err.message}`, { cause: err, hint: err.hint });
     throw err;
@@ -190,6 +196,8 @@ Examples:
     .argument('<file>', 'sops-encrypted file')
     .option('--pgp-key <file>', 'armored PGP private key file (repeatable)', collect)
     .option('--input-type <format>', 'yaml, json, dotenv, ini or binary (default: from the file extension)')
+    .option('--output-type <format>', 'print the plaintext in another format (default: the input format)')
+    .option('--ignore-mac', 'do not check the MAC (values are still authenticated one by one)')
     .addHelpText(
       'after',
       `

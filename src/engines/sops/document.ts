@@ -13,6 +13,14 @@ export const SOPS_FORMAT_VERSION = '3.13.3';
 export interface DecryptOptions {
   format: Format;
   keys: KeyService[];
+  /** outputFormat emits the plaintext in another format (as `sops decrypt --output-type`); default: `format`. */
+  outputFormat?: Format;
+  /**
+   * verifyMac checks the document's MAC (default true). Flux's kustomize-controller turns it off for resources
+   * after the kustomize build, which rewrites cleartext fields (labels, namespace); every encrypted value is still
+   * authenticated with its key path.
+   */
+  verifyMac?: boolean;
 }
 
 /**
@@ -24,8 +32,9 @@ export async function decrypt(data: Uint8Array, options: DecryptOptions): Promis
   const { branches, metadata } = wrap(() => store.loadEncrypted(data), options.format);
   const key = await recoverDataKey(metadata, options.keys);
   const result = decryptBranches(branches, metadata, key);
-  verifyMac(metadata, result.mac, key);
-  return store.emitPlain(result.branches);
+  if (options.verifyMac !== false) verifyMac(metadata, result.mac, key);
+  const out = options.outputFormat ?? options.format;
+  return wrap(() => storeFor(out).emitPlain(result.branches), out);
 }
 
 /** EncryptOptions: the format, recipients by key group, and the encryption rules. */

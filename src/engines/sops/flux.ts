@@ -1,18 +1,26 @@
 import { decrypt } from './document.ts';
 import { SopsKeyError } from './errors.ts';
+import { detectFormat, formatForPath, hasMarker } from './format.ts';
 import { AgeKeyService, parseAgeIdentities } from './keys/age.ts';
 import type { KeyService } from './keys/keyservice.ts';
 import { PgpKeyService } from './keys/pgp.ts';
 import type { Format } from './stores/store.ts';
 
+/**
+ * The entry points of the Kustomization decryption step, following Flux's kustomize-controller
+ * (internal/decryptor): keys from the decryption Secret, Secret manifests with sops metadata, Secret `data` values
+ * that are themselves sops documents, and secretGenerator files and env files.
+ */
+
 /** SecretData is a Kubernetes Secret's `data`: values base64-decoded, or still base64 when read from the API. */
 export type SecretData = Record<string, Uint8Array | string>;
 
 /**
- * keyServicesFromSecret builds key services from a decryption Secret the way Flux's kustomize-controller reads
- * it: every `*.agekey` entry holds age identities, every `*.asc` entry armored PGP private keys; other entries
- * are ignored. String values are taken as base64 (as in a Secret object's `data`). The Secret's name is used in
- * errors; its content never is.
+ * keyServicesFromSecret builds key services from a decryption Secret the way Flux reads it: every `*.agekey`
+ * entry holds age identities, every `*.asc` entry armored PGP private keys. The cloud entries (`sops.aws-kms`,
+ * `sops.azure-kv`, `sops.gcp-kms`, `sops.vault-token`) are not supported yet and are ignored, as are all other
+ * entries. String values are taken as base64 (as in a Secret object's `data`). Errors name the Secret and the
+ * entry, never its content.
  */
 export function keyServicesFromSecret(data: SecretData, secretName = 'decryption secret'): KeyService[] {
   const ageIds: string[] = [];
@@ -37,10 +45,13 @@ export function keyServicesFromSecret(data: SecretData, secretName = 'decryption
   return services;
 }
 
+/** FluxDecryptOptions: whether to check the MAC (Flux does not by default: kustomize edits cleartext fields). */
+export interface FluxDecryptOptions {
+  verifyMac?: boolean;
+}
+
 /**
- * decryptWithSecret decrypts a document with the keys of a decryption Secret (see keyServicesFromSecret); it is
- * what the Kustomization decryption step calls for Secret manifests (`yaml`/`json`) and for the files (`binary`)
- * and env files (`dotenv`) of secretGenerators.
+ * decryptWithSecret decrypts a document with the keys of a decryption Secret (see keyServicesFromSecret).
  */
 export async function decryptWithSecret(
   document: Uint8Array,
@@ -49,4 +60,62 @@ export async function decryptWithSecret(
   secretName?: string,
 ): Promise<Uint8Array> {
   return decrypt(document, { format, keys: keyServicesFromSecret(data, secretName) });
+}
+
+/**
+ * isSopsResource tells whether a built resource (as a plain object) carries sops metadata with a MAC, which is
+ * how Flux decides to decrypt it; such resources are decrypted as JSON (decryptResourceJson).
+ */
+export function isSopsResource(resource: Record<string, unknown>): boolean {
+  const sops = resource['sops'];
+  if (typeof sops !== 'object' || sops === null || Array.isArray(sops)) return false;
+  const mac = (sops as Record<string, unknown>)['mac'];
+  return mac !== undefined && mac !== null && mac !== '';
+}
+
+/** decryptResourceJson decrypts a resource serialized as JSON and returns it as JSON, as Flux does. */
+export function decryptResourceJson(
+  json: Uint8Array,
+  keys: KeyService[],
+  options: FluxDecryptOptions = {},
+): Promise<Uint8Array> {
+  return decrypt(json, { format: 'json', keys, verifyMac: options.verifyMac ?? false });
+}
+
+/** secretFieldFormat is the output format for a Secret data key: by extension, `.dockerconfigjson` as JSON. */
+export function secretFieldFormat(key: string): Format {
+  return key.endsWith('.dockerconfigjson') ? 'json' : formatForPath(key);
+}
+
+/**
+ * decryptSecretField decrypts one decoded Secret `data` value when it is a sops document (format detected from its
+ * marker bytes), emitting it in the format its key's extension names; it returns undefined for other values.
+ */
+export async function decryptSecretField(
+  key: string,
+  value: Uint8Array,
+  keys: KeyService[],
+  options: FluxDecryptOptions = {},
+): Promise<Uint8Array | undefined> {
+  const format = detectFormat(value);
+  if (!format) return undefined;
+  return decrypt(value, { format, outputFormat: secretFieldFormat(key), keys, verifyMac: options.verifyMac ?? false });
+}
+
+/**
+ * decryptGeneratorSource decrypts a secretGenerator source file in its own format, chosen from its path (`files`:
+ * by the key's extension; `envs`: by extension, dotenv when unknown), if it carries that format's sops marker; it
+ * returns undefined for plaintext files.
+ */
+export async function decryptGeneratorSource(
+  path: string,
+  kind: 'file' | 'env',
+  data: Uint8Array,
+  keys: KeyService[],
+  options: FluxDecryptOptions = {},
+): Promise<Uint8Array | undefined> {
+  let format = formatForPath(path);
+  if (kind === 'env' && format === 'binary') format = 'dotenv';
+  if (!hasMarker(data, format)) return undefined;
+  return decrypt(data, { format, keys, verifyMac: options.verifyMac ?? false });
 }

@@ -21,14 +21,36 @@ export function storeFor(format: Format): Store {
   }
 }
 
-/** formatForPath picks the format from a file name as sops does: by extension, binary when unknown. */
+/** formatForPath picks the format from a file name as sops does: by (case-sensitive) extension, else binary. */
 export function formatForPath(path: string): Format {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
-  if (lower.endsWith('.json')) return 'json';
-  if (lower.endsWith('.env')) return 'dotenv';
-  if (lower.endsWith('.ini')) return 'ini';
+  if (path.endsWith('.yaml') || path.endsWith('.yml')) return 'yaml';
+  if (path.endsWith('.json')) return 'json';
+  if (path.endsWith('.env')) return 'dotenv';
+  if (path.endsWith('.ini')) return 'ini';
   return 'binary';
+}
+
+/**
+ * MARKERS are the byte sequences by which Flux's kustomize-controller recognises a sops document of each format
+ * (an encrypted binary file is a JSON document, so JSON stands for both).
+ */
+const MARKERS: [Format, string][] = [
+  ['yaml', 'mac: ENC['],
+  ['json', '"mac": "ENC['],
+  ['dotenv', 'sops_mac=ENC['],
+  ['ini', '[sops]'],
+];
+
+/** detectFormat returns the format of a sops document from its marker bytes, or undefined if it has none. */
+export function detectFormat(data: Uint8Array): Format | undefined {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return MARKERS.find(([, marker]) => buf.includes(marker))?.[0];
+}
+
+/** hasMarker tells whether data carries the sops marker of the given format (binary: the JSON one). */
+export function hasMarker(data: Uint8Array, format: Format): boolean {
+  const marker = MARKERS.find(([f]) => f === (format === 'binary' ? 'json' : format))?.[1] ?? '';
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(marker);
 }
 
 /** parseFormat validates a user-supplied format name. */

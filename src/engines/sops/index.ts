@@ -16,8 +16,18 @@ export {
   type DecryptOptions,
   type EncryptOptions,
 } from './document.ts';
-export { decryptWithSecret, keyServicesFromSecret, type SecretData } from './flux.ts';
-export { formatForPath, parseFormat } from './format.ts';
+export {
+  decryptGeneratorSource,
+  decryptResourceJson,
+  decryptSecretField,
+  decryptWithSecret,
+  isSopsResource,
+  keyServicesFromSecret,
+  secretFieldFormat,
+  type FluxDecryptOptions,
+  type SecretData,
+} from './flux.ts';
+export { detectFormat, formatForPath, hasMarker, parseFormat } from './format.ts';
 export { FORMATS, type Format } from './stores/store.ts';
 export type { Rules } from './metadata.ts';
 export { AgeKeyService, AgeRecipient, parseAgeIdentities } from './keys/age.ts';
