@@ -10,9 +10,11 @@ export interface ControlPlaneBinaries {
   etcd: string;
   kubeApiserver: string;
   kubeControllerManager: string;
+  /** kubectl of the same version, for tests and users (a machine's own may be missing or too old). */
+  kubectl: string;
 }
 
-const KUBE_COMMANDS = ['kube-apiserver', 'kube-controller-manager'] as const;
+const KUBE_COMMANDS = ['kube-apiserver', 'kube-controller-manager', 'kubectl'] as const;
 
 function kubernetesDir(version: string): string {
   return cacheDir('control-plane', `kubernetes-${version}`);
@@ -31,12 +33,21 @@ export async function ensureControlPlaneBinaries(progress: Progress = stderrProg
   const { kubernetes, etcd } = CONTROL_PLANE_VERSIONS;
   const etcdBinary = new CachedBinary(join(etcdDir(etcd), 'bin', 'etcd'));
   const kube = KUBE_COMMANDS.map((cmd) => new CachedBinary(join(kubernetesDir(kubernetes), 'bin', cmd)));
-  const [etcdBin, apiserverBin, kcmBin] = [etcdBinary, ...kube] as [CachedBinary, CachedBinary, CachedBinary];
+  const [etcdBin, apiserverBin, kcmBin, kubectlBin] = [etcdBinary, ...kube] as [
+    CachedBinary,
+    CachedBinary,
+    CachedBinary,
+    CachedBinary,
+  ];
   if (!(await etcdBin.isValid())) await buildEtcd(etcd, etcdBin, progress);
-  if (!(await apiserverBin.isValid()) || !(await kcmBin.isValid())) {
-    await buildKubernetes(kubernetes, [apiserverBin, kcmBin], progress);
-  }
-  return { etcd: etcdBin.path, kubeApiserver: apiserverBin.path, kubeControllerManager: kcmBin.path };
+  const valid = await Promise.all(kube.map((bin) => bin.isValid()));
+  if (valid.includes(false)) await buildKubernetes(kubernetes, kube, progress);
+  return {
+    etcd: etcdBin.path,
+    kubeApiserver: apiserverBin.path,
+    kubeControllerManager: kcmBin.path,
+    kubectl: kubectlBin.path,
+  };
 }
 
 async function buildEtcd(version: string, target: CachedBinary, progress: Progress): Promise<void> {
@@ -133,5 +144,5 @@ async function buildKubernetes(version: string, targets: CachedBinary[], progres
     if (target) await target.install(join(out, cmd));
   }
   await rm(src, { recursive: true, force: true });
-  progress(`kube-apiserver and kube-controller-manager ${version} ready`);
+  progress(`kube-apiserver, kube-controller-manager and kubectl ${version} ready`);
 }
