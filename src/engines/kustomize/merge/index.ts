@@ -8,5 +8,5 @@ export {
   type ResourcePatchOptions,
 } from './patch.ts';
 export { MergeSchema, type MergeTable, type SchemaNode, type SchemaRef } from './schema.ts';
-export { compileOpenApi, OpenApiCompileError } from './compile.ts';
+export { compileOpenApi, OpenApiCompileError, type CompileOptions } from './compile.ts';
 export { MergeError } from './nodes.ts';

@@ -17,7 +17,7 @@ import { goInstall } from '../../../devcluster/go-build.ts';
 import { applyJson6902 } from '../jsonpatch/index.ts';
 import { emitDocument } from '../yaml/emit.ts';
 import { toValue } from '../yaml/to-value.ts';
-import { strategicMergePatchResource } from './index.ts';
+import { compileOpenApi, MergeSchema, strategicMergePatchResource } from './index.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../../test/kustomize/fixtures');
 const OURS = /^(smp|json6902|patch)-/;
@@ -65,6 +65,9 @@ function build(dir: string): string[] {
   const k = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as Record<string, unknown>;
   const read = (p: string): string => readFileSync(join(dir, p), 'utf8');
   let resources = ((k['resources'] as string[] | undefined) ?? []).flatMap((f) => docs(read(f)));
+  // `openapi: {path: …}` replaces kustomize's built-in schema (it does not add to it).
+  const openapi = (k['openapi'] as { path?: string } | undefined)?.path;
+  const schema = openapi === undefined ? undefined : new MergeSchema(compileOpenApi(parse(read(openapi)), openapi));
   const smp = (patch: Res, target?: Target, options: Record<string, boolean> = {}): void => {
     const selected = target ?? {
       kind: str(patch, 'kind'),
@@ -77,7 +80,7 @@ function build(dir: string): string[] {
       if (!hits.includes(r)) return [r];
       const p = patch.clone() as Res;
       p.set('apiVersion', r.get('apiVersion', true));
-      const out = strategicMergePatchResource(r, p, options);
+      const out = strategicMergePatchResource(r, p, { ...options, ...(schema === undefined ? {} : { schema }) });
       return out === undefined ? [] : [out];
     });
   };
