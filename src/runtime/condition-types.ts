@@ -1,34 +1,5 @@
-/** ConditionTypes are the generic condition types of fluxcd/pkg apis/meta (kind-specific ones live in src/api). */
-export const ConditionTypes = {
-  Ready: 'Ready',
-  Reconciling: 'Reconciling',
-  Stalled: 'Stalled',
-  Healthy: 'Healthy',
-} as const;
-
-/** Reasons are the generic condition reasons of fluxcd/pkg apis/meta and apis/acl. */
-export const Reasons = {
-  Succeeded: 'Succeeded',
-  Failed: 'Failed',
-  Progressing: 'Progressing',
-  ProgressingWithRetry: 'ProgressingWithRetry',
-  Suspended: 'Suspended',
-  DependencyNotReady: 'DependencyNotReady',
-  InvalidPath: 'InvalidPath',
-  InvalidURL: 'InvalidURL',
-  InsecureConnectionsDisallowed: 'InsecureConnectionsDisallowed',
-  UnsupportedConnectionType: 'UnsupportedConnectionType',
-  PruneFailed: 'PruneFailed',
-  ArtifactFailed: 'ArtifactFailed',
-  BuildFailed: 'BuildFailed',
-  HealthCheckFailed: 'HealthCheckFailed',
-  HealthCheckCanceled: 'HealthCheckCanceled',
-  ReconciliationSucceeded: 'ReconciliationSucceeded',
-  ReconciliationFailed: 'ReconciliationFailed',
-  InvalidCELExpression: 'InvalidCELExpression',
-  FeatureGateDisabled: 'FeatureGateDisabled',
-  AccessDenied: 'AccessDenied',
-} as const;
+// The generic condition types and reasons are defined once, with the API types (fluxcd/pkg apis/meta).
+export { ConditionType as ConditionTypes, Reason as Reasons } from '../api/conditions.ts';
 
 /** ConditionStatus is metav1.ConditionStatus. */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
