@@ -11,7 +11,17 @@ import {
   isEncrypted,
   type Format,
 } from '../../src/engines/sops/index.ts';
-import { BINARY_DOC, COMMENTS_DOC, DOTENV_DOC, INI_DOC, JSON_DOC, TEXT_BINARY_DOC, YAML_DOC } from './docs.ts';
+import {
+  BINARY_DOC,
+  COMMENTS_DOC,
+  DOTENV_DOC,
+  SCALARS_DOC,
+  SCALARS_JSON,
+  INI_DOC,
+  JSON_DOC,
+  TEXT_BINARY_DOC,
+  YAML_DOC,
+} from './docs.ts';
 import { EXT, setup, shape, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
 
 const sops = await sopsBinary();
@@ -19,7 +29,9 @@ const sops = await sopsBinary();
 const CASES: { name: string; format: Format; doc: string | Uint8Array }[] = [
   { name: 'yaml: nested, every type, comments, two documents', format: 'yaml', doc: YAML_DOC },
   { name: 'yaml: comments in every position', format: 'yaml', doc: COMMENTS_DOC },
+  { name: 'yaml: strings that need quoting or escapes', format: 'yaml', doc: SCALARS_DOC },
   { name: 'json: nested, numbers, escapes', format: 'json', doc: JSON_DOC },
+  { name: 'json: strings that need escapes', format: 'json', doc: SCALARS_JSON },
   { name: 'dotenv: comments, escaped newlines', format: 'dotenv', doc: DOTENV_DOC },
   { name: 'ini: sections, comments, quoting', format: 'ini', doc: INI_DOC },
   { name: 'binary: arbitrary bytes', format: 'binary', doc: BINARY_DOC },

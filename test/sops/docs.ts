@@ -163,3 +163,110 @@ a_then: 1
 z: last
 # foot comment
 `;
+
+/** TRICKY_STRINGS are strings whose YAML spelling depends on yaml.v3's quoting rules. */
+export const TRICKY_STRINGS = [
+  'null',
+  '~',
+  'true',
+  'True',
+  '1e3',
+  '0x10',
+  '+1',
+  '.5',
+  '1:20',
+  'y',
+  'on',
+  'Off',
+  ' x',
+  'x ',
+  '- x',
+  '-',
+  '? x',
+  ': x',
+  '@x',
+  '`x',
+  '%x',
+  'x: y',
+  'x #y',
+  '#x',
+  '[x]',
+  '{x}',
+  'a,b',
+  '\u0085x',
+  '\ufeffx',
+  '😀',
+  'a\tb',
+  'a\r\nb',
+  '---',
+  '...',
+  '--- x',
+  '',
+  '  ',
+  'a\nb ',
+  'a \nb',
+  '\nlead',
+  'trail\n\n\n',
+  'x'.repeat(120),
+  '\u2028',
+  'café',
+  '\x7f',
+  '\x01',
+  '2024-01-01',
+  '2024-01-01 10:00:00',
+  '12:30:45',
+  '0o17',
+  '0b101',
+  '1_000',
+  '-.inf',
+  '.NaN',
+  'NULL',
+  'yes',
+  'No',
+  '=',
+  '<<',
+  '!tag',
+  '&a',
+  '*a',
+  '|',
+  '> x',
+  "'q'",
+  '"dq"',
+  'back\\slash',
+  'a: b: c',
+  'http://x.y/z?a=1#frag',
+  'x:',
+  'x :y',
+];
+
+/** yamlQuote writes a YAML double-quoted scalar that escapes everything yaml.v3 refuses to read raw. */
+function yamlQuote(v: string): string {
+  let out = '"';
+  for (const ch of v) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (c > 0xffff) out += '\\U' + c.toString(16).toUpperCase().padStart(8, '0');
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfeff || c === 0x2028 || c === 0x2029) {
+      out += '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+/** SCALARS_DOC has every tricky string as a value, as a sequence item, and (single-line ones) as a key. */
+export const SCALARS_DOC = [
+  ...TRICKY_STRINGS.map((v, i) => `k${i}: ${yamlQuote(v)}`),
+  'list:',
+  ...TRICKY_STRINGS.map((v) => `    - ${yamlQuote(v)}`),
+  ...TRICKY_STRINGS.flatMap((v, i) =>
+    v === '' || v === '<<' || /[\n\r\u0085\u2028]/.test(v) ? [] : [`${yamlQuote(v)}: ${i}`],
+  ),
+  '',
+].join('\n');
+
+/** SCALARS_JSON has every tricky string in JSON, for Go's JSON string escaping. */
+export const SCALARS_JSON = JSON.stringify({
+  strings: TRICKY_STRINGS,
+  ...Object.fromEntries(TRICKY_STRINGS.map((v, i) => [`k${i}`, v])),
+});

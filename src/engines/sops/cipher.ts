@@ -8,7 +8,7 @@ import { Comment, TimeValue, type Scalar } from './tree.ts';
 const NONCE_SIZE = 32;
 const TAG_SIZE = 16;
 const ENC_RE = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Leaf is what the cipher encrypts: a scalar or a comment. */
 export type Leaf = Scalar | Comment;

@@ -199,7 +199,7 @@ export class BinaryStore implements Store {
   loadPlain(data: Uint8Array): Branch[] {
     let value: string | Uint8Array;
     try {
-      value = new TextDecoder('utf-8', { fatal: true }).decode(data);
+      value = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data);
     } catch {
       value = new Uint8Array(data);
     }

@@ -107,7 +107,7 @@ export function hasTopLevelKey(branches: Branch[]): boolean {
   return branches[0]?.items.some((i) => i.key === METADATA_KEY) ?? false;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** decodeUtf8 decodes text input, failing with a format error on invalid UTF-8. */
 export function decodeUtf8(data: Uint8Array, format: Format): string {

@@ -21,7 +21,7 @@ interface NodeComments {
 type Node =
   | ({ kind: 'map'; pairs: { key: Node; value: Node }[] } & NodeComments)
   | ({ kind: 'seq'; items: Node[] } & NodeComments)
-  | ({ kind: 'scalar'; text: string; style: 'plain' | 'double' | 'literal' } & NodeComments);
+  | ({ kind: 'scalar'; text: string; style: 'plain' | 'double' | 'literal' | 'verbatim' } & NodeComments);
 
 const noComments = (): NodeComments => ({ head: [], line: [], foot: [] });
 
@@ -41,6 +41,8 @@ function scalarNode(v: Value): Node {
   if (v instanceof Uint8Array) return { kind: 'scalar', text: Buffer.from(v).toString('utf8'), style: 'double', ...n };
   const s = typeof v === 'string' ? v : '';
   if (s.includes('\n')) return { kind: 'scalar', text: s, style: 'literal', ...n };
+  // yaml.v3 resolves `<<` to its merge tag and writes the string with that tag.
+  if (s === '<<') return { kind: 'scalar', text: '!!merge <<', style: 'verbatim', ...n };
   return { kind: 'scalar', text: s, style: needsQuotes(s) ? 'double' : 'plain', ...n };
 }
 
@@ -251,6 +253,10 @@ class Emitter {
   }
 
   private scalar(n: Node & { kind: 'scalar' }, indent: number, allowBlock: boolean, simpleKey: boolean): void {
+    if (n.style === 'verbatim') {
+      this.indicator(n.text, true, false, false);
+      return;
+    }
     const a = analyzeScalar(n.text);
     let style: 'plain' | 'single' | 'double' | 'literal' = n.style;
     if (simpleKey && a.multiline) style = 'double';

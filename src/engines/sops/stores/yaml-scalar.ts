@@ -245,10 +245,13 @@ const ESCAPES: Record<number, string> = {
 
 /** doubleQuoted writes a double-quoted scalar with libyaml's escapes (upper-case hex). */
 export function doubleQuoted(value: string): string {
+  // libyaml's BOM test looks at the start of the value, not the current character: a value that starts with a
+  // BOM has every character escaped.
+  const bom = value.startsWith('\ufeff');
   let out = '"';
   for (const ch of value) {
     const cp = ch.codePointAt(0) ?? 0;
-    if (!isPrintable(cp) || cp === 0xfeff || isBreak(cp) || ch === '"' || ch === '\\') {
+    if (bom || !isPrintable(cp) || isBreak(cp) || ch === '"' || ch === '\\') {
       const e = ESCAPES[cp];
       if (e !== undefined) out += '\\' + e;
       else if (cp <= 0xff) out += '\\x' + cp.toString(16).toUpperCase().padStart(2, '0');
