@@ -31,13 +31,13 @@ async function makeKey(name: string): Promise<Key> {
     format: 'armored',
   });
   const priv = await openpgp.readPrivateKey({ armoredKey: privateKey });
-  const sign: Signer = async (payload) =>
-    openpgp.sign({
-      message: await openpgp.createMessage({ binary: new TextEncoder().encode(payload) }),
-      signingKeys: priv,
-      detached: true,
-      format: 'armored',
-    });
+  const sign: Signer = async (payload) => {
+    const message = await openpgp.createMessage({ binary: new TextEncoder().encode(payload) });
+    // openpgp's stream-generic return type does not resolve under typescript-eslint (tsc resolves it to string).
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+    const signature: string = await openpgp.sign({ message, signingKeys: priv, detached: true, format: 'armored' });
+    return signature;
+  };
   return { publicKey, keyId: priv.getKeyID().toHex().toUpperCase(), sign };
 }
 
