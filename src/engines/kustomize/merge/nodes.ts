@@ -3,7 +3,7 @@
  * package's nodes. `undefined` stands for Go's nil node (a field that is absent), a Scalar whose value is null for
  * a tagged null (`~`, `null`, an empty value).
  */
-import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 import { FluxtsError } from '../../../util/errors.ts';
 
@@ -13,10 +13,14 @@ export type YNode = YAMLMap<unknown, unknown> | YAMLSeq<unknown> | Scalar<unknow
 /** MergeError says why a strategic-merge patch could not be applied, naming the field path. */
 export class MergeError extends FluxtsError {}
 
-/** asNode narrows a pair value or sequence item to a YNode; JS null and aliases count as an explicit null. */
+/**
+ * asNode narrows a pair value or sequence item to a YNode; JS null counts as an explicit null. Aliases must have
+ * been expanded before patching (kustomize expands them when it reads resources).
+ */
 export function asNode(v: unknown): YNode | undefined {
   if (v === undefined) return undefined;
   if (isMap(v) || isSeq(v) || isScalar(v)) return v;
+  if (isAlias(v)) throw new MergeError(`YAML alias *${v.source}: expand aliases before patching`);
   return new Scalar(null);
 }
 
@@ -81,11 +85,6 @@ export function getPair(map: YNode | undefined, name: string): Pair<unknown, unk
 export function getField(map: YNode | undefined, name: string): YNode | undefined {
   const pair = getPair(map, name);
   return pair === undefined ? undefined : asNode(pair.value ?? null);
-}
-
-/** fieldNames lists the keys of a map in order; other nodes have none. */
-export function fieldNames(n: YNode | undefined): string[] {
-  return n !== undefined && isMap(n) ? n.items.map((p) => keyText(p.key)) : [];
 }
 
 /** clearField removes the first field called `name`. */

@@ -3,7 +3,7 @@
  * filter runs it (patch list items go first). It mutates `dest` and may splice `origin` nodes into it; callers
  * pass copies (see {@link strategicMergePatch}).
  */
-import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 import { takeDirective } from './directive.ts';
 import {
@@ -17,8 +17,9 @@ import {
   type Values,
 } from './elements.ts';
 import {
-  fieldNames,
+  asNode,
   getField,
+  keyText,
   isEmptyMap,
   isMissingOrNull,
   isTaggedNull,
@@ -105,12 +106,23 @@ function walkMap(
   const dest = visitMap(dest0, origin, path);
   if (dest === undefined) return undefined;
   if (!isMap(dest)) return dest;
+  // Each map's fields are indexed once (first occurrence, as go-yaml looks them up), not scanned per field.
+  const destFields = firstPairs(dest);
+  const originFields = firstPairs(origin);
   // Fields are visited in sorted order, so new fields are appended sorted.
-  const names = [...new Set([...fieldNames(dest), ...fieldNames(origin)])].sort();
+  const names = [...new Set([...destFields.keys(), ...originFields.keys()])].sort();
   for (const name of names) {
     const child = schema === undefined ? undefined : ctx.field(schema, name);
-    const val = walk(ctx, getField(dest, name), getField(origin, name), child, [...path, name]);
-    setField(dest, name, val);
+    const dp = destFields.get(name);
+    const op = originFields.get(name);
+    const val = walk(ctx, dp && asNode(dp.value ?? null), op && asNode(op.value ?? null), child, [...path, name]);
+    if (val === undefined || isTaggedNull(val)) {
+      if (dp !== undefined) dest.items.splice(dest.items.indexOf(dp), 1);
+    } else if (dp !== undefined) {
+      dp.value = val;
+    } else {
+      dest.items.push(new Pair(new Scalar(name), val));
+    }
   }
   return dest;
 }
@@ -221,6 +233,17 @@ function appendList(dst: YAMLSeq<unknown>, src: YAMLSeq<unknown>, keys: string[]
     if (keys.length > 1) elementSetter(dst, undefined, keys, v);
     elementSetter(dst, elem, keys, v);
   }
+}
+
+/** firstPairs indexes a map's fields by name, keeping the first of duplicate keys. */
+function firstPairs(n: YNode | undefined): Map<string, Pair<unknown, unknown>> {
+  const index = new Map<string, Pair<unknown, unknown>>();
+  if (n === undefined || !isMap(n)) return index;
+  for (const pair of n.items) {
+    const name = keyText(pair.key);
+    if (!index.has(name)) index.set(name, pair);
+  }
+  return index;
 }
 
 /** newMap is exported for callers that need an empty target to merge into. */
