@@ -1,7 +1,7 @@
 import { isMap, type YAMLMap } from 'yaml';
 
 import type { Problems } from './errors.ts';
-import { parseDocuments } from './parse.ts';
+import { parseWithYaml } from './parse.ts';
 import { entries, toJS } from './nodes.ts';
 
 /** KUSTOMIZATION_FILES are the names kustomize looks for, in its order. */
@@ -32,7 +32,7 @@ export function parseKustomization(
   dir: string,
   problems: Problems,
 ): Kustomization | undefined {
-  const docs = parseDocuments(text, file, problems);
+  const docs = parseWithYaml(text, file, problems);
   const doc = docs[0];
   if (!doc) return undefined;
   if (docs.length > 1) problems.add(file, 'a kustomization file must hold exactly one YAML document');

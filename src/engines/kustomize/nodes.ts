@@ -1,12 +1,24 @@
-import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Scalar, YAMLMap, YAMLSeq } from 'yaml';
+
+import { newMap, newPair, newScalar } from './yaml/fast-nodes.ts';
 
 /** Helpers over `yaml` nodes: the shared representation of resources (see README). */
+
+/** keyIs compares a mapping key (a scalar node, or a plain value) with a string. */
+function keyIs(k: unknown, key: string): boolean {
+  if (k === key) return true;
+  if (k === null || typeof k !== 'object') return k !== undefined && k !== null && String(k) === key;
+  const v = (k as { value?: unknown }).value;
+  return v === key || (typeof v === 'number' && String(v) === key);
+}
 
 /** field returns the value node of `key` in a mapping, or undefined. */
 export function field(map: unknown, key: string): unknown {
   if (!isMap(map)) return undefined;
-  for (const it of map.items) {
-    if (isPair(it) && isScalar(it.key) && String(it.key.value) === key) return it.value;
+  const list = map.items;
+  for (let i = 0; i < list.length; i++) {
+    const it = list[i] as { key: unknown; value: unknown };
+    if (keyIs(it.key, key)) return it.value;
   }
   return undefined;
 }
@@ -44,30 +56,32 @@ export function strIn(node: unknown, path: readonly string[]): string | undefine
 
 /** scalar makes a string scalar node (quoted on output only where needed). */
 export function scalar(value: string): Scalar {
-  return new Scalar(value);
+  return newScalar(value);
 }
 
 /** setField sets `key` in a mapping, replacing an existing value in place so that key order is kept. */
 export function setField(map: YAMLMap, key: string, value: unknown): void {
-  for (const it of map.items) {
-    if (isPair(it) && isScalar(it.key) && String(it.key.value) === key) {
+  const list = map.items;
+  for (let i = 0; i < list.length; i++) {
+    const it = list[i] as { key: unknown; value: unknown };
+    if (keyIs(it.key, key)) {
       it.value = value;
       return;
     }
   }
-  map.items.push(new Pair(new Scalar(key), value));
+  list.push(newPair(newScalar(key), value));
 }
 
 /** deleteField removes `key` from a mapping. */
 export function deleteField(map: YAMLMap, key: string): void {
-  map.items = map.items.filter((it) => !(isPair(it) && isScalar(it.key) && String(it.key.value) === key));
+  map.items = map.items.filter((it) => !keyIs(it.key, key));
 }
 
 /** ensureMap returns the mapping at `key`, creating it (or replacing a null) when missing. */
 export function ensureMap(map: YAMLMap, key: string): YAMLMap {
   const v = field(map, key);
   if (isMap(v)) return v;
-  const m = new YAMLMap();
+  const m = newMap();
   setField(map, key, m);
   return m;
 }

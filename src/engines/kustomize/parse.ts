@@ -2,6 +2,7 @@ import { type Document, isMap, isSeq, parseAllDocuments, type YAMLMap } from 'ya
 
 import type { Problems } from './errors.ts';
 import { field, str } from './nodes.ts';
+import { fastParseDocuments } from './yaml/fast-parse.ts';
 import { Resource } from './resource.ts';
 
 /**
@@ -10,8 +11,24 @@ import { Resource } from './resource.ts';
  */
 export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, strict: false } as const;
 
-/** parseDocuments parses a multi-document YAML text; syntax errors go to `problems` with line and column. */
-export function parseDocuments(text: string, file: string, problems: Problems): Document[] {
+/** ParsedDoc is one YAML document: its root node and, when the full parser read it, the Document (for aliases). */
+export interface ParsedDoc {
+  contents: unknown;
+  doc?: Document;
+}
+
+/**
+ * parseDocuments parses a multi-document YAML text, through the fast reader when the text allows it; syntax
+ * errors go to `problems` with line and column.
+ */
+export function parseDocuments(text: string, file: string, problems: Problems): ParsedDoc[] {
+  const fast = fastParseDocuments(text);
+  if (fast !== undefined) return fast.map((contents) => ({ contents }));
+  return parseWithYaml(text, file, problems).map((doc) => ({ contents: doc.contents, doc }));
+}
+
+/** parseWithYaml parses with the `yaml` package (the general path). */
+export function parseWithYaml(text: string, file: string, problems: Problems): Document[] {
   const parsed = parseAllDocuments(text, PARSE_OPTIONS);
   const docs = Array.isArray(parsed) ? parsed : [];
   let ok = true;
@@ -31,8 +48,7 @@ export function parseDocuments(text: string, file: string, problems: Problems): 
  */
 export function parseResources(text: string, file: string, problems: Problems): Resource[] {
   const out: Resource[] = [];
-  for (const doc of parseDocuments(text, file, problems)) {
-    const c = doc.contents;
+  for (const { contents: c, doc } of parseDocuments(text, file, problems)) {
     if (c === null || (!isMap(c) && str(c) === undefined && !isSeq(c))) continue;
     if (!isMap(c)) {
       problems.add(file, `expected a mapping (a Kubernetes object) but found ${isSeq(c) ? 'a sequence' : 'a scalar'}`);
@@ -44,7 +60,7 @@ export function parseResources(text: string, file: string, problems: Problems): 
   return out;
 }
 
-function addObject(m: YAMLMap, file: string, doc: Document, out: Resource[], problems: Problems): void {
+function addObject(m: YAMLMap, file: string, doc: Document | undefined, out: Resource[], problems: Problems): void {
   const kind = str(field(m, 'kind')) ?? '';
   const itemsNode = field(m, 'items');
   if (kind.endsWith('List') && (isSeq(itemsNode) || field(m, 'items') !== undefined)) {

@@ -1,30 +1,206 @@
-import { records, strings, type Kustomization } from './kustomization.ts';
+import { posix } from 'node:path';
+
+import { isMap, isSeq, type YAMLMap } from 'yaml';
+
+import { applyJson6902, Json6902Error } from './jsonpatch/index.ts';
+import { asText, bool, type Kustomization, records, strings } from './kustomization.ts';
+import { MergeError, strategicMergePatchResource } from './merge/index.ts';
+import { field, str, strIn } from './nodes.ts';
+import { parseDocuments } from './parse.ts';
 import type { Resource } from './resource.ts';
+import { compileSelector, type Selector } from './selector.ts';
 import type { Context } from './target.ts';
 
-/**
- * Patch application (strategic merge and JSON 6902) plugs in the `merge/` and `jsonpatch/` engines. Until they are
- * wired, a kustomization that declares patches fails with a clear message instead of building something wrong.
- */
-
-function unsupported(ctx: Context, k: Kustomization, field: string): void {
-  ctx.problems.add(k.file, `${field}: patches are not supported by this build of the engine yet`);
+/** PatchSource is a patch's text and where it came from (a file, or the kustomization for inline patches). */
+interface PatchSource {
+  text: string;
+  file: string;
 }
 
-/** applyLegacyStrategicMerge runs `patchesStrategicMerge`. */
+/** loadPatch reads `path` relative to the kustomization, or takes the inline text. */
+function loadPatch(
+  ctx: Context,
+  k: Kustomization,
+  path: string | undefined,
+  inline: string | undefined,
+): PatchSource | undefined {
+  if (inline !== undefined && inline !== '') return { text: inline, file: k.file };
+  if (!path) {
+    ctx.problems.add(k.file, 'a patch needs either `path` or `patch`');
+    return undefined;
+  }
+  const abs = posix.resolve(k.dir, path);
+  if (ctx.fs.stat(abs) !== 'file') {
+    ctx.problems.add(k.file, `patch file '${path}' does not exist`);
+    return undefined;
+  }
+  return { text: new TextDecoder().decode(ctx.fs.readFile(abs)), file: abs };
+}
+
+/** isJsonPatch says whether a patch text is an RFC 6902 operation list (a JSON or YAML sequence). */
+function isJsonPatch(ctx: Context, src: PatchSource): boolean {
+  const t = src.text.trimStart();
+  if (t.startsWith('[')) return true;
+  const docs = parseDocuments(src.text, src.file, ctx.problems);
+  return docs.length > 0 && isSeq(docs[0]?.contents);
+}
+
+/** smpDocs parses a strategic-merge patch text into its documents (several patches may share a file). */
+function smpDocs(ctx: Context, src: PatchSource): YAMLMap[] {
+  return parseDocuments(src.text, src.file, ctx.problems)
+    .map((d) => d.contents)
+    .filter((c): c is YAMLMap => isMap(c) && c.items.length > 0);
+}
+
+/** Patcher applies patches to the resource list of one kustomization, with a name index for id matching. */
+class Patcher {
+  private readonly ctx: Context;
+  private readonly k: Kustomization;
+  private readonly out: Resource[];
+
+  constructor(ctx: Context, k: Kustomization, out: Resource[]) {
+    this.ctx = ctx;
+    this.k = k;
+    this.out = out;
+  }
+
+  /** byId finds the resources a strategic-merge patch without target names (kind, any earlier name, namespace). */
+  byId(patch: YAMLMap): Resource[] {
+    const kind = strIn(patch, ['kind']) ?? '';
+    const apiVersion = strIn(patch, ['apiVersion']) ?? '';
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+    const meta = field(patch, 'metadata');
+    const name = str(field(meta, 'name')) ?? '';
+    const ns = str(field(meta, 'namespace'));
+    const sameNs = (a: string, b: string): boolean => (a || 'default') === (b || 'default');
+    return this.out.filter(
+      (r) =>
+        r.kind === kind &&
+        r.group === group &&
+        r.hadName(name) &&
+        (ns === undefined || sameNs(r.namespace, ns) || r.previousNamespaces.some((p) => sameNs(p, ns))),
+    );
+  }
+
+  smp(r: Resource, patch: YAMLMap, file: string, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+    try {
+      const oldName = r.name;
+      const result = strategicMergePatchResource(r.node, patch, opts);
+      if (result === undefined) {
+        this.out.splice(this.out.indexOf(r), 1);
+        return;
+      }
+      r.node = result;
+      r.refresh();
+      if (r.name !== oldName) r.previousNames.push(oldName);
+    } catch (err) {
+      if (!(err instanceof MergeError)) throw err;
+      this.ctx.problems.add(file, `${r.subject}: ${err.message}`);
+    }
+  }
+
+  json(r: Resource, text: string, file: string): void {
+    try {
+      const oldName = r.name;
+      r.node = applyJson6902(r.node, text, file);
+      r.refresh();
+      if (r.name !== oldName) r.previousNames.push(oldName);
+    } catch (err) {
+      if (!(err instanceof Json6902Error)) throw err;
+      this.ctx.problems.add(file, `${r.subject}: ${err.message}`);
+    }
+  }
+
+  select(target: Selector): Resource[] {
+    const pred = compileSelector(target);
+    return this.out.filter(pred);
+  }
+
+  /** strategicById applies each document of a strategic-merge patch to the resource it names. */
+  strategicById(src: PatchSource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+    for (const doc of smpDocs(this.ctx, src)) {
+      const matches = this.byId(doc);
+      const subject = `${strIn(doc, ['kind']) ?? ''}/${strIn(doc, ['metadata', 'name']) ?? ''}`;
+      if (matches.length === 0) {
+        this.ctx.problems.add(src.file, `no resource matches strategic merge patch "${subject}"`);
+        continue;
+      }
+      if (matches.length > 1) {
+        this.ctx.problems.add(src.file, `multiple resources match strategic merge patch "${subject}"`);
+        continue;
+      }
+      this.smp(matches[0] as Resource, doc, src.file, opts);
+    }
+  }
+}
+
+function selectorOf(v: unknown): Selector | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const s: Selector = {};
+  for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+    if (o[key] !== undefined && o[key] !== null) s[key] = asText(o[key]);
+  }
+  return s;
+}
+
+/** applyLegacyStrategicMerge runs `patchesStrategicMerge` (file paths or inline patches). */
 export function applyLegacyStrategicMerge(ctx: Context, k: Kustomization, out: Resource[]): void {
-  if (strings(k.data['patchesStrategicMerge']).length) unsupported(ctx, k, 'patchesStrategicMerge');
-  void out;
+  const list = strings(k.data['patchesStrategicMerge']);
+  if (list.length === 0) return;
+  const p = new Patcher(ctx, k, out);
+  for (const entry of list) {
+    const inline = entry.includes('\n') || ctx.fs.stat(posix.resolve(k.dir, entry)) !== 'file';
+    const src = loadPatch(ctx, k, inline ? undefined : entry, inline ? entry : undefined);
+    if (src) p.strategicById(src, {});
+  }
 }
 
-/** applyPatches runs `patches`. */
+/** applyPatches runs `patches`: strategic merge or JSON 6902, by target selector or by the patch's own id. */
 export function applyPatches(ctx: Context, k: Kustomization, out: Resource[]): void {
-  if (records(k.data['patches']).length) unsupported(ctx, k, 'patches');
-  void out;
+  const list = records(k.data['patches']);
+  if (list.length === 0) return;
+  const p = new Patcher(ctx, k, out);
+  for (const entry of list) {
+    const path = entry['path'] === undefined ? undefined : asText(entry['path']);
+    const inline = entry['patch'] === undefined ? undefined : asText(entry['patch']);
+    const src = loadPatch(ctx, k, path, inline);
+    if (!src) continue;
+    const o = (entry['options'] ?? {}) as Record<string, unknown>;
+    const opts = { allowNameChange: bool(o['allowNameChange']), allowKindChange: bool(o['allowKindChange']) };
+    const target = selectorOf(entry['target']);
+    if (isJsonPatch(ctx, src)) {
+      if (!target) {
+        ctx.problems.add(src.file, 'a JSON 6902 patch needs a target');
+        continue;
+      }
+      for (const r of p.select(target)) p.json(r, src.text, src.file);
+      continue;
+    }
+    if (!target) {
+      p.strategicById(src, opts);
+      continue;
+    }
+    const docs = smpDocs(ctx, src);
+    for (const r of p.select(target)) for (const d of docs) if (out.includes(r)) p.smp(r, d, src.file, opts);
+  }
 }
 
-/** applyLegacyJson6902 runs `patchesJson6902`. */
+/** applyLegacyJson6902 runs `patchesJson6902` (target by group/version/kind/name/namespace). */
 export function applyLegacyJson6902(ctx: Context, k: Kustomization, out: Resource[]): void {
-  if (records(k.data['patchesJson6902']).length) unsupported(ctx, k, 'patchesJson6902');
-  void out;
+  const list = records(k.data['patchesJson6902']);
+  if (list.length === 0) return;
+  const p = new Patcher(ctx, k, out);
+  for (const entry of list) {
+    const target = selectorOf(entry['target']);
+    if (!target) {
+      ctx.problems.add(k.file, 'patchesJson6902 entry needs a target');
+      continue;
+    }
+    const path = entry['path'] === undefined ? undefined : asText(entry['path']);
+    const inline = entry['patch'] === undefined ? undefined : asText(entry['patch']);
+    const src = loadPatch(ctx, k, path, inline);
+    if (!src) continue;
+    for (const r of p.select(target)) p.json(r, src.text, src.file);
+  }
 }

@@ -33,11 +33,31 @@ export class Resource {
     this.doc = doc;
   }
 
+  private cache: { apiVersion: string; kind: string; name: string; namespace: string } | undefined;
+
+  /** refresh drops cached identity fields; call it after editing the node outside the setters (patches). */
+  refresh(): void {
+    this.cache = undefined;
+  }
+
+  private ident(): { apiVersion: string; kind: string; name: string; namespace: string } {
+    if (!this.cache) {
+      const meta = field(this.node, 'metadata');
+      this.cache = {
+        apiVersion: strIn(this.node, ['apiVersion']) ?? '',
+        kind: strIn(this.node, ['kind']) ?? '',
+        name: str(field(meta, 'name')) ?? '',
+        namespace: str(field(meta, 'namespace')) ?? '',
+      };
+    }
+    return this.cache;
+  }
+
   get apiVersion(): string {
-    return strIn(this.node, ['apiVersion']) ?? '';
+    return this.ident().apiVersion;
   }
   get kind(): string {
-    return strIn(this.node, ['kind']) ?? '';
+    return this.ident().kind;
   }
   get group(): string {
     const av = this.apiVersion;
@@ -49,10 +69,10 @@ export class Resource {
     return av.slice(av.lastIndexOf('/') + 1);
   }
   get name(): string {
-    return strIn(this.node, ['metadata', 'name']) ?? '';
+    return this.ident().name;
   }
   get namespace(): string {
-    return strIn(this.node, ['metadata', 'namespace']) ?? '';
+    return this.ident().namespace;
   }
 
   /** originalName is the name the resource was declared with. */
@@ -70,6 +90,7 @@ export class Resource {
     this.previousNames.push(old);
     this.previousNamespaces.push(this.namespace);
     setField(ensureMap(this.node, 'metadata'), 'name', scalar(name));
+    this.cache = undefined;
   }
 
   /** setNamespace moves the resource, remembering the old id. */
@@ -79,6 +100,7 @@ export class Resource {
     this.previousNames.push(this.name);
     this.previousNamespaces.push(old);
     setField(ensureMap(this.node, 'metadata'), 'namespace', scalar(ns));
+    this.cache = undefined;
   }
 
   /** hasName is true when `name` is the current or any earlier name of this resource. */

@@ -22,6 +22,7 @@ import { parseResources } from './parse.ts';
 import type { Resource } from './resource.ts';
 import type { FieldSpec } from './filters/fieldspec.ts';
 import { generateKustomization } from './flux.ts';
+import { runTransformerPlugins } from './plugins.ts';
 
 /** LoadOptions control what a build may read. */
 export interface LoadOptions {
@@ -280,5 +281,6 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
     return rule;
   });
   setImages(out, images);
+  runTransformerPlugins(ctx, k, out);
   void scalar;
 }

@@ -1,6 +1,7 @@
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 
 import { field, setField } from '../nodes.ts';
+import { newMap } from '../yaml/fast-nodes.ts';
 import type { Resource } from '../resource.ts';
 
 /** FieldSpec says which field of which kinds a transformer touches (kustomize's `fieldSpecs` entries). */
@@ -70,7 +71,7 @@ function walk(
   }
   let next = field(node, key);
   if ((next === undefined || isNullish(next)) && create) {
-    const m = new (node.constructor as new () => YAMLMap)();
+    const m = newMap();
     setField(node, key, m);
     next = m;
   }
@@ -89,8 +90,18 @@ export function applyFieldSpecs(
   specs: readonly FieldSpec[],
   fn: (parent: YAMLMap, key: string, r: Resource, fs: FieldSpec) => void,
 ): void {
+  // Index the specs by kind once, so each resource only meets the specs that can select it.
+  const byKind = new Map<string, FieldSpec[]>();
+  const anyKind: FieldSpec[] = [];
+  for (const fs of specs) {
+    if (!fs.kind) anyKind.push(fs);
+    else byKind.set(fs.kind, [...(byKind.get(fs.kind) ?? []), fs]);
+  }
   for (const r of resources) {
-    for (const fs of specs) {
+    const own = byKind.get(r.kind);
+    // Keep the table's order: kind-specific and kind-less specs interleave in the original list.
+    const list = own === undefined ? anyKind : anyKind.length === 0 ? own : specs;
+    for (const fs of list) {
       if (!selects(fs, r)) continue;
       visitField(r.node, splitPath(fs.path), fs.create === true, (p, k) => fn(p, k, r, fs));
     }

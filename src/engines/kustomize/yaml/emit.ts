@@ -6,6 +6,9 @@ import { plainWouldRetype, type Typed } from './resolve.ts';
  */
 export type Value = Typed | Value[] | Map<string, Value>;
 
+/** SIMPLE matches strings without spaces or indicators: always plain unless they would read back as non-strings. */
+const SIMPLE = /^[A-Za-z0-9_./][A-Za-z0-9_./=+-]*$/;
+
 /** BEST_WIDTH is go-yaml v2's preferred line width; longer plain and quoted scalars fold at spaces past it. */
 const BEST_WIDTH = 80;
 
@@ -98,6 +101,14 @@ function analyze(cps: number[]): Analysis {
   return { blockPlain, single, block };
 }
 
+/** fromCps turns code points back into a string, in chunks so huge values cannot overflow the call stack. */
+function fromCps(cps: readonly number[]): string {
+  if (cps.length < 4096) return String.fromCodePoint(...cps);
+  let out = '';
+  for (let i = 0; i < cps.length; i += 4096) out += String.fromCodePoint(...cps.slice(i, i + 4096));
+  return out;
+}
+
 function hex(v: number, n: number): string {
   return v.toString(16).toUpperCase().padStart(n, '0');
 }
@@ -109,13 +120,16 @@ const ESCAPES: Record<number, string> = {
 
 /** Emitter writes block-style YAML exactly as go-yaml v2's emitter (sigs.k8s.io/yaml) does for kustomize. */
 class Emitter {
+  private chunks: string[] = [];
   private out = '';
   private column = 0;
   private whitespace = true;
   private indention = true;
 
   text(): string {
-    return this.out;
+    this.chunks.push(this.out);
+    this.out = '';
+    return this.chunks.join('');
   }
 
   private put(s: string, chars: number): void {
@@ -126,6 +140,10 @@ class Emitter {
   private putBreak(): void {
     this.out += '\n';
     this.column = 0;
+    if (this.out.length > 4096) {
+      this.chunks.push(this.out);
+      this.out = '';
+    }
   }
 
   private writeIndent(indent: number): void {
@@ -157,6 +175,14 @@ class Emitter {
       this.raw(renderNonString(v));
       return;
     }
+    // Fast path: short identifier-like strings that go-yaml writes plain without further analysis.
+    if (SIMPLE.test(v) && !v.startsWith('...') && !plainWouldRetype(v)) {
+      if (!this.whitespace) this.put(' ', 1);
+      this.put(v, v.length);
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     const cps = Array.from(v, (ch) => ch.codePointAt(0) ?? 0);
     const a = analyze(cps);
     let style: 'plain' | 'single' | 'double' | 'literal';
@@ -174,6 +200,12 @@ class Emitter {
 
   private plain(cps: number[], indent: number, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ', 1);
+    if (!allowBreaks || this.column + cps.length <= BEST_WIDTH + 1 || !cps.includes(0x20)) {
+      this.put(fromCps(cps), cps.length);
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     let spaces = false;
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] ?? 0;
@@ -275,18 +307,25 @@ class Emitter {
     this.indention = true;
     this.whitespace = true;
     let breaks = true;
+    let run: number[] = [];
+    const flush = (): void => {
+      if (run.length) this.put(fromCps(run), run.length);
+      run = [];
+    };
     for (const c of cps) {
       if (isBreak(c)) {
+        flush();
         this.putBreak();
         this.indention = true;
         breaks = true;
       } else {
         if (breaks) this.writeIndent(indent);
-        this.put(String.fromCodePoint(c), 1);
+        run.push(c);
         this.indention = false;
         breaks = false;
       }
     }
+    flush();
   }
 
   /** finish ends the document the way go-yaml's document-end indent does: with exactly one final line break. */
