@@ -1,4 +1,5 @@
-// `create secret git`: a Secret with Git credentials (basic auth or bearer token, optional CA) for HTTP/S.
+// `create secret git`: a Secret with Git credentials: basic auth or bearer token (optional CA) for HTTP/S, or an SSH
+// key pair and the server's host key for ssh:// URLs.
 import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
@@ -8,8 +9,9 @@ import type { CommonFlags, KubeObject } from './common.ts';
 import { parseGoUrl } from './gourl.ts';
 import { readCredentialFile, secretObject } from './secret-common.ts';
 import { rsaBits } from './source-git.ts';
+import { generateKeyPair, loadKeyPair, scanHostKey } from './ssh-keys.ts';
 
-/** buildGitSecret builds the Secret `flux create secret git` would print for an HTTP/S URL. */
+/** buildGitSecret builds the Secret `flux create secret git` would print (basic auth, bearer token or SSH keys). */
 export async function buildGitSecret(
   name: string,
   common: CommonFlags,
@@ -27,11 +29,7 @@ export async function buildGitSecret(
   const labelsCheck = secretObject(name, common, {}); // validates --label before anything else is read
   void labelsCheck;
   const [username, password, token] = [str('username'), str('password'), str('bearerToken')];
-  if (parsed.scheme === 'ssh') {
-    throw new CreateInputError(
-      'SSH Git secrets are not supported by fluxts yet (they need an SSH host key scan): use an https URL, or create the Secret with the flux CLI',
-    );
-  }
+  if (parsed.scheme === 'ssh') return [await sshSecret(name, common, parsed.host, o)];
   if (parsed.scheme !== 'http' && parsed.scheme !== 'https') {
     throw new CreateInputError(`git URL scheme '${parsed.scheme}' not supported, can be: ssh, http and https`);
   }
@@ -56,6 +54,33 @@ export async function buildGitSecret(
     if (ca !== '') data['ca.crt'] = ca;
   }
   return [secretObject(name, common, data)];
+}
+
+/** sshSecret builds the SSH variant: identity, identity.pub, known_hosts (and the key's password when given). */
+async function sshSecret(
+  name: string,
+  common: CommonFlags,
+  host: string,
+  o: Record<string, unknown>,
+): Promise<KubeObject> {
+  const str = (k: string): string => (o[k] as string | undefined) ?? '';
+  const password = str('password');
+  // flux ignores --username for ssh:// URLs; --password is the key's passphrase and is stored with it.
+  const keypair = str('privateKeyFile')
+    ? await loadKeyPair(str('privateKeyFile'), password)
+    : generateKeyPair(
+        o['sshKeyAlgorithm'] === undefined ? 'ecdsa' : str('sshKeyAlgorithm'),
+        o['sshRsaBits'] === undefined ? 2048 : rsaBits(str('sshRsaBits')),
+        o['sshEcdsaCurve'] === undefined ? 'p384' : str('sshEcdsaCurve'),
+      );
+  const hostKey = await scanHostKey(host);
+  const data: Record<string, string> = {
+    identity: keypair.privateKey,
+    'identity.pub': keypair.publicKey,
+    known_hosts: hostKey,
+  };
+  if (password !== '') data['password'] = password;
+  return secretObject(name, common, data);
 }
 
 /** registerSecretGit adds `create secret git`. */
