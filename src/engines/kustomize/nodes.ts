@@ -7,7 +7,7 @@ import { newMap, newPair, newScalar } from './yaml/fast-nodes.ts';
 /** keyIs compares a mapping key (a scalar node, or a plain value) with a string. */
 function keyIs(k: unknown, key: string): boolean {
   if (k === key) return true;
-  if (k === null || typeof k !== 'object') return k !== undefined && k !== null && String(k) === key;
+  if (k === null || typeof k !== 'object') return k !== undefined && k !== null && plainString(k) === key;
   const v = (k as { value?: unknown }).value;
   return v === key || (typeof v === 'number' && String(v) === key);
 }
