@@ -87,3 +87,24 @@ describe('sops differential (age)', { skip: sops === undefined }, () => {
     }
   });
 });
+
+describe('sops differential (age post-quantum hybrid keys)', { skip: sops === undefined }, () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await setup(sops as string, false);
+  });
+  after(() => fx.cleanup());
+
+  test('sops encrypts for an age1pq1 recipient, we decrypt; and back', async () => {
+    const { generateHybridIdentity, identityToRecipient } = await import('age-encryption');
+    const identity = await generateHybridIdentity();
+    const key = { identity, recipient: await identityToRecipient(identity) };
+    assert.match(key.recipient, /^age1pq1/);
+    const doc = 'user: admin\npassword: hunter2\n';
+    const theirs = sopsOk(fx, ['encrypt', '--age', key.recipient, writeTemp(fx, '.yaml', doc)]);
+    const ours = await decrypt(theirs, { format: 'yaml', keys: [new AgeKeyService([identity])] });
+    assert.equal(Buffer.from(ours).toString(), doc);
+    const oursEnc = await encrypt(Buffer.from(doc), { format: 'yaml', recipients: [new AgeRecipient(key.recipient)] });
+    assert.equal(sopsOk(fx, ['decrypt', writeTemp(fx, '.yaml', oursEnc)], { age: [key] }).toString(), doc);
+  });
+});

@@ -16,11 +16,12 @@ export function parseAgeIdentities(text: string): string[] {
     .filter((t) => t !== '');
 }
 
-const IDENTITY_RE = /^AGE-SECRET-KEY-1[0-9A-Z]+$/;
+/** IDENTITY_RE accepts X25519 and hybrid post-quantum (ML-KEM-768 + X25519) identities, as sops 3.13 does. */
+const IDENTITY_RE = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/;
 
 /**
- * AgeKeyService unwraps sops data keys wrapped for age X25519 recipients. It is built from identities
- * (`AGE-SECRET-KEY-1…`); nothing about them is ever put into an error.
+ * AgeKeyService unwraps sops data keys wrapped for age recipients. It is built from identities
+ * (`AGE-SECRET-KEY-1…`, hybrid `AGE-SECRET-KEY-PQ-1…`); nothing about them is ever put into an error.
  */
 export class AgeKeyService implements KeyService {
   readonly type = 'age' as const;
@@ -29,12 +30,9 @@ export class AgeKeyService implements KeyService {
   constructor(identities: string[]) {
     const bad = identities.filter((i) => !IDENTITY_RE.test(i));
     if (bad.length > 0) {
-      throw new SopsKeyError(
-        `age identities: ${bad.length} of ${identities.length} entries are not age X25519 identities`,
-        {
-          hint: 'age identities look like AGE-SECRET-KEY-1…; one per line, # comments allowed',
-        },
-      );
+      throw new SopsKeyError(`age identities: ${bad.length} of ${identities.length} entries are not age identities`, {
+        hint: 'age identities look like AGE-SECRET-KEY-1… (or AGE-SECRET-KEY-PQ-1…); one per line, # comments allowed',
+      });
     }
     this.identities = identities;
   }
@@ -65,14 +63,14 @@ export class AgeKeyService implements KeyService {
   }
 }
 
-/** AgeRecipient wraps data keys for one age X25519 recipient (`age1…`), armored as sops stores them. */
+/** AgeRecipient wraps data keys for one age recipient (X25519 `age1…` or hybrid `age1pq1…`), armored as sops stores them. */
 export class AgeRecipient implements Recipient {
   readonly type = 'age' as const;
   readonly describe: string;
 
   constructor(recipient: string) {
-    if (!/^age1[0-9a-z]+$/.test(recipient)) {
-      throw new SopsKeyError(`age recipient ${JSON.stringify(recipient)}: not an age X25519 recipient (age1…)`);
+    if (!/^age1(pq1)?[0-9a-z]+$/.test(recipient)) {
+      throw new SopsKeyError(`age recipient ${JSON.stringify(recipient)}: not an age recipient (age1… or age1pq1…)`);
     }
     this.describe = recipient;
   }
