@@ -128,7 +128,21 @@ export function addCommonFlags(cmd: Command, opts: { source?: boolean; interval?
   if (opts.source) {
     cmd.option('--fetch-timeout <duration>', 'timeout for fetch operations done by source-controller', durationArg);
   }
+  inlineBoolFlags(cmd);
   return cmd;
+}
+
+/**
+ * inlineBoolFlags makes a bare `--prune` mean `--prune=true`, so it never takes the next argument as its value: like
+ * pflag, `--prune podinfo` is the flag and then the name. Values are only read from the `--flag=value` form.
+ */
+function inlineBoolFlags(cmd: Command): void {
+  const original = cmd.parseOptions.bind(cmd);
+  cmd.parseOptions = (argv: string[]) => {
+    const bools = new Set(cmd.options.filter((o) => o.parseArg === boolArg && o.long).map((o) => o.long));
+    const end = argv.indexOf('--');
+    return original(argv.map((a, i) => ((end === -1 || i < end) && bools.has(a) ? `${a}=true` : a)));
+  };
 }
 
 /** commonFlags reads the shared flags from commander's parsed options. */
