@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const table = compileOpenApi(input.doc, input.source, values['with-crds'] === true ? {} : { include: builtin });
   const out = values.out ?? defaultOut;
   // Formatted as the repository's prettier would, so regenerating leaves `prettier --check` clean.
-  writeFileSync(out, await format(JSON.stringify(table), { ...(await resolveConfig(out)), filepath: out }));
+  writeFileSync(out, await format(JSON.stringify(table), { ...(await resolveConfig(defaultOut)), parser: 'json' }));
   const kinds = Object.keys(table.kinds).length;
   const types = Object.keys(table.types).length;
   console.log(`wrote ${out}: ${kinds} kinds, ${types} types with merge strategies, from ${table.source}`);
