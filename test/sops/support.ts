@@ -122,7 +122,8 @@ export function runSops(fx: Fixture, args: string[], keys: { age?: AgeKey[]; pgp
     GNUPGHOME: keys.pgp ? fx.gnupgHome : fx.emptyGnupgHome,
   };
   if (keys.age && keys.age.length > 0) env['SOPS_AGE_KEY'] = keys.age.map((k) => k.identity).join('\n');
-  const r = spawnSync(fx.sops, args, { env, maxBuffer: 64 << 20 });
+  // cwd in the temp dir: sops looks for a .sops.yaml from its working directory upwards.
+  const r = spawnSync(fx.sops, args, { env, cwd: fx.dir, maxBuffer: 64 << 20 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }
 
