@@ -51,8 +51,9 @@ export class KubeClient {
   readonly transport: Transport;
   readonly mapper: RestMapper;
 
-  constructor(kubeConfig: KubeConfig) {
-    this.transport = new Transport(kubeConfig);
+  constructor(kubeConfig: KubeConfig, options: { qps?: number; burst?: number } = {}) {
+    const { qps, burst } = options;
+    this.transport = new Transport(kubeConfig, qps ? { qps, burst: burst ?? qps } : undefined);
     this.mapper = new RestMapper(this.transport);
   }
 

@@ -3,6 +3,7 @@ export type { ListOptions, PatchOptions, PatchType, WatchOptions } from './clien
 export { KubeApiError, KubeConnectionError, isAlreadyExists, isConflict, isGone, isNotFound } from './errors.ts';
 export { loadKubeConfig } from './kubeconfig.ts';
 export { RestMapper, RestMappingError, resourcePath } from './rest-mapper.ts';
+export { Throttle } from './throttle.ts';
 export { Transport } from './transport.ts';
 export type { RequestOptions } from './transport.ts';
 export { objectKeyString, parseObjectKey, splitApiVersion } from './types.ts';

@@ -2,6 +2,7 @@ import { IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@ku
 
 import { errorMessage } from '../util/errors.ts';
 import { KubeApiError, KubeConnectionError } from './errors.ts';
+import { Throttle } from './throttle.ts';
 import type { ApiStatus } from './types.ts';
 
 /** RequestOptions describes one API call relative to the cluster's server URL. */
@@ -21,9 +22,12 @@ export interface RequestOptions {
 export class Transport {
   readonly kubeConfig: KubeConfig;
   readonly #http = new IsomorphicFetchHttpLibrary();
+  readonly #throttle: Throttle | undefined;
 
-  constructor(kubeConfig: KubeConfig) {
+  /** The optional rate limit is client-go's `--kube-api-qps`/`--kube-api-burst`. */
+  constructor(kubeConfig: KubeConfig, rateLimit?: { qps: number; burst: number }) {
     this.kubeConfig = kubeConfig;
+    this.#throttle = rateLimit ? new Throttle(rateLimit.qps, rateLimit.burst) : undefined;
   }
 
   /** request sends one call and returns the decoded JSON body (undefined for an empty body). */
@@ -56,6 +60,7 @@ export class Transport {
     }
     if (opts.signal) ctx.setSignal(opts.signal);
     await this.kubeConfig.applySecurityAuthentication(ctx);
+    await this.#throttle?.wait();
     try {
       return await this.#http.send(ctx).toPromise();
     } catch (err) {

@@ -31,6 +31,9 @@ void test('defaults are Flux defaults (flux-api.md §8.1)', () => {
   assert.equal(o.leaderElectionRenewDeadlineMs, 30_000);
   assert.equal(o.leaderElectionRetryPeriodMs, 5_000);
   assert.equal(o.runtimeNamespace, 'flux-system');
+  assert.deepEqual(o.featureGates, {});
+  assert.equal(o.kubeApiQps, 50);
+  assert.equal(o.kubeApiBurst, 300);
   assert.equal(parse([]).concurrent, 4);
 });
 
@@ -45,7 +48,12 @@ void test('flags parse in Go style, including --bool=false', () => {
     '--log-level=debug',
     '--requeue-dependency=1m',
     '--interval-jitter-percentage=10',
+    '--feature-gates=DisableStatusPollerCache=false,ExternalArtifact=true',
+    '--feature-gates=OOMWatch=true',
+    '--kube-api-qps=20.5',
   ]);
+  assert.deepEqual(o.featureGates, { DisableStatusPollerCache: false, ExternalArtifact: true, OOMWatch: true });
+  assert.equal(o.kubeApiQps, 20.5);
   assert.equal(o.concurrent, 8);
   assert.equal(o.eventsAddr, 'http://nc.flux-system.svc/');
   assert.equal(o.watchAllNamespaces, false);
@@ -62,6 +70,8 @@ void test('invalid values are rejected', () => {
   assert.throws(() => parse(['--requeue-dependency=soon']));
   assert.throws(() => parse(['--log-level=verbose']));
   assert.throws(() => parse(['--watch-all-namespaces=maybe']));
+  assert.throws(() => parse(['--feature-gates=Foo']));
+  assert.throws(() => parse(['--feature-gates=Foo=yes']));
 });
 
 void test('RUNTIME_NAMESPACE sets the runtime namespace', () => {

@@ -24,6 +24,10 @@ export interface ControllerProcessOptions {
   leaderElectionLeaseDurationMs: number;
   leaderElectionRenewDeadlineMs: number;
   leaderElectionRetryPeriodMs: number;
+  /** featureGates holds `--feature-gates=Name=true,Other=false`; each controller checks the names it knows. */
+  featureGates: Record<string, boolean>;
+  kubeApiQps: number;
+  kubeApiBurst: number;
   /** runtimeNamespace comes from `$RUNTIME_NAMESPACE` (the pod's namespace), default `flux-system`. */
   runtimeNamespace: string;
 }
@@ -103,6 +107,21 @@ export function registerControllerFlags(command: Command, defaults: ControllerFl
         .default(30_000, '30s'),
     )
     .addOption(
+      new Option('--feature-gates <gates>', 'A comma separated list of key=value pairs defining the state of features.')
+        .argParser(featureGates)
+        .default({}, ''),
+    )
+    .addOption(
+      new Option('--kube-api-qps <qps>', 'The maximum queries-per-second of requests sent to the Kubernetes API.')
+        .argParser(positiveNumber)
+        .default(50),
+    )
+    .addOption(
+      new Option('--kube-api-burst <n>', 'The maximum burst queries-per-second of requests sent to the Kubernetes API.')
+        .argParser(positiveInt)
+        .default(300),
+    )
+    .addOption(
       new Option('--leader-election-retry-period <duration>', 'Duration between leader election attempts.')
         .argParser(duration)
         .default(5_000, '5s'),
@@ -131,6 +150,9 @@ export function controllerOptionsFrom(
     leaderElectionLeaseDurationMs: values['leaderElectionLeaseDuration'] as number,
     leaderElectionRenewDeadlineMs: values['leaderElectionRenewDeadline'] as number,
     leaderElectionRetryPeriodMs: values['leaderElectionRetryPeriod'] as number,
+    featureGates: values['featureGates'] as Record<string, boolean>,
+    kubeApiQps: values['kubeApiQps'] as number,
+    kubeApiBurst: values['kubeApiBurst'] as number,
     runtimeNamespace: env['RUNTIME_NAMESPACE'] || 'flux-system',
   };
 }
@@ -149,6 +171,25 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer.`);
   return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number.`);
+  return n;
+}
+
+function featureGates(value: string, previous: Record<string, boolean>): Record<string, boolean> {
+  const gates = { ...previous };
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const [name, state, ...rest] = pair.split('=');
+    if (!name || state === undefined || rest.length > 0) {
+      throw new InvalidArgumentError(`"${pair}" is not a Name=true|false pair.`);
+    }
+    gates[name.trim()] = parseBool(state.trim());
+  }
+  return gates;
 }
 
 function duration(value: string): number {

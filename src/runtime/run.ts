@@ -52,7 +52,10 @@ export async function startManager(
   overrides: StartOverrides = {},
 ): Promise<RunningManager> {
   const logger = overrides.logger ?? createLogger(options.logLevel);
-  const client = new KubeClient(overrides.kubeConfig ?? loadKubeConfig(options.kubeconfig));
+  const client = new KubeClient(overrides.kubeConfig ?? loadKubeConfig(options.kubeconfig), {
+    qps: options.kubeApiQps,
+    burst: options.kubeApiBurst,
+  });
   const metrics = new MetricsRecorder({ processMetrics: true });
   const poster = options.eventsAddr ? new EventPoster({ url: options.eventsAddr, logger }) : undefined;
   const abort = new AbortController();

@@ -35,6 +35,9 @@ void test('status written by the runtime is accepted by the real GitRepository C
     leaderElectionLeaseDurationMs: 35_000,
     leaderElectionRenewDeadlineMs: 30_000,
     leaderElectionRetryPeriodMs: 5_000,
+    featureGates: {},
+    kubeApiQps: 50,
+    kubeApiBurst: 300,
     runtimeNamespace: ns,
   };
   // A toy source controller: fails once with its own reason, then succeeds.

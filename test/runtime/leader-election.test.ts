@@ -93,6 +93,9 @@ void test('two managers with --enable-leader-election: only one runs the control
     leaderElectionLeaseDurationMs: 3000,
     leaderElectionRenewDeadlineMs: 2000,
     leaderElectionRetryPeriodMs: 200,
+    featureGates: {},
+    kubeApiQps: 50,
+    kubeApiBurst: 300,
     runtimeNamespace: ns,
   };
   const setups: string[] = [];

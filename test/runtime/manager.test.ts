@@ -36,6 +36,9 @@ function options(
     leaderElectionLeaseDurationMs: 35_000,
     leaderElectionRenewDeadlineMs: 30_000,
     leaderElectionRetryPeriodMs: 5_000,
+    featureGates: {},
+    kubeApiQps: 50,
+    kubeApiBurst: 300,
     runtimeNamespace,
     ...overrides,
   };

@@ -1,0 +1,128 @@
+// Polling a set of objects until kstatus says they are Current (fluxcd/pkg ssa `manager_wait.go`).
+import { readStatus, waitDone, waitError, type ResourceStatus } from '../engines/kstatus/index.ts';
+import { FluxtsError } from '../util/errors.ts';
+import { apiVersionOf, type ObjectRef } from './changeset.ts';
+import type { KubeClient } from './client.ts';
+import { isNotFound } from './errors.ts';
+import type { KubeObject } from './types.ts';
+
+/** StatusFn computes the status of one live object (default: kstatus as Flux's health checks read it). */
+export type StatusFn = (obj: KubeObject) => ResourceStatus;
+
+/** WaitOptions tunes a wait; durations in milliseconds. */
+export interface WaitOptions {
+  /** interval between polls (Flux: 5s for health checks, 2s between apply stages). */
+  interval?: number;
+  /** timeout of the whole wait (Flux: the Kustomization's timeout; 60s between apply stages). */
+  timeout?: number;
+  /** failFast stops as soon as one object is Failed (Flux's default). */
+  failFast?: boolean;
+  /** status overrides the status reader (custom health checks). */
+  status?: StatusFn;
+  /** jobsWithTTL: refKey()s of Jobs that may disappear once complete. */
+  jobsWithTTL?: ReadonlySet<string>;
+  signal?: AbortSignal;
+  /** concurrency of the GETs of one poll. */
+  concurrency?: number;
+}
+
+/** WaitError: the set did not become Current; the message names every object that is not, with its status. */
+export class WaitError extends FluxtsError {
+  readonly statuses: readonly ResourceStatus[];
+  readonly timedOut: boolean;
+
+  constructor(message: string, statuses: readonly ResourceStatus[], timedOut: boolean) {
+    super(message);
+    this.statuses = statuses;
+    this.timedOut = timedOut;
+  }
+}
+
+const defaultStatus: StatusFn = (obj) => readStatus(obj);
+
+async function pollOnce(client: KubeClient, refs: readonly ObjectRef[], opts: WaitOptions): Promise<ResourceStatus[]> {
+  const status = opts.status ?? defaultStatus;
+  const out: ResourceStatus[] = new Array<ResourceStatus>(refs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < refs.length) {
+      const i = next++;
+      const r = refs[i]!;
+      const kref = { group: r.group, kind: r.kind, namespace: r.namespace, name: r.name };
+      try {
+        const obj = await client.get(
+          { apiVersion: apiVersionOf(r), kind: r.kind },
+          { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
+        );
+        out[i] = status(obj);
+      } catch (err) {
+        out[i] = isNotFound(err)
+          ? { ref: kref, status: 'NotFound', message: 'Resource not found' }
+          : { ref: kref, status: 'Unknown', message: '', error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, refs.length) }, worker));
+  return out;
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * waitForSet polls the objects until all are Current, and throws a WaitError when one fails (fail-fast), when all
+ * settled without being Current, or on timeout: `timeout waiting for: [Deployment/apps/web status: 'InProgress':
+ * Deployment does not have minimum availability., …]`. Returns the last statuses on success.
+ */
+export async function waitForSet(
+  client: KubeClient,
+  refs: readonly ObjectRef[],
+  opts: WaitOptions = {},
+): Promise<ResourceStatus[]> {
+  if (refs.length === 0) return [];
+  const interval = opts.interval ?? 5000;
+  const deadline = Date.now() + (opts.timeout ?? 60_000);
+  const waitOpts = { failFast: opts.failFast ?? true, ...(opts.jobsWithTTL ? { jobsWithTTL: opts.jobsWithTTL } : {}) };
+  let statuses: ResourceStatus[];
+  for (;;) {
+    statuses = await pollOnce(client, refs, opts);
+    if (waitDone(statuses, waitOpts)) {
+      const message = waitError(statuses, { timedOut: false, ...waitOpts });
+      if (message === undefined) return statuses;
+      throw new WaitError(message, statuses, false);
+    }
+    if (Date.now() + interval > deadline || opts.signal?.aborted) break;
+    await sleep(interval, opts.signal);
+  }
+  const message = waitError(statuses, { timedOut: true, ...waitOpts }) ?? 'timeout waiting for the objects';
+  throw new WaitError(message, statuses, true);
+}
+
+/** waitForTermination polls until every object is gone (deletionPolicy WaitForTermination); throws on timeout. */
+export async function waitForTermination(
+  client: KubeClient,
+  refs: readonly ObjectRef[],
+  opts: Pick<WaitOptions, 'interval' | 'timeout' | 'signal'> = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.timeout ?? 60_000);
+  for (const r of refs) {
+    for (;;) {
+      try {
+        await client.get(
+          { apiVersion: apiVersionOf(r), kind: r.kind },
+          { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
+        );
+      } catch (err) {
+        if (isNotFound(err)) break;
+        throw err;
+      }
+      if (Date.now() >= deadline || opts.signal?.aborted) {
+        throw new WaitError(`${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name} termination timeout`, [], true);
+      }
+      await sleep(opts.interval ?? 2000, opts.signal);
+    }
+  }
+}
