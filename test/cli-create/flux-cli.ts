@@ -3,7 +3,7 @@
 // go:embed) is generated and not in the module zip. So: download the module, copy it to a writable directory, add a
 // stub manifest, and `go build` there (../shared/spec/local-control-plane.md §5). `install`/`bootstrap` of that
 // binary are wrong (no manifests); `create --export` does not use them.
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { CachedBinary, ensureGoToolchain, runGo, stderrProgress } from '../../src/devcluster/go-build.ts';
@@ -20,9 +20,44 @@ export async function buildFluxCli(progress: Progress = stderrProgress): Promise
   const dir = cacheDir('tools', `flux-${FLUX_VERSION}`);
   const target = new CachedBinary(join(dir, 'flux'));
   if (await target.isValid()) return target.path;
+  await mkdir(dir, { recursive: true });
+  // Test files run in parallel processes: one builds, the others wait for it (two builds would halve the speed).
+  const lock = join(dir, 'build.lock');
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
+      if (!holder || !alive(holder)) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      if (await target.isValid()) return target.path;
+    }
+  }
+  try {
+    if (await target.isValid()) return target.path;
+    await build(dir, target, progress);
+    return target.path;
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function build(dir: string, target: CachedBinary, progress: Progress): Promise<void> {
   await ensureGoToolchain();
   progress(`building flux ${FLUX_VERSION} from its module source (first time only, several minutes)`);
-  await mkdir(dir, { recursive: true });
   const json = await runGo(['mod', 'download', '-json', `${MODULE}@${FLUX_VERSION}`], {
     cwd: dir,
     label: `go mod download ${MODULE}@${FLUX_VERSION}`,
@@ -33,7 +68,7 @@ export async function buildFluxCli(progress: Progress = stderrProgress): Promise
   const src = join(dir, 'src');
   await rm(src, { recursive: true, force: true });
   // The module cache is read-only; the copy must be writable to add the stub manifest.
-  await cp(info.Dir, src, { recursive: true, mode: 0 });
+  await cp(info.Dir, src, { recursive: true });
   await runChmod(src);
   await mkdir(join(src, 'cmd', 'flux', 'manifests'), { recursive: true });
   await writeFile(join(src, 'cmd', 'flux', 'manifests', 'stub.yaml'), '# stub: install manifests are not bundled\n');
@@ -45,7 +80,6 @@ export async function buildFluxCli(progress: Progress = stderrProgress): Promise
   });
   await target.install(out);
   await rm(src, { recursive: true, force: true });
-  return target.path;
 }
 
 async function runChmod(dir: string): Promise<void> {
