@@ -73,6 +73,15 @@ describe('applyJson6902 operations', () => {
     assert.throws(() => apply([{ op: 'test', path: '/spec/n', value: '1' }]), /test failed/);
   });
 
+  test('evanphx quirks: a path without a leading / loses its first segment; copy of a missing key copies null', () => {
+    const out = apply([
+      { op: 'add', path: 'spec/x', value: 1 },
+      { op: 'copy', from: '/spec/absent', path: '/spec/copied' },
+    ]) as { x: unknown; spec: { copied: unknown } };
+    assert.equal(out.x, '1');
+    assert.equal(out.spec.copied, 'null');
+  });
+
   test('errors name the operation index, op and path', () => {
     assert.throws(
       () =>
@@ -132,6 +141,11 @@ describe('parseJson6902', () => {
   test('reads YAML with go-yaml v2 typing', () => {
     const ops = parseJson6902('- op: add\n  path: /a\n  value: [yes, off, "on", 0x10, 1_000, 2024-01-02, ~]\n');
     assert.deepEqual(ops[0]?.get('value'), [true, false, 'on', 16, 1000, '2024-01-02', null]);
+  });
+
+  test('expands YAML aliases', () => {
+    const ops = parseJson6902('- op: add\n  path: /a\n  value: &v {k: x}\n- op: add\n  path: /b\n  value: *v\n');
+    assert.deepEqual(ops[1]?.get('value'), new Map([['k', 'x']]));
   });
 
   test('rejects text that is not a list of operations', () => {

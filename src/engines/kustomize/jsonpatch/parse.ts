@@ -3,7 +3,7 @@
  * to JSON with go-yaml v2's typing (sigs.k8s.io/yaml), so `value: yes` is the boolean true and timestamps stay
  * strings.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 
 import { goParseInt } from '../yaml/resolve.ts';
 import { Json6902Error } from './errors.ts';
@@ -29,16 +29,17 @@ function resolveV2(s: string): Json {
   return s;
 }
 
-function yamlToJson(node: unknown): Json {
+function yamlToJson(node: unknown, doc: Document): Json {
+  if (isAlias(node)) return yamlToJson(node.resolve(doc), doc);
   if (isMap(node)) {
     const m: JsonObject = new Map();
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      m.set(isScalar(pair.key) ? String(pair.key.value) : String(pair.key), yamlToJson(pair.value));
+      m.set(isScalar(pair.key) ? String(pair.key.value) : String(pair.key), yamlToJson(pair.value, doc));
     }
     return m;
   }
-  if (isSeq(node)) return node.items.map(yamlToJson);
+  if (isSeq(node)) return node.items.map((v) => yamlToJson(v, doc));
   if (isScalar(node)) {
     const v = node.value;
     if (typeof v !== 'string') return null;
@@ -79,7 +80,7 @@ export function parseJson6902(text: string, source = 'patch'): Json6902Operation
         cause: first,
       });
     }
-    value = yamlToJson(doc.contents);
+    value = yamlToJson(doc.contents, doc);
   }
   if (!Array.isArray(value)) {
     throw new Json6902Error(`JSON 6902 patch ${source}: expected a list of operations`);
