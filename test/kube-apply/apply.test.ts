@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+
+import { applyAllStaged } from '../../src/kube/apply.ts';
+import { DryRunFailedError } from '../../src/kube/apply-errors.ts';
+import { changeSetMap } from '../../src/kube/changeset.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { isNotFound } from '../../src/kube/errors.ts';
+import type { KubeObject } from '../../src/kube/types.ts';
+import { useCluster, useNamespace } from '../support/cluster.ts';
+import { configMap, deployment, job, secret, service, widgetCrd } from './objects.ts';
+
+const cmType = { apiVersion: 'v1', kind: 'ConfigMap' };
+
+void test('a set with one invalid object applies nothing and names every rejected object and field', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const badDeploy = deployment(ns, 'bad', { replicas: -1 });
+  const badSvc = service(ns, 'bad-svc');
+  (badSvc.spec as { ports: { port: number }[] }).ports[0]!.port = 70000;
+  const objects = [configMap(ns, 'fine'), badDeploy, badSvc, deployment(ns, 'good')];
+
+  await assert.rejects(applyAllStaged(client, objects), (err: unknown) => {
+    assert.ok(err instanceof DryRunFailedError, String(err));
+    assert.equal(err.errors.length, 2);
+    assert.match(err.message, new RegExp(`^Deployment/${ns}/bad dry-run failed \\(Invalid\\): .*spec\\.replicas`, 'm'));
+    assert.match(
+      err.message,
+      new RegExp(`^Service/${ns}/bad-svc dry-run failed \\(Invalid\\): .*spec\\.ports\\[0\\]\\.port`, 'm'),
+    );
+    assert.deepEqual(
+      err.errors.map((e) => e.subject),
+      [`Service/${ns}/bad-svc`, `Deployment/${ns}/bad`],
+      'in apply order, each error carries its object',
+    );
+    return true;
+  });
+  await assert.rejects(client.get(cmType, { namespace: ns, name: 'fine' }), isNotFound, 'nothing was applied');
+  await assert.rejects(
+    client.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: ns, name: 'good' }),
+    isNotFound,
+  );
+});
+
+void test('a CRD, a Namespace and objects of both apply in stages in one set', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const suffix = randomBytes(3).toString('hex');
+  const group = `k${suffix}.apply.fluxts.dev`;
+  const ns = `staged-${suffix}`;
+  t.after(async () => {
+    await client
+      .delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, { name: `widgets.${group}` })
+      .catch(() => undefined);
+    await client.delete({ apiVersion: 'v1', kind: 'Namespace' }, { name: ns }).catch(() => undefined);
+  });
+  const widget: KubeObject = {
+    apiVersion: `${group}/v1`,
+    kind: 'Widget',
+    metadata: { name: 'w', namespace: ns },
+    spec: { size: 2 },
+  };
+  const objects = [
+    widget,
+    configMap(ns, 'cm'),
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    widgetCrd(group),
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `widgets-${suffix}` },
+      rules: [],
+    },
+  ];
+  t.after(async () => {
+    await client
+      .delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' }, { name: `widgets-${suffix}` })
+      .catch(() => undefined);
+  });
+
+  const changeSet = await applyAllStaged(client, objects);
+  assert.deepEqual(
+    changeSet.map((e) => `${e.subject} ${e.action}`),
+    [
+      `CustomResourceDefinition/widgets.${group} created`,
+      `Namespace/${ns} created`,
+      `ClusterRole/widgets-${suffix} created`,
+      `ConfigMap/${ns}/cm created`,
+      `Widget/${ns}/w created`,
+    ],
+  );
+  const live = await client.get<KubeObject<{ size: number }>>(
+    { apiVersion: `${group}/v1`, kind: 'Widget' },
+    { namespace: ns, name: 'w' },
+  );
+  assert.equal(live.spec?.size, 2);
+
+  // A CR that fails its schema in the next revision is reported before anything changes.
+  const bad = { ...widget, spec: { size: 0 } };
+  await assert.rejects(
+    applyAllStaged(client, [...objects.filter((o) => o !== widget), bad, configMap(ns, 'cm', { a: '2' })]),
+    (err: unknown) => {
+      assert.ok(err instanceof DryRunFailedError);
+      assert.match(err.message, new RegExp(`^Widget/${ns}/w dry-run failed \\(Invalid\\): .*spec\\.size`));
+      return true;
+    },
+  );
+  const cm = await client.get<KubeObject>(cmType, { namespace: ns, name: 'cm' });
+  assert.deepEqual(cm['data'], { a: '1' }, 'the valid change of the same set was not applied');
+});
+
+void test('a second apply of the same set reports every object unchanged and writes nothing', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const objects = [
+    configMap(ns, 'cm'),
+    secret(ns, 'creds', { password: 'hunter2' }),
+    service(ns, 'web'),
+    deployment(ns, 'web'),
+  ];
+  const first = await applyAllStaged(client, objects);
+  assert.deepEqual([...changeSetMap(first).values()], ['created', 'created', 'created', 'created']);
+  assert.deepEqual(
+    first.map((e) => e.subject),
+    [`ConfigMap/${ns}/cm`, `Secret/${ns}/creds`, `Service/${ns}/web`, `Deployment/${ns}/web`],
+    "Flux's kind order",
+  );
+  const before = await client.get(cmType, { namespace: ns, name: 'cm' });
+  const second = await applyAllStaged(client, objects);
+  assert.deepEqual(
+    second.map((e) => `${e.subject} ${e.action}`),
+    first.map((e) => `${e.subject} unchanged`),
+  );
+  const after = await client.get(cmType, { namespace: ns, name: 'cm' });
+  assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion);
+
+  const third = await applyAllStaged(client, [configMap(ns, 'cm', { a: '2' }), ...objects.slice(1)]);
+  assert.equal(changeSetMap(third).get(`ConfigMap/${ns}/cm`), 'configured');
+  assert.equal(changeSetMap(third).get(`Deployment/${ns}/web`), 'unchanged');
+});
+
+void test('edits by kubectl are reverted on the next apply; flux-client-side-apply edits are kept', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const objects = [configMap(ns, 'cm', { a: '1' }), deployment(ns, 'web', { replicas: 1 })];
+  await applyAllStaged(client, objects);
+
+  // What `kubectl edit` sends: an update under manager kubectl-edit.
+  await client.patch(
+    cmType,
+    { namespace: ns, name: 'cm' },
+    'merge',
+    { metadata: { labels: { manual: 'yes' } }, data: { a: 'edited', extra: 'x' } },
+    { fieldManager: 'kubectl-edit' },
+  );
+  await client.patch(
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { namespace: ns, name: 'web' },
+    'merge',
+    { spec: { replicas: 3 } },
+    { fieldManager: 'kubectl' },
+  );
+
+  const changeSet = await applyAllStaged(client, objects);
+  assert.equal(changeSetMap(changeSet).get(`ConfigMap/${ns}/cm`), 'configured');
+  assert.equal(changeSetMap(changeSet).get(`Deployment/${ns}/web`), 'configured');
+  const cm = await client.get(cmType, { namespace: ns, name: 'cm' });
+  assert.deepEqual(cm['data'], { a: '1' }, 'changed value reverted and added key removed');
+  assert.equal(cm.metadata.labels?.['manual'], undefined, 'label added by hand removed');
+  const managers = (cm.metadata['managedFields'] as { manager: string }[]).map((m) => m.manager);
+  assert.deepEqual(managers, ['kustomize-controller']);
+  const web = await client.get<KubeObject<{ replicas: number }>>(
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { namespace: ns, name: 'web' },
+  );
+  assert.equal(web.spec?.replicas, 1);
+
+  await client.patch(
+    cmType,
+    { namespace: ns, name: 'cm' },
+    'merge',
+    { metadata: { labels: { team: 'kept' } } },
+    { fieldManager: 'flux-client-side-apply' },
+  );
+  const again = await applyAllStaged(client, objects);
+  assert.equal(changeSetMap(again).get(`ConfigMap/${ns}/cm`), 'unchanged');
+  const kept = await client.get(cmType, { namespace: ns, name: 'cm' });
+  assert.equal(kept.metadata.labels?.['team'], 'kept');
+});
+
+void test('ssa annotations: Ignore, IfNotPresent, Merge, and reconcile disabled on the live object', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const ssa = 'kustomize.toolkit.fluxcd.io/ssa';
+  await client.create(configMap(ns, 'ignored', { a: 'manual' }));
+  await client.create(
+    configMap(ns, 'off', { a: 'manual' }, { labels: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } }),
+  );
+  const objects = () => [
+    configMap(ns, 'ignored', { a: 'git' }, { annotations: { [ssa]: 'Ignore' } }),
+    configMap(ns, 'never-created', { a: 'git' }, { annotations: { [ssa]: 'ignore' } }),
+    configMap(ns, 'once', { a: 'git' }, { annotations: { [ssa]: 'IfNotPresent' } }),
+    configMap(ns, 'merged', { a: 'git' }, { annotations: { [ssa]: 'Merge' } }),
+    configMap(ns, 'overridden', { a: 'git' }),
+    configMap(ns, 'off', { a: 'git' }),
+  ];
+  const first = changeSetMap(await applyAllStaged(client, objects()));
+  assert.equal(first.get(`ConfigMap/${ns}/ignored`), 'skipped');
+  assert.equal(first.get(`ConfigMap/${ns}/never-created`), 'skipped');
+  assert.equal(first.get(`ConfigMap/${ns}/once`), 'created');
+  assert.equal(first.get(`ConfigMap/${ns}/off`), 'skipped');
+  assert.deepEqual((await client.get(cmType, { namespace: ns, name: 'ignored' }))['data'], { a: 'manual' });
+  assert.deepEqual((await client.get(cmType, { namespace: ns, name: 'off' }))['data'], { a: 'manual' });
+  await assert.rejects(client.get(cmType, { namespace: ns, name: 'never-created' }), isNotFound);
+
+  for (const name of ['once', 'merged', 'overridden']) {
+    await client.patch(
+      cmType,
+      { namespace: ns, name },
+      'merge',
+      { metadata: { labels: { manual: 'yes' } }, data: { b: 'manual' } },
+      { fieldManager: 'kubectl-edit' },
+    );
+  }
+  const second = changeSetMap(await applyAllStaged(client, objects()));
+  assert.equal(second.get(`ConfigMap/${ns}/once`), 'skipped');
+  assert.equal(second.get(`ConfigMap/${ns}/merged`), 'unchanged');
+  assert.equal(second.get(`ConfigMap/${ns}/overridden`), 'configured');
+  assert.deepEqual((await client.get(cmType, { namespace: ns, name: 'once' }))['data'], { a: 'git', b: 'manual' });
+  const merged = await client.get(cmType, { namespace: ns, name: 'merged' });
+  assert.deepEqual(merged['data'], { a: 'git', b: 'manual' }, 'Merge keeps fields of other managers');
+  assert.equal(merged.metadata.labels?.['manual'], 'yes');
+  const overridden = await client.get(cmType, { namespace: ns, name: 'overridden' });
+  assert.deepEqual(overridden['data'], { a: 'git' });
+});
+
+void test('immutable changes fail the dry-run unless forced, then the object is re-created', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const frozen = (value: string, annotations?: Record<string, string>): KubeObject => ({
+    ...configMap(ns, 'frozen', { a: value }, annotations ? { annotations } : {}),
+    immutable: true,
+  });
+  const jobType = { apiVersion: 'batch/v1', kind: 'Job' };
+  await applyAllStaged(client, [frozen('1'), job(ns, 'migrate', 'busybox:1.36')]);
+  const oldCm = await client.get(cmType, { namespace: ns, name: 'frozen' });
+  const oldJob = await client.get(jobType, { namespace: ns, name: 'migrate' });
+
+  await assert.rejects(applyAllStaged(client, [frozen('2')]), (err: unknown) => {
+    assert.ok(err instanceof DryRunFailedError);
+    assert.match(err.message, new RegExp(`^ConfigMap/${ns}/frozen dry-run failed \\(Invalid\\): .*immutable`));
+    return true;
+  });
+
+  const annotated = await applyAllStaged(client, [frozen('2', { 'kustomize.toolkit.fluxcd.io/force': 'Enabled' })]);
+  assert.equal(changeSetMap(annotated).get(`ConfigMap/${ns}/frozen`), 'created');
+  const newCm = await client.get(cmType, { namespace: ns, name: 'frozen' });
+  assert.notEqual(newCm.metadata.uid, oldCm.metadata.uid);
+  assert.deepEqual(newCm['data'], { a: '2' });
+
+  const forced = await applyAllStaged(client, [job(ns, 'migrate', 'busybox:1.37')], { force: true });
+  assert.equal(changeSetMap(forced).get(`Job/${ns}/migrate`), 'created');
+  const newJob = await client.get<KubeObject<{ template: { spec: { containers: { image: string }[] } } }>>(jobType, {
+    namespace: ns,
+    name: 'migrate',
+  });
+  assert.notEqual(newJob.metadata.uid, oldJob.metadata.uid);
+  assert.equal(newJob.spec?.template.spec.containers[0]?.image, 'busybox:1.37');
+});
