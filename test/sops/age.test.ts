@@ -13,6 +13,7 @@ import {
 } from '../../src/engines/sops/index.ts';
 import {
   BINARY_DOC,
+  COMPLEX_KEYS_DOC,
   COMMENTS_DOC,
   DOTENV_DOC,
   SCALARS_DOC,
@@ -30,6 +31,7 @@ const CASES: { name: string; format: Format; doc: string | Uint8Array }[] = [
   { name: 'yaml: nested, every type, comments, two documents', format: 'yaml', doc: YAML_DOC },
   { name: 'yaml: comments in every position', format: 'yaml', doc: COMMENTS_DOC },
   { name: 'yaml: strings that need quoting or escapes', format: 'yaml', doc: SCALARS_DOC },
+  { name: 'yaml: long and multi-line keys', format: 'yaml', doc: COMPLEX_KEYS_DOC },
   { name: 'json: nested, numbers, escapes', format: 'json', doc: JSON_DOC },
   { name: 'json: strings that need escapes', format: 'json', doc: SCALARS_JSON },
   { name: 'dotenv: comments, escaped newlines', format: 'dotenv', doc: DOTENV_DOC },

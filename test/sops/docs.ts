@@ -270,3 +270,12 @@ export const SCALARS_JSON = JSON.stringify({
   strings: TRICKY_STRINGS,
   ...Object.fromEntries(TRICKY_STRINGS.map((v, i) => [`k${i}`, v])),
 });
+
+/** COMPLEX_KEYS_DOC has keys libyaml writes as complex keys (`? key`): longer than 128 bytes, or multi-line. */
+export const COMPLEX_KEYS_DOC = `${'k'.repeat(130)}: v
+nested: {${'é'.repeat(70)}: 1}
+list:
+    - ${'x'.repeat(129)}: x
+"a\\nb": 1
+"x\\ny": {p: 1, q: [1, 2]}
+`;

@@ -117,6 +117,11 @@ function seqNode(list: Value[]): Node {
   return node;
 }
 
+/** isSimpleKey is libyaml's check_simple_key for a scalar key: at most 128 bytes and on one line. */
+function isSimpleKey(n: Node & { kind: 'scalar' }): boolean {
+  return Buffer.byteLength(n.text, 'utf8') <= 128 && !analyzeScalar(n.text).multiline;
+}
+
 const isEmptyCollection = (n: Node): boolean =>
   (n.kind === 'map' && n.pairs.length === 0) || (n.kind === 'seq' && n.items.length === 0);
 
@@ -199,8 +204,17 @@ class Emitter {
     for (const { key, value } of node.pairs) {
       this.comments(key.head, indent);
       this.writeIndent(indent);
-      this.scalar(key as Node & { kind: 'scalar' }, indent, false, true);
-      this.indicator(':', false, false, false);
+      const k = key as Node & { kind: 'scalar' };
+      if (isSimpleKey(k)) {
+        this.scalar(k, indent, false, true);
+        this.indicator(':', false, false, false);
+      } else {
+        // libyaml writes keys longer than 128 bytes, or spanning lines, as complex keys: `? key` then `: value`.
+        this.indicator('?', true, false, true);
+        this.scalar(k, this.childIndent(indent, false), true, false);
+        this.writeIndent(indent);
+        this.indicator(':', true, false, true);
+      }
       this.node(value, indent, false);
       this.comments(key.foot, indent);
     }
