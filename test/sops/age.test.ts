@@ -20,6 +20,7 @@ import {
   SCALARS_JSON,
   INI_DOC,
   JSON_DOC,
+  NUMBERS_DOC,
   TEXT_BINARY_DOC,
   YAML_DOC,
 } from './docs.ts';
@@ -32,6 +33,7 @@ const CASES: { name: string; format: Format; doc: string | Uint8Array }[] = [
   { name: 'yaml: comments in every position', format: 'yaml', doc: COMMENTS_DOC },
   { name: 'yaml: strings that need quoting or escapes', format: 'yaml', doc: SCALARS_DOC },
   { name: 'yaml: long and multi-line keys', format: 'yaml', doc: COMPLEX_KEYS_DOC },
+  { name: 'yaml: number limits and float formatting', format: 'yaml', doc: NUMBERS_DOC },
   { name: 'json: nested, numbers, escapes', format: 'json', doc: JSON_DOC },
   { name: 'json: strings that need escapes', format: 'json', doc: SCALARS_JSON },
   { name: 'dotenv: comments, escaped newlines', format: 'dotenv', doc: DOTENV_DOC },

@@ -279,3 +279,19 @@ list:
 "a\\nb": 1
 "x\\ny": {p: 1, q: [1, 2]}
 `;
+
+/** NUMBERS_DOC has the limits of Go's number parsing and formatting. */
+export const NUMBERS_DOC = `overflow: 1e400
+negative_overflow: -1e400
+underflow: 1e-400
+max_int: 9223372036854775807
+min_int: -9223372036854775808
+hex_max: 0x7FFFFFFFFFFFFFFF
+max_float: 1.7976931348623157e308
+min_float: 4.9e-324
+millions: 1234567.0
+hundred_thousands: 123456.0
+tiny: 0.0001
+tinier: 0.00001
+negative_zero: -0.0
+`;

@@ -16,6 +16,7 @@ import { resolvePlain } from './yaml-scalar.ts';
 
 /** MAX_NODES bounds alias expansion ("billion laughs"): no real secret document comes close. */
 const MAX_NODES = 1_000_000;
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * loadYaml parses a (multi-document) YAML stream into branches the way sops' YAML store does: mappings keep key
@@ -289,8 +290,13 @@ class Loader {
   private scalar(node: YScalar): Value {
     const v = node.value;
     const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-    if (node.type === 'PLAIN' || node.tag) return resolvePlain(text, node.tag ? shortTag(node.tag) : '');
-    return text;
+    if (node.type !== 'PLAIN' && !node.tag) return text;
+    const v2 = resolvePlain(text, node.tag ? shortTag(node.tag) : '');
+    // yaml.v3 yields uint64 beyond int64, a type sops cannot encrypt or hash.
+    if (typeof v2 === 'bigint' && v2 > INT64_MAX) {
+      throw new SopsFormatError('yaml document: integer beyond the signed 64-bit range is not supported by sops');
+    }
+    return v2;
   }
 
   private value(node: unknown): Value {

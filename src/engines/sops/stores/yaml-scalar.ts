@@ -55,7 +55,9 @@ function goParseFloat(s: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
-  return Number(s);
+  const n = Number(s);
+  // Go reports overflow as an error (ErrRange), so yaml.v3 keeps such a scalar as a string.
+  return Number.isFinite(n) ? n : undefined;
 }
 
 const TS_RE =
