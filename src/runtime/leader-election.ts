@@ -85,12 +85,16 @@ export class LeaderElector {
     return false;
   }
 
-  /** release stops renewing and, if leader, empties the lease so another candidate can take it immediately. */
-  async release(): Promise<void> {
+  /**
+   * release stops renewing and, if leader, empties the lease so another candidate can take it immediately.
+   * With `handBack` false the lease is left to expire (`--leader-election-release-on-cancel=false`).
+   */
+  async release(handBack = true): Promise<void> {
     if (this.#renewTimer) clearTimeout(this.#renewTimer);
     this.#renewTimer = undefined;
     if (!this.#leader) return;
     this.#leader = false;
+    if (!handBack) return;
     try {
       const lease = await this.#o.client.get<Lease>(leaseType, { namespace: this.#o.namespace, name: this.#o.name });
       if (lease.spec?.holderIdentity !== this.identity) return;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 
-import { createLogger, reconcileLogger } from './logger.ts';
+import { consoleDestination, createLogger, reconcileLogger } from './logger.ts';
 
 void test('logs are JSON lines in Flux shape with the reconcile bindings', async () => {
   const lines: string[] = [];
@@ -37,4 +37,18 @@ void test('logs are JSON lines in Flux shape with the reconcile bindings', async
   assert.equal(entry['namespace'], 'flux-system');
   assert.equal(entry['reconcileID'], 'id-1');
   assert.equal('pid' in entry || 'hostname' in entry, false);
+});
+
+void test('console encoding prints zap-style tab-separated lines', async () => {
+  const out: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out.push(chunk.toString());
+      cb();
+    },
+  });
+  const log = createLogger('info', consoleDestination(sink));
+  log.child({ controller: 'gitrepository' }).info('stored artifact');
+  await new Promise((r) => setImmediate(r));
+  assert.match(out.join(''), /^\d{4}-\d\d-\d\dT[\d:.]+Z\tINFO\tstored artifact\t\{"controller":"gitrepository"\}\n$/);
 });

@@ -1,9 +1,14 @@
+import { Writable } from 'node:stream';
+
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
 /** LogLevel is a `--log-level` value. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'error';
+
+/** LogEncoding is a `--log-encoding` value: JSON lines, or zap's console layout for humans. */
+export type LogEncoding = 'json' | 'console';
 
 /**
  * createLogger makes the process logger in Flux's JSON shape: `{"level":"info","ts":"<RFC3339>","msg":…}` plus
@@ -37,5 +42,27 @@ export function reconcileLogger(
     [fields.kind]: object,
     ...object,
     reconcileID: fields.reconcileID,
+  });
+}
+
+/**
+ * consoleDestination renders the JSON log lines like zap's console encoder, for `--log-encoding=console`:
+ * `<ts>\t<LEVEL>\t<msg>\t{"other":"fields"}`.
+ */
+export function consoleDestination(out: NodeJS.WritableStream = process.stderr): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          const { ts, level, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
+          const extra = Object.keys(rest).length > 0 ? `\t${JSON.stringify(rest)}` : '';
+          out.write(`${String(ts)}\t${String(level).toUpperCase()}\t${String(msg)}${extra}\n`);
+        } catch {
+          out.write(`${line}\n`);
+        }
+      }
+      callback();
+    },
   });
 }

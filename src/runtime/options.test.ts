@@ -23,6 +23,8 @@ void test('defaults are Flux defaults (flux-api.md §8.1)', () => {
   assert.equal(o.enableLeaderElection, false);
   assert.equal(o.kubeconfig, undefined);
   assert.equal(o.logLevel, 'info');
+  assert.equal(o.logEncoding, 'json');
+  assert.equal(o.leaderElectionReleaseOnCancel, true);
   assert.equal(o.requeueDependencyMs, 30_000);
   assert.equal(o.intervalJitterPercentage, 5);
   assert.equal(o.minRetryDelayMs, 750);
@@ -51,9 +53,13 @@ void test('flags parse in Go style, including --bool=false', () => {
     '--feature-gates=DisableStatusPollerCache=false,ExternalArtifact=true',
     '--feature-gates=OOMWatch=true',
     '--kube-api-qps=20.5',
+    '--log-encoding=console',
+    '--leader-election-release-on-cancel=false',
   ]);
   assert.deepEqual(o.featureGates, { DisableStatusPollerCache: false, ExternalArtifact: true, OOMWatch: true });
   assert.equal(o.kubeApiQps, 20.5);
+  assert.equal(o.logEncoding, 'console');
+  assert.equal(o.leaderElectionReleaseOnCancel, false);
   assert.equal(o.concurrent, 8);
   assert.equal(o.eventsAddr, 'http://nc.flux-system.svc/');
   assert.equal(o.watchAllNamespaces, false);

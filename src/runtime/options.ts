@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { parseDuration } from './duration.ts';
 import { defaultIntervalJitterPercentage } from './jitter.ts';
-import type { LogLevel } from './logger.ts';
+import type { LogEncoding, LogLevel } from './logger.ts';
 
 /** ControllerProcessOptions are Flux's shared controller flags (flux-api.md §8.1), parsed and typed. */
 export interface ControllerProcessOptions {
@@ -15,8 +15,10 @@ export interface ControllerProcessOptions {
   /** watchConfigsLabelSelector selects the Secrets and ConfigMaps whose changes trigger reconciles. */
   watchConfigsLabelSelector: string;
   enableLeaderElection: boolean;
+  leaderElectionReleaseOnCancel: boolean;
   kubeconfig: string | undefined;
   logLevel: LogLevel;
+  logEncoding: LogEncoding;
   requeueDependencyMs: number;
   intervalJitterPercentage: number;
   minRetryDelayMs: number;
@@ -72,6 +74,12 @@ export function registerControllerFlags(command: Command, defaults: ControllerFl
       new Option('--log-level <level>', 'Log verbosity level.')
         .choices(['trace', 'debug', 'info', 'error'])
         .default('info'),
+    )
+    .addOption(
+      new Option('--log-encoding <encoding>', 'Log encoding format.').choices(['json', 'console']).default('json'),
+    )
+    .addOption(
+      boolOption('--leader-election-release-on-cancel', 'Release the leader lease when the manager stops.', true),
     )
     .addOption(
       new Option('--requeue-dependency <duration>', 'The interval at which failing dependencies are reevaluated.')
@@ -141,8 +149,10 @@ export function controllerOptionsFrom(
     watchAllNamespaces: values['watchAllNamespaces'] as boolean,
     watchConfigsLabelSelector: values['watchConfigsLabelSelector'] as string,
     enableLeaderElection: values['enableLeaderElection'] as boolean,
+    leaderElectionReleaseOnCancel: values['leaderElectionReleaseOnCancel'] as boolean,
     kubeconfig: values['kubeconfig'] as string | undefined,
     logLevel: values['logLevel'] as LogLevel,
+    logEncoding: values['logEncoding'] as LogEncoding,
     requeueDependencyMs: values['requeueDependency'] as number,
     intervalJitterPercentage: values['intervalJitterPercentage'] as number,
     minRetryDelayMs: values['minRetryDelay'] as number,

@@ -6,7 +6,7 @@ import { FluxtsError, errorMessage } from '../util/errors.ts';
 import { EventPoster } from './event-poster.ts';
 import type { RunningServer } from './http-server.ts';
 import { LeaderElector } from './leader-election.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { consoleDestination, createLogger, type Logger } from './logger.ts';
 import { Manager } from './manager.ts';
 import { MetricsRecorder } from './metrics.ts';
 import type { ControllerProcessOptions } from './options.ts';
@@ -51,7 +51,9 @@ export async function startManager(
   controllers: ControllerSetup[],
   overrides: StartOverrides = {},
 ): Promise<RunningManager> {
-  const logger = overrides.logger ?? createLogger(options.logLevel);
+  const logger =
+    overrides.logger ??
+    createLogger(options.logLevel, options.logEncoding === 'console' ? consoleDestination() : undefined);
   const client = new KubeClient(overrides.kubeConfig ?? loadKubeConfig(options.kubeconfig), {
     qps: options.kubeApiQps,
     burst: options.kubeApiBurst,
@@ -92,7 +94,7 @@ export async function startManager(
       // Stopping the managers first also ends any start() still waiting for a cache that cannot sync.
       await Promise.all(managers.map((m) => m.stop()));
       await Promise.allSettled(starting.values());
-      await Promise.all([...electors.values()].map((e) => e.release()));
+      await Promise.all([...electors.values()].map((e) => e.release(options.leaderElectionReleaseOnCancel)));
       await poster?.flush();
       await Promise.all(servers.map((s) => s.close()));
       logger.info('Stopped');

@@ -28,6 +28,8 @@ void test('status written by the runtime is accepted by the real GitRepository C
     enableLeaderElection: false,
     kubeconfig: undefined,
     logLevel: 'error',
+    logEncoding: 'json',
+    leaderElectionReleaseOnCancel: true,
     requeueDependencyMs: 30_000,
     intervalJitterPercentage: 5,
     minRetryDelayMs: 50,

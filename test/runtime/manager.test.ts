@@ -29,6 +29,8 @@ function options(
     enableLeaderElection: false,
     kubeconfig: undefined,
     logLevel: 'error',
+    logEncoding: 'json',
+    leaderElectionReleaseOnCancel: true,
     requeueDependencyMs: 30_000,
     intervalJitterPercentage: 5,
     minRetryDelayMs: 50,
