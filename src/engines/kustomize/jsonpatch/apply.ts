@@ -10,7 +10,7 @@
  */
 import { isMap, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
-import { asNode, copyNode, isNullScalar, keyText, type YNode } from '../merge/nodes.ts';
+import { asNode, copyCollectionStyle, copyNode, isNullScalar, keyText, type YNode } from '../merge/nodes.ts';
 import { Json6902Error } from './errors.ts';
 import { fromJson, jsonEqual, toJson, type Json } from './json.ts';
 import type { Json6902Operation } from './parse.ts';
@@ -70,14 +70,14 @@ export function shallowCopy<T extends Container>(c: T, owned: Owned): T {
 function copyNodeShallowMap(m: YAMLMap<unknown, unknown>): YAMLMap<unknown, unknown> {
   const copy = new YAMLMap<unknown, unknown>();
   copy.items = m.items.map((p) => new Pair(p.key, p.value));
-  if (m.flow !== undefined) copy.flow = m.flow;
+  copyCollectionStyle(m, copy);
   return copy;
 }
 
 function copyNodeShallowSeq(q: YAMLSeq<unknown>): YAMLSeq<unknown> {
   const copy = new YAMLSeq<unknown>();
   copy.items = q.items.slice();
-  if (q.flow !== undefined) copy.flow = q.flow;
+  copyCollectionStyle(q, copy);
   return copy;
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { isScalar, parseDocument, type YAMLMap } from 'yaml';
+import { Document, isScalar, parseDocument, type YAMLMap } from 'yaml';
 
 import { applyJson6902, Json6902Error, parseJson6902, type Json } from './index.ts';
 
@@ -100,6 +100,14 @@ describe('applyJson6902 operations', () => {
     );
     assert.throws(() => apply([{ op: 'add', path: '/a/b/c', value: 1 }]), /doc is missing path: "\/a\/b\/c"/);
     assert.throws(() => apply([{ op: 'frobnicate', path: '/a' }]), /Unexpected kind: frobnicate/);
+  });
+
+  test('comments and quoting of the untouched parts survive (round trip through yaml)', () => {
+    const target = y('kind: ConfigMap # kind\ndata:\n  # before a\n  a: "1"\n');
+    const out = applyJson6902(target, '[{"op": "add", "path": "/data/b", "value": "two"}]');
+    const doc = new Document();
+    doc.contents = out;
+    assert.equal(String(doc), 'kind: ConfigMap # kind\ndata:\n  # before a\n  a: "1"\n  b: "two"\n');
   });
 
   test('the target is not modified', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { parseDocument, type YAMLMap } from 'yaml';
+import { Document, parseDocument, type YAMLMap } from 'yaml';
 
 import {
   kubernetesMergeSchema,
@@ -83,6 +83,14 @@ describe('strategicMergePatch maps', () => {
       $retainKeys: ['containers'],
       '$setElementOrder/containers': [{ name: 'a' }],
     });
+  });
+
+  test('comments, quoting and flow style of the untouched parts survive (round trip through yaml)', () => {
+    const text = 'kind: ConfigMap # kind\ndata:\n  # before a\n  a: "1"\n  list: [x, y]\n';
+    const out = strategicMergePatch(y(text), y('data: {b: two}'));
+    const doc = new Document();
+    doc.contents = out ?? null;
+    assert.equal(String(doc), 'kind: ConfigMap # kind\ndata:\n  # before a\n  a: "1"\n  list: [ x, y ]\n  b: two\n');
   });
 
   test('the inputs are not modified', () => {

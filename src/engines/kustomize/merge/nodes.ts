@@ -147,6 +147,7 @@ export function copyNode<T>(n: T, shareScalars = false): T {
     if (n.source !== undefined) s.source = n.source;
     if (n.comment !== undefined) s.comment = n.comment;
     if (n.commentBefore !== undefined) s.commentBefore = n.commentBefore;
+    if (n.spaceBefore !== undefined) s.spaceBefore = n.spaceBefore;
     return s as T;
   }
   if (isMap(n)) {
@@ -164,7 +165,8 @@ export function copyNode<T>(n: T, shareScalars = false): T {
   return n;
 }
 
-function copyCollectionStyle(
+/** copyCollectionStyle copies what a collection carries besides its items (flow style, tag, comments). */
+export function copyCollectionStyle(
   from: YAMLMap<unknown, unknown> | YAMLSeq<unknown>,
   to: YAMLMap<unknown, unknown> | YAMLSeq<unknown>,
 ): void {
@@ -172,4 +174,5 @@ function copyCollectionStyle(
   if (from.tag !== undefined) to.tag = from.tag;
   if (from.comment !== undefined) to.comment = from.comment;
   if (from.commentBefore !== undefined) to.commentBefore = from.commentBefore;
+  if (from.spaceBefore !== undefined) to.spaceBefore = from.spaceBefore;
 }
