@@ -51,7 +51,9 @@ class JsonParser {
       const n = BigInt(m[0]);
       if (n >= INT64_MIN && n <= INT64_MAX) return n;
     }
-    return Number(m[0]);
+    const f = Number(m[0]);
+    if (!Number.isFinite(f)) this.fail('number out of range');
+    return f;
   }
 
   private string(): string {
