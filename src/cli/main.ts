@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 
 import { errorMessage, FluxtsError } from '../util/errors.ts';
 import { registerClusterCommand } from './commands/cluster.ts';
+import { registerControllerCommand } from './commands/controller.ts';
 import { registerKustomizeCommand } from './commands/kustomize.ts';
 import { registerSopsCommand } from './commands/sops.ts';
 
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   registerClusterCommand(program);
+  registerControllerCommand(program);
   registerKustomizeCommand(program);
   registerSopsCommand(program);
   return program;

@@ -1,0 +1,124 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+import { ArtifactStorage, serveStorage } from '../../artifacts/index.ts';
+import { sourceController } from '../../controllers/source/setup.ts';
+import {
+  type ControllerSetup,
+  controllerOptionsFrom,
+  parseDuration,
+  registerControllerFlags,
+  runManager,
+} from '../../runtime/index.ts';
+
+/** CONTROLLERS lists the controllers `fluxts controller` can run; `all` runs every one of them. */
+export const CONTROLLERS = ['source-controller'] as const;
+type ControllerName = (typeof CONTROLLERS)[number];
+
+interface StorageFlags {
+  storagePath: string;
+  storageAddr: string;
+  storageAdvAddr: string;
+  artifactRetentionTtl: number;
+  artifactRetentionRecords: number;
+}
+
+/** parseListenAddress splits Go-style `host:port` (`:9090` = every interface). */
+export function parseListenAddress(addr: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(addr);
+  if (!match) throw new InvalidArgumentError(`"${addr}" is not a listen address; use host:port or :port`);
+  return { host: match[1] || '0.0.0.0', port: Number(match[2]) };
+}
+
+/**
+ * advertisedAddress derives `--storage-adv-addr` as source-controller does when it is empty: the bound address,
+ * with `localhost` for an empty host and the hostname for `0.0.0.0`.
+ */
+export function advertisedAddress(flag: string, bound: { host: string; port: number }): string {
+  if (flag) return flag;
+  const host = bound.host === '0.0.0.0' ? hostname() : bound.host || 'localhost';
+  return `${host}:${bound.port}`;
+}
+
+/** registerControllerCommand adds `fluxts controller <name>…`: run controllers in this process. */
+export function registerControllerCommand(program: Command): void {
+  const command = program
+    .command('controller')
+    .description('Run one or more fluxts controllers in this process (all: every controller)')
+    .argument('<names...>', `controllers to run: ${[...CONTROLLERS, 'all'].join(', ')}`)
+    .addOption(new Option('--storage-path <path>', 'The local storage path.').env('STORAGE_PATH').default('/data'))
+    .addOption(
+      new Option('--storage-addr <addr>', 'The address the static file server binds to.')
+        .env('STORAGE_ADDRESS')
+        .default(':9090'),
+    )
+    .addOption(
+      new Option('--storage-adv-addr <addr>', 'The advertised address of the static file server.')
+        .env('STORAGE_ADV_ADDR')
+        .default(''),
+    )
+    .addOption(
+      new Option('--artifact-retention-ttl <duration>', 'The duration of time that artifacts will be kept in storage.')
+        .argParser((v) => parseDuration(v))
+        .default(60_000, '1m0s'),
+    )
+    .addOption(
+      new Option('--artifact-retention-records <n>', 'The maximum number of artifacts to be kept in storage.')
+        .argParser((v) => Number.parseInt(v, 10))
+        .default(2),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # Run the source-controller against the current kubeconfig, serving artifacts on port 9090
+  fluxts controller source-controller --storage-path ./data --storage-addr 127.0.0.1:9090
+
+  # Run every controller in one process
+  fluxts controller all --kubeconfig .fluxts/kubeconfig --storage-path ./data`,
+    );
+  registerControllerFlags(command);
+  command.action(async (names: string[], values: Record<string, unknown>) => {
+    const selected = selectControllers(names);
+    const options = controllerOptionsFrom(values);
+    const flags = values as unknown as StorageFlags;
+    const setups: ControllerSetup[] = [];
+    let closeStorage: (() => Promise<void>) | undefined;
+    if (selected.includes('source-controller')) {
+      await mkdir(flags.storagePath, { recursive: true });
+      const listen = parseListenAddress(flags.storageAddr);
+      const server = await serveStorage(flags.storagePath, listen);
+      closeStorage = () => server.close();
+      const storage = new ArtifactStorage({
+        root: flags.storagePath,
+        advertisedAddress: advertisedAddress(flags.storageAdvAddr, {
+          host: listen.host,
+          port: boundPort(server.address),
+        }),
+        retention: { ttlMs: flags.artifactRetentionTtl, records: flags.artifactRetentionRecords },
+      });
+      setups.push(sourceController({ storage }));
+    }
+    try {
+      await runManager(options, setups);
+    } finally {
+      await closeStorage?.();
+    }
+  });
+}
+
+function boundPort(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+function selectControllers(names: string[]): ControllerName[] {
+  if (names.includes('all')) return [...CONTROLLERS];
+  for (const name of names) {
+    if (!(CONTROLLERS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown controller "${name}"; available: ${[...CONTROLLERS, 'all'].join(', ')}`);
+    }
+  }
+  return names as ControllerName[];
+}
