@@ -50,7 +50,7 @@ export class ArtifactStorage {
   newArtifact(obj: ObjectKey, revision: string, fileName: string): Artifact {
     const path = [obj.kind.toLowerCase(), obj.namespace, obj.name, fileName].join('/');
     checkSegments(path);
-    return { path, url: `${this.baseUrl}/${path}`, revision, lastUpdateTime: new Date().toISOString() };
+    return { path, url: `${this.baseUrl}/${path}`, revision, lastUpdateTime: rfc3339Now() };
   }
 
   /** localPath is the file's absolute path on disk. */
@@ -139,7 +139,7 @@ export class ArtifactStorage {
         await closed;
         await chmod(tmp, 0o600);
         await rename(tmp, file);
-        return { ...artifact, digest: result.digest, size: result.size, lastUpdateTime: new Date().toISOString() };
+        return { ...artifact, digest: result.digest, size: result.size, lastUpdateTime: rfc3339Now() };
       } catch (cause) {
         out?.destroy();
         await rm(tmp, { force: true });
@@ -175,4 +175,9 @@ function checkSegments(path: string): void {
       });
     }
   }
+}
+
+// Kubernetes serialises metav1.Time as RFC 3339 with whole seconds; match it so status patches are stable.
+function rfc3339Now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/u, 'Z');
 }
