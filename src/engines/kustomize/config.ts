@@ -196,7 +196,6 @@ export const TEMPLATE_LABELS: readonly FieldSpec[] = [
   { path: 'spec/template/metadata/labels', create: true, kind: 'ReplicaSet' },
   { path: 'spec/template/metadata/labels', create: true, kind: 'DaemonSet' },
   { path: 'spec/template/metadata/labels', create: true, group: 'apps', kind: 'StatefulSet' },
-  { path: 'spec/volumeClaimTemplates[]/metadata/labels', create: true, group: 'apps', kind: 'StatefulSet' },
   { path: 'spec/template/metadata/labels', create: true, group: 'batch', kind: 'Job' },
   { path: 'spec/jobTemplate/metadata/labels', create: true, group: 'batch', kind: 'CronJob' },
   { path: 'spec/jobTemplate/spec/template/metadata/labels', create: true, group: 'batch', kind: 'CronJob' },

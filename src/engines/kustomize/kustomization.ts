@@ -2,7 +2,8 @@ import { isMap, type YAMLMap } from 'yaml';
 
 import type { Problems } from './errors.ts';
 import { parseWithYaml } from './parse.ts';
-import { entries, toJS } from './nodes.ts';
+import { entries, field, isScalar, items, toJS } from './nodes.ts';
+import { plainWouldRetype } from './yaml/resolve.ts';
 
 /** KUSTOMIZATION_FILES are the names kustomize looks for, in its order. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -51,6 +52,7 @@ export function parseKustomization(
       ok = false;
     }
   }
+  ok = checkStringFields(node, text, file, problems) && ok;
   const data = toJS(node) as Record<string, unknown>;
   const kind = data['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
@@ -59,6 +61,47 @@ export function parseKustomization(
   }
   if (!ok) return undefined;
   return { file, dir, kind: kind as 'Kustomization' | 'Component', node, data };
+}
+
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+/**
+ * checkStringFields reports string-typed fields written as plain scalars that kustomize's YAML-to-JSON step reads
+ * as numbers or booleans (`newTag: 1.10`, `tier: true`): kustomize refuses them, so must we.
+ */
+function checkStringFields(node: YAMLMap, text: string, file: string, problems: Problems): boolean {
+  let ok = true;
+  const check = (n: unknown, where: string): void => {
+    if (!isScalar(n) || n.type !== 'PLAIN' || typeof n.value !== 'string') return;
+    if (NULLS.has(n.value) || !plainWouldRetype(n.value)) return;
+    const pos = n.range ? lineCol(text, n.range[0]) : undefined;
+    problems.add(
+      file,
+      `invalid Kustomization: ${where} must be a string, not ${n.value} (quote it)`,
+      pos?.line,
+      pos?.col,
+    );
+    ok = false;
+  };
+  const values = (m: unknown, where: string): void => {
+    for (const [k, v] of entries(m)) check(v, `${where}.${k}`);
+  };
+  for (const key of ['namePrefix', 'nameSuffix', 'namespace']) check(field(node, key), key);
+  values(field(node, 'commonLabels'), 'commonLabels');
+  values(field(node, 'commonAnnotations'), 'commonAnnotations');
+  items(field(node, 'labels')).forEach((l, i) => values(field(l, 'pairs'), `labels[${i}].pairs`));
+  items(field(node, 'images')).forEach((im, i) => {
+    for (const key of ['name', 'newName', 'newTag', 'digest']) check(field(im, key), `images[${i}].${key}`);
+  });
+  const opts = (o: unknown, where: string): void => {
+    values(field(o, 'labels'), `${where}.labels`);
+    values(field(o, 'annotations'), `${where}.annotations`);
+  };
+  opts(field(node, 'generatorOptions'), 'generatorOptions');
+  for (const g of ['configMapGenerator', 'secretGenerator']) {
+    items(field(node, g)).forEach((e, i) => opts(field(e, 'options'), `${g}[${i}].options`));
+  }
+  return ok;
 }
 
 /** lineCol converts an offset into 1-based line and column. */

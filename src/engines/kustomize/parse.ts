@@ -49,7 +49,7 @@ export function parseWithYaml(text: string, file: string, problems: Problems): D
 export function parseResources(text: string, file: string, problems: Problems): Resource[] {
   const out: Resource[] = [];
   for (const { contents: c, doc } of parseDocuments(text, file, problems)) {
-    if (c === null || (!isMap(c) && str(c) === undefined && !isSeq(c))) continue;
+    if (c === null || c === undefined || (!isMap(c) && !isSeq(c) && (str(c) ?? '') === '')) continue;
     if (!isMap(c)) {
       problems.add(file, `expected a mapping (a Kubernetes object) but found ${isSeq(c) ? 'a sequence' : 'a scalar'}`);
       continue;

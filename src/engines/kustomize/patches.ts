@@ -9,7 +9,7 @@ import { field, str, strIn } from './nodes.ts';
 import { parseDocuments } from './parse.ts';
 import type { Resource } from './resource.ts';
 import { compileSelector, type Selector } from './selector.ts';
-import type { Context } from './target.ts';
+import { type Context, withinRoot } from './target.ts';
 
 /** PatchSource is a patch's text and where it came from (a file, or the kustomization for inline patches). */
 interface PatchSource {
@@ -32,6 +32,10 @@ function loadPatch(
   const abs = posix.resolve(k.dir, path);
   if (ctx.fs.stat(abs) !== 'file') {
     ctx.problems.add(k.file, `patch file '${path}' does not exist`);
+    return undefined;
+  }
+  if (!withinRoot(k.dir, abs)) {
+    ctx.problems.add(k.file, `security; file '${abs}' is not in or below '${k.dir}'`);
     return undefined;
   }
   return { text: new TextDecoder().decode(ctx.fs.readFile(abs)), file: abs };

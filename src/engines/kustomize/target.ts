@@ -41,6 +41,11 @@ export interface Context extends LoadOptions {
 
 const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
 
+/** withinRoot is kustomize's load restriction: a file must sit in or below the kustomization's directory. */
+export function withinRoot(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+
 /** findKustomization returns the kustomization file path in `dir`, or undefined. */
 export function findKustomization(fs: FileSystem, dir: string): string | undefined {
   for (const name of KUSTOMIZATION_FILES) {
@@ -148,6 +153,10 @@ function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boo
       return [];
     }
     return accumulate(ctx, sub);
+  }
+  if (!withinRoot(k.dir, path)) {
+    ctx.problems.add(k.file, `security; file '${path}' is not in or below '${k.dir}'`);
+    return [];
   }
   const text = new TextDecoder().decode(ctx.fs.readFile(path));
   return parseResources(text, path, ctx.problems);

@@ -104,6 +104,10 @@ export function generate(
       problems.add(kustFile, `${kind} ${name}: file "${rel}" not found`);
       continue;
     }
+    if (!path.startsWith(`${dir}/`)) {
+      problems.add(kustFile, `${kind} ${name}: security; file '${path}' is not in or below '${dir}'`);
+      continue;
+    }
     const bytes = fs.readFile(path);
     try {
       put(key, utf8.decode(bytes), kustFile);
@@ -117,12 +121,17 @@ export function generate(
       problems.add(kustFile, `${kind} ${name}: env file "${rel}" not found`);
       continue;
     }
+    if (!path.startsWith(`${dir}/`)) {
+      problems.add(kustFile, `${kind} ${name}: security; file '${path}' is not in or below '${dir}'`);
+      continue;
+    }
     const text = new TextDecoder().decode(fs.readFile(path));
     for (const [k, v] of envPairs(text, path, problems)) put(k, v, path);
   }
+  // A generator's own options add to the global ones; the booleans can only be switched on.
   const opts: GeneratorOptions = {
-    ...globalOptions,
-    ...args.options,
+    disableNameSuffixHash: globalOptions.disableNameSuffixHash === true || args.options?.disableNameSuffixHash === true,
+    immutable: globalOptions.immutable === true || args.options?.immutable === true,
     labels: { ...globalOptions.labels, ...args.options?.labels },
     annotations: { ...globalOptions.annotations, ...args.options?.annotations },
   };

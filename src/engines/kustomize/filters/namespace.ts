@@ -25,9 +25,10 @@ export function setNamespace(resources: readonly Resource[], ns: string, unsetOn
       const subjects = field(r.node, 'subjects');
       if (isSeq(subjects)) {
         for (const s of subjects.items) {
+          // Only the ServiceAccount named "default" follows; subjects naming accounts of the build are
+          // rewritten by the name-reference pass instead.
           if (!isMap(s) || str(field(s, 'kind')) !== 'ServiceAccount') continue;
-          const cur = str(field(s, 'namespace'));
-          if (cur === undefined || cur === 'default' || cur === '') setField(s, 'namespace', scalar(ns));
+          if (str(field(s, 'name')) === 'default') setField(s, 'namespace', scalar(ns));
         }
       }
     }

@@ -16,13 +16,9 @@ const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x85 |
 const isSpace = (c: number | undefined): boolean => c === 0x20;
 const isBlankz = (c: number | undefined): boolean =>
   c === undefined || c === 0x20 || c === 0x09 || isBreak(c) || c === 0;
+/** isPrintable is go-yaml v2's byte-level test: no NEL, and nothing beyond the Basic Multilingual Plane. */
 const isPrintable = (c: number): boolean =>
-  c === 0x0a ||
-  (c >= 0x20 && c <= 0x7e) ||
-  c === 0x85 ||
-  (c >= 0xa0 && c <= 0xd7ff) ||
-  (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) ||
-  (c >= 0x10000 && c <= 0x10ffff);
+  c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
 
 interface Analysis {
   blockPlain: boolean;
