@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { Command } from 'commander';
 
 import { registerCreateCommand } from './index.ts';
+import type { KubeObject } from './index.ts';
 
 function leaves(cmd: Command, path: string[] = []): { path: string[]; cmd: Command }[] {
   const here = [...path, cmd.name()];
@@ -70,5 +71,102 @@ describe('create command tree', () => {
     });
     await p.parseAsync(['create', 'ks', 'app', '--source=app', '-n', 'apps'], { from: 'user' });
     assert.deepEqual(applied, ['Kustomization/apps']);
+  });
+
+  // Without --export flux creates credential Secrets first (create_source_git.go, _helm.go, _bucket.go).
+  async function applied(args: string[]): Promise<KubeObject[]> {
+    const p = new Command('fluxts').exitOverride();
+    const out: KubeObject[] = [];
+    registerCreateCommand(p, {
+      apply: (objects) => {
+        out.push(...objects);
+        return Promise.resolve();
+      },
+    });
+    await p.parseAsync(args, { from: 'user' });
+    return out;
+  }
+
+  it('applying a Git source with -u/-p creates the Secret <name> first', async () => {
+    const objs = await applied([
+      'create',
+      'source',
+      'git',
+      'app',
+      '--url=https://e.com/r',
+      '--branch=main',
+      '-u',
+      'u',
+      '-p',
+      'p',
+      '--label=a=b',
+    ]);
+    assert.deepEqual(
+      objs.map((o) => o.kind),
+      ['Secret', 'GitRepository'],
+    );
+    assert.deepEqual(objs[0]?.['stringData'], { password: 'p', username: 'u' });
+    assert.equal((objs[0]?.['metadata'] as Record<string, unknown>)['labels'], undefined);
+    assert.deepEqual((objs[1]?.['spec'] as Record<string, unknown>)['secretRef'], { name: 'app' });
+  });
+
+  it('applying a Helm source with -u/-p creates the basic-auth Secret helm-<name>', async () => {
+    const objs = await applied([
+      'create',
+      'source',
+      'helm',
+      'charts',
+      '--url=https://c.example.com',
+      '-u',
+      'u',
+      '-p',
+      'p',
+      '--pass-credentials',
+    ]);
+    assert.equal(objs[0]?.['type'], 'kubernetes.io/basic-auth');
+    assert.deepEqual((objs[1]?.['spec'] as Record<string, unknown>)['secretRef'], { name: 'helm-charts' });
+    assert.equal((objs[1]?.['spec'] as Record<string, unknown>)['passCredentials'], true);
+  });
+
+  it('applying a Bucket with keys creates bucket-<name>, labelled like the Bucket', async () => {
+    const objs = await applied([
+      'create',
+      'source',
+      'bucket',
+      'b1',
+      '--bucket-name=b',
+      '--endpoint=e',
+      '--access-key=ak',
+      '--secret-key=sk',
+      '--label=x=y',
+    ]);
+    assert.deepEqual(objs[0]?.['stringData'], { accesskey: 'ak', secretkey: 'sk' });
+    assert.deepEqual((objs[0]?.['metadata'] as Record<string, unknown>)['labels'], { x: 'y' });
+    assert.deepEqual((objs[1]?.['spec'] as Record<string, unknown>)['secretRef'], { name: 'bucket-b1' });
+  });
+
+  it('exports never include the credential Secrets', async () => {
+    let out = '';
+    const p = new Command('fluxts').exitOverride();
+    registerCreateCommand(p, { write: (t) => (out += t) });
+    await p.parseAsync(
+      [
+        'create',
+        'source',
+        'git',
+        'app',
+        '--url=https://e.com/r',
+        '--branch=main',
+        '-u',
+        'u',
+        '-p',
+        'secret-pw',
+        '--export',
+      ],
+      {
+        from: 'user',
+      },
+    );
+    assert.doesNotMatch(out, /secret-pw|kind: Secret/);
   });
 });

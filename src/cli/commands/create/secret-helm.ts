@@ -7,6 +7,7 @@ import { addCommonFlags, CreateInputError } from './common.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import { secretObject } from './secret-common.ts';
 import { readTlsFiles, tlsSecretData } from './secret-tls-data.ts';
+import type { TlsData } from './secret-tls-data.ts';
 
 /** buildHelmSecret builds the Secret `flux create secret helm` would print; a client certificate wins over basic auth. */
 export async function buildHelmSecret(
@@ -17,23 +18,34 @@ export async function buildHelmSecret(
   const str = (k: string): string => (o[k] as string | undefined) ?? '';
   secretObject(name, common, {}); // validates --label first, as flux does
   const data = await readTlsFiles({ crt: str('tlsCrtFile'), key: str('tlsKeyFile'), ca: str('caCrtFile') });
-  const [username, password] = [str('username'), str('password')];
+  return [helmSecret(name, common, str('username'), str('password'), data)];
+}
+
+/** helmSecret is flux's sourcesecret.GenerateHelm: client certificate first, then basic auth (+ CA), then CA only. */
+export function helmSecret(
+  name: string,
+  common: CommonFlags,
+  username: string,
+  password: string,
+  data: TlsData,
+  labels = true,
+): KubeObject {
   if (data.crt !== '' || data.key !== '') {
     const { stringData, type } = tlsSecretData(data);
-    return [secretObject(name, common, stringData, { type })];
+    return secretObject(name, common, stringData, { type, labels });
   }
   if (username !== '' || password !== '') {
     if (username === '') throw new CreateInputError('username is required: add -u/--username');
     if (password === '') throw new CreateInputError('password is required: add -p/--password');
     const stringData: Record<string, string> = { password, username };
     if (data.ca !== '') stringData['ca.crt'] = data.ca;
-    return [secretObject(name, common, stringData, { type: 'kubernetes.io/basic-auth' })];
+    return secretObject(name, common, stringData, { type: 'kubernetes.io/basic-auth', labels });
   }
   if (data.ca !== '') {
     const { stringData, type } = tlsSecretData(data);
-    return [secretObject(name, common, stringData, { type })];
+    return secretObject(name, common, stringData, { type, labels });
   }
-  return [secretObject(name, common, {})];
+  return secretObject(name, common, {}, { labels });
 }
 
 /** registerSecretHelm adds `create secret helm`. */

@@ -6,6 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { addCommonFlags, boolArg, CreateInputError, duration, objectMeta, oneOf, ref, sliceArg } from './common.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
+import { secretObject } from './secret-common.ts';
 
 const PROVIDERS = ['generic', 'aws', 'azure', 'gcp'] as const;
 
@@ -30,7 +31,12 @@ export function buildBucket(name: string, common: CommonFlags, o: Record<string,
   if (common.fetchTimeout !== undefined && common.fetchTimeout > 0n) spec['timeout'] = duration(common.fetchTimeout);
   if (str('secretRef')) spec['secretRef'] = ref(str('secretRef'));
   if (str('proxySecretRef')) spec['proxySecretRef'] = ref(str('proxySecretRef'));
-  return [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'Bucket', metadata: meta, spec }];
+  const bucket: KubeObject = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'Bucket', metadata: meta, spec };
+  if (common.export || str('secretRef') || str('accessKey') === '' || str('secretKey') === '') return [bucket];
+  // Applying (not exporting), flux first creates a Secret `bucket-<name>` with the keys and refers to it.
+  spec['secretRef'] = ref(`bucket-${name}`);
+  const secret = secretObject(`bucket-${name}`, common, { accesskey: str('accessKey'), secretkey: str('secretKey') });
+  return [secret, bucket];
 }
 
 /** registerSourceBucket adds `create source bucket`. */

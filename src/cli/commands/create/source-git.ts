@@ -7,11 +7,16 @@ import { addCommonFlags, boolArg, CreateInputError, duration, objectMeta, oneOf,
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 import { parseGoUrl } from './gourl.ts';
+import { readCredentialFile, secretObject } from './secret-common.ts';
 
 const PROVIDERS = ['generic', 'github', 'aws', 'azure'] as const;
 
 /** buildGitRepository builds the GitRepository `flux create source git` would create. */
-export function buildGitRepository(name: string, common: CommonFlags, o: Record<string, unknown>): KubeObject[] {
+export async function buildGitRepository(
+  name: string,
+  common: CommonFlags,
+  o: Record<string, unknown>,
+): Promise<KubeObject[]> {
   const url = (o['url'] as string | undefined) ?? '';
   if (url === '') throw new CreateInputError('url is required: set --url, e.g. --url=https://github.com/org/repo');
   const parsed = parseGoUrl(url);
@@ -63,7 +68,22 @@ export function buildGitRepository(name: string, common: CommonFlags, o: Record<
   if (str('secretRef')) spec['secretRef'] = ref(str('secretRef'));
   if (str('proxySecretRef')) spec['proxySecretRef'] = ref(str('proxySecretRef'));
   if (provider) spec['provider'] = provider;
-  return [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: meta, spec }];
+  const repo: KubeObject = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: meta, spec };
+  if (common.export || str('secretRef') || parsed.scheme === 'ssh') return [repo];
+  // Applying (not exporting), flux first creates a Secret `<name>` from -u/-p and --ca-file and points secretRef at it.
+  // For ssh:// URLs flux generates a deploy key and asks for confirmation; that interactive flow is not built here.
+  const data: Record<string, string> = {};
+  if (str('username') !== '' && str('password') !== '') {
+    data['username'] = str('username');
+    data['password'] = str('password');
+  }
+  if (parsed.scheme === 'https' && str('caFile')) {
+    const ca = await readCredentialFile(str('caFile'), 'unable to read TLS CA file');
+    if (ca !== '') data['ca.crt'] = ca;
+  }
+  if (Object.keys(data).length === 0) return [repo];
+  spec['secretRef'] = ref(name);
+  return [secretObject(name, common, data, { labels: false }), repo];
 }
 
 /** rsaBits validates `--ssh-rsa-bits` like flux: a multiple of 8, at least 1024. */

@@ -7,9 +7,15 @@ import { addCommonFlags, boolArg, CreateInputError, duration, objectMeta, ref } 
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 import { parseGoUrl } from './gourl.ts';
+import { helmSecret } from './secret-helm.ts';
+import { readTlsFiles } from './secret-tls-data.ts';
 
 /** buildHelmRepository builds the HelmRepository `flux create source helm` would create. */
-export function buildHelmRepository(name: string, common: CommonFlags, o: Record<string, unknown>): KubeObject[] {
+export async function buildHelmRepository(
+  name: string,
+  common: CommonFlags,
+  o: Record<string, unknown>,
+): Promise<KubeObject[]> {
   const str = (k: string): string => (o[k] as string | undefined) ?? '';
   const url = str('url');
   if (url === '') throw new CreateInputError('url is required: set --url, e.g. --url=https://charts.example.com');
@@ -30,7 +36,20 @@ export function buildHelmRepository(name: string, common: CommonFlags, o: Record
     spec['secretRef'] = ref(str('secretRef'));
     if (o['passCredentials'] === true) spec['passCredentials'] = true;
   }
-  return [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: meta, spec }];
+  const repo: KubeObject = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: meta, spec };
+  if (common.export || str('secretRef')) return [repo];
+  // Applying (not exporting), flux first creates a Secret `helm-<name>` from the credentials and refers to it.
+  const files = await readTlsFiles({ ca: str('caFile'), crt: '', key: '' });
+  if (str('certFile') && str('keyFile')) {
+    const pair = await readTlsFiles({ ca: '', crt: str('certFile'), key: str('keyFile') });
+    files.crt = pair.crt;
+    files.key = pair.key;
+  }
+  const secret = helmSecret(`helm-${name}`, common, str('username'), str('password'), files, false);
+  if (!secret['stringData']) return [repo];
+  spec['secretRef'] = ref(`helm-${name}`);
+  if (o['passCredentials'] === true) spec['passCredentials'] = true;
+  return [secret, repo];
 }
 
 /** registerSourceHelm adds `create source helm`. */
