@@ -66,6 +66,10 @@ describe('fluxts sops CLI', { skip: sops === undefined }, () => {
     assert.equal(sopsOk(fx, ['decrypt', encPath], { pgp: true }).toString(), 'A=1\nB=two\n');
     const priv = writeTemp(fx, '.asc', fx.pgpPrivate);
     assert.equal(fluxts(['decrypt', '--pgp-key', priv, encPath]).stdout, 'A=1\nB=two\n');
+    // A fingerprint is looked up in the gpg keyring, as sops does.
+    const byFp = fluxts(['encrypt', '--pgp', fx.pgpFp, writeTemp(fx, '.env', 'C=3\n')], { GNUPGHOME: fx.gnupgHome });
+    assert.equal(byFp.status, 0, byFp.stderr);
+    assert.equal(sopsOk(fx, ['decrypt', writeTemp(fx, '.env', byFp.stdout)], { pgp: true }).toString(), 'C=3\n');
   });
 
   test('errors go to stderr with a non-zero exit and no secret', () => {
