@@ -76,15 +76,21 @@ export async function startManager(
   const servers: RunningServer[] = [];
   const metricsServer = await serveMetrics(options.metricsAddr, metrics);
   servers.push(metricsServer);
-  const healthServer = await serveProbes(options.healthAddr, {
-    healthz: [() => (failure ? errorMessage(failure) : undefined)],
-    readyz: [
-      () => {
-        const unsynced = managers.filter((m) => !m.hasSynced).map((m) => m.name);
-        return unsynced.length > 0 ? `caches not synced: ${unsynced.join(', ')}` : undefined;
-      },
-    ],
-  });
+  let healthServer: RunningServer;
+  try {
+    healthServer = await serveProbes(options.healthAddr, {
+      healthz: [() => (failure ? errorMessage(failure) : undefined)],
+      readyz: [
+        () => {
+          const unsynced = managers.filter((m) => !m.hasSynced).map((m) => m.name);
+          return unsynced.length > 0 ? `caches not synced: ${unsynced.join(', ')}` : undefined;
+        },
+      ],
+    });
+  } catch (err) {
+    await metricsServer.close();
+    throw err;
+  }
   servers.push(healthServer);
 
   let stopping: Promise<void> | undefined;
