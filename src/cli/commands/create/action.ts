@@ -59,6 +59,7 @@ export function createAction(
       namespace: common.namespace,
       kubeconfig: common.kubeconfig,
       context: common.context,
+      kubeFlags: common.kubeFlags,
       timeoutNs: common.timeout,
     });
   };

@@ -19,6 +19,8 @@ export interface ApplyOptions {
   namespace: string;
   kubeconfig: string | undefined;
   context: string | undefined;
+  /** kubeFlags are the other kubeconfig overrides flux accepts (`server`, `token`, `as`, `asGroup`, …), as given. */
+  kubeFlags: Record<string, unknown>;
   timeoutNs: bigint;
 }
 
@@ -33,6 +35,7 @@ export interface CommonFlags {
   namespace: string;
   kubeconfig?: string;
   context?: string;
+  kubeFlags: Record<string, unknown>;
   timeout: bigint;
   fetchTimeout?: bigint;
 }
@@ -123,6 +126,31 @@ export function addCommonFlags(cmd: Command, opts: { source?: boolean; interval?
     )
     .option('--kubeconfig <path>', 'path to the kubeconfig file')
     .option('--context <name>', 'the kubeconfig context to use')
+    .option('--cluster <name>', 'the kubeconfig cluster to use')
+    .option('--user <name>', 'the kubeconfig user to use')
+    .option('--server <address>', 'the address and port of the Kubernetes API server')
+    .option('--token <token>', 'bearer token for authentication to the API server')
+    .option('--as <user>', 'username to impersonate')
+    .option('--as-group <group>', 'group to impersonate (repeatable)', (v: string, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      v,
+    ])
+    .option('--as-uid <uid>', 'UID to impersonate')
+    .option(
+      '--as-user-extra <key=value>',
+      'user extras to impersonate (repeatable)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option('--certificate-authority <path>', 'a cert file for the certificate authority of the API server')
+    .option('--client-certificate <path>', 'a client certificate file for TLS authentication')
+    .option('--client-key <path>', 'a client key file for TLS authentication')
+    .option('--tls-server-name <name>', 'server name to use for server certificate validation')
+    .option('--insecure-skip-tls-verify [bool]', "do not check the API server's certificate (insecure)", boolArg)
+    .option('--disable-compression [bool]', 'opt out of response compression', boolArg)
+    .option('--cache-dir <dir>', 'the kubectl cache directory')
+    .option('--kube-api-qps <qps>', 'maximum queries per second to the Kubernetes API (default 50)')
+    .option('--kube-api-burst <burst>', 'maximum burst of queries to the Kubernetes API (default 300)')
+    .option('--ns-follows-kube-context [bool]', 'accepted for compatibility; create commands use --namespace', boolArg)
     .option('--timeout <duration>', 'how long to wait for the object(s) to become Ready (default 5m0s)', durationArg)
     .option('--verbose [bool]', 'print more output', boolArg);
   if (opts.source) {
@@ -153,7 +181,29 @@ export function commonFlags(opts: Record<string, unknown>): CommonFlags {
     label: (opts['label'] as string[] | undefined) ?? [],
     namespace: typeof opts['namespace'] === 'string' ? opts['namespace'] : defaultNamespace(),
     timeout: (opts['timeout'] as bigint | undefined) ?? 300_000_000_000n,
+    kubeFlags: {},
   };
+  const kubeKeys = [
+    'cluster',
+    'user',
+    'server',
+    'token',
+    'as',
+    'asGroup',
+    'asUid',
+    'asUserExtra',
+    'certificateAuthority',
+  ];
+  kubeKeys.push(
+    'clientCertificate',
+    'clientKey',
+    'tlsServerName',
+    'insecureSkipTlsVerify',
+    'disableCompression',
+    'cacheDir',
+  );
+  kubeKeys.push('kubeApiQps', 'kubeApiBurst');
+  for (const k of kubeKeys) if (opts[k] !== undefined) flags.kubeFlags[k] = opts[k];
   if (typeof opts['kubeconfig'] === 'string') flags.kubeconfig = opts['kubeconfig'];
   if (typeof opts['context'] === 'string') flags.context = opts['context'];
   if (typeof opts['fetchTimeout'] === 'bigint') flags.fetchTimeout = opts['fetchTimeout'];
