@@ -26,6 +26,8 @@ export interface Plan {
   /** action is the change-set action the object will get (undefined while deferred or to be recreated). */
   action?: Action;
   live?: KubeObject;
+  /** dryRun is the server's dry-run result (what the object becomes), when a dry-run was made. */
+  dryRun?: KubeObject;
   /** cleanup is the JSON patch that takes fields over from kubectl and before-first-apply ([] for none). */
   cleanup: JsonPatchOp[];
 }
@@ -89,9 +91,9 @@ export async function planObject(
 
   const merge = anyInMetadata(obj, MERGE) || anyInMetadata(live, MERGE);
   const cleanup = live && !merge ? takeoverPatch(live, ctx.takeover, ctx.fieldManager) : [];
-  if (!dryRun.metadata.resourceVersion) return { ...base, state: 'apply', action: 'created' };
+  if (!dryRun.metadata.resourceVersion) return { ...base, dryRun, state: 'apply', action: 'created' };
   const drifted = hasDrifted(live, dryRun);
   if (!drifted && cleanup.length === 0)
-    return { ...base, ...(live ? { live } : {}), state: 'unchanged', action: 'unchanged' };
-  return { ...base, ...(live ? { live } : {}), cleanup, state: 'apply', action: 'configured' };
+    return { ...base, ...(live ? { live } : {}), dryRun, state: 'unchanged', action: 'unchanged' };
+  return { ...base, ...(live ? { live } : {}), dryRun, cleanup, state: 'apply', action: 'configured' };
 }

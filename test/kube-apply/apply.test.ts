@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import { applyAllStaged } from '../../src/kube/apply.ts';
+import { diffAll } from '../../src/kube/diff-set.ts';
 import { DryRunFailedError } from '../../src/kube/apply-errors.ts';
 import { changeSetMap } from '../../src/kube/changeset.ts';
 import { KubeClient } from '../../src/kube/client.ts';
@@ -272,4 +273,37 @@ void test('immutable changes fail the dry-run unless forced, then the object is 
   });
   assert.notEqual(newJob.metadata.uid, oldJob.metadata.uid);
   assert.equal(newJob.spec?.template.spec.containers[0]?.image, 'busybox:1.37');
+});
+
+void test('diff reports what an apply would change and masks Secret values', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  await applyAllStaged(client, [configMap(ns, 'cm'), secret(ns, 'creds', { password: 'hunter2' })]);
+  const next = [
+    configMap(ns, 'cm'),
+    secret(ns, 'creds', { password: 'correct-horse' }),
+    configMap(ns, 'new'),
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${ns}-next` } },
+    configMap(`${ns}-next`, 'inside'),
+  ];
+  const entries = await diffAll(client, next);
+  assert.deepEqual(
+    entries.map((e) => `${e.subject} ${e.action}`),
+    [
+      `Namespace/${ns}-next created`,
+      `ConfigMap/${ns}/cm unchanged`,
+      `ConfigMap/${ns}/new created`,
+      `ConfigMap/${ns}-next/inside created`,
+      `Secret/${ns}/creds configured`,
+    ],
+  );
+  const creds = entries.find((e) => e.kind === 'Secret');
+  assert.deepEqual(creds?.live?.['data'], { password: '*** (before)' });
+  assert.deepEqual(creds?.merged?.['data'], { password: '*** (after)' });
+  const text = JSON.stringify(entries);
+  for (const plain of ['hunter2', 'correct-horse']) {
+    assert.ok(!text.includes(plain) && !text.includes(Buffer.from(plain).toString('base64')));
+  }
+  await assert.rejects(client.get(cmType, { namespace: ns, name: 'new' }), isNotFound, 'diff changes nothing');
 });
