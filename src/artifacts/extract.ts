@@ -13,6 +13,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ArtifactTooLargeError, MalformedArchiveError, UnsafeArchiveError } from './errors.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
@@ -43,7 +44,7 @@ export async function extractTarGz(file: string, opts: ExtractOptions = {}): Pro
   }
 }
 
-async function extractInto(root: string, input: NodeJS.ReadableStream, max: number): Promise<void> {
+async function extractInto(root: string, input: Readable, max: number): Promise<void> {
   let total = 0;
   const gunzip = createGunzip();
   input.pipe(gunzip);
@@ -76,6 +77,9 @@ async function extractInto(root: string, input: NodeJS.ReadableStream, max: numb
     out = undefined;
   } finally {
     await out?.close();
+    // The archive may end before the file does (zero padding after the end blocks): release both streams.
+    input.unpipe(gunzip);
+    input.destroy();
     gunzip.destroy();
   }
   // A link checked lexically can still escape through another link (a → ".", b → "a/.."): resolve them all.
