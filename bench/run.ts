@@ -1,10 +1,14 @@
 // `npm run bench [name…]`: every benchmark compares fluxts with the reference tool on the same input, in the same
 // run, and prints the figures and ratios. With names, only those run.
+import { runArtifactBench } from './artifacts.ts';
+import { runGitRepositoryBench } from './gitrepositories.ts';
 import { runKustomizeBench } from './kustomize.ts';
 
 /** BENCHES maps a benchmark name to its runner; each prints its own table. */
 const BENCHES: Record<string, () => Promise<unknown>> = {
   kustomize: () => runKustomizeBench(),
+  artifacts: () => runArtifactBench(),
+  gitrepositories: () => runGitRepositoryBench(100),
 };
 
 const selected = process.argv.slice(2);
