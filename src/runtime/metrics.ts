@@ -31,7 +31,7 @@ export class MetricsRecorder {
       help: 'The duration in seconds of a GitOps Toolkit resource reconciliation.',
       labelNames: ['kind', 'name', 'namespace'],
       // Flux's prometheus.ExponentialBuckets(10e-9, 10, 10).
-      buckets: Array.from({ length: 10 }, (_, i) => 1e-8 * 10 ** i),
+      buckets: Array.from({ length: 10 }, (_, i) => Number(`1e${i - 8}`)),
       registers: [this.registry],
     });
     this.#condition = new Gauge({
