@@ -82,4 +82,10 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}: ${kinds} kinds, ${types} types with merge strategies, from ${table.source}`);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  console.error(`gen-merge-keys: ${err instanceof Error ? err.message : String(err)}${cause}`);
+  process.exitCode = 1;
+}
