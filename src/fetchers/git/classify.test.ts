@@ -56,6 +56,17 @@ const samples: [string, string, string][] = [
   ['other', 'fatal: something odd happened\n', 'operation'],
 ];
 
+void test('classifyGitFailure explains the askpass dance after a 401', () => {
+  const e = classifyGitFailure(
+    'git repository X',
+    "error: unable to read askpass response from '/bin/false'\nfatal: could not read Username for 'http://127.0.0.1:1': terminal prompts disabled\n",
+  );
+  assert.equal(
+    e.message,
+    'git repository X: authentication required: http://127.0.0.1:1 rejected the credentials (or none were given)',
+  );
+});
+
 for (const [name, stderr, kind] of samples) {
   void test(`classifyGitFailure: ${name} → ${kind}`, () => {
     const e = classifyGitFailure('git repository X', stderr);

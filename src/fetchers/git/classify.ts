@@ -65,6 +65,15 @@ const NOISE = [
   /^Please make sure you have the correct access rights/u,
   /^and the repository exists/u,
   /^The fingerprint for the/u,
+  /^error: unable to read askpass response/u,
+];
+
+// git asks for a username after a 401 even when it sent credentials; say what that means instead.
+const REWRITES: [RegExp, string][] = [
+  [
+    /^fatal: could not read (Username|Password) for '([^']*)'.*$/u,
+    'authentication required: $2 rejected the credentials (or none were given)',
+  ],
 ];
 
 /**
@@ -75,7 +84,8 @@ export function classifyGitFailure(subject: string, stderr: string): GitError {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '' && !NOISE.some((re) => re.test(l)));
+    .filter((l) => l !== '' && !NOISE.some((re) => re.test(l)))
+    .map((l) => REWRITES.reduce((acc, [re, to]) => acc.replace(re, to), l));
   const detail = lines.join('; ').slice(0, 1000);
   const message = `${subject}: ${detail === '' ? 'git failed without output' : detail}`;
   for (const [re, make] of RULES) if (re.test(stderr)) return make(message);
