@@ -204,8 +204,11 @@ async function recreate(ctx: PlanContext, plans: Plan[], opts: ApplyOptions): Pr
         cause: err,
       });
     }
-    const again = await planObject({ ...ctx, force: false }, plan);
-    out.push(again);
+    try {
+      out.push(await planObject({ ...ctx, force: false }, plan));
+    } catch (err) {
+      throw err instanceof ObjectError ? new DryRunFailedError([err]) : err;
+    }
   }
   return out;
 }

@@ -52,3 +52,19 @@ export function isImmutableError(err: unknown): boolean {
   const msg = err instanceof Error ? err.message : String(err);
   return immutablePatterns.some((re) => re.test(msg));
 }
+
+/**
+ * dryRunCreate validates the object as a fresh create (POST with dryRun=All). The server validates before it
+ * checks for an existing object, so AlreadyExists means "valid once the old one is gone": a forced re-create is
+ * then safe, whereas any other error means the object itself is invalid and deleting the old one would only lose it.
+ */
+export async function dryRunCreate(client: KubeClient, obj: KubeObject, fieldManager: string): Promise<void> {
+  const ref = await client.resourceFor(typeOf(obj));
+  const path = resourcePath(ref, ref.namespaced ? obj.metadata.namespace : undefined);
+  await client.transport.request<KubeObject>({
+    method: 'POST',
+    path,
+    query: { fieldManager, dryRun: 'All' },
+    body: obj,
+  });
+}

@@ -3,8 +3,8 @@ import { apiDetail, apiReason, DryRunError, ObjectError, redactSecret } from './
 import { refOf, type Action, type ObjectRef } from './changeset.ts';
 import { typeOf, type KubeClient } from './client.ts';
 import { hasDrifted } from './diff.ts';
-import { dryRunApply, isImmutableError } from './dry-run.ts';
-import { isNotFound } from './errors.ts';
+import { dryRunApply, dryRunCreate, isImmutableError } from './dry-run.ts';
+import { isAlreadyExists, isNotFound } from './errors.ts';
 import { RestMappingError } from './rest-mapper.ts';
 import { anyInMetadata, EXCLUDE_FROM_APPLY, FORCE, IF_NOT_PRESENT, MERGE } from './selectors.ts';
 import { takeoverPatch, type FieldManager, type JsonPatchOp } from './takeover.ts';
@@ -85,7 +85,15 @@ export async function planObject(
   } catch (err) {
     if (!live && isNotFound(err) && ctx.namespacesInSet.has(ref.namespace)) return { ...base, state: 'deferred' };
     const forced = ctx.force || anyInMetadata(obj, FORCE) || anyInMetadata(live, FORCE);
-    if (live && forced && isImmutableError(err)) return { ...base, live, state: 'recreate' };
+    if (live && forced && isImmutableError(err)) {
+      // Flux deletes first and finds out afterwards whether the object is valid at all; we ask the server first.
+      const invalid = await dryRunCreate(ctx.client, obj, ctx.fieldManager).then(
+        () => undefined,
+        (createErr: unknown) => (isAlreadyExists(createErr) ? undefined : createErr),
+      );
+      if (invalid === undefined) return { ...base, live, state: 'recreate' };
+      throw new DryRunError(ref, redactSecret(apiDetail(invalid), obj), apiReason(invalid), { cause: invalid });
+    }
     throw new DryRunError(ref, redactSecret(apiDetail(err), obj), apiReason(err), { cause: err });
   }
 

@@ -265,6 +265,16 @@ void test('immutable changes fail the dry-run unless forced, then the object is 
   assert.notEqual(newCm.metadata.uid, oldCm.metadata.uid);
   assert.deepEqual(newCm['data'], { a: '2' });
 
+  // Under force an invalid object is still only reported: the live one is not deleted for nothing.
+  const invalidJob = job(ns, 'migrate', 'busybox:1.37');
+  (invalidJob.spec as { backoffLimit: number }).backoffLimit = -1;
+  await assert.rejects(applyAllStaged(client, [invalidJob], { force: true }), (err: unknown) => {
+    assert.ok(err instanceof DryRunFailedError);
+    assert.match(err.message, new RegExp(`^Job/${ns}/migrate dry-run failed \\(Invalid\\): .*spec\\.backoffLimit`));
+    return true;
+  });
+  assert.equal((await client.get(jobType, { namespace: ns, name: 'migrate' })).metadata.uid, oldJob.metadata.uid);
+
   const forced = await applyAllStaged(client, [job(ns, 'migrate', 'busybox:1.37')], { force: true });
   assert.equal(changeSetMap(forced).get(`Job/${ns}/migrate`), 'created');
   const newJob = await client.get<KubeObject<{ template: { spec: { containers: { image: string }[] } } }>>(jobType, {
