@@ -89,7 +89,11 @@ class Patcher {
   smp(r: Resource, patch: YAMLMap, file: string, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
     try {
       const oldName = r.name;
-      const result = strategicMergePatchResource(r.node, patch, opts);
+      const result = strategicMergePatchResource(
+        r.node,
+        patch,
+        this.ctx.schema ? { ...opts, schema: this.ctx.schema } : opts,
+      );
       if (result === undefined) {
         this.out.splice(this.out.indexOf(r), 1);
         return;

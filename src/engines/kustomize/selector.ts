@@ -2,7 +2,7 @@ import { isClusterScoped } from './filters/namespace.ts';
 import { field, stringMap } from './nodes.ts';
 import type { Resource } from './resource.ts';
 
-/** Selector is a patch or replacement target: exact group/version/kind, regex name and namespace, label selectors. */
+/** Selector is a patch or replacement target: anchored regular expressions on group, version, kind, name and namespace, plus label and annotation selectors. */
 export interface Selector {
   group?: string;
   version?: string;
@@ -55,15 +55,18 @@ const anchored = (re: string): RegExp => new RegExp(`^(?:${re})$`);
 
 /** compileSelector returns a predicate over resources. */
 export function compileSelector(s: Selector): (r: Resource) => boolean {
+  const kindRe = s.kind ? anchored(s.kind) : undefined;
+  const groupRe = s.group ? anchored(s.group) : undefined;
+  const versionRe = s.version ? anchored(s.version) : undefined;
   const nameRe = s.name ? anchored(s.name) : undefined;
   const nsRe = s.namespace ? anchored(s.namespace) : undefined;
   const labels = s.labelSelector ? parseLabelSelector(s.labelSelector) : [];
   const annotations = s.annotationSelector ? parseLabelSelector(s.annotationSelector) : [];
   const effNs = (r: Resource, ns: string): string => (isClusterScoped(r.kind) ? '' : ns || 'default');
   return (r) => {
-    if (s.kind && s.kind !== r.kind) return false;
-    if (s.group && s.group !== r.group) return false;
-    if (s.version && s.version !== r.version) return false;
+    if (kindRe && !kindRe.test(r.kind)) return false;
+    if (groupRe && !groupRe.test(r.group)) return false;
+    if (versionRe && !versionRe.test(r.version)) return false;
     if (nsRe && !nsRe.test(effNs(r, r.originalNamespace)) && !nsRe.test(effNs(r, r.namespace))) return false;
     if (nameRe && !nameRe.test(r.originalName) && !nameRe.test(r.name)) return false;
     if (labels.length) {

@@ -16,12 +16,15 @@ import { generate, type GeneratorArgs, type GeneratorOptions } from './filters/g
 import { setImages, setReplicas, type ImageRule } from './filters/images.ts';
 import { addAnnotations, addLabels, addPrefixSuffix } from './filters/metadata.ts';
 import { setNamespace } from './filters/namespace.ts';
-import { field, setField, ensureMap, entries, scalar } from './nodes.ts';
+import { field, setField, ensureMap, entries, scalar, toJS } from './nodes.ts';
 import { applyPatches, applyLegacyJson6902, applyLegacyStrategicMerge } from './patches.ts';
-import { parseResources } from './parse.ts';
+import { parseDocuments, parseResources } from './parse.ts';
+import { applyReplacements, type Replacement, type ReplacementOptions } from './filters/replacements.ts';
+import type { Selector } from './selector.ts';
 import type { Resource } from './resource.ts';
 import type { FieldSpec } from './filters/fieldspec.ts';
 import { generateKustomization } from './flux.ts';
+import { compileOpenApi, MergeSchema } from './merge/index.ts';
 import { runTransformerPlugins } from './plugins.ts';
 
 /** LoadOptions control what a build may read. */
@@ -37,6 +40,36 @@ export interface LoadOptions {
 export interface Context extends LoadOptions {
   problems: Problems;
   stack: string[];
+  /** schema is the strategic-merge schema a kustomization's `openapi:` field set (else the built-in one). */
+  schema?: MergeSchema;
+}
+
+/** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
+const UNSUPPORTED = [
+  'vars', 'crds', 'buildMetadata', 'configurations', 'generators', 'validators', 'helmCharts', 'helmGlobals',
+  'helmChartInflationGenerator', 'imageTags',
+] as const; // prettier-ignore
+
+/** loadOpenApi compiles a kustomization's `openapi: {path}` document into the merge schema for its patches. */
+function loadOpenApi(ctx: Context, k: Kustomization): void {
+  const o = k.data['openapi'];
+  if (!o || typeof o !== 'object') return;
+  const path = asText((o as Record<string, unknown>)['path']);
+  if (!path) return;
+  const abs = posix.resolve(k.dir, path);
+  if (ctx.fs.stat(abs) !== 'file') {
+    ctx.problems.add(k.file, `openapi: file '${path}' does not exist`);
+    return;
+  }
+  const text = new TextDecoder().decode(ctx.fs.readFile(abs));
+  try {
+    const doc: unknown = text.trimStart().startsWith('{')
+      ? JSON.parse(text)
+      : toJS(parseDocuments(text, abs, ctx.problems)[0]?.contents);
+    ctx.schema = new MergeSchema(compileOpenApi(doc, abs));
+  } catch (err) {
+    ctx.problems.add(abs, `openapi: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
@@ -96,6 +129,12 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
     return out;
   }
   ctx.stack.push(k.dir);
+  for (const key of UNSUPPORTED) {
+    if (d[key] !== undefined && d[key] !== null) {
+      ctx.problems.add(k.file, `${key}: not supported by this engine yet (the build would differ from kustomize's)`);
+    }
+  }
+  loadOpenApi(ctx, k);
   try {
     for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
       appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
@@ -243,6 +282,73 @@ function mergeGenerated(existing: Resource, r: Resource, behavior: 'merge' | 're
   void wasGenerated;
 }
 
+function replacementOf(v: Record<string, unknown>): Replacement {
+  const opts = (o: unknown): ReplacementOptions | undefined => {
+    if (!o || typeof o !== 'object') return undefined;
+    const r = o as Record<string, unknown>;
+    const out: ReplacementOptions = {};
+    if (r['delimiter'] !== undefined) out.delimiter = asText(r['delimiter']);
+    if (r['index'] !== undefined) out.index = Number(asText(r['index']));
+    if (r['create'] !== undefined) out.create = bool(r['create']);
+    return out;
+  };
+  const sel = (o: unknown): Selector => {
+    const r = (o ?? {}) as Record<string, unknown>;
+    const s: Selector = {};
+    for (const key of [
+      'group',
+      'version',
+      'kind',
+      'name',
+      'namespace',
+      'labelSelector',
+      'annotationSelector',
+    ] as const) {
+      if (r[key] !== undefined && r[key] !== null) s[key] = asText(r[key]);
+    }
+    return s;
+  };
+  const source = (v['source'] ?? {}) as Record<string, unknown>;
+  const src: Replacement['source'] = { ...sel(source) };
+  if (source['fieldPath'] !== undefined) src.fieldPath = asText(source['fieldPath']);
+  const so = opts(source['options']);
+  if (so) src.options = so;
+  return {
+    source: src,
+    targets: records(v['targets']).map((t) => {
+      const target: Replacement['targets'][number] = { select: sel(t['select']) };
+      if (t['reject'] !== undefined) target.reject = records(t['reject']).map(sel);
+      if (t['fieldPaths'] !== undefined) target.fieldPaths = strings(t['fieldPaths']);
+      const o = opts(t['options']);
+      if (o) target.options = o;
+      return target;
+    }),
+  };
+}
+
+/** runReplacements applies `replacements:` (inline entries, or `path:` files holding more entries). */
+function runReplacements(ctx: Context, k: Kustomization, out: Resource[]): void {
+  const list: Replacement[] = [];
+  for (const entry of records(k.data['replacements'])) {
+    if (entry['path'] === undefined) {
+      list.push(replacementOf(entry));
+      continue;
+    }
+    const abs = posix.resolve(k.dir, asText(entry['path']));
+    if (ctx.fs.stat(abs) !== 'file') {
+      ctx.problems.add(k.file, `replacements: file '${asText(entry['path'])}' does not exist`);
+      continue;
+    }
+    for (const d of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems)) {
+      const js = toJS(d.contents);
+      for (const r of Array.isArray(js) ? js : [js]) {
+        if (r && typeof r === 'object') list.push(replacementOf(r as Record<string, unknown>));
+      }
+    }
+  }
+  if (list.length) applyReplacements(out, list, k.file, ctx.problems);
+}
+
 function labelFields(v: unknown): FieldSpec[] {
   return records(v).map((f) => {
     const fs: FieldSpec = { path: asText(f['path']) };
@@ -290,6 +396,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
     return rule;
   });
   setImages(out, images);
+  runReplacements(ctx, k, out);
   runTransformerPlugins(ctx, k, out);
   void scalar;
 }
