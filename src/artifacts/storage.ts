@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { formatDigest, newDigester } from './digest.ts';
@@ -64,6 +64,46 @@ export class ArtifactStorage {
     const p = [obj.kind.toLowerCase(), obj.namespace, obj.name].join('/');
     checkSegments(p);
     return join(this.root, ...p.split('/'));
+  }
+
+  /**
+   * verify reports whether the stored file still has the artifact's digest (fluxcd/pkg `VerifyArtifact`): a
+   * reconciler re-creates the artifact when this is false.
+   */
+  async verify(artifact: Pick<Artifact, 'path' | 'digest'>): Promise<boolean> {
+    if (artifact.digest === undefined) return false;
+    try {
+      const hash = newDigester();
+      for await (const chunk of createReadStream(this.localPath(artifact)) as AsyncIterable<Buffer>) hash.update(chunk);
+      return formatDigest(hash) === artifact.digest;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * symlink points a convenience link in the artifact's directory (e.g. `latest.tar.gz`) at it, atomically,
+   * and returns the link's URL (Flux's `status.url` for OCIRepository, Bucket, HelmChart and HelmRepository).
+   */
+  async symlink(artifact: Pick<Artifact, 'path'>, linkName: string): Promise<string> {
+    const file = this.localPath(artifact);
+    const dir = dirname(file);
+    const linkArtifact = { path: [...artifact.path.split('/').slice(0, -1), linkName].join('/') };
+    const link = this.localPath(linkArtifact);
+    const tmp = join(dir, `.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+    try {
+      await symlink(basename(file), tmp);
+      await rename(tmp, link);
+    } catch (cause) {
+      await rm(tmp, { force: true });
+      throw new ArtifactStorageError(`artifact link ${linkArtifact.path}`, 'symlink', { cause });
+    }
+    return `${this.baseUrl}/${linkArtifact.path}`;
+  }
+
+  /** remove deletes one file of an object's directory (e.g. GitRepository's deprecated `latest.tar.gz`). */
+  async remove(artifact: Pick<Artifact, 'path'>): Promise<void> {
+    await rm(this.localPath(artifact), { force: true });
   }
 
   /** exists reports whether the artifact's file is on disk (it may vanish with an emptyDir). */

@@ -66,6 +66,28 @@ void test('retention removes files past the TTL, then the oldest beyond the reco
     await assert.rejects(readdir(dir), { code: 'ENOENT' });
   }));
 
+void test('verify detects a changed file; symlink makes an atomic convenience link', () =>
+  withTmp(async (tmp) => {
+    const storage = new ArtifactStorage({
+      root: tmp,
+      advertisedAddress: 'source-controller.flux-system.svc.cluster.local.',
+    });
+    const art = await storage.store(storage.newArtifact(key, 'r', 'a.tar.gz'), [Buffer.from('one')]);
+    assert.equal(art.digest, digestOf(Buffer.from('one')));
+    assert.equal(await storage.verify(art), true);
+    await writeFile(storage.localPath(art), 'two');
+    assert.equal(await storage.verify(art), false);
+    assert.equal(await storage.verify({ ...art, path: 'gitrepository/ns/app/none.tar.gz' }), false);
+    const url = await storage.symlink(art, 'latest.tar.gz');
+    assert.equal(url, 'http://source-controller.flux-system.svc.cluster.local./gitrepository/ns/app/latest.tar.gz');
+    assert.equal(await readlink(join(storage.objectDir(key), 'latest.tar.gz')), 'a.tar.gz');
+    const b = await storage.store(storage.newArtifact(key, 'r', 'b.tar.gz'), [Buffer.from('b')]);
+    await storage.symlink(b, 'latest.tar.gz');
+    assert.equal(await readlink(join(storage.objectDir(key), 'latest.tar.gz')), 'b.tar.gz');
+    await storage.remove({ path: 'gitrepository/ns/app/latest.tar.gz' });
+    assert.deepEqual((await readdir(storage.objectDir(key))).sort(), ['a.tar.gz', 'b.tar.gz']);
+  }));
+
 void test('the file server serves artifacts with GET and HEAD and nothing outside the root', () =>
   withTmp(async (tmp) => {
     const root = join(tmp, 'storage');
