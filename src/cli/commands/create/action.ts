@@ -42,9 +42,9 @@ export function createAction(
   style: ExportStyle = 'object',
   preface?: (opts: Record<string, unknown>) => string,
 ) {
-  return async (name: string | undefined, opts: Record<string, unknown>, _cmd: Command): Promise<void> => {
+  return async (name: string | undefined, opts: Record<string, unknown>, cmd: Command): Promise<void> => {
     const objName = validateName(name);
-    const common = commonFlags(opts);
+    const common = commonFlags(opts, cmd);
     const objects = await build(objName, common, opts);
     if (common.export) {
       (deps.write ?? ((t: string) => process.stdout.write(t)))((preface?.(opts) ?? '') + renderExport(objects, style));

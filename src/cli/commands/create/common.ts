@@ -113,6 +113,9 @@ export function defaultNamespace(): string {
   return 'flux-system';
 }
 
+/** LOCAL_TOKEN holds the commands whose `--token` is their own, not the API server token. */
+const LOCAL_TOKEN = new WeakSet<Command>();
+
 /** addCommonFlags declares the flags every create command accepts; `source` adds `--fetch-timeout`. */
 export function addCommonFlags(cmd: Command, opts: { source?: boolean; interval?: boolean } = {}): Command {
   if (opts.interval !== false)
@@ -128,8 +131,11 @@ export function addCommonFlags(cmd: Command, opts: { source?: boolean; interval?
     .option('--context <name>', 'the kubeconfig context to use')
     .option('--cluster <name>', 'the kubeconfig cluster to use')
     .option('--user <name>', 'the kubeconfig user to use')
-    .option('--server <address>', 'the address and port of the Kubernetes API server')
-    .option('--token <token>', 'bearer token for authentication to the API server')
+    .option('--server <address>', 'the address and port of the Kubernetes API server');
+  // A command's own --token (create secret receiver) shadows the global one, as a local flag does in cobra.
+  if (cmd.options.some((o) => o.long === '--token')) LOCAL_TOKEN.add(cmd);
+  else cmd.option('--token <token>', 'bearer token for authentication to the API server');
+  cmd
     .option('--as <user>', 'username to impersonate')
     .option('--as-group <group>', 'group to impersonate (repeatable)', (v: string, prev: string[] | undefined) => [
       ...(prev ?? []),
@@ -174,7 +180,7 @@ function inlineBoolFlags(cmd: Command): void {
 }
 
 /** commonFlags reads the shared flags from commander's parsed options. */
-export function commonFlags(opts: Record<string, unknown>): CommonFlags {
+export function commonFlags(opts: Record<string, unknown>, cmd?: Command): CommonFlags {
   const flags: CommonFlags = {
     interval: (opts['interval'] as bigint | undefined) ?? ONE_MINUTE,
     export: opts['export'] === true,
@@ -203,6 +209,7 @@ export function commonFlags(opts: Record<string, unknown>): CommonFlags {
     'cacheDir',
   );
   kubeKeys.push('kubeApiQps', 'kubeApiBurst');
+  if (cmd && LOCAL_TOKEN.has(cmd)) kubeKeys.splice(kubeKeys.indexOf('token'), 1);
   for (const k of kubeKeys) if (opts[k] !== undefined) flags.kubeFlags[k] = opts[k];
   if (typeof opts['kubeconfig'] === 'string') flags.kubeconfig = opts['kubeconfig'];
   if (typeof opts['context'] === 'string') flags.context = opts['context'];

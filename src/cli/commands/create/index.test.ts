@@ -35,6 +35,9 @@ describe('create command tree', () => {
       'create secret helm',
       'create secret oci',
       'create secret tls',
+      'create secret proxy',
+      'create secret receiver',
+      'create source chart',
     ]) {
       assert.ok(names.includes(want), `missing ${want}`);
     }
@@ -168,5 +171,24 @@ describe('create command tree', () => {
       },
     );
     assert.doesNotMatch(out, /secret-pw|kind: Secret/);
+  });
+
+  it('a command with its own --token never passes it on as the API server token', async () => {
+    const p = new Command('fluxts').exitOverride();
+    const seen: Record<string, unknown>[] = [];
+    registerCreateCommand(p, {
+      apply: (_objects, options) => {
+        seen.push(options.kubeFlags);
+        return Promise.resolve();
+      },
+    });
+    await p.parseAsync(
+      ['create', 'secret', 'receiver', 'hook', '--type=github', '--hostname=h', '--token=webhook-secret'],
+      {
+        from: 'user',
+      },
+    );
+    await p.parseAsync(['create', 'ks', 'app', '--source=app', '--token=api-token'], { from: 'user' });
+    assert.deepEqual(seen, [{}, { token: 'api-token' }]);
   });
 });

@@ -14,8 +14,11 @@ import { registerReceiver } from './receiver.ts';
 import { registerSecretGit } from './secret-git.ts';
 import { registerSecretHelm } from './secret-helm.ts';
 import { registerSecretOci } from './secret-oci.ts';
+import { registerSecretProxy } from './secret-proxy.ts';
+import { registerSecretReceiver } from './secret-receiver.ts';
 import { registerSecretTls } from './secret-tls.ts';
 import { registerSourceBucket } from './source-bucket.ts';
+import { registerSourceChart } from './source-chart.ts';
 import { registerSourceGit } from './source-git.ts';
 import { registerSourceHelm } from './source-helm.ts';
 import { registerSourceOci } from './source-oci.ts';
@@ -38,8 +41,11 @@ export { buildReceiver } from './receiver.ts';
 export { buildGitSecret } from './secret-git.ts';
 export { buildHelmSecret } from './secret-helm.ts';
 export { buildOciSecret } from './secret-oci.ts';
+export { buildProxySecret } from './secret-proxy.ts';
+export { buildReceiverSecret } from './secret-receiver.ts';
 export { buildTlsSecret } from './secret-tls.ts';
 export { buildBucket } from './source-bucket.ts';
+export { buildHelmChart } from './source-chart.ts';
 export { buildGitRepository } from './source-git.ts';
 export { buildHelmRepository } from './source-helm.ts';
 export { buildOCIRepository } from './source-oci.ts';
@@ -78,6 +84,7 @@ Examples:
   registerSourceGit(source, deps);
   registerSourceOci(source, deps);
   registerSourceHelm(source, deps);
+  registerSourceChart(source, deps);
   registerSourceBucket(source, deps);
 
   registerKustomization(create, deps);
@@ -119,5 +126,7 @@ Examples:
   registerSecretHelm(secret, deps);
   registerSecretOci(secret, deps);
   registerSecretTls(secret, deps);
+  registerSecretProxy(secret, deps);
+  registerSecretReceiver(secret, deps);
   return create;
 }
