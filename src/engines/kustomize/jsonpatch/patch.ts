@@ -6,6 +6,19 @@ import { normalize } from './normalize.ts';
 import { parseJson6902, type Json6902Operation } from './parse.ts';
 
 /**
+ * lastParsed remembers the operations of the last patch text: a build applies one patch to many resources, and
+ * the operations are never modified, so each text is parsed once rather than once per resource.
+ */
+let lastParsed: { text: string; source: string; ops: readonly Json6902Operation[] } | undefined;
+
+function parsed(text: string, source: string): readonly Json6902Operation[] {
+  if (lastParsed?.text === text && lastParsed.source === source) return lastParsed.ops;
+  const ops = parseJson6902(text, source);
+  lastParsed = { text, source, ops };
+  return ops;
+}
+
+/**
  * applyJson6902 applies JSON 6902 operations to a resource as kustomize does, and returns the patched resource
  * with the types kustomize's JSON round trip gives it (see `normalize.ts`). `ops` are parsed operations or the
  * patch text (JSON when it starts with `[`, else YAML); `source` names the patch in errors. The target is not
@@ -19,7 +32,7 @@ export function applyJson6902(
   ops: readonly Json6902Operation[] | string,
   source = 'patch',
 ): YAMLMap<unknown, unknown> {
-  const operations = typeof ops === 'string' ? parseJson6902(ops, source) : ops;
+  const operations = typeof ops === 'string' ? parsed(ops, source) : ops;
   const owned = new WeakSet<object>();
   const result = normalize(applyOperations(target, operations, source, owned), source, owned);
   if (!isMap(result)) throw new Json6902Error(`JSON 6902 patch ${source}: the result is not an object`);
