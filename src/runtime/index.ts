@@ -9,6 +9,7 @@ export type { ControllerOptions, ReconcileRequest, Reconciler, UpdatePredicate }
 export { DurationError, formatDuration, parseDuration } from './duration.ts';
 export { EventPoster } from './event-poster.ts';
 export type { EventPosterOptions } from './event-poster.ts';
+export { ListenError, parseListenAddress } from './http-server.ts';
 export { EventRecorder, eventMetadata, objectReference } from './event-recorder.ts';
 export type { EventRecorderOptions } from './event-recorder.ts';
 export { eventAnnotationPrefix } from './event-types.ts';

@@ -9,6 +9,7 @@ import {
   type ControllerSetup,
   controllerOptionsFrom,
   parseDuration,
+  parseListenAddress,
   registerControllerFlags,
   runManager,
 } from '../../runtime/index.ts';
@@ -23,13 +24,6 @@ interface StorageFlags {
   storageAdvAddr: string;
   artifactRetentionTtl: number;
   artifactRetentionRecords: number;
-}
-
-/** parseListenAddress splits Go-style `host:port` (`:9090` = every interface). */
-export function parseListenAddress(addr: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(addr);
-  if (!match) throw new InvalidArgumentError(`"${addr}" is not a listen address; use host:port or :port`);
-  return { host: match[1] || '0.0.0.0', port: Number(match[2]) };
 }
 
 /**
@@ -88,7 +82,9 @@ Examples:
     let closeStorage: (() => Promise<void>) | undefined;
     if (selected.includes('source-controller')) {
       await mkdir(flags.storagePath, { recursive: true });
-      const listen = parseListenAddress(flags.storageAddr);
+      // Go's `:9090` means every interface.
+      const parsed = parseListenAddress(flags.storageAddr);
+      const listen = { host: parsed.host ?? '0.0.0.0', port: parsed.port };
       const server = await serveStorage(flags.storagePath, listen);
       closeStorage = () => server.close();
       const storage = new ArtifactStorage({
