@@ -6,8 +6,11 @@ import type { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
 import type { KubeObject } from './types.ts';
 
-/** StatusFn computes the status of one live object (default: kstatus as Flux's health checks read it). */
-export type StatusFn = (obj: KubeObject) => ResourceStatus;
+/**
+ * StatusFn computes the status of one live object (default: kstatus as Flux's health checks read it); `pods` are
+ * the Pods selected by a StatefulSet or ReplicaSet, whose failures fail their controller.
+ */
+export type StatusFn = (obj: KubeObject, pods?: readonly KubeObject[]) => ResourceStatus;
 
 /** WaitOptions tunes a wait; durations in milliseconds. */
 export interface WaitOptions {
@@ -38,7 +41,26 @@ export class WaitError extends FluxtsError {
   }
 }
 
-const defaultStatus: StatusFn = (obj) => readStatus(obj);
+const defaultStatus: StatusFn = (obj, pods) => readStatus(obj, pods ? { pods } : {});
+
+const podControllers = new Set(['apps/StatefulSet', 'apps/ReplicaSet']);
+
+/** selectedPods lists the Pods of a StatefulSet or ReplicaSet by its matchLabels, as Flux's status poller does. */
+async function selectedPods(client: KubeClient, obj: KubeObject, ref: ObjectRef): Promise<KubeObject[] | undefined> {
+  if (!podControllers.has(`${ref.group}/${ref.kind}`)) return undefined;
+  const selector = (obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector;
+  const labels = Object.entries(selector?.matchLabels ?? {});
+  if (labels.length === 0) return undefined;
+  const list = await client.list(
+    { apiVersion: 'v1', kind: 'Pod' },
+    {
+      namespace: ref.namespace,
+      labelSelector: labels.map(([k, v]) => `${k}=${v}`).join(','),
+    },
+  );
+  // List items carry no apiVersion/kind, which kstatus needs to pick the Pod rule.
+  return list.items.map((pod) => ({ ...pod, apiVersion: 'v1', kind: 'Pod' }));
+}
 
 async function pollOnce(client: KubeClient, refs: readonly ObjectRef[], opts: WaitOptions): Promise<ResourceStatus[]> {
   const status = opts.status ?? defaultStatus;
@@ -54,7 +76,7 @@ async function pollOnce(client: KubeClient, refs: readonly ObjectRef[], opts: Wa
           { apiVersion: apiVersionOf(r), kind: r.kind },
           { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
         );
-        out[i] = status(obj);
+        out[i] = status(obj, await selectedPods(client, obj, r).catch(() => undefined));
       } catch (err) {
         out[i] = isNotFound(err)
           ? { ref: kref, status: 'NotFound', message: 'Resource not found' }

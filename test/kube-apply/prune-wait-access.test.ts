@@ -154,3 +154,35 @@ void test('a client for a remote cluster comes from the kubeconfig in a Secret, 
     new RegExp(`^KubeConfigSecretError: KubeConfig secret '${ns}/missing' not found`),
   );
 });
+
+void test('wait fails early when the Pods of a StatefulSet crash', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const sts: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: ns },
+    spec: {
+      serviceName: 'db',
+      replicas: 1,
+      selector: { matchLabels: { app: 'db' } },
+      template: {
+        metadata: { labels: { app: 'db' }, annotations: { 'devcluster.fluxts.dev/simulate': 'crash' } },
+        spec: { containers: [{ name: 'db', image: 'postgres:17' }] },
+      },
+    },
+  };
+  await applyAllStaged(client, [sts]);
+  const started = Date.now();
+  await assert.rejects(waitForSet(client, [refOf(sts)], { interval: 500, timeout: 60_000 }), (err: unknown) => {
+    assert.ok(err instanceof WaitError, String(err));
+    assert.equal(err.timedOut, false);
+    assert.equal(
+      err.message,
+      `failed early due to stalled resources: [StatefulSet/${ns}/db status: 'Failed': 1 pods have failed]`,
+    );
+    return true;
+  });
+  assert.ok(Date.now() - started < 50_000, 'fail-fast, not the timeout');
+});
