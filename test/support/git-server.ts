@@ -1,6 +1,6 @@
 // Smart-HTTP Git server for tests: `git http-backend` (CGI) behind a Node HTTP(S) server on loopback, with
 // optional basic auth, bearer token and a generated CA; plus a tiny forward proxy to test proxy settings.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -13,6 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveGitHttpBackend } from '../../src/devcluster/git-http-backend.ts';
 import { TestRepo } from './git-repo.ts';
 
 /** GitServerOptions selects the server's authentication and transport. */
@@ -47,7 +48,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end('unauthorised\n');
       return;
     }
-    cgi(root, req, res);
+    serveGitHttpBackend(root, req, res);
   };
   if (opts.tls === true) {
     const pki = makePki(root);
@@ -91,60 +92,6 @@ function authorised(req: IncomingMessage, opts: GitServerOptions): boolean {
 }
 
 // Runs one CGI request through git http-backend and relays its response.
-function cgi(root: string, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    GIT_PROJECT_ROOT: root,
-    GIT_HTTP_EXPORT_ALL: '1',
-    PATH_INFO: decodeURIComponent(url.pathname),
-    QUERY_STRING: url.search.replace(/^\?/u, ''),
-    REQUEST_METHOD: req.method ?? 'GET',
-    CONTENT_TYPE: req.headers['content-type'] ?? '',
-    REMOTE_ADDR: '127.0.0.1',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_COUNT: '1',
-    GIT_CONFIG_KEY_0: 'safe.directory',
-    GIT_CONFIG_VALUE_0: '*',
-  };
-  if (req.headers['content-length'] !== undefined) env['CONTENT_LENGTH'] = req.headers['content-length'];
-  if (req.headers['content-encoding'] !== undefined) env['HTTP_CONTENT_ENCODING'] = req.headers['content-encoding'];
-  const proto = req.headers['git-protocol'];
-  if (typeof proto === 'string') env['GIT_PROTOCOL'] = proto;
-  const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
-  req.pipe(child.stdin);
-  child.stdin.on('error', () => undefined);
-  let head = Buffer.alloc(0);
-  let headerDone = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    if (headerDone) {
-      res.write(chunk);
-      return;
-    }
-    head = Buffer.concat([head, chunk]);
-    const end = head.indexOf('\r\n\r\n');
-    if (end === -1) return;
-    headerDone = true;
-    let status = 200;
-    const headers: Record<string, string> = {};
-    for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
-      const i = line.indexOf(':');
-      const k = line.slice(0, i).trim();
-      const v = line.slice(i + 1).trim();
-      if (k.toLowerCase() === 'status') status = parseInt(v, 10);
-      else headers[k] = v;
-    }
-    res.writeHead(status, headers);
-    res.write(head.subarray(end + 4));
-  });
-  child.on('close', () => {
-    if (!headerDone) res.writeHead(500);
-    res.end();
-  });
-  res.on('close', () => child.kill());
-}
-
 function makePki(root: string): { ca: string; cert: string; key: string } {
   const dir = join(root, '.pki');
   execFileSync('mkdir', ['-p', dir]);

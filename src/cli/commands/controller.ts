@@ -16,7 +16,7 @@ import {
 
 /** CONTROLLERS lists the controllers `fluxts controller` can run; `all` runs every one of them. */
 export const CONTROLLERS = ['source-controller'] as const;
-type ControllerName = (typeof CONTROLLERS)[number];
+export type ControllerName = (typeof CONTROLLERS)[number];
 
 interface StorageFlags {
   storagePath: string;
@@ -75,34 +75,58 @@ Examples:
     );
   registerControllerFlags(command);
   command.action(async (names: string[], values: Record<string, unknown>) => {
-    const selected = selectControllers(names);
     const options = controllerOptionsFrom(values);
-    const flags = values as unknown as StorageFlags;
-    const setups: ControllerSetup[] = [];
-    let closeStorage: (() => Promise<void>) | undefined;
-    if (selected.includes('source-controller')) {
-      await mkdir(flags.storagePath, { recursive: true });
-      // Go's `:9090` means every interface.
-      const parsed = parseListenAddress(flags.storageAddr);
-      const listen = { host: parsed.host ?? '0.0.0.0', port: parsed.port };
-      const server = await serveStorage(flags.storagePath, listen);
-      closeStorage = () => server.close();
-      const storage = new ArtifactStorage({
-        root: flags.storagePath,
-        advertisedAddress: advertisedAddress(flags.storageAdvAddr, {
-          host: listen.host,
-          port: boundPort(server.address),
-        }),
-        retention: { ttlMs: flags.artifactRetentionTtl, records: flags.artifactRetentionRecords },
-      });
-      setups.push(sourceController({ storage }));
-    }
+    const services = await prepareControllers(selectControllers(names), values as unknown as ControllerFlags);
     try {
-      await runManager(options, setups);
+      await runManager(options, services.setups);
     } finally {
-      await closeStorage?.();
+      await services.close();
     }
   });
+}
+
+/** ControllerServices are the controllers to run and what they need running beside them (the artifact server). */
+export interface ControllerServices {
+  setups: ControllerSetup[];
+  close(): Promise<void>;
+}
+
+/** ControllerFlags are the flags of `fluxts controller` beyond the shared controller flags. */
+export type ControllerFlags = StorageFlags;
+
+/**
+ * prepareControllers builds the ControllerSetups of the selected controllers and starts what they need: the
+ * source-controller's artifact storage and its HTTP server.
+ */
+export async function prepareControllers(
+  selected: readonly ControllerName[],
+  flags: ControllerFlags,
+): Promise<ControllerServices> {
+  const setups: ControllerSetup[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  if (selected.includes('source-controller')) {
+    await mkdir(flags.storagePath, { recursive: true });
+    // Go's `:9090` means every interface.
+    const parsed = parseListenAddress(flags.storageAddr);
+    const listen = { host: parsed.host ?? '0.0.0.0', port: parsed.port };
+    const server = await serveStorage(flags.storagePath, listen);
+    closers.push(() => server.close());
+    const storage = new ArtifactStorage({
+      root: flags.storagePath,
+      advertisedAddress: advertisedAddress(flags.storageAdvAddr, {
+        host: listen.host,
+        port: boundPort(server.address),
+      }),
+      retention: { ttlMs: flags.artifactRetentionTtl, records: flags.artifactRetentionRecords },
+    });
+    setups.push(sourceController({ storage }));
+  }
+  return {
+    setups,
+    close: async () => {
+      for (const close of closers) await close();
+    },
+  };
 }
 
 function boundPort(address: string): number {
