@@ -2,7 +2,8 @@
 // (`--export`) or hand them to the apply callback.
 import type { Command } from 'commander';
 
-import { commonFlags, CreateInputError, exportYaml, validateName } from './common.ts';
+import { CreateInputError, exportYaml, validateName } from './common.ts';
+import { commonFlags } from './flags.ts';
 import type { ApplyFn, CommonFlags, KubeObject } from './common.ts';
 import { marshalYaml } from './goyaml.ts';
 

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import { addCommonFlags, CreateInputError, objectMeta, ref, setIf } from './common.ts';
+import { CreateInputError, objectMeta, ref, setIf } from './common.ts';
+import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 

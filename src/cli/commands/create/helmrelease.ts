@@ -4,19 +4,16 @@ import type { Command } from 'commander';
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
 import {
-  addCommonFlags,
-  boolArg,
   CreateInputError,
   dependsOn,
   duration,
-  durationArg,
   objectMeta,
   oneOf,
   parseKindName,
   parseKindNameNamespace,
   ref,
-  sliceArg,
 } from './common.ts';
+import { addCommonFlags, boolArg, durationArg, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 import { readValuesFiles } from './values.ts';

@@ -4,7 +4,8 @@ import { RE2JS } from 're2js';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import { addCommonFlags, CreateInputError, duration, durationArg, objectMeta } from './common.ts';
+import { CreateInputError, duration, objectMeta } from './common.ts';
+import { addCommonFlags, durationArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 

@@ -5,19 +5,8 @@ import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import {
-  addCommonFlags,
-  boolArg,
-  CreateInputError,
-  dependsOn,
-  duration,
-  durationArg,
-  objectMeta,
-  oneOf,
-  parseKindNameNamespace,
-  ref,
-  sliceArg,
-} from './common.ts';
+import { CreateInputError, dependsOn, duration, objectMeta, oneOf, parseKindNameNamespace, ref } from './common.ts';
+import { addCommonFlags, boolArg, durationArg, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import { addCommonFlags, CreateInputError, oneOf } from './common.ts';
+import { CreateInputError, oneOf } from './common.ts';
+import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import { RECEIVER_TYPES } from './receiver.ts';
 import { secretObject } from './secret-common.ts';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import { addCommonFlags } from './common.ts';
+import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import { secretObject } from './secret-common.ts';
 import { readTlsFiles, tlsSecretData } from './secret-tls-data.ts';

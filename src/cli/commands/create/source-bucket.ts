@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import { addCommonFlags, boolArg, CreateInputError, duration, objectMeta, oneOf, ref, sliceArg } from './common.ts';
+import { CreateInputError, duration, objectMeta, oneOf, ref } from './common.ts';
+import { addCommonFlags, boolArg, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 import { secretObject } from './secret-common.ts';

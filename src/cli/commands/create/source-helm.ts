@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
-import { addCommonFlags, boolArg, CreateInputError, duration, objectMeta, ref } from './common.ts';
+import { CreateInputError, duration, objectMeta, ref } from './common.ts';
+import { addCommonFlags, boolArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './goyaml.ts';
 import { parseGoUrl } from './gourl.ts';
