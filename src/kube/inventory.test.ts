@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { entryOf } from './changeset.ts';
-import { InventoryParseError, inventoryFromChangeSet, objectId, parseObjectId, staleObjects } from './inventory.ts';
+import {
+  InventoryParseError,
+  inventoryFromChangeSet,
+  mergeInventory,
+  objectId,
+  parseObjectId,
+  staleObjects,
+} from './inventory.ts';
 
 void test('inventory ids are <namespace>_<name>_<group>_<Kind> as in status.inventory', () => {
   assert.equal(
@@ -39,4 +46,10 @@ void test('inventory from a change set keeps skipped objects; stale objects come
     ['/v1/ConfigMap/old', 'autoscaling/v2/HorizontalPodAutoscaler/web'],
   );
   assert.deepEqual(staleObjects(undefined, next), []);
+  // Objects whose deletion failed stay tracked, once.
+  const kept = mergeInventory(next, [prev.entries[1]!, next.entries[0]!]);
+  assert.deepEqual(
+    kept.entries.map((x) => x.id),
+    ['ns_web_apps_Deployment', 'ns_web__Service', 'ns_old__ConfigMap'],
+  );
 });
