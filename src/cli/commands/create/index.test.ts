@@ -35,6 +35,7 @@ describe('create command tree', () => {
       'create secret helm',
       'create secret oci',
       'create secret tls',
+      'create secret githubapp',
       'create secret proxy',
       'create secret receiver',
       'create source chart',

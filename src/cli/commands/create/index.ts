@@ -12,6 +12,7 @@ import { registerImageUpdate } from './image-update.ts';
 import { registerKustomization } from './kustomization.ts';
 import { registerReceiver } from './receiver.ts';
 import { registerSecretGit } from './secret-git.ts';
+import { registerSecretGitHubApp } from './secret-githubapp.ts';
 import { registerSecretHelm } from './secret-helm.ts';
 import { registerSecretOci } from './secret-oci.ts';
 import { registerSecretProxy } from './secret-proxy.ts';
@@ -39,6 +40,7 @@ export { buildImageUpdate } from './image-update.ts';
 export { buildKustomization } from './kustomization.ts';
 export { buildReceiver } from './receiver.ts';
 export { buildGitSecret } from './secret-git.ts';
+export { buildGitHubAppSecret } from './secret-githubapp.ts';
 export { buildHelmSecret } from './secret-helm.ts';
 export { buildOciSecret } from './secret-oci.ts';
 export { buildProxySecret } from './secret-proxy.ts';
@@ -123,6 +125,7 @@ Examples:
   fluxts create secret tls client-certs --tls-crt-file=./client.crt --tls-key-file=./client.key --export`,
     );
   registerSecretGit(secret, deps);
+  registerSecretGitHubApp(secret, deps);
   registerSecretHelm(secret, deps);
   registerSecretOci(secret, deps);
   registerSecretTls(secret, deps);
