@@ -9,6 +9,7 @@ import { changeSetMap } from '../../src/kube/changeset.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { isNotFound } from '../../src/kube/errors.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { kubectl } from '../api/support.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { configMap, deployment, job, secret, service, widgetCrd } from './objects.ts';
 
@@ -316,4 +317,42 @@ void test('diff reports what an apply would change and masks Secret values', asy
     assert.ok(!text.includes(plain) && !text.includes(Buffer.from(plain).toString('base64')));
   }
   await assert.rejects(client.get(cmType, { namespace: ns, name: 'new' }), isNotFound, 'diff changes nothing');
+});
+
+void test('changes made with the real kubectl (apply, label, scale, server-side apply) are reverted', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const objects = [configMap(ns, 'cm', { a: '1' }), deployment(ns, 'web', { replicas: 1 })];
+  await applyAllStaged(client, objects);
+  const run = async (args: string[], input?: string) => {
+    const r = await kubectl(cluster.kubeconfigPath, ['-n', ns, ...args], input);
+    assert.equal(r.code, 0, r.stderr);
+  };
+  const edited = JSON.stringify(configMap(ns, 'cm', { a: 'by-kubectl', b: 'added' }));
+  await run(['apply', '-f', '-'], edited);
+  await run(['label', 'configmap', 'cm', 'hand=made']);
+  await run(['scale', 'deployment', 'web', '--replicas=2']);
+  await run(
+    ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+    JSON.stringify(configMap(ns, 'cm', { c: 'ssa' })),
+  );
+
+  const changeSet = changeSetMap(await applyAllStaged(client, objects));
+  assert.equal(changeSet.get(`ConfigMap/${ns}/cm`), 'configured');
+  assert.equal(changeSet.get(`Deployment/${ns}/web`), 'configured');
+  const cm = await client.get(cmType, { namespace: ns, name: 'cm' });
+  assert.deepEqual(cm['data'], { a: '1' });
+  assert.equal(cm.metadata.labels?.['hand'], undefined);
+  assert.equal(cm.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], undefined);
+  const web = await client.get<KubeObject<{ replicas: number }>>(
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { namespace: ns, name: 'web' },
+  );
+  assert.equal(web.spec?.replicas, 1);
+  const again = await applyAllStaged(client, objects);
+  assert.deepEqual(
+    again.map((e) => e.action),
+    ['unchanged', 'unchanged'],
+  );
 });
