@@ -1,0 +1,107 @@
+// Step "decrypt": SOPS-encrypted resources of the build output, with the keys of spec.decryption.secretRef
+// (kustomize-controller `internal/decryptor`). The hook is a plain function so other key sources can replace it.
+import { Reason, type Kustomization } from '../../api/index.ts';
+import {
+  decryptResourceJson,
+  decryptSecretField,
+  isSopsResource,
+  keyServicesFromSecret,
+  type KeyService,
+} from '../../engines/sops/index.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
+import { errorMessage } from '../../util/errors.ts';
+import { StepError } from './errors.ts';
+
+/** Decryptor turns the built resources into decrypted ones; it returns the same object when nothing changed. */
+export type Decryptor = (objects: KubeObject[], ks: Kustomization) => Promise<KubeObject[]>;
+
+/** DECRYPT_ANNOTATION set to `disabled` (any case) leaves a resource encrypted. */
+export const DECRYPT_ANNOTATION = 'kustomize.toolkit.fluxcd.io/decrypt';
+
+function subjectOf(obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return `${obj.kind ?? ''}/${ns ? `${ns}/` : ''}${obj.metadata?.name ?? ''}`;
+}
+
+async function keysFor(client: KubeClient, ks: Kustomization): Promise<KeyService[]> {
+  const ref = ks.spec.decryption?.secretRef;
+  if (!ref) return [];
+  const namespace = ks.metadata.namespace ?? '';
+  let secret: KubeObject;
+  try {
+    secret = await client.get({ apiVersion: 'v1', kind: 'Secret' }, { namespace, name: ref.name });
+  } catch (err) {
+    const why = isNotFound(err) ? 'not found' : 'could not be read';
+    throw new StepError(Reason.BuildFailed, `decryption secret '${namespace}/${ref.name}' ${why}`, { cause: err });
+  }
+  try {
+    return keyServicesFromSecret((secret['data'] ?? {}) as Record<string, string>, `${namespace}/${ref.name}`);
+  } catch (err) {
+    throw new StepError(Reason.BuildFailed, errorMessage(err), { cause: err });
+  }
+}
+
+async function decryptOne(obj: KubeObject, keys: KeyService[]): Promise<KubeObject> {
+  let out = obj;
+  if (isSopsResource(obj)) {
+    const plain = await decryptResourceJson(new TextEncoder().encode(JSON.stringify(obj)), keys);
+    out = JSON.parse(new TextDecoder().decode(plain)) as KubeObject;
+  }
+  if (out.kind === 'Secret' && out.apiVersion === 'v1' && out['data'] && typeof out['data'] === 'object') {
+    const data = { ...(out['data'] as Record<string, string>) };
+    let changed = false;
+    for (const [key, value] of Object.entries(data)) {
+      const plain = await decryptSecretField(key, Buffer.from(value, 'base64'), keys);
+      if (plain === undefined) continue;
+      data[key] = Buffer.from(plain).toString('base64');
+      changed = true;
+    }
+    if (changed) out = { ...out, data };
+  }
+  return out;
+}
+
+/**
+ * sopsDecryptor decrypts with the keys of `spec.decryption.secretRef` (`*.agekey`, `*.asc`); without
+ * `spec.decryption` it passes the objects through. Errors name the object, never a value.
+ */
+export function sopsDecryptor(client: KubeClient): Decryptor {
+  return async (objects, ks) => {
+    const decryption = ks.spec.decryption;
+    if (!decryption) return objects;
+    if (decryption.provider !== 'sops') {
+      throw new StepError(Reason.BuildFailed, `decryption provider '${String(decryption.provider)}' is not supported`);
+    }
+    const keys = await keysFor(client, ks);
+    const out: KubeObject[] = [];
+    for (const obj of objects) {
+      if (obj.metadata?.annotations?.[DECRYPT_ANNOTATION]?.toLowerCase() === 'disabled') {
+        out.push(obj);
+        continue;
+      }
+      try {
+        out.push(await decryptOne(obj, keys));
+      } catch (err) {
+        throw new StepError(Reason.BuildFailed, `${subjectOf(obj)} decryption failed: ${errorMessage(err)}`, {
+          cause: err,
+        });
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * refuseEncrypted fails when a Secret still carries sops metadata (nothing configured to decrypt it), as Flux
+ * refuses to apply ciphertext.
+ */
+export function refuseEncrypted(objects: readonly KubeObject[]): void {
+  for (const obj of objects) {
+    if (obj.kind !== 'Secret' || obj['sops'] === undefined) continue;
+    if (obj.metadata?.annotations?.[DECRYPT_ANNOTATION]?.toLowerCase() === 'disabled') continue;
+    throw new StepError(
+      Reason.ReconciliationFailed,
+      `${subjectOf(obj)} is SOPS encrypted, configuring decryption is required for this secret to be reconciled`,
+    );
+  }
+}

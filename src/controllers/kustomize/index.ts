@@ -1,0 +1,5 @@
+// Public surface of the kustomize-controller.
+export { kustomizeController, type KustomizeSetupOptions } from './setup.ts';
+export type { KustomizeControllerOptions } from './options.ts';
+export { sopsDecryptor, type Decryptor } from './decrypt.ts';
+export { kustomizationType } from './kind.ts';
