@@ -1,7 +1,6 @@
 import { ORDER_FIRST, ORDER_LAST } from './config.ts';
 import type { Resource } from './resource.ts';
-import { emitDocument } from './yaml/emit.ts';
-import { toValue } from './yaml/to-value.ts';
+import { emitNodeDocument } from './yaml/emit.ts';
 
 /** SortOptions is a kustomization's `sortOptions`. */
 export interface SortOptions {
@@ -38,5 +37,5 @@ export function sortResources(resources: readonly Resource[], opts: SortOptions 
 
 /** renderResources prints resources as `kustomize build` does: documents joined by `---`. */
 export function renderResources(resources: readonly Resource[]): string {
-  return resources.map((r) => emitDocument(toValue(r.node, r.doc))).join('---\n');
+  return resources.map((r) => emitNodeDocument(r.node, r.doc)).join('---\n');
 }

@@ -1,10 +1,16 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+
+import { plainString } from '../nodes.ts';
 import { plainWouldRetype, type Typed } from './resolve.ts';
+import { scalarText, scalarValue } from './to-value.ts';
 
 /**
  * Value is a resource after kustomize's JSON round trip: typed scalars, arrays and string-keyed maps (in any order;
  * the emitter sorts keys as go-yaml v2 does).
  */
 export type Value = Typed | Value[] | Map<string, Value>;
+
+const ALPHA = /^[A-Za-z]+$/;
 
 /** SIMPLE matches strings without spaces or indicators: always plain unless they would read back as non-strings. */
 const SIMPLE = /^[A-Za-z0-9_./][A-Za-z0-9_./=+-]*$/;
@@ -348,6 +354,76 @@ class Emitter {
     }
   }
 
+  /**
+   * nodeMapping writes a `yaml` mapping node directly (no intermediate Value tree): keys sorted as go-yaml v2 sorts
+   * them, scalars typed as kustomize types them. `level` tracks root (0) and root metadata (1), whose
+   * `annotations` values are always strings.
+   */
+  nodeMapping(map: YAMLMap, indent: number, level: number, stringValues: boolean, doc: Document | undefined): void {
+    const keyed: { key: string; alpha: boolean; value: unknown }[] = [];
+    for (const it of map.items) {
+      const key = scalarText(it.key) ?? plainString(it.key);
+      keyed.push({ key, alpha: ALPHA.test(key), value: it.value });
+    }
+    keyed.sort((a, b) =>
+      a.alpha && b.alpha
+        ? a.key < b.key
+          ? -1
+          : a.key > b.key
+            ? 1
+            : 0
+        : keyLess(a.key, b.key)
+          ? -1
+          : keyLess(b.key, a.key)
+            ? 1
+            : 0,
+    );
+    for (let i = 0; i < keyed.length; i++) {
+      const e = keyed[i] as { key: string; value: unknown };
+      if (i + 1 < keyed.length && keyed[i + 1]?.key === e.key) continue; // duplicate keys: the last one wins
+      this.writeIndent(indent);
+      this.scalar(e.key, indent + 2, true);
+      this.indicator(':', false, false, false);
+      const childLevel = level === 0 && e.key === 'metadata' ? 1 : 2;
+      const strings = level === 1 && e.key === 'annotations';
+      this.nodeValue(e.value, indent, true, childLevel, strings, stringValues, doc);
+    }
+  }
+
+  private nodeValue(
+    v: unknown,
+    indent: number,
+    inMapping: boolean,
+    level: number,
+    childStrings: boolean,
+    asString: boolean,
+    doc: Document | undefined,
+  ): void {
+    if (isAlias(v)) v = v.resolve(doc as Document);
+    if (isMap(v)) {
+      if (v.items.length === 0) this.raw('{}');
+      else this.nodeMapping(v, indent + 2, level, childStrings, doc);
+    } else if (isSeq(v)) {
+      if (v.items.length === 0) this.raw('[]');
+      else {
+        const seqIndent = inMapping ? indent : indent + 2;
+        for (const item of v.items) {
+          this.writeIndent(seqIndent);
+          this.indicator('-', true, false, true);
+          this.nodeValue(item, seqIndent, false, 2, false, false, doc);
+        }
+      }
+    } else if (isScalar(v)) {
+      this.scalar(asString ? (scalarText(v) ?? '') : scalarValue(v), indent + 2, false);
+    } else {
+      this.scalar(
+        v === undefined || v === null ? null : typeof v === 'object' ? plainString(v) : (v as Typed),
+        indent + 2,
+        false,
+      );
+    }
+  }
+
   /** node writes a value after `key:` (inMapping) or `- `, with the parent collection at `indent`. */
   private node(v: Value, indent: number, inMapping: boolean): void {
     if (v instanceof Map) {
@@ -426,6 +502,15 @@ export function keyLess(a: string, b: string): boolean {
     return (ac.codePointAt(0) ?? 0) < (bc.codePointAt(0) ?? 0);
   }
   return ar.length < br.length;
+}
+
+/** emitNodeDocument renders one resource straight from its `yaml` mapping node, as kustomize prints it. */
+export function emitNodeDocument(node: YAMLMap, doc?: Document): string {
+  if (node.items.length === 0) return '{}\n';
+  const e = new Emitter();
+  e.nodeMapping(node, 0, 0, false, doc);
+  e.finish();
+  return e.text();
 }
 
 /** emitDocument renders one resource as kustomize prints it (without the `---` separator). */
