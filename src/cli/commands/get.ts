@@ -1,0 +1,184 @@
+import { type Command, Option } from 'commander';
+import { stringify } from 'yaml';
+
+import type { KubeClient, KubeObject } from '../../kube/index.ts';
+import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
+import { CliInputError } from '../shared/errors.ts';
+import { addKindCommands } from '../shared/kind-commands.ts';
+import { CLI_KINDS, type CliKind, statusMatches } from '../shared/kinds.ts';
+import { renderTable } from '../shared/table.ts';
+import { Logger, type Output, processOutput } from '../shared/terminal.ts';
+
+interface GetFlags {
+  allNamespaces: boolean;
+  noHeader: boolean;
+  watch: boolean;
+  statusSelector: string | undefined;
+  output: 'table' | 'yaml' | 'json';
+}
+
+function getFlags(cmd: Command): GetFlags {
+  const o = cmd.optsWithGlobals<Record<string, unknown>>();
+  return {
+    allNamespaces: o['allNamespaces'] === true,
+    noHeader: o['header'] === false,
+    watch: o['watch'] === true,
+    statusSelector: typeof o['statusSelector'] === 'string' ? o['statusSelector'] : undefined,
+    output: (o['output'] as GetFlags['output'] | undefined) ?? 'table',
+  };
+}
+
+/** parseSelector splits `--status-selector ready=false` into a condition type and status. */
+function parseSelector(selector: string | undefined): { type: string; status: string } | undefined {
+  if (selector === undefined) return undefined;
+  const eq = selector.indexOf('=');
+  if (eq < 0) throw new CliInputError(`expected status selector in type=status format, but found: ${selector}`);
+  return { type: selector.slice(0, eq), status: selector.slice(eq + 1) };
+}
+
+/** rowsOf renders objects as table rows: NAMESPACE first with -A, `kind/name` in `get all`. */
+export function rowsOf(kind: CliKind, items: KubeObject[], allNamespaces: boolean, withKind: boolean): string[][] {
+  return items.map((obj) => {
+    const name = withKind ? `${kind.kind.toLowerCase()}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
+    return [...(allNamespaces ? [obj.metadata.namespace ?? ''] : []), name, ...kind.row(obj)];
+  });
+}
+
+/** headersOf returns a kind's headers with NAMESPACE first when listing across namespaces. */
+export function headersOf(kind: CliKind, allNamespaces: boolean): string[] {
+  return allNamespaces ? ['Namespace', ...kind.headers] : kind.headers;
+}
+
+async function listKind(client: KubeClient, kind: CliKind, namespace: string | undefined, name?: string) {
+  const list = await client.listAll(kind, {
+    ...(namespace ? { namespace } : {}),
+    ...(name ? { fieldSelector: `metadata.name=${name}` } : {}),
+  });
+  return list.items;
+}
+
+function printObjects(o: Output, items: KubeObject[], format: 'yaml' | 'json'): void {
+  if (format === 'json') o.out(`${JSON.stringify(items.length === 1 ? items[0] : { items }, null, 2)}\n`);
+  else o.out(items.map((i) => `---\n${stringify(i, { lineWidth: 0 })}`).join(''));
+}
+
+async function getOne(cmd: Command, kind: CliKind, name: string | undefined, o: Output): Promise<void> {
+  const g = globalFlags(cmd);
+  const f = getFlags(cmd);
+  const selector = parseSelector(f.statusSelector);
+  const client = connect(g);
+  const namespace = f.allNamespaces ? undefined : g.namespace;
+  const where = f.allNamespaces ? 'any' : JSON.stringify(g.namespace);
+  if (f.watch) return watchKind(client, kind, namespace, name, f, g.timeoutMs, o);
+  let items = await listKind(client, kind, namespace, name);
+  if (items.length === 0) {
+    const log = new Logger(o);
+    if (name) log.failure(`${kind.kind} object '${name}' not found in ${where} namespace`);
+    else log.failure(`no ${kind.kind} objects found in ${where} namespace`);
+    return;
+  }
+  if (f.output !== 'table') return printObjects(o, items, f.output);
+  if (selector) items = items.filter((i) => statusMatches(i, selector.type, selector.status));
+  o.out(renderTable(f.noHeader ? [] : headersOf(kind, f.allNamespaces), rowsOf(kind, items, f.allNamespaces, false)));
+}
+
+async function watchKind(
+  client: KubeClient,
+  kind: CliKind,
+  namespace: string | undefined,
+  name: string | undefined,
+  f: GetFlags,
+  timeoutMs: number,
+  o: Output,
+): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const events = await client.watch(kind, {
+    ...(namespace ? { namespace } : {}),
+    ...(name ? { fieldSelector: `metadata.name=${name}` } : {}),
+    signal,
+  });
+  let first = true;
+  try {
+    for await (const ev of events) {
+      if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') continue;
+      const header = first && !f.noHeader ? headersOf(kind, f.allNamespaces) : [];
+      o.out(renderTable(header, rowsOf(kind, [ev.object], f.allNamespaces, false)));
+      first = false;
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  }
+}
+
+/** getAll prints one table per kind with objects, names as `kind/name`, each followed by a blank line. */
+async function getAll(cmd: Command, kinds: readonly CliKind[], o: Output): Promise<void> {
+  const g = globalFlags(cmd);
+  const f = getFlags(cmd);
+  if (f.watch) throw new CliInputError(`expected a single resource type, but found ${cmd.name()}`);
+  const selector = parseSelector(f.statusSelector);
+  const client = connect(g);
+  for (const kind of kinds) {
+    let items = await listKind(client, kind, f.allNamespaces ? undefined : g.namespace);
+    if (selector) items = items.filter((i) => statusMatches(i, selector.type, selector.status));
+    if (items.length === 0) continue;
+    const header = f.noHeader ? [] : headersOf(kind, f.allNamespaces);
+    o.out(`${renderTable(header, rowsOf(kind, items, f.allNamespaces, true))}\n`);
+  }
+}
+
+/** registerGetCommand adds `fluxts get <kind> [name]`, `get all`, `get sources all` and `get images all`. */
+export function registerGetCommand(program: Command, o: Output = processOutput()): Command {
+  const get = addGlobalFlags(program.command('get'))
+    .description('Get the resources and their status')
+    .option('-A, --all-namespaces', 'list the requested object(s) across all namespaces')
+    .option('--no-header', 'skip the header when printing the results')
+    .option('-w, --watch', 'after listing/getting the requested object, watch for changes')
+    .option('--status-selector <type=status>', 'filter by a status condition, e.g. ready=false')
+    .addOption(
+      new Option('-o, --output <format>', 'output format (fluxts extension)').choices(['table', 'yaml', 'json']),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # List all Flux objects in the flux-system namespace
+  fluxts get all
+
+  # List Kustomizations across all namespaces
+  fluxts get kustomizations -A
+
+  # Show one GitRepository and watch it change
+  fluxts get sources git podinfo --watch
+
+  # Only the HelmReleases that are not Ready
+  fluxts get hr --status-selector ready=false`,
+    );
+  const groups = addKindCommands(get, { plural: true }, (cmd, kind) => {
+    cmd
+      .description(`Get ${kind.kind} statuses`)
+      .argument('[name]', `the ${kind.kind} name`)
+      .addHelpText('after', `\nExamples:\n  fluxts get ${kind.group ? `${kind.group}s ` : ''}${kind.getWord} -A\n`)
+      .action(clusterAction((name: string | undefined, _opts: unknown, c: Command) => getOne(c, kind, name, o)));
+  });
+  for (const [group, cmd] of groups) {
+    cmd
+      .command('all')
+      .description(`Get all ${group} statuses`)
+      .addHelpText('after', `\nExamples:\n  fluxts get ${group}s all -A\n`)
+      .action(
+        clusterAction((_opts: unknown, c: Command) =>
+          getAll(
+            c,
+            CLI_KINDS.filter((k) => k.group === group),
+            o,
+          ),
+        ),
+      );
+  }
+  get
+    .command('all')
+    .description('Get all Flux resources and their status')
+    .addHelpText('after', '\nExamples:\n  fluxts get all -A\n')
+    .action(clusterAction((_opts: unknown, c: Command) => getAll(c, CLI_KINDS, o)));
+  return get;
+}

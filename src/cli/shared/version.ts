@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+
+/** VERSION is the fluxts version from package.json; the installed image tag is `v<VERSION>`. */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** IMAGE_REPOSITORY is where the Dockerfile in deploy/ is published. */
+export const IMAGE_REPOSITORY = 'ghcr.io/fluxts/fluxts';
