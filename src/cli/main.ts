@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, FluxtsError } from '../util/errors.ts';
 import { registerClusterCommand } from './commands/cluster.ts';
 import { registerControllerCommand } from './commands/controller.ts';
+import { registerCreateCommand } from './commands/create/index.ts';
+import { registerDevCommand } from './commands/dev.ts';
 import { registerKustomizeCommand } from './commands/kustomize.ts';
 import { registerSopsCommand } from './commands/sops.ts';
 
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerClusterCommand(program);
   registerControllerCommand(program);
+  registerDevCommand(program);
+  registerCreateCommand(program);
   registerKustomizeCommand(program);
   registerSopsCommand(program);
   return program;

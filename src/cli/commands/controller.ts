@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import { ArtifactStorage, serveStorage } from '../../artifacts/index.ts';
+import { kustomizeController } from '../../controllers/kustomize/index.ts';
 import { sourceController } from '../../controllers/source/setup.ts';
 import {
   type ControllerSetup,
@@ -15,7 +16,7 @@ import {
 } from '../../runtime/index.ts';
 
 /** CONTROLLERS lists the controllers `fluxts controller` can run; `all` runs every one of them. */
-export const CONTROLLERS = ['source-controller'] as const;
+export const CONTROLLERS = ['source-controller', 'kustomize-controller'] as const;
 export type ControllerName = (typeof CONTROLLERS)[number];
 
 interface StorageFlags {
@@ -63,6 +64,27 @@ export function registerControllerCommand(program: Command): void {
         .argParser((v) => Number.parseInt(v, 10))
         .default(2),
     )
+    .addOption(
+      new Option(
+        '--no-cross-namespace-refs',
+        'When set, references between objects are only allowed within one namespace.',
+      ).default(false),
+    )
+    .option('--no-remote-bases', 'Disallow remote bases usage in Kustomize overlays.')
+    .addOption(
+      new Option('--default-service-account <name>', 'Default service account used for impersonation.').default(''),
+    )
+    .addOption(
+      new Option('--concurrent-ssa <n>', 'The number of concurrent server-side apply operations.')
+        .argParser((v) => Number.parseInt(v, 10))
+        .default(4),
+    )
+    .addOption(
+      new Option(
+        '--override-manager <name...>',
+        'Field managers whose changes are reverted by the controller.',
+      ).default([]),
+    )
     .addHelpText(
       'after',
       `
@@ -91,8 +113,19 @@ export interface ControllerServices {
   close(): Promise<void>;
 }
 
+/** KustomizeFlags are the kustomize-controller's own flags. */
+interface KustomizeFlags {
+  /** False when `--no-cross-namespace-refs` is given (commander names a `--no-` flag after what it negates). */
+  crossNamespaceRefs?: boolean;
+  /** False when `--no-remote-bases` is given. */
+  remoteBases?: boolean;
+  defaultServiceAccount?: string;
+  concurrentSsa?: number;
+  overrideManager?: string[];
+}
+
 /** ControllerFlags are the flags of `fluxts controller` beyond the shared controller flags. */
-export type ControllerFlags = StorageFlags;
+export type ControllerFlags = StorageFlags & KustomizeFlags;
 
 /**
  * prepareControllers builds the ControllerSetups of the selected controllers and starts what they need: the
@@ -120,6 +153,17 @@ export async function prepareControllers(
       retention: { ttlMs: flags.artifactRetentionTtl, records: flags.artifactRetentionRecords },
     });
     setups.push(sourceController({ storage }));
+  }
+  if (selected.includes('kustomize-controller')) {
+    setups.push(
+      kustomizeController({
+        noCrossNamespaceRefs: flags.crossNamespaceRefs === false,
+        noRemoteBases: flags.remoteBases === false,
+        ...(flags.defaultServiceAccount ? { defaultServiceAccount: flags.defaultServiceAccount } : {}),
+        ...(flags.concurrentSsa ? { concurrentSsa: flags.concurrentSsa } : {}),
+        ...(flags.overrideManager?.length ? { overrideManagers: flags.overrideManager } : {}),
+      }),
+    );
   }
   return {
     setups,
