@@ -1,5 +1,5 @@
 // Staged server-side apply of a set of objects (fluxcd/pkg ssa `ApplyAllStaged`), validated as a whole first.
-import { ApplyError, apiDetail, DryRunFailedError, ObjectError, redactSecret } from './apply-errors.ts';
+import { ApplyError, apiDetail, DryRunError, DryRunFailedError, ObjectError, redactSecret } from './apply-errors.ts';
 import { entryOf, refOf, type ChangeSet, type ObjectRef } from './changeset.ts';
 import { typeOf, type KubeClient } from './client.ts';
 import { serverSideApply } from './dry-run.ts';
@@ -51,13 +51,30 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-/** planAll dry-runs items concurrently; any failure (all of them, in apply order) throws DryRunFailedError. */
+/**
+ * planAll dry-runs items concurrently; any failure (all of them, in apply order) throws DryRunFailedError. With
+ * `deferMissing`, an object rejected because something it refers to is missing (NotFound, or an RBAC check that
+ * could not find a Role) is deferred to its stage when an earlier stage of the set creates objects: the server can
+ * only judge it once those exist, as in Flux's stage-by-stage dry-run.
+ */
 async function planAll(
   ctx: PlanContext,
   items: readonly { obj: KubeObject; ref: ObjectRef; stage: number }[],
   limit: number,
+  deferMissing = false,
 ): Promise<Plan[]> {
   const results = await mapLimit(items, limit, (item) => planObject(ctx, item));
+  const creatingStages = results
+    .filter((r): r is Plan => !(r instanceof Error))
+    .filter((p) => p.action === 'created' || p.state === 'deferred' || p.state === 'recreate')
+    .map((p) => p.stage);
+  const firstCreating = Math.min(...creatingStages);
+  results.forEach((r, i) => {
+    const item = items[i]!;
+    if (deferMissing && r instanceof DryRunError && refersToMissing(r) && firstCreating < item.stage) {
+      results[i] = { ...item, state: 'deferred', cleanup: [] };
+    }
+  });
   const errors = results.filter((r): r is Error => r instanceof Error);
   if (errors.length > 0) {
     const typed = errors.filter((e): e is ObjectError => e instanceof ObjectError);
@@ -67,6 +84,9 @@ async function planAll(
   }
   return results as Plan[];
 }
+
+const refersToMissing = (err: DryRunError): boolean =>
+  err.reason === 'NotFound' || (err.reason === 'Forbidden' && /\bnot found\b/.test(err.message));
 
 function validate(objects: readonly KubeObject[]): ObjectError[] {
   const errors: ObjectError[] = [];
@@ -132,7 +152,7 @@ export async function applyAllStaged(
     namespacesInSet,
   };
   const limit = opts.concurrency ?? 4;
-  const plans = await planAll(ctx, items, limit);
+  const plans = await planAll(ctx, items, limit, true);
 
   const changeSet: ChangeSet = [];
   for (let stage = 0; stage < APPLY_STAGES.length; stage++) {

@@ -186,3 +186,66 @@ void test('wait fails early when the Pods of a StatefulSet crash', async (t) => 
   });
   assert.ok(Date.now() - started < 50_000, 'fail-fast, not the timeout');
 });
+
+void test('under impersonation a RoleBinding to a Role of the same set needs the Role in an earlier stage', async (t) => {
+  const cluster = await useCluster();
+  const admin = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const rbac = 'rbac.authorization.k8s.io';
+  await applyAllStaged(admin, [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace: ns } },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'Role',
+      metadata: { name: 'deployer', namespace: ns },
+      rules: [
+        { apiGroups: [rbac], resources: ['roles', 'rolebindings'], verbs: ['get', 'create', 'patch'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+      ],
+    },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: 'deployer', namespace: ns },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: 'deployer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: ns }],
+    },
+  ] as KubeObject[]);
+  const set = [
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'Role',
+      metadata: { name: 'reader', namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: 'reader', namespace: ns },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: 'reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: ns }],
+    },
+  ] as KubeObject[];
+  const deployer = await clientFor(admin, { namespace: ns, serviceAccountName: 'deployer' });
+
+  // One stage: the binding is judged while its Role does not exist (Flux fails the same way).
+  await assert.rejects(applyAllStaged(deployer, set), (err: unknown) => {
+    assert.ok(err instanceof DryRunFailedError, String(err));
+    // The server answers the escalation check of an apply-create as NotFound.
+    assert.match(
+      err.message,
+      new RegExp(`^RoleBinding/${ns}/reader dry-run failed \\((Forbidden|NotFound)\\): .*not found`),
+    );
+    return true;
+  });
+  await assert.rejects(
+    admin.get({ apiVersion: `${rbac}/v1`, kind: 'Role' }, { namespace: ns, name: 'reader' }),
+    isNotFound,
+  );
+
+  const changeSet = await applyAllStaged(deployer, set, { customStageKinds: new Set([`${rbac}/Role`]) });
+  assert.deepEqual(
+    changeSet.map((e) => `${e.subject} ${e.action}`),
+    [`Role/${ns}/reader created`, `RoleBinding/${ns}/reader created`],
+  );
+});
