@@ -19,13 +19,12 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-const ks = (spec: Partial<Kustomization['spec']>): Kustomization =>
-  ({
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: 'app', namespace: 'flux-system' },
-    spec: { interval: '1m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, ...spec },
-  }) as Kustomization;
+const ks = (spec: Partial<Kustomization['spec']>): Kustomization => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: 'app', namespace: 'flux-system' },
+  spec: { interval: '1m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, ...spec },
+});
 
 const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
 

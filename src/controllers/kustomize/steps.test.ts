@@ -7,14 +7,13 @@ import { shouldDelete } from './finalize.ts';
 import { healthCheckRefs } from './health.ts';
 import { retryIntervalOf, timeoutOf } from './reconcile.ts';
 
-const ks = (spec: Partial<Kustomization['spec']>, status?: Kustomization['status']): Kustomization =>
-  ({
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: 'app', namespace: 'flux-system' },
-    spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, ...spec },
-    ...(status ? { status } : {}),
-  }) as Kustomization;
+const ks = (spec: Partial<Kustomization['spec']>, status?: Kustomization['status']): Kustomization => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: 'app', namespace: 'flux-system' },
+  spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, ...spec },
+  ...(status ? { status } : {}),
+});
 
 test('timeoutOf is spec.timeout, else interval − 30s with a 30s floor; retryInterval defaults to interval', () => {
   assert.equal(timeoutOf(ks({ timeout: '2m' })), 120_000);
