@@ -12,6 +12,15 @@ export type Value = Typed | Value[] | Map<string, Value>;
 
 const ALPHA = /^[A-Za-z]+$/;
 
+function isEmptyOrNull(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (isMap(v)) return v.items.length === 0;
+  return (
+    isScalar(v) &&
+    (v.value === null || ((v.value === '' || v.value === '~' || v.value === 'null') && v.type === 'PLAIN'))
+  );
+}
+
 /** SIMPLE matches strings without spaces or indicators: always plain unless they would read back as non-strings. */
 const SIMPLE = /^[A-Za-z0-9_./][A-Za-z0-9_./=+-]*$/;
 
@@ -381,6 +390,8 @@ class Emitter {
     for (let i = 0; i < keyed.length; i++) {
       const e = keyed[i] as { key: string; value: unknown };
       if (i + 1 < keyed.length && keyed[i + 1]?.key === e.key) continue; // duplicate keys: the last one wins
+      // kustomize drops an empty or null metadata.annotations (its annotation bookkeeping rewrites the field).
+      if (level === 1 && e.key === 'annotations' && isEmptyOrNull(e.value)) continue;
       this.writeIndent(indent);
       this.scalar(e.key, indent + 2, true);
       this.indicator(':', false, false, false);
