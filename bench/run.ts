@@ -2,6 +2,7 @@
 // run, and prints the figures and ratios. With names, only those run.
 import { runArtifactBench } from './artifacts.ts';
 import { runGitRepositoryBench } from './gitrepositories.ts';
+import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
 
 /** BENCHES maps a benchmark name to its runner; each prints its own table. */
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   kustomize: () => runKustomizeBench(),
   artifacts: () => runArtifactBench(),
   gitrepositories: () => runGitRepositoryBench(100),
+  kustomizations: () => runKustomizationBench(),
 };
 
 const selected = process.argv.slice(2);

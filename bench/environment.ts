@@ -1,0 +1,107 @@
+// The environment of the controller benchmarks: a private local control plane, a smart-HTTP Git server, and
+// fluxts controllers run as their own process so their peak RSS is theirs alone.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { KubeConfig } from '@kubernetes/client-node';
+
+import { startDevCluster, stopDevCluster } from '../src/devcluster/cluster.ts';
+import { KubeClient, type TypeRef } from '../src/kube/index.ts';
+import { type GitServer, startGitServer } from '../test/support/git-server.ts';
+
+const FLUXTS = fileURLToPath(new URL('../bin/fluxts.js', import.meta.url));
+
+/** BenchEnvironment is what one benchmark run uses; close() stops all of it. */
+export interface BenchEnvironment {
+  work: string;
+  kubeconfig: string;
+  client: KubeClient;
+  git: GitServer;
+  /** startControllers runs `fluxts controller <names…>` with private storage and ports. */
+  startControllers(names: string[], extraArgs?: string[]): ChildProcess;
+  close(): Promise<void>;
+}
+
+/** openBenchEnvironment starts the control plane and the Git server. */
+export async function openBenchEnvironment(): Promise<BenchEnvironment> {
+  const work = await mkdtemp(join(tmpdir(), 'fluxts-bench-'));
+  const clusterDir = join(work, 'cluster');
+  const state = await startDevCluster({ stateDir: clusterDir, ownerPid: process.pid, progress: () => undefined });
+  const git = await startGitServer();
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(state.kubeconfig);
+  const children: ChildProcess[] = [];
+  return {
+    work,
+    kubeconfig: state.kubeconfig,
+    client: new KubeClient(kubeConfig),
+    git,
+    startControllers(names, extraArgs = []) {
+      const child = spawn(
+        process.execPath,
+        [
+          FLUXTS,
+          'controller',
+          ...names,
+          `--kubeconfig=${state.kubeconfig}`,
+          `--storage-path=${join(work, 'storage')}`,
+          '--storage-addr=127.0.0.1:0',
+          '--metrics-addr=127.0.0.1:0',
+          '--health-addr=127.0.0.1:0',
+          '--log-level=error',
+          ...extraArgs,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      children.push(child);
+      return child;
+    },
+    async close() {
+      for (const child of children) {
+        if (child.exitCode !== null) continue;
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      await git.close();
+      await stopDevCluster(clusterDir);
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** peakRssMiB reads a live process's peak resident set size (VmHWM) in MiB. */
+export function peakRssMiB(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid ?? 0}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+interface Listed {
+  items: { status?: { conditions?: { type: string; status: string }[] } }[];
+}
+
+/** waitAllReady polls a kind in a namespace until n objects are Ready, and returns the time it took. */
+export async function waitAllReady(
+  client: KubeClient,
+  type: TypeRef,
+  namespace: string,
+  n: number,
+  started: number,
+  timeoutMs = 1_800_000,
+): Promise<number> {
+  for (;;) {
+    const list = (await client.listAll(type, { namespace })) as unknown as Listed;
+    const ready = list.items.filter((o) =>
+      o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    if (ready.length === n) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`only ${ready.length}/${n} ${type.kind} Ready after ${timeoutMs / 1000}s`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,132 @@
+// Benchmark: N Kustomizations (100, 500, 1000) from one GitRepository, each applying the app of Flux's own
+// benchmark (a Deployment scaled to zero, a ServiceAccount, a Service and an Ingress) into its own namespace, on
+// a local control plane. Reports the time from creating the objects for a new commit to all Ready, and the peak RSS
+// of the controller process (source-controller and kustomize-controller in one process).
+// Anchor, Flux v2.9 (flux-benchmark MTTP, 16-core runner, 20 workers): 100 → 26 s, 500 → 2 min 0 s,
+// 1000 → 4 min 13 s, kustomize-controller at most 223 MiB.
+// Run alone with `node bench/kustomizations.ts [N…]`; bench/run.ts calls runKustomizationBench().
+import { openBenchEnvironment, peakRssMiB, waitAllReady } from './environment.ts';
+
+const SIZES = [100, 500, 1000];
+const FLUX_ANCHOR_S: Record<number, number> = { 100: 26, 500: 120, 1000: 253 };
+const gitRepositoryType = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' };
+const kustomizationType = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' };
+
+const APP: Record<string, string> = {
+  'app/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n',
+  'app/serviceaccount.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
+  'app/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 0
+  selector:
+    matchLabels:
+      app: app
+  template:
+    metadata:
+      labels:
+        app: app
+    spec:
+      serviceAccountName: app
+      containers:
+        - name: app
+          image: ghcr.io/stefanprodan/podinfo:6.9.0
+          ports:
+            - containerPort: 9898
+              name: http
+`,
+  'app/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: app
+spec:
+  selector:
+    app: app
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+`,
+  'app/ingress.yaml': `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: app
+spec:
+  rules:
+    - host: app.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: app
+                port:
+                  name: http
+`,
+};
+
+/** KustomizationBenchRow is one measured size. */
+export interface KustomizationBenchRow {
+  n: number;
+  allReadyMs: number;
+  peakRssMiB: number;
+  fluxSeconds: number | undefined;
+}
+
+/** runKustomizationBench measures each size on a fresh control plane and prints a table. */
+export async function runKustomizationBench(sizes = SIZES, concurrent = 10): Promise<KustomizationBenchRow[]> {
+  const rows: KustomizationBenchRow[] = [];
+  console.log(`Kustomizations from one GitRepository, ${concurrent} workers (Flux v2.9 anchor: 16 cores, 20 workers)`);
+  console.log('     N   fluxts s   Flux v2.9 s   ratio   peak RSS MiB');
+  for (const n of sizes) {
+    const env = await openBenchEnvironment();
+    try {
+      await env.git.createRepo('bench').commit({ files: APP, message: 'app' });
+      const controller = env.startControllers(['all'], [`--concurrent=${concurrent}`]);
+      await env.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+      const started = Date.now();
+      await env.client.create({
+        ...gitRepositoryType,
+        metadata: { name: 'bench', namespace: 'bench' },
+        spec: { url: env.git.repoUrl('bench'), interval: '1h', ref: { branch: 'main' } },
+      });
+      for (let i = 0; i < n; i += 50) {
+        await Promise.all(
+          Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+            env.client.create({
+              ...kustomizationType,
+              metadata: { name: `app-${i + j}`, namespace: 'bench' },
+              spec: {
+                interval: '1h',
+                path: './app',
+                prune: true,
+                wait: true,
+                timeout: '5m',
+                targetNamespace: `app-${i + j}`,
+                sourceRef: { kind: 'GitRepository', name: 'bench' },
+              },
+            }),
+          ),
+        );
+      }
+      const allReadyMs = await waitAllReady(env.client, kustomizationType, 'bench', n, started);
+      const row = { n, allReadyMs, peakRssMiB: peakRssMiB(controller.pid), fluxSeconds: FLUX_ANCHOR_S[n] };
+      rows.push(row);
+      const ratio = row.fluxSeconds ? `${(row.fluxSeconds / (allReadyMs / 1000)).toFixed(2)}x` : '-';
+      console.log(
+        `${String(n).padStart(6)} ${(allReadyMs / 1000).toFixed(1).padStart(10)} ${String(row.fluxSeconds ?? '-').padStart(13)} ${ratio.padStart(7)} ${String(row.peakRssMiB).padStart(14)}`,
+      );
+    } finally {
+      await env.close();
+    }
+  }
+  return rows;
+}
+
+if (import.meta.main) {
+  const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : SIZES;
+  await runKustomizationBench(sizes);
+}
