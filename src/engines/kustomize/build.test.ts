@@ -119,6 +119,7 @@ describe('build (in-memory filesystem)', () => {
     assert.equal(err.diagnostics[0]?.line, 2);
     const missing = fails('resources: [missing.yaml, also-missing.yaml]\n');
     assert.equal(missing.diagnostics.length, 2);
+    assert.deepEqual([missing.diagnostics[1]?.line, missing.diagnostics[1]?.column], [1, 27]);
     const broken = fails('resources: [bad.yaml]\n', { 'bad.yaml': 'a: [1\n' });
     assert.equal(broken.diagnostics[0]?.file, '/k/bad.yaml');
     assert.ok((broken.diagnostics[0]?.line ?? 0) >= 1);

@@ -2,7 +2,7 @@ import { isMap, type YAMLMap } from 'yaml';
 
 import type { Problems } from './errors.ts';
 import { parseWithYaml } from './parse.ts';
-import { entries, field, isScalar, items, toJS } from './nodes.ts';
+import { entries, field, isScalar, isSeq, items, toJS } from './nodes.ts';
 import { plainWouldRetype } from './yaml/resolve.ts';
 
 /** KUSTOMIZATION_FILES are the names kustomize looks for, in its order. */
@@ -24,6 +24,21 @@ export interface Kustomization {
   kind: 'Kustomization' | 'Component';
   node: YAMLMap;
   data: Record<string, unknown>;
+  /** text of the file, for line and column of entries in diagnostics (empty for generated kustomizations). */
+  text?: string;
+}
+
+/**
+ * positionOf finds the line and column of a list entry (`resources: [x]`) or field in a kustomization, so a
+ * diagnostic about it can point there.
+ */
+export function positionOf(k: Kustomization, key: string, value?: string): { line?: number; col?: number } {
+  if (!k.text) return {};
+  const v = field(k.node, key);
+  let n: unknown = v;
+  if (value !== undefined && isSeq(v)) n = v.items.find((it) => isScalar(it) && it.value === value);
+  const range = (n as { range?: [number, number, number] } | undefined)?.range;
+  return range ? lineCol(k.text, range[0]) : {};
 }
 
 /** parseKustomization reads and checks a kustomization file's text. */
@@ -60,7 +75,7 @@ export function parseKustomization(
     ok = false;
   }
   if (!ok) return undefined;
-  return { file, dir, kind: kind as 'Kustomization' | 'Component', node, data };
+  return { file, dir, kind: kind as 'Kustomization' | 'Component', node, data, text };
 }
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import {
   asText,
   KUSTOMIZATION_FILES,
+  positionOf,
   type Kustomization,
   parseKustomization,
   records,
@@ -131,7 +132,13 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
   ctx.stack.push(k.dir);
   for (const key of UNSUPPORTED) {
     if (d[key] !== undefined && d[key] !== null) {
-      ctx.problems.add(k.file, `${key}: not supported by this engine yet (the build would differ from kustomize's)`);
+      const pos = positionOf(k, key);
+      ctx.problems.add(
+        k.file,
+        `${key}: not supported by this engine yet (the build would differ from kustomize's)`,
+        pos.line,
+        pos.col,
+      );
     }
   }
   loadOpenApi(ctx, k);
@@ -170,18 +177,24 @@ function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boo
     REMOTE.test(entry) ||
     (/^[\w.-]+\.[a-z]{2,}\/[\w.-]+\/[\w.-]+/.test(entry) && ctx.fs.stat(posix.resolve(k.dir, entry)) === undefined)
   ) {
+    const pos = positionOf(k, 'resources', entry);
     ctx.problems.add(
       k.file,
       ctx.allowRemote
         ? `remote resource "${entry}" cannot be fetched: this engine has no network access`
         : `remote resource "${entry}" is not allowed: remote bases are disabled (--no-remote-bases)`,
+      pos.line,
+      pos.col,
     );
     return [];
   }
   const path = posix.resolve(k.dir, entry);
   const kind = ctx.fs.stat(path);
   if (kind === undefined) {
-    ctx.problems.add(k.file, `accumulating resources: '${path}' does not exist`);
+    {
+      const pos = positionOf(k, k.data['resources'] !== undefined ? 'resources' : 'bases', entry);
+      ctx.problems.add(k.file, `accumulating resources: '${path}' does not exist`, pos.line, pos.col);
+    }
     return [];
   }
   if (kind === 'dir') {
@@ -194,7 +207,10 @@ function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boo
     return accumulate(ctx, sub);
   }
   if (!withinRoot(k.dir, path)) {
-    ctx.problems.add(k.file, `security; file '${path}' is not in or below '${k.dir}'`);
+    {
+      const pos = positionOf(k, k.data['resources'] !== undefined ? 'resources' : 'bases', entry);
+      ctx.problems.add(k.file, `security; file '${path}' is not in or below '${k.dir}'`, pos.line, pos.col);
+    }
     return [];
   }
   const text = new TextDecoder().decode(ctx.fs.readFile(path));
