@@ -18,3 +18,4 @@ export type {
   WatchEvent,
   WatchEventType,
 } from './types.ts';
+export * from './apply-manager.ts';

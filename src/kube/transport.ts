@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 
 import { errorMessage } from '../util/errors.ts';
@@ -27,6 +29,7 @@ export class Transport {
   /** The optional rate limit is client-go's `--kube-api-qps`/`--kube-api-burst`. */
   constructor(kubeConfig: KubeConfig, rateLimit?: { qps: number; burst: number }) {
     this.kubeConfig = kubeConfig;
+    shareDispatchers(kubeConfig);
     this.#throttle = rateLimit ? new Throttle(rateLimit.qps, rateLimit.burst) : undefined;
   }
 
@@ -78,4 +81,41 @@ function apiError(opts: RequestOptions, code: number, text: string): KubeApiErro
     status = text ? { message: text.slice(0, 500) } : undefined;
   }
   return new KubeApiError(`${opts.method} ${opts.path}`, code, status);
+}
+
+/** The part of KubeConfig that builds undici dispatchers (`createDispatcher` is private in its typings). */
+interface DispatcherFactory {
+  createDispatcher(cluster: unknown, agentOptions: unknown): { close(): Promise<void> } | undefined;
+  createDispatcherOptions(cluster: unknown, agentOptions: unknown): unknown;
+}
+
+const shared = new WeakSet<KubeConfig>();
+const MAX_DISPATCHERS = 8;
+
+/**
+ * shareDispatchers makes a KubeConfig reuse one undici dispatcher per distinct TLS setup instead of building a new
+ * one (and a new TLS connection) for every request, which is what client-node's applySecurityAuthentication does:
+ * measured 23 ms per GET against 2.7 ms with a kept-alive connection. Headers (tokens from exec plugins) are still
+ * applied per request; a rotated client certificate gives a new key, so a new dispatcher.
+ */
+function shareDispatchers(kubeConfig: KubeConfig): void {
+  if (shared.has(kubeConfig)) return;
+  shared.add(kubeConfig);
+  const factory = kubeConfig as unknown as DispatcherFactory;
+  const build = factory.createDispatcher.bind(kubeConfig);
+  const cache = new Map<string, ReturnType<DispatcherFactory['createDispatcher']>>();
+  factory.createDispatcher = (cluster, agentOptions) => {
+    const key = createHash('sha256')
+      .update(JSON.stringify(factory.createDispatcherOptions(cluster, agentOptions)))
+      .digest('hex');
+    if (!cache.has(key)) {
+      if (cache.size >= MAX_DISPATCHERS) {
+        const [oldest, dispatcher] = cache.entries().next().value ?? [];
+        if (oldest !== undefined) cache.delete(oldest);
+        void dispatcher?.close().catch(() => undefined);
+      }
+      cache.set(key, build(cluster, agentOptions));
+    }
+    return cache.get(key);
+  };
 }
