@@ -94,6 +94,9 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
+/** FIRST_POLL_DELAY_MS is the pause before the second poll of a wait; it doubles up to the interval. */
+const FIRST_POLL_DELAY_MS = 250;
+
 /**
  * waitForSet polls the objects until all are Current, and throws a WaitError when one fails (fail-fast), when all
  * settled without being Current, or on timeout: `timeout waiting for: [Deployment/apps/web status: 'InProgress':
@@ -106,6 +109,9 @@ export async function waitForSet(
 ): Promise<ResourceStatus[]> {
   if (refs.length === 0) return [];
   const interval = opts.interval ?? 5000;
+  // Most objects settle within a second of being applied: poll soon, then back off to the configured interval, so
+  // a fast apply isn't held for a whole interval and a slow one doesn't hammer the apiserver.
+  let delay = Math.min(FIRST_POLL_DELAY_MS, interval);
   const deadline = Date.now() + (opts.timeout ?? 60_000);
   const waitOpts = { failFast: opts.failFast ?? true, ...(opts.jobsWithTTL ? { jobsWithTTL: opts.jobsWithTTL } : {}) };
   let statuses: ResourceStatus[];
@@ -116,8 +122,9 @@ export async function waitForSet(
       if (message === undefined) return statuses;
       throw new WaitError(message, statuses, false);
     }
-    if (Date.now() + interval > deadline || opts.signal?.aborted) break;
-    await sleep(interval, opts.signal);
+    if (Date.now() + delay > deadline || opts.signal?.aborted) break;
+    await sleep(delay, opts.signal);
+    delay = Math.min(delay * 2, interval);
   }
   const message = waitError(statuses, { timedOut: true, ...waitOpts }) ?? 'timeout waiting for the objects';
   throw new WaitError(message, statuses, true);
