@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { KustomizeBuildError, Problems } from './errors.ts';
 import { contentHash } from './filters/hash.ts';
 import { fixNameReferences } from './filters/namereference.ts';
+import { resolveVars } from './filters/vars.ts';
 import { records } from './kustomization.ts';
 import { renderResources, type SortOptions, sortResources } from './output.ts';
 import type { Resource } from './resource.ts';
@@ -24,7 +25,7 @@ export interface BuildResult {
  */
 export function build(dir: string, options: LoadOptions): BuildResult {
   const root = posix.resolve(dir);
-  const ctx: Context = { ...options, problems: new Problems(), stack: [] };
+  const ctx: Context = { ...options, problems: new Problems(), stack: [], vars: [] };
   const k = loadKustomization(ctx, root);
   if (!k) throw new KustomizeBuildError(root, ctx.problems.list);
   const resources = accumulate(ctx, k);
@@ -34,6 +35,7 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   }
   for (const p of fixNameReferences(resources))
     ctx.problems.add(p.resource.file, `${p.resource.subject}: ${p.message}`);
+  resolveVars(resources, ctx.vars ?? [], ctx.problems);
   const so = (k.data['sortOptions'] ?? {}) as Record<string, unknown>;
   const legacy = (so['legacySortOptions'] ?? {}) as Record<string, unknown>;
   const sort: SortOptions = { order: so['order'] === 'fifo' ? 'fifo' : 'legacy' };

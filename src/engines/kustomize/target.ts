@@ -25,6 +25,7 @@ import type { Selector } from './selector.ts';
 import type { Resource } from './resource.ts';
 import type { FieldSpec } from './filters/fieldspec.ts';
 import { generateKustomization } from './flux.ts';
+import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
 import { runTransformerPlugins } from './plugins.ts';
 
@@ -43,11 +44,13 @@ export interface Context extends LoadOptions {
   stack: string[];
   /** schema is the strategic-merge schema a kustomization's `openapi:` field set (else the built-in one). */
   schema?: MergeSchema;
+  /** vars collects legacy `vars:` of every kustomization, resolved once at the end of the build. */
+  vars?: Var[];
 }
 
 /** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
 const UNSUPPORTED = [
-  'vars', 'crds', 'buildMetadata', 'configurations', 'generators', 'validators', 'helmCharts', 'helmGlobals',
+  'crds', 'buildMetadata', 'configurations', 'generators', 'validators', 'helmCharts', 'helmGlobals',
   'helmChartInflationGenerator', 'imageTags',
 ] as const; // prettier-ignore
 
@@ -166,6 +169,18 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
     }
     runGenerators(ctx, k, out, seen);
     runTransformers(ctx, k, out);
+    for (const v of records(d['vars'])) {
+      const objref = (v['objref'] ?? {}) as Record<string, unknown>;
+      const fieldref = (v['fieldref'] ?? {}) as Record<string, unknown>;
+      const ref: Var['objref'] = { kind: asText(objref['kind']), name: asText(objref['name']) };
+      if (objref['apiVersion'] !== undefined) ref.apiVersion = asText(objref['apiVersion']);
+      (ctx.vars ??= []).push({
+        name: asText(v['name']),
+        objref: ref,
+        fieldpath: asText(fieldref['fieldpath']) || 'metadata.name',
+        file: k.file,
+      });
+    }
   } finally {
     ctx.stack.pop();
   }
