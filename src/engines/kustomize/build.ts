@@ -4,7 +4,8 @@ import { KustomizeBuildError, Problems } from './errors.ts';
 import { contentHash } from './filters/hash.ts';
 import { fixNameReferences } from './filters/namereference.ts';
 import { resolveVars } from './filters/vars.ts';
-import { records } from './kustomization.ts';
+import { records, strings } from './kustomization.ts';
+import { addOriginAnnotations } from './filters/origin.ts';
 import { renderResources, type SortOptions, sortResources } from './output.ts';
 import type { Resource } from './resource.ts';
 import { accumulate, type Context, loadKustomization, type LoadOptions } from './target.ts';
@@ -36,6 +37,11 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   for (const p of fixNameReferences(resources))
     ctx.problems.add(p.resource.file, `${p.resource.subject}: ${p.message}`);
   resolveVars(resources, ctx.vars ?? [], ctx.problems);
+  const meta = strings(k.data['buildMetadata']);
+  for (const option of meta) {
+    if (option !== 'originAnnotations') ctx.problems.add(k.file, `buildMetadata: "${option}" is not supported yet`);
+  }
+  if (meta.includes('originAnnotations')) addOriginAnnotations(resources, root);
   const so = (k.data['sortOptions'] ?? {}) as Record<string, unknown>;
   const legacy = (so['legacySortOptions'] ?? {}) as Record<string, unknown>;
   const sort: SortOptions = { order: so['order'] === 'fifo' ? 'fifo' : 'legacy' };

@@ -50,7 +50,7 @@ export interface Context extends LoadOptions {
 
 /** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
 const UNSUPPORTED = [
-  'crds', 'buildMetadata', 'configurations', 'generators', 'validators', 'helmCharts', 'helmGlobals',
+  'crds', 'configurations', 'generators', 'validators', 'helmCharts', 'helmGlobals',
   'helmChartInflationGenerator', 'imageTags',
 ] as const; // prettier-ignore
 
