@@ -1,0 +1,368 @@
+// `fluxts build kustomization NAME --path DIR`: the build kustomize-controller would run for the Kustomization NAME,
+// done on a local directory and printed as flux v2.9's `flux build kustomization` prints it (sigs.k8s.io/yaml
+// documents, each followed by `---`, in kustomize's FIFO order, owner labels stamped, SOPS data masked).
+// The local directory is never written: the Kustomization's overlay goes into a private copy of its kustomization
+// file, which a layered filesystem puts in place for the build, so `../base` references still resolve.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix, relative, resolve } from 'node:path';
+
+import { Command, Option } from 'commander';
+import { parseAllDocuments, parseDocument, stringify } from 'yaml';
+
+import type { Kustomization } from '../../api/index.ts';
+import { readVariables, splitDocuments } from '../../controllers/kustomize/build.ts';
+import { prepareKustomization } from '../../controllers/kustomize/generate.ts';
+import { collectVariables, substituteResource, yamlToJson, type JsonObject } from '../../engines/envsubst/index.ts';
+import { build as kustomizeBuild, nodeFileSystem, type FileSystem } from '../../engines/kustomize/index.ts';
+import { Problems } from '../../engines/kustomize/errors.ts';
+import { generateKustomization } from '../../engines/kustomize/flux.ts';
+import { IgnoreMatcher, readPatterns } from '../../engines/sourceignore/index.ts';
+import { KUSTOMIZATION_FILES } from '../../engines/kustomize/kustomization.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
+import { ownerLabels } from '../../kube/selectors.ts';
+import { errorMessage, FluxtsError } from '../../util/errors.ts';
+import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
+import { CliClusterError, CliInputError } from '../shared/errors.ts';
+import { marshalYaml, type YamlValue } from './create/goyaml.ts';
+
+/** KS_TYPE addresses Kustomizations in the cluster. */
+export const KS_TYPE = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
+
+/** CliBuildError is a build that failed: generating the kustomization, kustomize itself, or substitution. */
+export class CliBuildError extends FluxtsError {}
+
+/** BuildRequest is what `build kustomization` and `diff kustomization` need to build. */
+export interface BuildRequest {
+  name: string;
+  namespace: string;
+  path: string;
+  kustomizationFile?: string | undefined;
+  /** dryRun never contacts the cluster (requires kustomizationFile); substituteFrom is skipped. */
+  dryRun?: boolean;
+  ignorePaths?: readonly string[];
+  strictSubstitute?: boolean;
+  /** client is required unless dryRun. */
+  client?: KubeClient | undefined;
+}
+
+/** BuildOutput is the built objects and the Kustomization they were built for (status merged from the cluster). */
+export interface BuildOutput {
+  objects: KubeObject[];
+  kustomization: Kustomization;
+}
+
+/** validateBuildRequest checks the flags as flux does before anything is read; throws CliInputError. */
+export function validateBuildRequest(req: BuildRequest): void {
+  if (!req.path) {
+    throw new CliInputError(`invalid resource path ""`, { hint: 'pass --path with the local directory to build' });
+  }
+  if (!existsSync(req.path) || !statSync(req.path).isDirectory()) {
+    throw new CliInputError(`invalid resource path "${req.path}"`, { hint: '--path must be an existing directory' });
+  }
+  if (req.dryRun && !req.kustomizationFile) {
+    throw new CliInputError('dry-run mode requires a kustomization file', {
+      hint: 'pass --kustomization-file with the Flux Kustomization YAML',
+    });
+  }
+  if (req.kustomizationFile) {
+    if (!existsSync(req.kustomizationFile) || statSync(req.kustomizationFile).isDirectory()) {
+      throw new CliInputError(`invalid kustomization file "${req.kustomizationFile}"`, {
+        hint: '--kustomization-file must be a readable file',
+      });
+    }
+  }
+}
+
+/** readKustomizationFile finds the Kustomization NAME (namespace matching or unset) in a multi-document file. */
+export function readKustomizationFile(file: string, name: string, namespace: string): Kustomization {
+  let docs;
+  try {
+    docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliInputError(`failed to read kustomization file ${file}: ${errorMessage(err)}`, { cause: err });
+  }
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    if (doc.errors.length > 0) {
+      throw new CliInputError(`failed to unmarshall kustomization file ${file}: ${doc.errors[0]!.message}`);
+    }
+    const obj = doc.toJS() as Partial<Kustomization> | null;
+    if (!obj || typeof obj !== 'object') continue;
+    if (
+      typeof obj.apiVersion === 'string' &&
+      obj.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') &&
+      obj.kind === 'Kustomization' &&
+      obj.metadata?.name === name &&
+      (obj.metadata.namespace === namespace || !obj.metadata.namespace)
+    ) {
+      return { ...obj, metadata: { ...obj.metadata }, spec: obj.spec ?? {} } as Kustomization;
+    }
+  }
+  throw new CliInputError(
+    `failed find kustomization with name '${name}' and namespace '${namespace}' in file '${file}'`,
+    { hint: 'check the name and -n/--namespace against the file' },
+  );
+}
+
+async function liveKustomization(client: KubeClient, name: string, namespace: string): Promise<Kustomization> {
+  try {
+    return await client.get<Kustomization>(KS_TYPE, { namespace, name });
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new CliInputError(`failed to get kustomization object: Kustomization '${namespace}/${name}' not found`, {
+        cause: err,
+        hint: `check the name and namespace (-n), or build from a file with --kustomization-file … --dry-run`,
+      });
+    }
+    throw err;
+  }
+}
+
+/** ignoringFileSystem hides the paths matching gitignore-style patterns relative to `dir` (--ignore-paths). */
+function ignoringFileSystem(dir: string, patterns: readonly string[]): FileSystem {
+  if (patterns.length === 0) return nodeFileSystem;
+  // Flux joins the flag's entries with newlines and reads them as a .sourceignore file.
+  const matcher = new IgnoreMatcher(readPatterns(patterns.join('\n')));
+  const hidden = (p: string, isDir: boolean): boolean => {
+    const rel = posix.relative(dir, p);
+    if (!rel || rel.startsWith('..')) return false;
+    return matcher.excludes(rel.split('/'), isDir);
+  };
+  return {
+    readFile: (p) => nodeFileSystem.readFile(p),
+    stat(p) {
+      const kind = nodeFileSystem.stat(p);
+      return kind && hidden(p, kind === 'dir') ? undefined : kind;
+    },
+    readDir: (p) =>
+      nodeFileSystem.readDir(p).filter((n) => {
+        const child = posix.join(p, n);
+        return !hidden(child, nodeFileSystem.stat(child) === 'dir');
+      }),
+  };
+}
+
+/** layeredFileSystem serves the given files from memory and everything else from the disk. */
+function layeredFileSystem(files: ReadonlyMap<string, Uint8Array>): FileSystem {
+  return {
+    readFile: (p) => files.get(posix.resolve(p)) ?? nodeFileSystem.readFile(p),
+    stat: (p) => (files.has(posix.resolve(p)) ? 'file' : nodeFileSystem.stat(p)),
+    readDir(p) {
+      const names = new Set(nodeFileSystem.readDir(p));
+      for (const f of files.keys()) if (posix.dirname(f) === posix.resolve(p)) names.add(posix.basename(f));
+      return [...names];
+    },
+  };
+}
+
+/**
+ * overlayKustomizationFile returns the kustomization file the controller would build `dir` with: generated when
+ * missing, the Kustomization's spec written into it (the controller's own generate step, run on a private copy),
+ * and kustomize's FIFO order made explicit, because Flux builds without kustomize's legacy reordering.
+ */
+function overlayKustomizationFile(dir: string, ks: Kustomization, ignorePaths: readonly string[]) {
+  const work = mkdtempSync(join(tmpdir(), 'fluxts-build-'));
+  try {
+    const copy = join(work, 'src');
+    cpSync(dir, copy, { recursive: true, filter: (src) => !src.endsWith('/.git') });
+    let fileName = KUSTOMIZATION_FILES.find((n) => existsSync(join(dir, n)));
+    if (!fileName) {
+      const problems = new Problems();
+      const ctx = { fs: ignoringFileSystem(copy, ignorePaths), problems, stack: [] };
+      const generated = generateKustomization(ctx, copy);
+      if (!problems.empty || !generated) {
+        const detail = problems.list.map((p) => `${relative(copy, p.file)}: ${p.message}`).join('; ');
+        throw new CliBuildError(`failed to generate kustomization.yaml: ${detail}`);
+      }
+      fileName = 'kustomization.yaml';
+      writeFileSync(join(copy, fileName), stringify(generated.data));
+    }
+    try {
+      prepareKustomization(copy, { ...ks, spec: { ...ks.spec, path: '.' } });
+    } catch (err) {
+      throw new CliBuildError(`failed to generate kustomization.yaml: ${errorMessage(err)}`, { cause: err });
+    }
+    const doc = parseDocument(readFileSync(join(copy, fileName), 'utf8'));
+    if (doc.errors.length === 0 && !doc.has('sortOptions')) doc.set('sortOptions', { order: 'fifo' });
+    return { path: posix.join(resolve(dir), fileName), text: doc.toString() };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const SOPS_MASK = '**SOPS**';
+const SOPS_MASK_B64 = Buffer.from(SOPS_MASK).toString('base64');
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * maskSops hides SOPS-encrypted Secret values as flux build does (the CLI never decrypts): a Secret with a sops
+ * block has every value replaced by `**SOPS**` (a `{"mask":"**SOPS**"}` JSON for dockerconfigjson Secrets);
+ * otherwise single values that are SOPS documents are; any other object just loses its top-level `sops` field.
+ */
+export function maskSops(obj: KubeObject): KubeObject {
+  const out = structuredClone(obj) as KubeObject & Record<string, unknown>;
+  if (obj.kind !== 'Secret') {
+    delete out['sops'];
+    return out;
+  }
+  const data = isMap(out['data']) ? (out['data'] as Record<string, string>) : undefined;
+  const stringData = isMap(out['stringData']) ? (out['stringData'] as Record<string, string>) : undefined;
+  const sops = out['sops'];
+  const encrypted = isMap(sops) && typeof sops['mac'] === 'string' && sops['mac'].startsWith('ENC[');
+  const isSopsValue = (v: string): boolean => v.includes('sops') && v.includes('ENC[');
+  if (encrypted) {
+    delete out['sops'];
+    const json = JSON.stringify({ mask: SOPS_MASK });
+    const docker = (out['type'] ?? 'Opaque') === 'kubernetes.io/dockerconfigjson';
+    for (const k of Object.keys(data ?? {})) data![k] = docker ? Buffer.from(json).toString('base64') : SOPS_MASK_B64;
+    for (const k of Object.keys(stringData ?? {})) stringData![k] = docker ? json : SOPS_MASK;
+  } else {
+    for (const [k, v] of Object.entries(data ?? {})) {
+      if (isSopsValue(Buffer.from(String(v), 'base64').toString('utf8'))) data![k] = SOPS_MASK_B64;
+    }
+    for (const [k, v] of Object.entries(stringData ?? {})) if (isSopsValue(String(v))) stringData![k] = SOPS_MASK_B64;
+  }
+  return out;
+}
+
+/** stampBuildMetadata sets the owner labels, then commonMetadata over them, in flux build's order. */
+function stampBuildMetadata(obj: KubeObject, ks: Kustomization): KubeObject {
+  const common = ks.spec.commonMetadata;
+  const owner = ownerLabels(ks.metadata.name ?? '', ks.metadata.namespace ?? '');
+  const metadata = { ...obj.metadata, labels: { ...(obj.metadata.labels ?? {}), ...owner, ...(common?.labels ?? {}) } };
+  if (common?.annotations) metadata.annotations = { ...(metadata.annotations ?? {}), ...common.annotations };
+  return { ...obj, metadata };
+}
+
+/**
+ * buildKustomization runs the controller's build for a local directory: read the Kustomization (cluster or file),
+ * generate and overlay the kustomization file, kustomize build, post-build substitution (substituteFrom read from
+ * the cluster unless dryRun), then owner labels, SOPS masking and commonMetadata.
+ */
+export async function buildKustomization(req: BuildRequest): Promise<BuildOutput> {
+  validateBuildRequest(req);
+  let ks: Kustomization;
+  if (req.kustomizationFile) {
+    ks = readKustomizationFile(req.kustomizationFile, req.name, req.namespace);
+    if (!req.dryRun && req.client) {
+      // The live object's inventory tells diff what would be pruned.
+      const live = await req.client
+        .get<Kustomization>(KS_TYPE, { namespace: req.namespace, name: req.name })
+        .catch((err: unknown) => {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        });
+      if (live?.status?.inventory) ks = { ...ks, status: structuredClone(live.status) };
+    }
+  } else {
+    if (!req.client) throw new CliClusterError('a cluster connection is required without --dry-run');
+    ks = await liveKustomization(req.client, req.name, req.namespace);
+  }
+  const dir = resolve(req.path);
+  const overlay = overlayKustomizationFile(dir, ks, req.ignorePaths ?? []);
+  let yaml: string;
+  try {
+    const fs = layeredFileSystem(new Map([[overlay.path, new TextEncoder().encode(overlay.text)]]));
+    yaml = kustomizeBuild(dir, { fs, allowRemote: false }).yaml;
+  } catch (err) {
+    throw new CliBuildError(`kustomize build failed: ${errorMessage(err)}`, { cause: err });
+  }
+  const texts = splitDocuments(yaml);
+  let objects = texts.map((t) => yamlToJson(t) as JsonObject as unknown as KubeObject);
+  const postBuild = ks.spec.postBuild;
+  if (postBuild) {
+    let vars: Map<string, string>;
+    try {
+      vars =
+        req.dryRun || !req.client
+          ? collectVariables([], postBuild.substitute ?? {})
+          : await readVariables(req.client, ks);
+    } catch (err) {
+      throw new CliBuildError(`var substitution failed: ${errorMessage(err)}`, { cause: err });
+    }
+    const always = postBuild.substituteStrategy === 'Always';
+    objects = objects.map((obj, i) => {
+      try {
+        const r = substituteResource(texts[i]!, vars, {
+          strict: req.strictSubstitute ?? false,
+          always,
+          object: obj as unknown as JsonObject,
+        });
+        return r.object as unknown as KubeObject;
+      } catch (err) {
+        throw new CliBuildError(`var substitution failed for '${obj.metadata.name ?? ''}': ${errorMessage(err)}`, {
+          cause: err,
+        });
+      }
+    });
+  }
+  return { objects: objects.map((o) => stampBuildMetadata(maskSops(o), ks)), kustomization: ks };
+}
+
+/** renderObjects prints objects as flux does (ssa `ObjectsToYAML`): each document followed by `---`. */
+export function renderObjects(objects: readonly KubeObject[]): string {
+  return objects.map((o) => `${marshalYaml(o as unknown as YamlValue)}---\n`).join('');
+}
+
+function ignorePathsFlag(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').filter((s) => s !== '')];
+}
+
+/** registerBuildCommand adds `build kustomization|ks NAME --path DIR …` to the program. */
+export function registerBuildCommand(program: Command): void {
+  const buildCmd = new Command('build').description('Build a flux resource');
+  const ks = new Command('kustomization')
+    .alias('ks')
+    .description('Build Kustomization')
+    .argument('[name]', 'the Kustomization name')
+    .option('--path <dir>', 'Path to the manifests location.')
+    .option('--kustomization-file <file>', 'Path to the Flux Kustomization YAML file.')
+    .option('--ignore-paths <patterns>', 'set paths to ignore in .gitignore format', ignorePathsFlag)
+    .option('--dry-run', 'Dry run mode.', false)
+    .addOption(
+      new Option(
+        '--strict-substitute',
+        'When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.',
+      ).default(false),
+    )
+    .addHelpText(
+      'after',
+      `
+The build command queries the Kubernetes API and fetches the specified Flux Kustomization, applies it to the
+kustomization.yaml of --path (generated when missing; the directory itself is never modified), builds it, runs
+the post-build substitutions and writes the resulting multi-doc YAML to stdout.
+
+Examples:
+  # Build the local manifests as they were built on the cluster
+  fluxts build kustomization my-app --path ./path/to/local/manifests
+
+  # Build using a local flux kustomization file
+  fluxts build kustomization my-app --path ./path/to/local/manifests --kustomization-file ./my-app.yaml
+
+  # Build without connecting to the cluster (substitutions from Secrets and ConfigMaps are skipped)
+  fluxts build kustomization my-app --path ./manifests --kustomization-file ./my-app.yaml --dry-run`,
+    )
+    .action(
+      clusterAction(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
+        if (!name) throw new CliInputError('Kustomization name is required', { hint: 'pass the Kustomization name' });
+        const flags = globalFlags(cmd);
+        const dryRun = opts['dryRun'] === true;
+        const req: BuildRequest = {
+          name,
+          namespace: flags.namespace,
+          path: typeof opts['path'] === 'string' ? opts['path'] : '',
+          kustomizationFile: typeof opts['kustomizationFile'] === 'string' ? opts['kustomizationFile'] : undefined,
+          dryRun,
+          ignorePaths: (opts['ignorePaths'] as string[] | undefined) ?? [],
+          strictSubstitute: opts['strictSubstitute'] === true,
+        };
+        validateBuildRequest(req);
+        if (!dryRun) req.client = connect(flags);
+        const { objects } = await buildKustomization(req);
+        process.stdout.write(renderObjects(objects));
+      }),
+    );
+  addGlobalFlags(ks);
+  buildCmd.addCommand(ks);
+  program.addCommand(buildCmd);
+}
