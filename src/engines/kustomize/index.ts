@@ -10,3 +10,7 @@ export { type Diagnostic, formatDiagnostic, KustomizeBuildError } from './errors
 export { type FileSystem, memoryFileSystem, nodeFileSystem } from './fs.ts';
 export { Resource } from './resource.ts';
 export type { LoadOptions } from './target.ts';
+export { Problems } from './errors.ts';
+export { generateKustomization } from './flux.ts';
+export { KUSTOMIZATION_FILES } from './kustomization.ts';
+export type { Context } from './target.ts';
