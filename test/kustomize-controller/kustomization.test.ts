@@ -91,6 +91,10 @@ describe('Kustomization', { concurrency: 4 }, () => {
     assert.equal(condition(ks, 'Healthy')?.status, 'True');
     assert.match(condition(ks, 'Healthy')?.message ?? '', /^Health check passed in /);
     assert.equal(condition(ks, 'Reconciling'), undefined);
+    const history = ks.status?.history ?? [];
+    assert.equal(history[0]?.lastReconciledStatus, 'ReconciliationSucceeded');
+    assert.deepEqual(history[0]?.metadata, { revision });
+    assert.match(history[0]?.digest ?? '', /^sha256:[0-9a-f]{64}$/);
     const ids = (ks.status?.inventory?.entries ?? []).map((e) => `${e.id} ${e.v}`).sort();
     assert.deepEqual(ids, [
       `${ns}_podinfo__Service v1`,
@@ -134,6 +138,19 @@ describe('Kustomization', { concurrency: 4 }, () => {
           .delete({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' }, { namespace: ns, name })
           .catch(() => undefined);
       }
+      // The dev cluster has no volume plugin to release the PVC, so its protection finalizer would keep the
+      // namespace terminating for the next run against the same cluster.
+      await eventually('the dev namespace is being deleted', async () =>
+        (await getObject(h, 'v1', 'Namespace', undefined, 'dev'))?.metadata.deletionTimestamp ? true : undefined,
+      ).catch(() => undefined);
+      await h.client
+        .patch(
+          { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+          { namespace: 'dev', name: 'database-primary' },
+          'merge',
+          { metadata: { finalizers: null } },
+        )
+        .catch(() => undefined);
     });
     const dev = await waitReady(h, ns, 'dev', 'True', 'ReconciliationSucceeded', { timeoutMs: 90_000 });
     const apps = await waitReady(h, ns, 'apps', 'True', 'ReconciliationSucceeded', { timeoutMs: 90_000 });

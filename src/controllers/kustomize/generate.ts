@@ -1,17 +1,16 @@
 // Flux's kustomization.yaml generation (fluxcd/pkg kustomize `kustomize_generator.go`): the spec's overlay fields
 // (targetNamespace, namePrefix/Suffix, patches, images, components, buildMetadata) written into the kustomization
 // file of the path, which is generated first when the directory has none.
-import { existsSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 
-import { parseDocument, stringify } from 'yaml';
+import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 
 import { Reason, type Kustomization } from '../../api/index.ts';
-import { nodeFileSystem } from '../../engines/kustomize/index.ts';
-import { Problems } from '../../engines/kustomize/errors.ts';
-import { generateKustomization } from '../../engines/kustomize/flux.ts';
-import { KUSTOMIZATION_FILES } from '../../engines/kustomize/kustomization.ts';
 import { StepError } from './errors.ts';
+
+/** KUSTOMIZATION_FILES are the names kustomize looks for. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 type Json = Record<string, unknown>;
 type ImageEntry = { name: string; newName?: string; newTag?: string; digest?: string };
@@ -20,6 +19,36 @@ type ImageEntry = { name: string; newName?: string; newTag?: string; digest?: st
 export function securePath(root: string, path: string | undefined): string {
   const rel = posix.normalize(`/${path ?? ''}`);
   return join(root, rel);
+}
+
+/**
+ * listManifests is Flux's rule for a directory without a kustomization file: every `.yaml`/`.yml` file below it
+ * that parses as YAML, and every sub-directory with its own kustomization file (not descended into). The same rule
+ * as `engines/kustomize/flux.ts`, which the build applies when no overlay has to be written.
+ */
+function listManifests(root: string, dir: string): string[] {
+  const dirs: string[] = [];
+  const files: string[] = [];
+  const walk = (d: string, rel: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = statSync(p);
+      if (st.isDirectory()) {
+        if (KUSTOMIZATION_FILES.some((k) => existsSync(join(p, k)))) dirs.push(r);
+        else walk(p, r);
+      } else if (st.isFile() && (name.endsWith('.yaml') || name.endsWith('.yml'))) {
+        const bad = parseAllDocuments(readFileSync(p, 'utf8')).flatMap((doc) => doc.errors);
+        if (bad.length > 0) {
+          const where = posix.relative(root, p);
+          throw new StepError(Reason.BuildFailed, `${where}: failed to decode Kubernetes YAML: ${bad[0]!.message}`);
+        }
+        files.push(r);
+      }
+    }
+  };
+  walk(dir, '');
+  return [...dirs, ...files];
 }
 
 /** hasOverlay reports whether the spec changes the kustomization file at all. */
@@ -85,13 +114,11 @@ export function prepareKustomization(root: string, ks: Kustomization): string {
     }
   } else {
     file = join(dir, 'kustomization.yaml');
-    const problems = new Problems();
-    const generated = generateKustomization({ fs: nodeFileSystem, problems, stack: [] }, dir);
-    if (!problems.empty || !generated) {
-      const detail = problems.list.map((p) => `${p.file.slice(root.length + 1)}: ${p.message}`).join('; ');
-      throw new StepError(Reason.BuildFailed, `kustomization generation failed: ${detail}`);
-    }
-    data = { ...generated.data };
+    data = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: listManifests(root, dir),
+    };
   }
   if (spec.targetNamespace) data['namespace'] = spec.targetNamespace;
   if (spec.namePrefix) data['namePrefix'] = spec.namePrefix;

@@ -26,14 +26,16 @@ import { refuseEncrypted, type Decryptor } from './decrypt.ts';
 import { checkDependencies, compileReadyExprs } from './dependencies.ts';
 import { StepError } from './errors.ts';
 import { prepareKustomization } from './generate.ts';
+import { manifestsDigest, upsertHistory } from './history.ts';
 import { checkHealth, compileCustomHealth, healthCheckRefs } from './health.ts';
 import type { KustomizeControllerOptions } from './options.ts';
-import { resolveSource } from './source.ts';
+import { resolveSource, type SourceOptions } from './source.ts';
 
 /** KustomizationDeps are the controller-wide inputs of one reconcile. */
 export interface KustomizationDeps {
   options: KustomizeControllerOptions;
   decrypt: Decryptor;
+  cachedSource?: SourceOptions['cached'];
 }
 
 /** timeoutOf is spec.timeout, else interval − 30s with a 30s floor (kustomize-controller `GetTimeout`). */
@@ -84,6 +86,17 @@ export async function reconcileKustomization(
   const opts = deps.options;
   const status = (ks.status ??= {});
   let revision: string | undefined;
+  let digest: string | undefined;
+  const record = (outcome: string): void => {
+    if (!digest) return;
+    const metadata: Record<string, string> = revision ? { revision } : {};
+    status.history = upsertHistory(status.history, {
+      digest,
+      status: outcome,
+      durationMs: Date.now() - started,
+      metadata,
+    });
+  };
   try {
     // Configuration errors first: they are terminal until the spec changes.
     const custom = compileCustomHealth(ks);
@@ -94,6 +107,7 @@ export async function reconcileKustomization(
       source = await resolveSource(client, ks, {
         noCrossNamespaceRefs: opts.noCrossNamespaceRefs ?? false,
         externalArtifact: gate(ctx, 'ExternalArtifact', false),
+        ...(deps.cachedSource ? { cached: deps.cachedSource } : {}),
       });
     } catch (err) {
       if (err instanceof StepError && !err.terminal) {
@@ -170,6 +184,7 @@ export async function reconcileKustomization(
         decrypt: deps.decrypt,
       });
       const objects = stampMetadata(built, ks);
+      digest = manifestsDigest(objects);
       refuseEncrypted(objects);
 
       let target: KubeClient;
@@ -237,6 +252,7 @@ export async function reconcileKustomization(
       if (origin) status.lastAppliedOriginRevision = origin;
       else delete status.lastAppliedOriginRevision;
       conditions.markTrue(ks, ConditionType.Ready, Reason.ReconciliationSucceeded, `Applied revision: ${revision}`);
+      record(Reason.ReconciliationSucceeded);
       const interval = parseDuration(ks.spec.interval);
       ctx.manager.events.event(ks, {
         severity: 'info',
@@ -251,6 +267,7 @@ export async function reconcileKustomization(
   } catch (err) {
     const step =
       err instanceof StepError ? err : new StepError(Reason.ReconciliationFailed, errorMessage(err), { cause: err });
+    record(step.reason);
     return fail(ks, ctx, step, revision);
   }
 }

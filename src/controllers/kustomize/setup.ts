@@ -3,6 +3,7 @@ import type { KubeObject } from '../../kube/index.ts';
 import {
   type ControllerSetup,
   indexBySourceRef,
+  type Informer,
   objectReconciler,
   sourceRefIndex,
   sourceRefKey,
@@ -61,6 +62,12 @@ export function kustomizeController(options: KustomizeSetupOptions = {}): Contro
       );
       informer.addIndex(CONFIG_INDEX, configRefs);
       const decrypt = options.decryptor ?? sopsDecryptor(manager.client);
+      const sourceInformers = new Map<string, Informer<Source>>();
+      const cachedSource = (kind: string, namespace: string, name: string): KubeObject | null | undefined => {
+        const inf = sourceInformers.get(kind);
+        if (!inf?.hasSynced) return undefined;
+        return inf.get(`${namespace}/${name}`) ?? null;
+      };
       const controller = manager.addController<Kustomization>({
         name: 'kustomization',
         type: kustomizationType,
@@ -69,7 +76,7 @@ export function kustomizeController(options: KustomizeSetupOptions = {}): Contro
           type: kustomizationType,
           informer,
           fieldManager: STATUS_FIELD_MANAGER,
-          reconcile: (obj, ctx) => reconcileKustomization(obj, ctx, { options, decrypt }),
+          reconcile: (obj, ctx) => reconcileKustomization(obj, ctx, { options, decrypt, cachedSource }),
           finalize: (obj, ctx) => finalizeKustomization(obj, ctx, options),
         }),
       });
@@ -80,6 +87,7 @@ export function kustomizeController(options: KustomizeSetupOptions = {}): Contro
       for (const [kind, apiVersion] of Object.entries(SOURCE_KINDS)) {
         if (kind === 'ExternalArtifact' && !manager.options.featureGates['ExternalArtifact']) continue;
         const sources = manager.informerFor<Source>({ apiVersion, kind });
+        sourceInformers.set(kind, sources);
         const consumers = (src: Source): string[] =>
           informer
             .byIndex(sourceRefIndex, sourceRefKey(kind, src.metadata.namespace ?? '', src.metadata.name ?? ''))

@@ -31,6 +31,11 @@ export interface ResolvedSource {
 export interface SourceOptions {
   noCrossNamespaceRefs: boolean;
   externalArtifact: boolean;
+  /**
+   * cached reads a source from the controller's informer cache: `undefined` when that kind is not cached, `null`
+   * when the cache has no such object. A source appearing later requeues its consumers through the watch.
+   */
+  cached?: (kind: string, namespace: string, name: string) => KubeObject | null | undefined;
 }
 
 function artifactOf(obj: KubeObject): SourceArtifact | undefined {
@@ -67,6 +72,9 @@ export async function resolveSource(
   }
   const apiVersion = ref.apiVersion || SOURCE_KINDS[ref.kind];
   if (!apiVersion) throw new StepError(Reason.ArtifactFailed, `source kind '${ref.kind}' is not supported`);
+  const hit = opts.cached?.(ref.kind, namespace, ref.name);
+  // A cache miss is confirmed with a GET: the cache may lag, or not cover the source's namespace.
+  if (hit) return { subject, object: hit, artifact: artifactOf(hit) };
   let object: KubeObject;
   try {
     object = await client.get({ apiVersion, kind: ref.kind }, { namespace, name: ref.name });

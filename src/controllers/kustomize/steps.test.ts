@@ -5,6 +5,7 @@ import type { Kustomization } from '../../api/index.ts';
 import { entryOf } from '../../kube/changeset.ts';
 import { shouldDelete } from './finalize.ts';
 import { healthCheckRefs } from './health.ts';
+import { manifestsDigest, upsertHistory } from './history.ts';
 import { retryIntervalOf, timeoutOf } from './reconcile.ts';
 
 const ks = (spec: Partial<Kustomization['spec']>, status?: Kustomization['status']): Kustomization => ({
@@ -61,4 +62,46 @@ test('healthCheckRefs: wait checks every applied object but skipped ones and the
     [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'b', name: 'x' }],
   );
   assert.deepEqual(healthCheckRefs(ks({}), changeSet), []);
+});
+
+test('upsertHistory counts repeats of one digest and outcome, puts the latest first and keeps five', () => {
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  const t1 = new Date('2026-01-01T00:01:00Z');
+  let h = upsertHistory(
+    undefined,
+    { digest: 'sha256:a', status: 'ReconciliationSucceeded', durationMs: 1500, metadata: { revision: 'r1' } },
+    t0,
+  );
+  h = upsertHistory(
+    h,
+    { digest: 'sha256:b', status: 'HealthCheckFailed', durationMs: 2000, metadata: { revision: 'r2' } },
+    t0,
+  );
+  h = upsertHistory(
+    h,
+    { digest: 'sha256:a', status: 'ReconciliationSucceeded', durationMs: 500, metadata: { revision: 'r1' } },
+    t1,
+  );
+  assert.deepEqual(h[0], {
+    digest: 'sha256:a',
+    firstReconciled: '2026-01-01T00:00:00Z',
+    lastReconciled: '2026-01-01T00:01:00Z',
+    lastReconciledDuration: '500ms',
+    lastReconciledStatus: 'ReconciliationSucceeded',
+    totalReconciliations: 2,
+    metadata: { revision: 'r1' },
+  });
+  assert.equal(h.length, 2);
+  for (let i = 0; i < 10; i++) {
+    h = upsertHistory(h, { digest: `sha256:${i}`, status: 'ReconciliationSucceeded', durationMs: 1, metadata: {} }, t1);
+  }
+  assert.equal(h.length, 5);
+  assert.equal(h[0]?.digest, 'sha256:9');
+});
+
+test('manifestsDigest depends on the content only', () => {
+  const a = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } };
+  assert.equal(manifestsDigest([a]), manifestsDigest([structuredClone(a)]));
+  assert.notEqual(manifestsDigest([a]), manifestsDigest([{ ...a, data: { x: '1' } }]));
+  assert.match(manifestsDigest([a]), /^sha256:[0-9a-f]{64}$/);
 });
