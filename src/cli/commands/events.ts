@@ -85,10 +85,11 @@ async function listEvents(client: KubeClient, ns: string | undefined, selector: 
     ...(ns ? { namespace: ns } : {}),
     ...(selector ? { fieldSelector: selector } : {}),
   });
-  return list.items
+  const items = list.items
     .filter((e) => (selector ? true : isFluxEvent(e)))
     .filter((e) => types.length === 0 || types.includes(e.type ?? ''))
     .sort((a, b) => lastSeenAt(a) - lastSeenAt(b));
+  return { items, resourceVersion: list.metadata.resourceVersion };
 }
 
 /** registerEventsCommand adds `fluxts events [--for Kind/name] [-A] [--watch]`. */
@@ -120,10 +121,10 @@ Examples:
         const client = connect(g);
         const ns = opts.allNamespaces ? undefined : g.namespace;
         const all = opts.allNamespaces === true;
-        const items = await listEvents(client, ns, selector, types);
+        const { items, resourceVersion } = await listEvents(client, ns, selector, types);
         if (items.length > 0 || !opts.watch) {
           if (items.length === 0) {
-            process.stderr.write('No events found.\n');
+            o.err('No events found.\n');
             return;
           }
           const now = Date.now();
@@ -139,6 +140,8 @@ Examples:
         const stream = await client.watch<KubeEvent>(EVENT_TYPE, {
           ...(ns ? { namespace: ns } : {}),
           ...(selector ? { fieldSelector: selector } : {}),
+          // From the list's version: only events newer than the table already printed.
+          ...(resourceVersion ? { resourceVersion } : {}),
           signal,
         });
         try {

@@ -146,7 +146,10 @@ export async function waitDeployments(client: KubeClient, ns: string, names: str
         throw err;
       }
     }).catch((err: unknown) => {
-      throw new CliWaitError(`${name}: deployment not ready`, { cause: err });
+      throw new CliWaitError(`${name}: deployment not ready`, {
+        cause: err,
+        hint: `look at its pods: kubectl -n ${ns} describe deployment ${name}`,
+      });
     });
     log.success(`${name}: deployment ready`);
   }

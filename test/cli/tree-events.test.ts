@@ -1,0 +1,123 @@
+// tree and events against the local apiserver: inventories and Events written by the test, expected output
+// written out by hand in flux's format.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+
+import { KubeClient } from '../../src/kube/index.ts';
+import { type TestCluster, useCluster, useNamespace } from '../support/cluster.ts';
+import { runCli, setStatus } from './support.ts';
+
+const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' };
+
+let cluster: TestCluster;
+let client: KubeClient;
+let kc: string;
+
+before(async () => {
+  cluster = await useCluster();
+  client = new KubeClient(cluster.kubeConfig);
+  kc = `--kubeconfig=${cluster.kubeconfigPath}`;
+});
+
+async function kustomization(ns: string, name: string, entries: { id: string; v: string }[]): Promise<void> {
+  await client.create({
+    ...KS,
+    metadata: { name, namespace: ns },
+    spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' } },
+  });
+  await setStatus(client, KS, ns, name, { inventory: { entries } });
+}
+
+describe('tree', () => {
+  test('prints the inventory and descends into nested Kustomizations', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    await kustomization(ns, 'infra', [
+      { id: `${ns}_web_apps_Deployment`, v: 'v1' },
+      { id: `${ns}_web__Service`, v: 'v1' },
+    ]);
+    await kustomization(ns, 'root', [
+      { id: '_system__controller__manager_rbac.authorization.k8s.io_ClusterRole', v: 'v1' },
+      { id: `_${ns}__Namespace`, v: 'v1' },
+      { id: `${ns}_infra_kustomize.toolkit.fluxcd.io_Kustomization`, v: 'v1' },
+      { id: `${ns}_settings__ConfigMap`, v: 'v1' },
+    ]);
+    const r = await runCli(['tree', 'kustomization', 'root', '-n', ns, kc]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      `Kustomization/${ns}/root
+├── ClusterRole/system:controller:manager
+├── Namespace/${ns}
+├── Kustomization/${ns}/infra
+│   ├── Deployment/${ns}/web
+│   └── Service/${ns}/web
+└── ConfigMap/${ns}/settings
+`,
+    );
+  });
+
+  test('a missing Kustomization is one line and exit 1', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const r = await runCli(['tree', 'ks', 'nope', '-n', ns, kc]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^✗ Kustomization '.*\/nope' not found\n/);
+  });
+});
+
+describe('events', () => {
+  test('lists the events of Flux objects with LAST SEEN, TYPE, REASON, OBJECT, MESSAGE', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const at = new Date(Date.now() - 90_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const event = (name: string, kind: string, apiVersion: string, type: string, reason: string, message: string) =>
+      client.create({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace: ns },
+        involvedObject: { apiVersion, kind, name: 'podinfo', namespace: ns },
+        type,
+        reason,
+        message,
+        firstTimestamp: at,
+        lastTimestamp: at,
+        count: 1,
+        source: { component: 'source-controller' },
+      });
+    await event('e1', 'GitRepository', 'source.toolkit.fluxcd.io/v1', 'Normal', 'NewArtifact', 'stored artifact');
+    await event(
+      'e2',
+      'Kustomization',
+      'kustomize.toolkit.fluxcd.io/v1',
+      'Warning',
+      'BuildFailed',
+      'kustomize build failed',
+    );
+    await event('e3', 'Pod', 'v1', 'Normal', 'Scheduled', 'not a Flux object');
+
+    const r = await runCli(['events', '-n', ns, kc]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t').map((c) => c.trimEnd()));
+    assert.deepEqual(rows[0], ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE', '']);
+    assert.equal(rows.length, 3, r.stdout);
+    const seen = rows.slice(1).map((row) => row[0] ?? '');
+    for (const s of seen) assert.match(s, /^9\ds$/);
+    assert.deepEqual(
+      rows.slice(1).map((row) => row.slice(1, 5)),
+      [
+        ['Normal', 'NewArtifact', 'GitRepository/podinfo', 'stored artifact'],
+        ['Warning', 'BuildFailed', 'Kustomization/podinfo', 'kustomize build failed'],
+      ],
+    );
+
+    const only = await runCli(['events', '--for', 'Kustomization/podinfo', '-n', ns, kc]);
+    assert.equal(only.code, 0, only.stderr);
+    assert.match(only.stdout, /BuildFailed/);
+    assert.doesNotMatch(only.stdout, /NewArtifact/);
+
+    const bad = await runCli(['events', '--for', 'podinfo', '-n', ns, kc]);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr.split('\n')[0], '✗ --for "podinfo" is not Kind/name');
+  });
+});
