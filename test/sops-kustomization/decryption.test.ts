@@ -74,7 +74,8 @@ async function inspect(path: string): Promise<void> {
     return; // a directory, or already removed
   }
   filesRead++;
-  if (bytes.includes('ENC[AES256_GCM,')) ciphertextSeen = true;
+  // The artifact in storage is gzipped; the extracted copy in the work directory is what proves the watch works.
+  if (path.startsWith(workDir) && bytes.includes('ENC[AES256_GCM,')) ciphertextSeen = true;
   for (const needle of needles) if (bytes.includes(needle)) diskHits.push(`${path} holds a registered secret`);
 }
 
@@ -433,6 +434,47 @@ describe('Kustomization SOPS decryption', { concurrency: 3 }, () => {
     assertNoSecret('the controller log', logs, [...secrets, ...b64]);
     assert.deepEqual(await secretData(ns, 'db'), first, 'the previously applied Secret is unchanged');
   });
+
+  test('a tampered value fails the build without leaking the values decrypted before it', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const key = await ageKey();
+    const plain = { first: 'tamper-first-value-10', second: 'tamper-second-value-11' };
+    secretMaterial(...Object.values(plain));
+    const enc = await encryptWith(secretManifest('db', plain, 'stringData'), 'yaml', [new AgeRecipient(key.recipient)]);
+    // One character of the second value's ciphertext changes: its GCM tag no longer matches, while the first value
+    // (earlier in the document) still decrypts and so exists in memory when the error is raised.
+    const tampered = enc.replace(
+      /(second: ENC\[AES256_GCM,data:)(.)/,
+      (_m, p: string, c: string) => p + (c === 'A' ? 'B' : 'A'),
+    );
+    assert.notEqual(tampered, enc);
+    await createSecret(ns, 'sops-keys', { 'age.agekey': key.identity });
+    await setup(ns, { 'app/secret.yaml': tampered });
+    const ks = await waitReady(ns, 'False', 'BuildFailed');
+    const message = readyOf(ks)?.message ?? '';
+    t.diagnostic(`Ready message: ${message}`);
+    const secrets = [...Object.values(plain), key.identity, ...wrappedKeyLines(enc)];
+    assertNoSecret('the Ready message', message, secrets);
+    const events = await eventually('the failure event', async () => {
+      const msgs = await eventMessages(ns);
+      return msgs.some((m) => m.includes('db')) ? msgs : undefined;
+    });
+    for (const m of events) assertNoSecret('an event of the Kustomization', m, secrets);
+    await assert.rejects(client.get({ apiVersion: 'v1', kind: 'Secret' }, { namespace: ns, name: 'db' }));
+  });
+
+  test('a missing decryption Secret fails the build, naming the Secret', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const key = await ageKey();
+    const enc = await encryptWith(secretManifest('db', { password: 'missing-key-value-12' }, 'stringData'), 'yaml', [
+      new AgeRecipient(key.recipient),
+    ]);
+    secretMaterial('missing-key-value-12');
+    await setup(ns, { 'app/secret.yaml': enc }, 'absent');
+    const ks = await waitReady(ns, 'False', 'BuildFailed');
+    assert.match(readyOf(ks)?.message ?? '', /absent/);
+    await assert.rejects(client.get({ apiVersion: 'v1', kind: 'Secret' }, { namespace: ns, name: 'db' }));
+  });
 });
 
 describe('decrypted material on disk', () => {
@@ -441,7 +483,7 @@ describe('decrypted material on disk', () => {
     await scanTree(workDir);
     // The watch must have seen the controller's files, including the committed ciphertext, to mean anything.
     assert.ok(filesRead > 0, 'the controllers wrote files under the watched directories');
-    assert.ok(ciphertextSeen, 'the encrypted manifests were seen on disk');
+    assert.ok(ciphertextSeen, 'the encrypted manifests were seen in the work directory');
     assert.ok(needles.size > 0);
     assert.deepEqual(diskHits, []);
   });
