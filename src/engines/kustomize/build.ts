@@ -34,7 +34,7 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   for (const r of resources) {
     if (r.generator?.hash) r.setName(`${r.name}-${contentHash(r)}`);
   }
-  for (const p of fixNameReferences(resources))
+  for (const p of fixNameReferences(resources, ctx.config?.nameReference))
     ctx.problems.add(p.resource.file, `${p.resource.subject}: ${p.message}`);
   resolveVars(resources, ctx.vars ?? [], ctx.problems);
   const meta = strings(k.data['buildMetadata']);

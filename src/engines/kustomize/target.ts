@@ -24,6 +24,7 @@ import { applyReplacements, type Replacement, type ReplacementOptions } from './
 import type { Selector } from './selector.ts';
 import type { Resource } from './resource.ts';
 import type { FieldSpec } from './filters/fieldspec.ts';
+import type { NameReference } from './config.ts';
 import { generateKustomization } from './flux.ts';
 import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
@@ -44,15 +45,55 @@ export interface Context extends LoadOptions {
   stack: string[];
   /** schema is the strategic-merge schema a kustomization's `openapi:` field set (else the built-in one). */
   schema?: MergeSchema;
+  /** config holds field specs added by `configurations:` files, on top of kustomize's built-in tables. */
+  config?: TransformerConfig;
   /** vars collects legacy `vars:` of every kustomization, resolved once at the end of the build. */
   vars?: Var[];
 }
 
 /** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
 const UNSUPPORTED = [
-  'crds', 'configurations', 'generators', 'validators', 'helmCharts', 'helmGlobals',
+  'crds', 'generators', 'validators', 'helmCharts', 'helmGlobals',
   'helmChartInflationGenerator', 'imageTags',
 ] as const; // prettier-ignore
+
+/** TransformerConfig is the content of `configurations:` files: extra field specs per transformer. */
+export interface TransformerConfig {
+  nameReference: NameReference[];
+  commonLabels: FieldSpec[];
+  commonAnnotations: FieldSpec[];
+  images: FieldSpec[];
+}
+
+/** loadConfigurations merges a kustomization's `configurations:` files into the build's transformer config. */
+function loadConfigurations(ctx: Context, k: Kustomization): void {
+  for (const entry of strings(k.data['configurations'])) {
+    const abs = posix.resolve(k.dir, entry);
+    if (ctx.fs.stat(abs) !== 'file') {
+      const pos = positionOf(k, 'configurations', entry);
+      ctx.problems.add(k.file, `configurations: file '${entry}' does not exist`, pos.line, pos.col);
+      continue;
+    }
+    const cfg = (ctx.config ??= { nameReference: [], commonLabels: [], commonAnnotations: [], images: [] });
+    for (const d of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems)) {
+      const o = (toJS(d.contents) ?? {}) as Record<string, unknown>;
+      for (const key of Object.keys(o)) {
+        if (key === 'nameReference') {
+          for (const nr of records(o[key])) {
+            const ref: NameReference = { kind: asText(nr['kind']), fieldSpecs: labelFields(nr['fieldSpecs']) };
+            if (nr['group']) ref.group = asText(nr['group']);
+            if (nr['version']) ref.version = asText(nr['version']);
+            cfg.nameReference.push(ref);
+          }
+        } else if (key === 'commonLabels' || key === 'commonAnnotations' || key === 'images') {
+          cfg[key].push(...labelFields(o[key]));
+        } else {
+          ctx.problems.add(abs, `configurations: "${key}" field specs are not supported yet`);
+        }
+      }
+    }
+  }
+}
 
 /** loadOpenApi compiles a kustomization's `openapi: {path}` document into the merge schema for its patches. */
 function loadOpenApi(ctx: Context, k: Kustomization): void {
@@ -145,6 +186,7 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
     }
   }
   loadOpenApi(ctx, k);
+  loadConfigurations(ctx, k);
   try {
     for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
       appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
@@ -401,16 +443,26 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
   if (prefix || suffix) addPrefixSuffix(out, prefix, suffix);
   for (const l of records(d['labels'])) {
-    addLabels(out, {
-      pairs: stringRecord(l['pairs']),
-      includeSelectors: bool(l['includeSelectors']),
-      includeTemplates: bool(l['includeTemplates']),
-      fields: labelFields(l['fields']),
-    });
+    addLabels(
+      out,
+      {
+        pairs: stringRecord(l['pairs']),
+        includeSelectors: bool(l['includeSelectors']),
+        includeTemplates: bool(l['includeTemplates']),
+        fields: labelFields(l['fields']),
+      },
+      ctx.config?.commonLabels,
+    );
   }
   const common = stringRecord(d['commonLabels']);
-  if (common.size) addLabels(out, { pairs: common, includeSelectors: true, includeTemplates: true, fields: [] });
-  addAnnotations(out, stringRecord(d['commonAnnotations']));
+  if (common.size) {
+    addLabels(
+      out,
+      { pairs: common, includeSelectors: true, includeTemplates: true, fields: [] },
+      ctx.config?.commonLabels,
+    );
+  }
+  addAnnotations(out, stringRecord(d['commonAnnotations']), ctx.config?.commonAnnotations);
   applyLegacyJson6902(ctx, k, out);
   setReplicas(
     out,
@@ -426,7 +478,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
     if (i['digest']) rule.digest = asText(i['digest']);
     return rule;
   });
-  setImages(out, images);
+  setImages(out, images, ctx.config?.images);
   runReplacements(ctx, k, out);
   runTransformerPlugins(ctx, k, out);
   void scalar;

@@ -3,7 +3,7 @@ import { isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 import { IMAGE_VOLUMES, REPLICAS } from '../config.ts';
 import { field, scalar, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
-import { applyFieldSpecs } from './fieldspec.ts';
+import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
 
 /** ImageRule is one `images:` entry. */
 export interface ImageRule {
@@ -68,10 +68,14 @@ function walkContainers(node: unknown, rules: readonly ImageRule[]): void {
 }
 
 /** setImages is kustomize's image tag transformer. */
-export function setImages(resources: readonly Resource[], rules: readonly ImageRule[]): void {
+export function setImages(
+  resources: readonly Resource[],
+  rules: readonly ImageRule[],
+  extra: readonly FieldSpec[] = [],
+): void {
   if (rules.length === 0) return;
   for (const r of resources) walkContainers(r.node, rules);
-  applyFieldSpecs(resources, IMAGE_VOLUMES, (parent, key) => rewriteAt(parent, key, rules));
+  applyFieldSpecs(resources, [...IMAGE_VOLUMES, ...extra], (parent, key) => rewriteAt(parent, key, rules));
 }
 
 /** ReplicaRule is one `replicas:` entry. */

@@ -39,19 +39,23 @@ export interface LabelSet {
 }
 
 /** labelSpecs picks the field specs a labels entry writes, as kustomize's label transformer configures them. */
-export function labelSpecs(l: LabelSet): FieldSpec[] {
-  if (l.includeSelectors) return [...l.fields, ...COMMON_LABELS];
+export function labelSpecs(l: LabelSet, extra: readonly FieldSpec[] = []): FieldSpec[] {
+  if (l.includeSelectors) return [...l.fields, ...COMMON_LABELS, ...extra];
   return [...l.fields, METADATA_LABELS, ...(l.includeTemplates ? TEMPLATE_LABELS : [])];
 }
 
 /** addLabels applies one label set. */
-export function addLabels(resources: readonly Resource[], l: LabelSet): void {
-  setStringsAt(resources, labelSpecs(l), l.pairs);
+export function addLabels(resources: readonly Resource[], l: LabelSet, extra: readonly FieldSpec[] = []): void {
+  setStringsAt(resources, labelSpecs(l, extra), l.pairs);
 }
 
 /** addAnnotations applies commonAnnotations. */
-export function addAnnotations(resources: readonly Resource[], values: Map<string, string>): void {
-  setStringsAt(resources, COMMON_ANNOTATIONS, values);
+export function addAnnotations(
+  resources: readonly Resource[],
+  values: Map<string, string>,
+  extra: readonly FieldSpec[] = [],
+): void {
+  setStringsAt(resources, [...COMMON_ANNOTATIONS, ...extra], values);
 }
 
 /** addPrefixSuffix renames every resource kustomize renames, recording the affixes for reference matching. */
