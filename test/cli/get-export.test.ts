@@ -133,6 +133,23 @@ describe('get', () => {
     );
   });
 
+  test('get --watch prints the header once, then a row per change, until the timeout', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    await gitRepo(ns, 'first');
+    const watching = runCli(['get', 'sources', 'git', '-n', ns, '--watch', '--timeout=8s', kc]);
+    await new Promise((r) => setTimeout(r, 3000));
+    await gitRepo(ns, 'second');
+    const r = await watching;
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    assert.equal(lines.filter((l) => l.startsWith('NAME')).length, 1, r.stdout);
+    assert.ok(lines[0]?.startsWith('NAME'), r.stdout);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split('\t')[0]?.trimEnd()),
+      ['first', 'second'],
+    );
+  });
+
   test('nothing found is a failure line on stderr', async (t) => {
     const ns = await useNamespace(t, cluster);
     const r = await runCli(['get', 'hr', '-n', ns, kc]);

@@ -2,6 +2,7 @@
 // written out by hand in flux's format.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
 import { KubeClient } from '../../src/kube/index.ts';
 import { type TestCluster, useCluster, useNamespace } from '../support/cluster.ts';
@@ -54,6 +55,58 @@ describe('tree', () => {
 └── ConfigMap/${ns}/settings
 `,
     );
+  });
+
+  test('descends into a HelmRelease through its Helm storage Secret', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const HR = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' };
+    await client.create({
+      ...HR,
+      metadata: { name: 'web', namespace: ns },
+      spec: { interval: '10m', chartRef: { kind: 'OCIRepository', name: 'podinfo' } },
+    });
+    const at = '2026-01-01T00:00:00Z';
+    await setStatus(client, HR, ns, 'web', {
+      history: [
+        {
+          digest: 'sha256:1',
+          name: 'web',
+          namespace: ns,
+          version: 2,
+          status: 'deployed',
+          chartName: 'podinfo',
+          chartVersion: '6.5.0',
+          configDigest: 'sha256:2',
+          firstDeployed: at,
+          lastDeployed: at,
+        },
+      ],
+    });
+    // Helm's storage format: the Secret's `release` key holds base64(gzip(JSON release)).
+    const manifest =
+      '---\n# Source: podinfo/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-podinfo\n' +
+      '---\n# Source: podinfo/templates/hpa.yaml\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web-podinfo\n  namespace: other\n';
+    const release = gzipSync(JSON.stringify({ name: 'web', version: 2, manifest })).toString('base64');
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'sh.helm.release.v1.web.v2', namespace: ns, labels: { owner: 'helm', name: 'web' } },
+      type: 'helm.sh/release.v1',
+      data: { release: Buffer.from(release).toString('base64') },
+    });
+    await kustomization(ns, 'apps', [{ id: `${ns}_web_helm.toolkit.fluxcd.io_HelmRelease`, v: 'v2' }]);
+    const r = await runCli(['tree', 'ks', 'apps', '-n', ns, kc]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      `Kustomization/${ns}/apps
+└── HelmRelease/${ns}/web
+    ├── Deployment/${ns}/web-podinfo
+    └── HorizontalPodAutoscaler/other/web-podinfo
+`,
+    );
+    const hr = await runCli(['get', 'hr', '-n', ns, '--no-header', kc]);
+    assert.equal(hr.stdout, 'web\t6.5.0\tFalse\tFalse\twaiting to be reconciled\t\n');
   });
 
   test('a missing Kustomization is one line and exit 1', async (t) => {

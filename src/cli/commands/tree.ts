@@ -58,7 +58,10 @@ export function renderTree(root: TreeNode): string {
 
 /** helmReleaseObjects reads the latest Helm storage Secret of a release and lists the objects of its manifest. */
 async function helmReleaseObjects(client: KubeClient, hr: KubeObject): Promise<TreeNode[]> {
-  const status = (hr.status ?? {}) as { storageNamespace?: string; history?: { name?: string; version?: number }[] };
+  const status = (hr.status ?? {}) as {
+    storageNamespace?: string;
+    history?: { name?: string; namespace?: string; version?: number }[];
+  };
   const latest = status.history?.[0];
   if (!latest?.name || latest.version === undefined) return [];
   const ns = status.storageNamespace ?? hr.metadata.namespace ?? '';
@@ -85,7 +88,7 @@ async function helmReleaseObjects(client: KubeClient, hr: KubeObject): Promise<T
     const obj = doc.toJS() as KubeObject | null;
     if (!obj?.kind || !obj.metadata?.name) continue;
     nodes.push({
-      label: label(obj.kind, obj.metadata.namespace ?? hr.metadata.namespace, obj.metadata.name),
+      label: label(obj.kind, obj.metadata.namespace ?? latest.namespace ?? hr.metadata.namespace, obj.metadata.name),
       children: [],
     });
   }
