@@ -31,7 +31,7 @@ import { type TestCluster, useCluster, useNamespace } from '../support/cluster.t
 import { eventually } from '../support/eventually.ts';
 import type { FileChange, TestRepo } from '../support/git-repo.ts';
 import { type GitServer, startGitServer } from '../support/git-server.ts';
-import { sopsBinary } from '../sops/support.ts';
+import { hasGpg, setup as sopsFixture, sopsBinary, sopsOk, writeTemp } from '../sops/support.ts';
 
 /** SECRET_FIELDS is the rule Flux documents: kustomize needs apiVersion/kind/metadata in cleartext. */
 const SECRET_FIELDS = '^(data|stringData)$';
@@ -327,6 +327,27 @@ describe('Kustomization SOPS decryption', { concurrency: 3 }, () => {
     const enc = await encryptWith(secretManifest('db', plain, 'data'), 'yaml', recipients);
     assert.match(enc, /pgp:/);
     await createSecret(ns, 'sops-gpg', { 'sops.asc': privateKey });
+    await setup(ns, { 'app/secret.yaml': enc }, 'sops-gpg');
+    await waitReady(ns, 'True', 'ReconciliationSucceeded');
+    assert.deepEqual(await secretData(ns, 'db'), plain);
+  });
+
+  test('a PGP-encrypted Secret written by the sops CLI (with gpg) is decrypted with the *.asc key', async (t) => {
+    if (!sops || !hasGpg()) return t.skip('sops CLI or gpg unavailable');
+    const ns = await useNamespace(t, cluster);
+    // A throw-away GnuPG home with one key, as the sops differential tests make it.
+    const fx = await sopsFixture(sops);
+    t.after(() => fx.cleanup());
+    secretMaterial(...wrappedKeyLines(fx.pgpPrivate));
+    const plain = { password: 'sops-cli-pgp-plaintext-13' };
+    secretMaterial(plain.password);
+    const file = writeTemp(fx, '.yaml', secretManifest('db', plain, 'data'));
+    const enc = sopsOk(fx, ['encrypt', '--pgp', fx.pgpFp, '--encrypted-regex', SECRET_FIELDS, file], {
+      pgp: true,
+    }).toString('utf8');
+    await rm(file);
+    assert.match(enc, /pgp:/);
+    await createSecret(ns, 'sops-gpg', { 'sops.asc': fx.pgpPrivate });
     await setup(ns, { 'app/secret.yaml': enc }, 'sops-gpg');
     await waitReady(ns, 'True', 'ReconciliationSucceeded');
     assert.deepEqual(await secretData(ns, 'db'), plain);
