@@ -101,6 +101,14 @@ export async function reconcileKustomization(
     // Configuration errors first: they are terminal until the spec changes.
     const custom = compileCustomHealth(ks);
     const readyExprs = compileReadyExprs(ks);
+    if (ks.spec.decryption?.serviceAccountName && !gate(ctx, 'ObjectLevelWorkloadIdentity', false)) {
+      throw new StepError(
+        Reason.FeatureGateDisabled,
+        'Reconciliation failed terminally due to configuration error: to use spec.decryption.serviceAccountName ' +
+          'for decryption authentication please enable the ObjectLevelWorkloadIdentity feature gate in the controller',
+        { terminal: true },
+      );
+    }
 
     let source;
     try {
@@ -137,11 +145,12 @@ export async function reconcileKustomization(
       if (!(err instanceof StepError) || err.reason !== Reason.DependencyNotReady) throw err;
       const wait = ctx.manager.options.requeueDependencyMs;
       const message = `Dependencies do not meet ready condition, retrying in ${formatDuration(wait)}`;
-      conditions.markFalse(ks, ConditionType.Ready, Reason.DependencyNotReady, `${message}: ${err.message}`);
+      conditions.markFalse(ks, ConditionType.Ready, Reason.DependencyNotReady, err.message);
+      ctx.request.log.info(`${message}: ${err.message}`);
       ctx.manager.events.event(ks, {
         severity: 'info',
         reason: Reason.DependencyNotReady,
-        message: `${message}: ${err.message}`,
+        message,
         metadata: { revision },
       });
       return requeueAfter(wait);
