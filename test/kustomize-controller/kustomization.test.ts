@@ -404,6 +404,36 @@ spec:
     );
   });
 
+  test('healthCheckExprs decide the health of their kind; an invalid expression stalls the Kustomization', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    const repo = h.git.createRepo(`${ns}-cel`);
+    await repo.commit({ files: { 'app/cm.yaml': configMap('state', { phase: 'pending' }) } });
+    await gitRepository(h, ns, 'repo', `${ns}-cel`);
+    await kustomization(h, ns, 'app', {
+      path: './app',
+      targetNamespace: ns,
+      wait: true,
+      timeout: '4s',
+      healthCheckExprs: [
+        { apiVersion: 'v1', kind: 'ConfigMap', inProgress: "data.phase == 'pending'", current: "data.phase == 'ok'" },
+      ],
+    });
+    let ks = await waitReady(h, ns, 'app', 'False', 'HealthCheckFailed');
+    assert.match(condition(ks, 'Ready')?.message ?? '', new RegExp(`ConfigMap/${ns}/state`));
+    const ok = await repo.commit({ files: { 'app/cm.yaml': configMap('state', { phase: 'ok' }) } });
+    ks = await waitReady(h, ns, 'app', 'True', 'ReconciliationSucceeded', { revision: `main@sha1:${ok}` });
+    assert.equal(condition(ks, 'Healthy')?.status, 'True');
+
+    await kustomization(h, ns, 'broken', {
+      path: './app',
+      targetNamespace: ns,
+      healthCheckExprs: [{ apiVersion: 'v1', kind: 'ConfigMap', current: 'data.(' }],
+    });
+    ks = await waitReady(h, ns, 'broken', 'False', 'InvalidCELExpression');
+    assert.equal(condition(ks, 'Stalled')?.status, 'True');
+    assert.match(condition(ks, 'Ready')?.message ?? '', /^Reconciliation failed terminally due to configuration error/);
+  });
+
   test('a forbidden action under impersonation is ReconciliationFailed and changes nothing', async (t) => {
     const ns = await useNamespace(t, h.cluster);
     const repo = h.git.createRepo(`${ns}-sa`);
