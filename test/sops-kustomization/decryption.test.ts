@@ -249,6 +249,20 @@ async function waitReady(
   });
 }
 
+/**
+ * assertSettlesReady waits for the first Ready=True or Ready=False and asserts True, so a test of a known gap fails
+ * fast instead of timing out.
+ */
+async function assertSettlesReady(ns: string): Promise<void> {
+  const ks = await eventually(`Kustomization ${ns}/app Ready=True or False`, async () => {
+    const obj = await client.get<Kustomization>(kustomizationType, { namespace: ns, name: 'app' });
+    const ready = readyOf(obj);
+    return ready?.status === 'True' || ready?.status === 'False' ? obj : undefined;
+  });
+  const ready = readyOf(ks);
+  assert.equal(ready?.status, 'True', `Ready=${ready?.status ?? ''} ${ready?.reason ?? ''}: ${ready?.message ?? ''}`);
+}
+
 async function secretData(ns: string, name: string): Promise<Record<string, string>> {
   const obj = await client.get<KubeObject>({ apiVersion: 'v1', kind: 'Secret' }, { namespace: ns, name });
   assert.equal(obj['sops'], undefined, 'no sops metadata in the applied Secret');
@@ -386,6 +400,40 @@ describe('Kustomization SOPS decryption', { concurrency: 3 }, () => {
   });
 
   test(
+    'a secretGenerator file given another key is decrypted in the format of its file name',
+    {
+      todo: 'kustomize-controller gap: generator files are decrypted after the build, by their key, not their file name (see report)',
+    },
+    async (t) => {
+      // Flux decrypts generator files before the build, by their file extension, so the key they get does not
+      // matter: `creds=settings.yaml` holds the YAML text.
+      const ns = await useNamespace(t, cluster);
+      const key = await ageKey();
+      const yaml = 'user: admin\npassword: generator-renamed-secret-14\n';
+      secretMaterial('generator-renamed-secret-14');
+      await createSecret(ns, 'sops-keys', { 'keys.agekey': key.identity });
+      await setup(ns, {
+        'app/kustomization.yaml': [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          'resources: [cm.yaml]',
+          'generatorOptions:',
+          '  disableNameSuffixHash: true',
+          'secretGenerator:',
+          '  - name: renamed',
+          '    files:',
+          '      - creds=settings.yaml',
+          '',
+        ].join('\n'),
+        'app/cm.yaml': CONFIGMAP,
+        'app/settings.yaml': await encryptWith(yaml, 'yaml', [new AgeRecipient(key.recipient)], false),
+      });
+      await assertSettlesReady(ns);
+      assert.deepEqual(await secretData(ns, 'renamed'), { creds: yaml });
+    },
+  );
+
+  test(
     'a secretGenerator with a sops-encrypted env file is generated decrypted',
     {
       todo: 'kustomize-controller gap: env sources of secretGenerators are not decrypted before the build (see report)',
@@ -414,7 +462,7 @@ describe('Kustomization SOPS decryption', { concurrency: 3 }, () => {
         'app/cm.yaml': CONFIGMAP,
         'app/app.env': await encryptWith(env, 'dotenv', [new AgeRecipient(key.recipient)], false),
       });
-      await waitReady(ns, 'True', 'ReconciliationSucceeded');
+      await assertSettlesReady(ns);
       assert.deepEqual(await secretData(ns, 'env'), { DB_USER: 'admin', DB_PASSWORD: 'generator-env-secret-7' });
     },
   );
