@@ -183,6 +183,87 @@ describe('build and diff against the cluster', { timeout: 30 * 60_000 }, () => {
     }
   });
 
+  it('diff: a Deployment drift reports maps, named lists and scalar changes as flux does', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    await client.create(kustomization(ns, 'app'));
+    const deployment = (o: { replicas: number; image: string; extra: string; env: string; args: string }): string =>
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${ns}
+  annotations:
+    note: keep
+${o.extra}
+spec:
+  replicas: ${o.replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: ${o.image}
+        args: ${o.args}
+        env:
+        - {name: A, value: "1"}
+${o.env}
+        ports:
+        - containerPort: 80
+`;
+    const dir = await workDir({
+      'deploy.yaml': deployment({
+        replicas: 1,
+        image: 'nginx:1.0',
+        extra: '    gone: bye',
+        env: '        - {name: B, value: "2"}',
+        args: '["a", "b", "c"]',
+      }),
+    });
+    await applyAsController(ns, 'app', dir);
+    writeFileSync(
+      join(dir, 'deploy.yaml'),
+      deployment({
+        replicas: 3,
+        image: 'nginx:2.0',
+        extra: '    added: hi\n  labels:\n    tier: front',
+        env: '        - {name: C, value: "3"}',
+        args: '["a", "c", "d"]',
+      }),
+    );
+    const res = await both(['diff', 'ks', 'app', '-n', ns, '--path', dir, '--progress-bar=false']);
+    assert.equal(res.ours.code, 1, res.ours.stderr);
+    assert.match(res.ours.stdout, /spec\.replicas\n± value change\n- 1\n\+ 3\n/);
+    assert.match(res.ours.stdout, /spec\.template\.spec\.containers\.web\.image\n/);
+    if (res.ref) assert.equal(res.ours.stdout, res.ref.stdout);
+
+    // Second round: removals only, an unnamed list entry changed, a nested map added, multiline text to one line.
+    await applyAsController(ns, 'app', dir);
+    writeFileSync(
+      join(dir, 'deploy.yaml'),
+      deployment({ replicas: 3, image: 'nginx:2.0', extra: '', env: '', args: '["a"]' })
+        .replace('  annotations:\n    note: keep\n\n', '')
+        .replace('containerPort: 80', 'containerPort: 8080\n        resources:\n          limits: {cpu: 100m}'),
+    );
+    writeFileSync(join(dir, 'cm.yaml'), configMap(ns, { script: 'one\ntwo\nthree\n' }));
+    await applyAsController(ns, 'app', dir);
+    writeFileSync(join(dir, 'cm.yaml'), configMap(ns, { script: 'single line' }));
+    writeFileSync(
+      join(dir, 'deploy.yaml'),
+      deployment({ replicas: 3, image: 'nginx:2.0', extra: '', env: '', args: '["a"]' }).replace(
+        'containerPort: 80',
+        'containerPort: 9090',
+      ),
+    );
+    const round2 = await both(['diff', 'ks', 'app', '-n', ns, '--path', dir, '--progress-bar=false']);
+    assert.equal(round2.ours.code, 1, round2.ours.stderr);
+    assert.match(round2.ours.stdout, /ports\.0\.containerPort\n± value change\n- 8080\n\+ 9090\n/);
+    assert.match(round2.ours.stdout, /- one map entry removed:\nlimits:\n {2}cpu: 100m\n/);
+    if (round2.ref) assert.equal(round2.ours.stdout, round2.ref.stdout);
+  });
+
   it('diff: new objects are created, objects left in the inventory are deleted', async (t) => {
     const ns = await useNamespace(t, cluster);
     await client.create(kustomization(ns, 'app'));

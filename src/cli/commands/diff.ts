@@ -86,7 +86,8 @@ function entriesBlock(kind: 'map' | 'list', removed: unknown[], added: unknown[]
     : [];
   const ad = added.length ? [`+ ${count(added.length, `${kind} entry`).replace('entrys', 'entries')} added:`] : [];
   if (removed.length && added.length) return sideBySide([...rm, ...body(removed)], [...ad, ...body(added)]);
-  if (removed.length) return [...rm, ...body(removed).map((l) => `  ${l}`)];
+  // flux's printer indents what was added, not what was removed.
+  if (removed.length) return [...rm, ...body(removed)];
   return [...ad, ...body(added).map((l) => `  ${l}`)];
 }
 
@@ -107,6 +108,9 @@ function lineDiff(a: string[], b: string[]): { lines: string[]; inserts: number;
   let del: string[] = [];
   let ins: string[] = [];
   const flush = (): void => {
+    // dyff counts changed runs, not lines: four deleted lines in a row are "one deletion".
+    if (del.length) deletions++;
+    if (ins.length) inserts++;
     lines.push(...del, ...ins);
     del = [];
     ins = [];
@@ -120,10 +124,8 @@ function lineDiff(a: string[], b: string[]): { lines: string[]; inserts: number;
       j++;
     } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
       ins.push(`+ ${b[j++]!}`);
-      inserts++;
     } else {
       del.push(`- ${a[i++]!}`);
-      deletions++;
     }
   }
   flush();
@@ -171,6 +173,7 @@ function compareValues(path: string, from: unknown, to: unknown, out: string[][]
       for (const e of from) if (toByName.has(key(e))) compareValues(at(key(e)), e, toByName.get(key(e)), out);
       return;
     }
+    // Unnamed lists of the same length are compared entry by entry (dyff reports `ports.0.containerPort`).
     if (from.length === to.length && from.every((e) => isMap(e) || Array.isArray(e))) {
       from.forEach((e, i) => compareValues(at(String(i)), e, to[i], out));
       return;
@@ -306,7 +309,6 @@ export function registerDiffCommand(program: Command): void {
       (v) => v !== 'false',
       true,
     )
-    .option('--strict-substitute', 'Fail when a variable without default is missing from the input vars.', false)
     .addHelpText(
       'after',
       `
@@ -332,7 +334,6 @@ Examples:
           path: typeof opts['path'] === 'string' ? opts['path'] : '',
           kustomizationFile: typeof opts['kustomizationFile'] === 'string' ? opts['kustomizationFile'] : undefined,
           ignorePaths: (opts['ignorePaths'] as string[] | undefined) ?? [],
-          strictSubstitute: opts['strictSubstitute'] === true,
         };
         validateBuildRequest(base);
         const client = connect(flags);
