@@ -144,6 +144,12 @@ export async function startControlPlane(
           '--bind-address=127.0.0.1',
           `--secure-port=${port}`,
           '--concurrent-gc-syncs=5',
+          // client-go's default 20 qps throttles kube-controller-manager long before a loopback apiserver is busy,
+          // which would make workload status (and so health checks) lag behind under a thousand Kustomizations.
+          '--kube-api-qps=500',
+          '--kube-api-burst=1000',
+          '--concurrent-deployment-syncs=10',
+          '--concurrent-replicaset-syncs=10',
           '--namespace-sync-period=10s',
         ],
         join(dir, 'kube-controller-manager.log'),

@@ -86,7 +86,6 @@ function apiError(opts: RequestOptions, code: number, text: string): KubeApiErro
 /** The part of KubeConfig that builds undici dispatchers (`createDispatcher` is private in its typings). */
 interface DispatcherFactory {
   createDispatcher(cluster: unknown, agentOptions: unknown): { close(): Promise<void> } | undefined;
-  createDispatcherOptions(cluster: unknown, agentOptions: unknown): unknown;
 }
 
 const shared = new WeakSet<KubeConfig>();
@@ -105,9 +104,7 @@ function shareDispatchers(kubeConfig: KubeConfig): void {
   const build = factory.createDispatcher.bind(kubeConfig);
   const cache = new Map<string, ReturnType<DispatcherFactory['createDispatcher']>>();
   factory.createDispatcher = (cluster, agentOptions) => {
-    const key = createHash('sha256')
-      .update(JSON.stringify(factory.createDispatcherOptions(cluster, agentOptions)))
-      .digest('hex');
+    const key = dispatcherKey(cluster, agentOptions);
     if (!cache.has(key)) {
       if (cache.size >= MAX_DISPATCHERS) {
         const [oldest, dispatcher] = cache.entries().next().value ?? [];
@@ -118,4 +115,19 @@ function shareDispatchers(kubeConfig: KubeConfig): void {
     }
     return cache.get(key);
   };
+}
+
+/** dispatcherKey identifies a TLS setup by the cluster's server and proxy and a hash of the TLS material. */
+function dispatcherKey(cluster: unknown, agentOptions: unknown): string {
+  const c = (cluster ?? {}) as { server?: string; proxyUrl?: string };
+  const o = (agentOptions ?? {}) as Record<string, unknown>;
+  const hash = createHash('sha256');
+  for (const field of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized']) {
+    const value = o[field];
+    hash.update(`${field}:`);
+    if (value instanceof Uint8Array) hash.update(value);
+    else if (value !== undefined) hash.update(String(value));
+    hash.update('\0');
+  }
+  return `${c.server ?? ''}|${c.proxyUrl ?? ''}|${hash.digest('hex')}`;
 }
