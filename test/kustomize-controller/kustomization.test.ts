@@ -1,6 +1,7 @@
 // Kustomization end to end: the source-controller and the kustomize-controller run in this process against the
 // test cluster and a real Git server; every assertion reads the cluster (objects, status, events).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -432,6 +433,38 @@ spec:
     ks = await waitReady(h, ns, 'broken', 'False', 'InvalidCELExpression');
     assert.equal(condition(ks, 'Stalled')?.status, 'True');
     assert.match(condition(ks, 'Ready')?.message ?? '', /^Reconciliation failed terminally due to configuration error/);
+  });
+
+  test('spec.kubeConfig applies to the cluster of a kubeconfig Secret; a missing Secret is named', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    const repo = h.git.createRepo(`${ns}-remote`);
+    await repo.commit({ files: { 'app/cm.yaml': configMap('remote', { v: '1' }) } });
+    await gitRepository(h, ns, 'repo', `${ns}-remote`);
+    await kustomization(h, ns, 'missing', {
+      path: './app',
+      targetNamespace: ns,
+      kubeConfig: { secretRef: { name: 'absent' } },
+    });
+    let ks = await waitReady(h, ns, 'missing', 'False', 'ReconciliationFailed');
+    assert.match(condition(ks, 'Ready')?.message ?? '', new RegExp(`secret '${ns}/absent' not found`));
+    // The "remote" cluster is the test cluster itself, reached through the kubeconfig in the Secret.
+    await h.client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'remote-kubeconfig', namespace: ns },
+      data: { 'value.yaml': readFileSync(h.cluster.kubeconfigPath).toString('base64') },
+    });
+    await kustomization(h, ns, 'app', {
+      path: './app',
+      targetNamespace: ns,
+      kubeConfig: { secretRef: { name: 'remote-kubeconfig' } },
+    });
+    ks = await waitReady(h, ns, 'app', 'True');
+    assert.deepEqual(
+      (ks.status?.inventory?.entries ?? []).map((e) => e.id),
+      [`${ns}_remote__ConfigMap`],
+    );
+    assert.ok(await getObject(h, 'v1', 'ConfigMap', ns, 'remote'));
   });
 
   test('a forbidden action under impersonation is ReconciliationFailed and changes nothing', async (t) => {
