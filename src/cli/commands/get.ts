@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 
-import type { KubeClient, KubeObject } from '../../kube/index.ts';
+import { isNotFound, type KubeClient, type KubeObject, RestMappingError } from '../../kube/index.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliInputError } from '../shared/errors.ts';
 import { addKindCommands } from '../shared/kind-commands.ts';
@@ -118,7 +118,14 @@ async function getAll(cmd: Command, kinds: readonly CliKind[], o: Output): Promi
   const selector = parseSelector(f.statusSelector);
   const client = connect(g);
   for (const kind of kinds) {
-    let items = await listKind(client, kind, f.allNamespaces ? undefined : g.namespace);
+    let items: KubeObject[];
+    try {
+      items = await listKind(client, kind, f.allNamespaces ? undefined : g.namespace);
+    } catch (err) {
+      // A kind whose CRD is not installed (e.g. image automation) is skipped, as flux get all does.
+      if (err instanceof RestMappingError || isNotFound(err)) continue;
+      throw err;
+    }
     if (selector) items = items.filter((i) => statusMatches(i, selector.type, selector.status));
     if (items.length === 0) continue;
     const header = f.noHeader ? [] : headersOf(kind, f.allNamespaces);

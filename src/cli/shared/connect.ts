@@ -2,7 +2,7 @@
 // make. Errors reaching the cluster become one line with a hint, as the CLI's conventions ask.
 import { type Command, InvalidArgumentError } from 'commander';
 
-import { KubeApiError, KubeClient, KubeConnectionError, loadKubeConfig } from '../../kube/index.ts';
+import { KubeApiError, KubeClient, KubeConnectionError, loadKubeConfig, RestMappingError } from '../../kube/index.ts';
 import { parseDuration } from '../../runtime/duration.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { CliClusterError } from './errors.ts';
@@ -87,6 +87,12 @@ export function explainClusterError(err: unknown): unknown {
     return new CliClusterError(`cannot reach the Kubernetes API server: ${errorMessage(err)}`, {
       cause: err,
       hint: 'check that the cluster is running and that --kubeconfig/--context point at it',
+    });
+  }
+  if (err instanceof RestMappingError) {
+    return new CliClusterError(err.message, {
+      cause: err,
+      hint: 'the cluster does not serve this kind; install the Flux CRDs with: fluxts install',
     });
   }
   if (err instanceof KubeApiError && (err.statusCode === 401 || err.statusCode === 403)) {
