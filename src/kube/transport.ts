@@ -126,7 +126,9 @@ function dispatcherKey(cluster: unknown, agentOptions: unknown): string {
     const value = o[field];
     hash.update(`${field}:`);
     if (value instanceof Uint8Array) hash.update(value);
-    else if (value !== undefined) hash.update(String(value));
+    else if (typeof value === 'string' || typeof value === 'boolean') hash.update(String(value));
+    else if (Array.isArray(value))
+      for (const item of value as unknown[]) hash.update(item instanceof Uint8Array ? item : JSON.stringify(item));
     hash.update('\0');
   }
   return `${c.server ?? ''}|${c.proxyUrl ?? ''}|${hash.digest('hex')}`;
