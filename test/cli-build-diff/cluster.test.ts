@@ -304,6 +304,13 @@ ${o.env}
     assert.equal(missing.ours.stdout, '');
     assert.match(missing.ours.stderr, /^✗ failed to get kustomization object: [^\n]+\n {2}hint: [^\n]+\n$/);
     if (missing.ref) assert.equal(missing.ref.code, 2);
+    // A live build needs the Kustomization in the cluster even when its spec comes from a file, as in flux.
+    const ksFile = join(dir, '..', 'nope.yaml');
+    writeFileSync(ksFile, JSON.stringify(kustomization(ns, 'nope')));
+    const fromFile = await both(['build', 'ks', 'nope', '-n', ns, '--path', dir, '--kustomization-file', ksFile]);
+    assert.notEqual(fromFile.ours.code, 0);
+    assert.equal(fromFile.ours.stdout, '');
+    if (fromFile.ref) assert.notEqual(fromFile.ref.code, 0);
     const kubeconfig = join(dir, '..', 'unreachable.kubeconfig');
     writeFileSync(
       kubeconfig,

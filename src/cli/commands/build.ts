@@ -242,21 +242,18 @@ function stampBuildMetadata(obj: KubeObject, ks: Kustomization): KubeObject {
 export async function buildKustomization(req: BuildRequest): Promise<BuildOutput> {
   validateBuildRequest(req);
   let ks: Kustomization;
+  // Like flux, a live run needs the Kustomization in the cluster even with --kustomization-file: the file's spec
+  // wins, the live status (its inventory) is kept for diff.
+  let live: Kustomization | undefined;
+  if (!req.dryRun) {
+    if (!req.client) throw new CliClusterError('a cluster connection is required without --dry-run');
+    live = await liveKustomization(req.client, req.name, req.namespace);
+  }
   if (req.kustomizationFile) {
     ks = readKustomizationFile(req.kustomizationFile, req.name, req.namespace);
-    if (!req.dryRun && req.client) {
-      // The live object's inventory tells diff what would be pruned.
-      const live = await req.client
-        .get<Kustomization>(KS_TYPE, { namespace: req.namespace, name: req.name })
-        .catch((err: unknown) => {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        });
-      if (live?.status?.inventory) ks = { ...ks, status: structuredClone(live.status) };
-    }
+    if (live?.status?.inventory) ks = { ...ks, status: structuredClone(live.status) };
   } else {
-    if (!req.client) throw new CliClusterError('a cluster connection is required without --dry-run');
-    ks = await liveKustomization(req.client, req.name, req.namespace);
+    ks = live!;
   }
   const dir = resolve(req.path);
   const overlay = overlayKustomizationFile(dir, ks, req.ignorePaths ?? []);
