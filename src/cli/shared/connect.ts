@@ -32,6 +32,7 @@ export function defaultNamespace(): string {
 /** addGlobalFlags declares the connection flags on a command (flux binds them on its root command). */
 export function addGlobalFlags(cmd: Command): Command {
   return cmd
+    .configureHelp({ showGlobalOptions: true })
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'the namespace scope for this operation (default "flux-system")')

@@ -29,13 +29,15 @@ export function addKindCommands(
         const name = opts.plural ? `${kind.group}s` : kind.group;
         group = new Command(name)
           .description(kind.group === 'source' ? `${verb.name()} sources` : `${verb.name()} image automation objects`)
-          .alias(opts.plural ? kind.group : `${kind.group}s`);
+          .alias(opts.plural ? kind.group : `${kind.group}s`)
+          .copyInheritedSettings(verb);
         verb.addCommand(group);
         groups.set(kind.group, group);
       }
       parent = group;
     }
-    const cmd = new Command(opts.plural ? kind.getWord : kind.word);
+    // addCommand does not inherit like .command() does: copy exitOverride, help and output settings.
+    const cmd = new Command(opts.plural ? kind.getWord : kind.word).copyInheritedSettings(parent);
     for (const alias of opts.plural ? kind.getAliases : kind.aliases) cmd.alias(alias);
     parent.addCommand(cmd);
     configure(cmd, kind);
