@@ -277,6 +277,13 @@ export async function diffKustomization(req: BuildRequest & { client: KubeClient
   return { output, changed };
 }
 
+/** colourize paints the status lines as flux does on a terminal: created green, deleted red. */
+function colourize(text: string): string {
+  return text
+    .replace(/^(► .* created)$/gm, '\u001b[32m$1\u001b[0m')
+    .replace(/^(► .* deleted)$/gm, '\u001b[31m$1\u001b[0m');
+}
+
 /** DIFF_ERROR_EXIT is flux's exit code for a diff that failed (1 means "differences found"). */
 export const DIFF_ERROR_EXIT = 2;
 
@@ -344,7 +351,7 @@ Examples:
       } catch (err) {
         failDiff(o, err);
       }
-      o.out(outcome.output);
+      o.out(process.stdout.isTTY && process.env['NO_COLOR'] === undefined ? colourize(outcome.output) : outcome.output);
       if (outcome.changed) {
         new Logger(o).warning('identified at least one change, exiting with non-zero exit code');
         throw new CommanderError(1, 'fluxts.diff.changed', 'identified at least one change');
