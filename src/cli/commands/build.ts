@@ -11,20 +11,60 @@ import { Command, Option } from 'commander';
 import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 
 import type { Kustomization } from '../../api/index.ts';
-import { readVariables, splitDocuments } from '../../controllers/kustomize/build.ts';
-import { prepareKustomization } from '../../controllers/kustomize/generate.ts';
-import { collectVariables, substituteResource, yamlToJson, type JsonObject } from '../../engines/envsubst/index.ts';
-import { build as kustomizeBuild, nodeFileSystem, type FileSystem } from '../../engines/kustomize/index.ts';
-import { Problems } from '../../engines/kustomize/errors.ts';
-import { generateKustomization } from '../../engines/kustomize/flux.ts';
-import { IgnoreMatcher, readPatterns } from '../../engines/sourceignore/index.ts';
-import { KUSTOMIZATION_FILES } from '../../engines/kustomize/kustomization.ts';
+import type { JsonObject } from '../../engines/envsubst/index.ts';
+import type { FileSystem } from '../../engines/kustomize/index.ts';
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import { ownerLabels } from '../../kube/selectors.ts';
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliClusterError, CliInputError } from '../shared/errors.ts';
-import { marshalYaml, type YamlValue } from './create/goyaml.ts';
+import type { YamlValue } from './create/goyaml.ts';
+
+/**
+ * loadEngines imports the build machinery when a build runs, so that registering the command costs other fluxts
+ * commands nothing (about 200 ms of module loading).
+ */
+async function loadEngines() {
+  const [controllerBuild, generate, envsubst, kustomize, kerrors, flux, kfile, sourceignore, goyaml] =
+    await Promise.all([
+      import('../../controllers/kustomize/build.ts'),
+      import('../../controllers/kustomize/generate.ts'),
+      import('../../engines/envsubst/index.ts'),
+      import('../../engines/kustomize/index.ts'),
+      import('../../engines/kustomize/errors.ts'),
+      import('../../engines/kustomize/flux.ts'),
+      import('../../engines/kustomize/kustomization.ts'),
+      import('../../engines/sourceignore/index.ts'),
+      import('./create/goyaml.ts'),
+    ]);
+  return {
+    readVariables: controllerBuild.readVariables,
+    splitDocuments: controllerBuild.splitDocuments,
+    prepareKustomization: generate.prepareKustomization,
+    collectVariables: envsubst.collectVariables,
+    substituteResource: envsubst.substituteResource,
+    yamlToJson: envsubst.yamlToJson,
+    kustomizeBuild: kustomize.build,
+    nodeFileSystem: kustomize.nodeFileSystem,
+    Problems: kerrors.Problems,
+    generateKustomization: flux.generateKustomization,
+    KUSTOMIZATION_FILES: kfile.KUSTOMIZATION_FILES,
+    IgnoreMatcher: sourceignore.IgnoreMatcher,
+    readPatterns: sourceignore.readPatterns,
+    marshalYaml: goyaml.marshalYaml,
+  };
+}
+
+/** Engines is the lazily loaded build machinery. */
+export type Engines = Awaited<ReturnType<typeof loadEngines>>;
+
+let loaded: Promise<Engines> | undefined;
+
+/** engines loads the build machinery once. */
+export function engines(): Promise<Engines> {
+  loaded ??= loadEngines();
+  return loaded;
+}
 
 /** KS_TYPE addresses Kustomizations in the cluster. */
 export const KS_TYPE = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
@@ -119,10 +159,11 @@ async function liveKustomization(client: KubeClient, name: string, namespace: st
 }
 
 /** ignoringFileSystem hides the paths matching gitignore-style patterns relative to `dir` (--ignore-paths). */
-function ignoringFileSystem(dir: string, patterns: readonly string[]): FileSystem {
+function ignoringFileSystem(e: Engines, dir: string, patterns: readonly string[]): FileSystem {
+  const { nodeFileSystem } = e;
   if (patterns.length === 0) return nodeFileSystem;
   // Flux joins the flag's entries with newlines and reads them as a .sourceignore file.
-  const matcher = new IgnoreMatcher(readPatterns(patterns.join('\n')));
+  const matcher = new e.IgnoreMatcher(e.readPatterns(patterns.join('\n')));
   const hidden = (p: string, isDir: boolean): boolean => {
     const rel = posix.relative(dir, p);
     if (!rel || rel.startsWith('..')) return false;
@@ -143,7 +184,8 @@ function ignoringFileSystem(dir: string, patterns: readonly string[]): FileSyste
 }
 
 /** layeredFileSystem serves the given files from memory and everything else from the disk. */
-function layeredFileSystem(files: ReadonlyMap<string, Uint8Array>): FileSystem {
+function layeredFileSystem(e: Engines, files: ReadonlyMap<string, Uint8Array>): FileSystem {
+  const { nodeFileSystem } = e;
   return {
     readFile: (p) => files.get(posix.resolve(p)) ?? nodeFileSystem.readFile(p),
     stat: (p) => (files.has(posix.resolve(p)) ? 'file' : nodeFileSystem.stat(p)),
@@ -160,7 +202,8 @@ function layeredFileSystem(files: ReadonlyMap<string, Uint8Array>): FileSystem {
  * missing, the Kustomization's spec written into it (the controller's own generate step, run on a private copy),
  * and kustomize's FIFO order made explicit, because Flux builds without kustomize's legacy reordering.
  */
-function overlayKustomizationFile(dir: string, ks: Kustomization, ignorePaths: readonly string[]) {
+function overlayKustomizationFile(e: Engines, dir: string, ks: Kustomization, ignorePaths: readonly string[]) {
+  const { KUSTOMIZATION_FILES, Problems, generateKustomization, prepareKustomization } = e;
   const work = mkdtempSync(join(tmpdir(), 'fluxts-build-'));
   try {
     const copy = join(work, 'src');
@@ -168,7 +211,7 @@ function overlayKustomizationFile(dir: string, ks: Kustomization, ignorePaths: r
     let fileName = KUSTOMIZATION_FILES.find((n) => existsSync(join(dir, n)));
     if (!fileName) {
       const problems = new Problems();
-      const ctx = { fs: ignoringFileSystem(copy, ignorePaths), problems, stack: [] };
+      const ctx = { fs: ignoringFileSystem(e, copy, ignorePaths), problems, stack: [] };
       const generated = generateKustomization(ctx, copy);
       if (!problems.empty || !generated) {
         const detail = problems.list.map((p) => `${relative(copy, p.file)}: ${p.message}`).join('; ');
@@ -255,11 +298,13 @@ export async function buildKustomization(req: BuildRequest): Promise<BuildOutput
   } else {
     ks = live!;
   }
+  const e = await engines();
+  const { collectVariables, kustomizeBuild, readVariables, splitDocuments, substituteResource, yamlToJson } = e;
   const dir = resolve(req.path);
-  const overlay = overlayKustomizationFile(dir, ks, req.ignorePaths ?? []);
+  const overlay = overlayKustomizationFile(e, dir, ks, req.ignorePaths ?? []);
   let yaml: string;
   try {
-    const fs = layeredFileSystem(new Map([[overlay.path, new TextEncoder().encode(overlay.text)]]));
+    const fs = layeredFileSystem(e, new Map([[overlay.path, new TextEncoder().encode(overlay.text)]]));
     yaml = kustomizeBuild(dir, { fs, allowRemote: false }).yaml;
   } catch (err) {
     throw new CliBuildError(`kustomize build failed: ${errorMessage(err)}`, { cause: err });
@@ -297,7 +342,8 @@ export async function buildKustomization(req: BuildRequest): Promise<BuildOutput
 }
 
 /** renderObjects prints objects as flux does (ssa `ObjectsToYAML`): each document followed by `---`. */
-export function renderObjects(objects: readonly KubeObject[]): string {
+export async function renderObjects(objects: readonly KubeObject[]): Promise<string> {
+  const { marshalYaml } = await engines();
   return objects.map((o) => `${marshalYaml(o as unknown as YamlValue)}---\n`).join('');
 }
 
@@ -356,7 +402,7 @@ Examples:
         validateBuildRequest(req);
         if (!dryRun) req.client = connect(flags);
         const { objects } = await buildKustomization(req);
-        process.stdout.write(renderObjects(objects));
+        process.stdout.write(await renderObjects(objects));
       }),
     );
   addGlobalFlags(ks);
