@@ -49,6 +49,8 @@ const KCM_CONTROLLERS = [
   'disruption-controller',
   'horizontal-pod-autoscaler-controller',
   'persistentvolume-binder-controller',
+  'persistentvolumeclaim-protection-controller',
+  'persistentvolume-protection-controller',
   'resourcequota-controller',
 ];
 

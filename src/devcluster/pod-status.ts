@@ -97,7 +97,6 @@ export function simulatedStatus(
     podIP,
     podIPs: [{ ip: podIP }],
     startTime: now,
-    qosClass: 'BestEffort',
     conditions: [
       condition('PodReadyToStartContainers', true),
       condition('Initialized', true),

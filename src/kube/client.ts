@@ -37,6 +37,8 @@ export interface PatchOptions {
   fieldManager?: string;
   force?: boolean;
   subresource?: 'status';
+  /** dryRun asks the server to validate and admit the change without persisting it (`dryRun=All`). */
+  dryRun?: boolean;
 }
 
 /**
@@ -135,14 +137,21 @@ export class KubeClient {
     return this.transport.request<T>({
       method: 'PATCH',
       path: resourcePath(ref, key.namespace, key.name, opts.subresource),
-      query: { fieldManager: opts.fieldManager, force: patchType === 'apply' ? (opts.force ?? false) : undefined },
+      query: {
+        fieldManager: opts.fieldManager,
+        force: patchType === 'apply' ? (opts.force ?? false) : undefined,
+        dryRun: opts.dryRun ? 'All' : undefined,
+      },
       body: patch,
       contentType: patchContentType[patchType],
     });
   }
 
   /** apply is server-side apply of a whole object under a field manager (JSON is valid apply YAML). */
-  apply<T extends KubeObject>(obj: T, opts: { fieldManager: string; force?: boolean; subresource?: 'status' }) {
+  apply<T extends KubeObject>(
+    obj: T,
+    opts: { fieldManager: string; force?: boolean; subresource?: 'status'; dryRun?: boolean },
+  ) {
     const key = {
       name: obj.metadata.name ?? '',
       ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),

@@ -1,7 +1,6 @@
 // Helpers of the CLI integration tests: run the CLI as a child process, and a fake controller that answers
 // reconcile requests the way Flux controllers do (lastHandledReconcileAt, Ready, observedGeneration).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,15 +8,9 @@ import type { KubeClient, KubeObject, TypeRef } from '../../src/kube/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/**
- * cliEntry is bin/fluxts.js once src/cli/main.ts registers these commands, and until then test/cli/run-cli.ts,
- * which builds the same program with main.ts's error handling.
- */
+/** cliEntry is the real executable, run as a user runs it. */
 export function cliEntry(): string {
-  const main = readFileSync(join(root, 'src/cli/main.ts'), 'utf8');
-  return /registerClusterCommands|registerGetCommand/.test(main)
-    ? join(root, 'bin/fluxts.js')
-    : join(root, 'test/cli/run-cli.ts');
+  return join(root, 'bin/fluxts.js');
 }
 
 /** CliResult is the outcome of one run. */
