@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 
-import { isMap, isSeq, type YAMLMap } from 'yaml';
+import { isMap, isSeq, YAMLMap } from 'yaml';
 
 import { applyJson6902, Json6902Error } from './jsonpatch/index.ts';
 import { asText, bool, type Kustomization, records, strings } from './kustomization.ts';
@@ -110,7 +110,7 @@ class Patcher {
   json(r: Resource, text: string, file: string): void {
     try {
       const oldName = r.name;
-      r.node = applyJson6902(r.node, text, file);
+      r.node = withoutEmptyAnnotations(applyJson6902(withAnnotations(r.node), text, file));
       r.refresh();
       if (r.name !== oldName) r.previousNames.push(oldName);
     } catch (err) {
@@ -211,4 +211,23 @@ export function applyLegacyJson6902(ctx: Context, k: Kustomization, out: Resourc
     if (!src) continue;
     for (const r of p.select(target)) p.json(r, src.text, src.file);
   }
+}
+
+/**
+ * withAnnotations gives the resource an (empty) annotations map when it has none. kustomize keeps its internal
+ * annotations on every resource while it builds, so a JSON 6902 `add /metadata/annotations/x` always finds the map
+ * there; without this, such a patch would fail here and succeed in kustomize.
+ */
+function withAnnotations(node: YAMLMap): YAMLMap {
+  const metadata = node.get('metadata');
+  if (isMap(metadata) && !metadata.has('annotations')) metadata.set('annotations', new YAMLMap());
+  return node;
+}
+
+/** withoutEmptyAnnotations removes the map withAnnotations added when the patch left it empty. */
+function withoutEmptyAnnotations(node: YAMLMap): YAMLMap {
+  const metadata = node.get('metadata');
+  const annotations = isMap(metadata) ? metadata.get('annotations') : undefined;
+  if (isMap(metadata) && isMap(annotations) && annotations.items.length === 0) metadata.delete('annotations');
+  return node;
 }
