@@ -1,6 +1,10 @@
 // `npm test`: every test (unit, differential, integration) under Node's test runner, against one local control
 // plane started here for the whole run and stopped at the end, also on Ctrl-C. Arguments narrow the file globs.
+//
+// Test files that run controllers (which, like Flux's, watch every namespace) would reconcile each other's
+// objects if they ran side by side on the shared control plane, so they run one at a time after the others.
 import { spawn } from 'node:child_process';
+import { globSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +13,19 @@ import { startDevCluster, stopDevCluster } from '../src/devcluster/cluster.ts';
 import { stderrProgress } from '../src/devcluster/go-build.ts';
 import { ensureSystemDeps } from './system-deps.ts';
 
+/** CONTROLLER_SUITES are the test folders whose files start controllers on the shared control plane. */
+const CONTROLLER_SUITES = [
+  'test/runtime',
+  'test/source',
+  'test/kustomize-controller',
+  'test/sops-kustomization',
+  'test/cli',
+  'test/cli-build-diff',
+  'test/dev',
+];
+
 ensureSystemDeps();
-const patterns = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const narrowed = process.argv.slice(2);
 const stateDir = await mkdtemp(join(tmpdir(), 'fluxts-test-run-'));
 const started = Date.now();
 const cluster = await startDevCluster({ stateDir, ownerPid: process.pid, progress: stderrProgress });
@@ -18,18 +33,36 @@ stderrProgress(`control plane ready in ${((Date.now() - started) / 1000).toFixed
 
 let stopping: Promise<void> | undefined;
 const stop = (): Promise<void> => (stopping ??= stopDevCluster(stateDir).then(() => undefined));
-
-const child = spawn(
-  process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...patterns],
-  { stdio: 'inherit', env: { ...process.env, FLUXTS_TEST_KUBECONFIG: cluster.kubeconfig } },
-);
+let current: ReturnType<typeof spawn> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    child.kill(signal);
+    current?.kill(signal);
     void stop().then(() => process.exit(130));
   });
 }
-const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+
+function run(patterns: string[], concurrency: number): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', '--test-reporter=spec', ...patterns],
+    { stdio: 'inherit', env: { ...process.env, FLUXTS_TEST_KUBECONFIG: cluster.kubeconfig } },
+  );
+  current = child;
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
+
+let code: number;
+if (narrowed.length > 0) {
+  code = await run(narrowed, 1);
+} else {
+  const files = [...globSync('src/**/*.test.ts'), ...globSync('test/**/*.test.ts')].sort();
+  const runsControllers = (file: string): boolean => CONTROLLER_SUITES.some((dir) => file.startsWith(`${dir}/`));
+  const parallel = await run(
+    files.filter((f) => !runsControllers(f)),
+    2,
+  );
+  const serial = await run(files.filter(runsControllers), 1);
+  code = parallel !== 0 ? parallel : serial;
+}
 await stop();
 process.exitCode = code;

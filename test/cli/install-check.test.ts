@@ -129,27 +129,19 @@ describe('install', () => {
     assert.equal(still.items.length, 2);
   });
 
-  test(
-    'install waits for the Deployments to be Available and check passes',
-    {
-      todo:
-        'the pod simulator patches qosClass BestEffort onto Burstable pods (src/devcluster/pod-status.ts), ' +
-        'the apiserver rejects it and the pods never become Ready',
-    },
-    async () => {
-      const ns = `fluxts-install-${randomBytes(3).toString('hex')}`;
-      cleanupInstall(ns);
-      const components = '--components=source-controller,kustomize-controller';
-      const r = await runCli(['install', '-n', ns, components, '--timeout=20s', kc]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /^✔ source-controller: deployment ready$/m);
-      assert.match(r.stderr, /✔ install finished\n$/);
-      const check = await runCli(['check', '-n', ns, components, kc]);
-      assert.equal(check.code, 0, check.stderr);
-      assert.match(check.stderr, /✔ kustomize-controller: deployment ready\n/);
-      assert.match(check.stderr, /✔ all checks passed\n$/);
-    },
-  );
+  test('install waits for the Deployments to be Available and check passes', async () => {
+    const ns = `fluxts-install-${randomBytes(3).toString('hex')}`;
+    cleanupInstall(ns);
+    const components = '--components=source-controller,kustomize-controller';
+    const r = await runCli(['install', '-n', ns, components, '--timeout=20s', kc]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^✔ source-controller: deployment ready$/m);
+    assert.match(r.stderr, /✔ install finished\n$/);
+    const check = await runCli(['check', '-n', ns, components, kc]);
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stderr, /✔ kustomize-controller: deployment ready\n/);
+    assert.match(check.stderr, /✔ all checks passed\n$/);
+  });
 
   test('check --pre checks the Kubernetes version', async () => {
     const r = await runCli(['check', '--pre', kc]);
