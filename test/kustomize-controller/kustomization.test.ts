@@ -112,12 +112,15 @@ describe('Kustomization', { concurrency: 4 }, () => {
     assert.equal(containers[0]?.image, 'ghcr.io/stefanprodan/podinfo:6.7.1');
     const status = deploy?.['status'] as { availableReplicas?: number } | undefined;
     assert.ok((status?.availableReplicas ?? 0) >= 1, 'the Deployment is available');
-    const events = await eventMessages(h, ns, 'podinfo');
+    // Events are written in the background after the status patch, so they may trail Ready by a moment.
+    const events = await eventually('the reconcile events', async () => {
+      const messages = await eventMessages(h, ns, 'podinfo');
+      return messages.some((m) => /^Reconciliation finished in .*, next run in 10m0s$/.test(m)) ? messages : undefined;
+    });
     assert.ok(
       events.some((m) => m.includes(`Deployment/${ns}/podinfo created`)),
       `change set event: ${events.join(' | ')}`,
     );
-    assert.ok(events.some((m) => /^Reconciliation finished in .*, next run in 10m0s$/.test(m)));
   });
 
   test('podinfo deploy/overlays/dev and the flux2-kustomize-helm-example apps layout apply to Ready', async (t) => {
