@@ -8,9 +8,6 @@ import { waitForSet, WaitError } from '../../kube/wait.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { StepError } from './errors.ts';
 
-/** SETTLE_MS is the quickly polled first part of a health-check wait. */
-const SETTLE_MS = 1500;
-
 /** compileCustomHealth compiles healthCheckExprs; an invalid expression is a terminal configuration error. */
 export function compileCustomHealth(ks: Kustomization): CustomStatus | undefined {
   const exprs = ks.spec.healthCheckExprs;
@@ -65,26 +62,12 @@ export async function checkHealth(
 ): Promise<void> {
   const custom = opts.custom;
   const status = (obj: Parameters<typeof readStatus>[0]) => readStatus(obj, custom ? { custom } : {});
-  const started = Date.now();
   try {
-    // Most objects settle within a second of being applied (observedGeneration catching up): a short first wait
-    // polled quickly spares a whole poll interval per reconcile; only then the regular interval applies.
-    const settle = Math.min(SETTLE_MS, opts.timeoutMs);
-    try {
-      await waitForSet(client, refs, {
-        interval: 250,
-        timeout: settle,
-        failFast: opts.failFast,
-        signal: opts.signal,
-        status,
-      });
-      return;
-    } catch (err) {
-      if (!(err instanceof WaitError) || !err.timedOut || settle >= opts.timeoutMs) throw err;
-    }
+    // waitForSet polls at once, then soon, backing off to the interval: most objects settle within a second of
+    // being applied (observedGeneration catching up), and those don't wait a whole interval.
     await waitForSet(client, refs, {
       interval: opts.intervalMs,
-      timeout: Math.max(0, opts.timeoutMs - (Date.now() - started)),
+      timeout: opts.timeoutMs,
       failFast: opts.failFast,
       signal: opts.signal,
       status,
