@@ -5,10 +5,10 @@ import type { GitRepository } from '../../src/api/source/gitrepository.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import * as conditions from '../../src/runtime/conditions.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
-import type { ControllerProcessOptions } from '../../src/runtime/options.ts';
 import { requeueAfter, retry } from '../../src/runtime/result.ts';
 import { startManager } from '../../src/runtime/run.ts';
 import { intervalOf, objectReconciler } from '../../src/runtime/shape.ts';
+import { testOptions } from './options.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 
@@ -18,30 +18,7 @@ void test('status written by the runtime is accepted by the real GitRepository C
   const cluster = await useCluster();
   const client = new KubeClient(cluster.kubeConfig);
   const ns = await useNamespace(t, cluster);
-  const options: ControllerProcessOptions = {
-    concurrent: 2,
-    eventsAddr: '',
-    metricsAddr: '127.0.0.1:0',
-    healthAddr: '127.0.0.1:0',
-    watchAllNamespaces: false,
-    watchConfigsLabelSelector: 'reconcile.fluxcd.io/watch=Enabled',
-    enableLeaderElection: false,
-    kubeconfig: undefined,
-    logLevel: 'error',
-    logEncoding: 'json',
-    leaderElectionReleaseOnCancel: true,
-    requeueDependencyMs: 30_000,
-    intervalJitterPercentage: 5,
-    minRetryDelayMs: 50,
-    maxRetryDelayMs: 1000,
-    leaderElectionLeaseDurationMs: 35_000,
-    leaderElectionRenewDeadlineMs: 30_000,
-    leaderElectionRetryPeriodMs: 5_000,
-    featureGates: {},
-    kubeApiQps: 50,
-    kubeApiBurst: 300,
-    runtimeNamespace: ns,
-  };
+  const options = testOptions(ns);
   // A toy source controller: fails once with its own reason, then succeeds.
   let attempts = 0;
   const running = await startManager(

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { KubeClient } from '../../src/kube/client.ts';
 import { LeaderElector, type Lease } from '../../src/runtime/leader-election.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
-import type { ControllerProcessOptions } from '../../src/runtime/options.ts';
+import { testOptions } from './options.ts';
 import { startManager, type ControllerSetup } from '../../src/runtime/run.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
@@ -77,30 +77,13 @@ void test('an expired lease of a vanished holder is taken over after the lease d
 void test('two managers with --enable-leader-election: only one runs the controller, the other takes over on stop', async (t) => {
   const cluster = await useCluster();
   const ns = await useNamespace(t, cluster);
-  const opts: ControllerProcessOptions = {
+  const opts = testOptions(ns, {
     concurrent: 1,
-    eventsAddr: '',
-    metricsAddr: '127.0.0.1:0',
-    healthAddr: '127.0.0.1:0',
-    watchAllNamespaces: false,
-    watchConfigsLabelSelector: 'reconcile.fluxcd.io/watch=Enabled',
     enableLeaderElection: true,
-    kubeconfig: undefined,
-    logLevel: 'error',
-    logEncoding: 'json',
-    leaderElectionReleaseOnCancel: true,
-    requeueDependencyMs: 30_000,
-    intervalJitterPercentage: 5,
-    minRetryDelayMs: 50,
-    maxRetryDelayMs: 1000,
     leaderElectionLeaseDurationMs: 3000,
     leaderElectionRenewDeadlineMs: 2000,
     leaderElectionRetryPeriodMs: 200,
-    featureGates: {},
-    kubeApiQps: 50,
-    kubeApiBurst: 300,
-    runtimeNamespace: ns,
-  };
+  });
   const setups: string[] = [];
   const setup = (who: string): ControllerSetup => ({ name: 'demo-controller', setup: () => void setups.push(who) });
   const logger = createLogger('silent');

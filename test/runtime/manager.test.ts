@@ -7,44 +7,13 @@ import type { KubeObject } from '../../src/kube/types.ts';
 import * as conditions from '../../src/runtime/conditions.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import type { Manager } from '../../src/runtime/manager.ts';
-import type { ControllerProcessOptions } from '../../src/runtime/options.ts';
 import { requeueAfter, stalled } from '../../src/runtime/result.ts';
 import { startManager, type ControllerSetup } from '../../src/runtime/run.ts';
 import { intervalOf, objectReconciler } from '../../src/runtime/shape.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
+import { testOptions } from './options.ts';
 import { ensureWidgetCrd, widget, widgetType, type Widget } from './widget.ts';
-
-function options(
-  runtimeNamespace: string,
-  overrides: Partial<ControllerProcessOptions> = {},
-): ControllerProcessOptions {
-  return {
-    concurrent: 2,
-    eventsAddr: '',
-    metricsAddr: '127.0.0.1:0',
-    healthAddr: '127.0.0.1:0',
-    watchAllNamespaces: false,
-    watchConfigsLabelSelector: 'reconcile.fluxcd.io/watch=Enabled',
-    enableLeaderElection: false,
-    kubeconfig: undefined,
-    logLevel: 'error',
-    logEncoding: 'json',
-    leaderElectionReleaseOnCancel: true,
-    requeueDependencyMs: 30_000,
-    intervalJitterPercentage: 5,
-    minRetryDelayMs: 50,
-    maxRetryDelayMs: 1000,
-    leaderElectionLeaseDurationMs: 35_000,
-    leaderElectionRenewDeadlineMs: 30_000,
-    leaderElectionRetryPeriodMs: 5_000,
-    featureGates: {},
-    kubeApiQps: 50,
-    kubeApiBurst: 300,
-    runtimeNamespace,
-    ...overrides,
-  };
-}
 
 /** widgetController is a minimal controller on the shared shape: Ready=True with the spec size in the message. */
 function widgetController(reconciled: string[]): ControllerSetup {
@@ -87,7 +56,7 @@ void test('manager reconciles a kind end to end: finalizer, conditions, requeste
   const ns = await useNamespace(t, cluster);
   const otherNs = await useNamespace(t, cluster);
   const reconciled: string[] = [];
-  const running = await startManager(options(ns), [widgetController(reconciled)], {
+  const running = await startManager(testOptions(ns), [widgetController(reconciled)], {
     kubeConfig: cluster.kubeConfig,
     logger: createLogger('silent'),
   });
@@ -227,7 +196,7 @@ void test(
     const ns = await useNamespace(t, cluster);
     const missing = { apiVersion: 'missing.fluxts.test/v1', kind: 'Missing' };
     const running = await startManager(
-      options(ns),
+      testOptions(ns),
       [
         {
           name: 'missing-controller',
