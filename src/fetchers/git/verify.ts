@@ -1,4 +1,4 @@
-import * as openpgp from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 import { GitVerificationError } from './errors.ts';
 import type { SignedObject } from './objects.ts';
 
@@ -18,7 +18,9 @@ export async function verifySignature(obj: SignedObject, armoredPublicKeys: stri
   if (!obj.signature.startsWith('-----BEGIN PGP SIGNATURE-----')) {
     throw new GitVerificationError(`${what} signature is not an OpenPGP signature`);
   }
-  const keys: openpgp.PublicKey[] = [];
+  // Loaded on first use: openpgp costs ~20 MiB of memory in every controller process, and most never verify.
+  const openpgp = await import('openpgp');
+  const keys: OpenPGP.PublicKey[] = [];
   for (const armored of armoredPublicKeys) {
     try {
       keys.push(...(await openpgp.readKeys({ armoredKeys: armored })));
@@ -27,7 +29,7 @@ export async function verifySignature(obj: SignedObject, armoredPublicKeys: stri
     }
   }
   if (keys.length === 0) throw new GitVerificationError(`${what} verification failed: no public keys given`);
-  let signature: openpgp.Signature;
+  let signature: OpenPGP.Signature;
   try {
     signature = await openpgp.readSignature({ armoredSignature: obj.signature });
   } catch (cause) {
