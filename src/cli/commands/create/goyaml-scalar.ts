@@ -129,29 +129,3 @@ export function selectStyle(value: string, simpleKey: boolean): Style {
   if (style === 'literal' && (!a.block || simpleKey)) style = 'double';
   return style;
 }
-
-export function escapeChar(c: number): string {
-  const named: Record<number, string> = {
-    0x00: '0',
-    0x07: 'a',
-    0x08: 'b',
-    0x09: 't',
-    0x0a: 'n',
-    0x0b: 'v',
-    0x0c: 'f',
-    0x0d: 'r',
-    0x1b: 'e',
-    0x22: '"',
-    0x5c: '\\',
-    0x85: 'N',
-    0xa0: '_',
-    0x2028: 'L',
-    0x2029: 'P',
-  };
-  const n = named[c];
-  if (n !== undefined) return n;
-  const hex = c.toString(16).toUpperCase();
-  if (c <= 0xff) return 'x' + hex.padStart(2, '0');
-  if (c <= 0xffff) return 'u' + hex.padStart(4, '0');
-  return 'U' + hex.padStart(8, '0');
-}

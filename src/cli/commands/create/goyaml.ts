@@ -4,7 +4,8 @@
 // Only block style is produced, like yaml.v2's default.
 
 import { compareKeys, formatNumber } from './goyaml-order.ts';
-import { escapeChar, isBreak, isPrintable, selectStyle } from './goyaml-scalar.ts';
+import { yamlEscape } from '../../../util/yaml-escape.ts';
+import { isBreak, isPrintable, selectStyle } from './goyaml-scalar.ts';
 
 export { compareKeys, formatNumber } from './goyaml-order.ts';
 
@@ -152,7 +153,7 @@ class Writer {
     chars.forEach((ch, i) => {
       const c = ch.codePointAt(0) ?? 0;
       if (!isPrintable(c) || c === 0xfeff || isBreak(c) || ch === '"' || ch === '\\') {
-        this.raw('\\' + escapeChar(c));
+        this.raw(yamlEscape(c));
         spaces = false;
       } else if (ch === ' ') {
         if (allowBreaks && !spaces && this.column > LINE_WIDTH && i > 0 && i < chars.length - 1) {

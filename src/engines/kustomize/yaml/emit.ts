@@ -3,6 +3,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, type YAMLMap } from 'ya
 import { plainString } from '../nodes.ts';
 import { plainWouldRetype, type Typed } from './resolve.ts';
 import { scalarText, scalarValue } from './to-value.ts';
+import { yamlEscape } from '../../../util/yaml-escape.ts';
 
 /**
  * Value is a resource after kustomize's JSON round trip: typed scalars, arrays and string-keyed maps (in any order;
@@ -119,15 +120,6 @@ function fromCps(cps: readonly number[]): string {
   for (let i = 0; i < cps.length; i += 4096) out += String.fromCodePoint(...cps.slice(i, i + 4096));
   return out;
 }
-
-function hex(v: number, n: number): string {
-  return v.toString(16).toUpperCase().padStart(n, '0');
-}
-
-const ESCAPES: Record<number, string> = {
-  0x00: '0', 0x07: 'a', 0x08: 'b', 0x09: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r', 0x1b: 'e',
-  0x22: '"', 0x5c: '\\', 0x85: 'N', 0xa0: '_', 0x2028: 'L', 0x2029: 'P',
-}; // prettier-ignore
 
 /** Emitter writes block-style YAML exactly as go-yaml v2's emitter (sigs.k8s.io/yaml) does for kustomize. */
 class Emitter {
@@ -278,15 +270,7 @@ class Emitter {
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] ?? 0;
       if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
-        const esc = ESCAPES[c];
-        const s =
-          esc !== undefined
-            ? '\\' + esc
-            : c <= 0xff
-              ? '\\x' + hex(c, 2)
-              : c <= 0xffff
-                ? '\\u' + hex(c, 4)
-                : '\\U' + hex(c, 8);
+        const s = yamlEscape(c);
         this.put(s, s.length);
         spaces = false;
       } else if (isSpace(c)) {

@@ -1,4 +1,5 @@
 import { TimeValue, type Scalar } from '../tree.ts';
+import { yamlEscape } from '../../../util/yaml-escape.ts';
 
 /**
  * Scalar resolution and quoting as go.yaml.in/yaml/v3 (the YAML library of sops) does them, so that a value is
@@ -227,24 +228,6 @@ export function analyzeScalar(value: string): ScalarAnalysis {
   return a;
 }
 
-const ESCAPES: Record<number, string> = {
-  0x00: '0',
-  0x07: 'a',
-  0x08: 'b',
-  0x09: 't',
-  0x0a: 'n',
-  0x0b: 'v',
-  0x0c: 'f',
-  0x0d: 'r',
-  0x1b: 'e',
-  0x22: '"',
-  0x5c: '\\',
-  0x85: 'N',
-  0xa0: '_',
-  0x2028: 'L',
-  0x2029: 'P',
-};
-
 /** doubleQuoted writes a double-quoted scalar with libyaml's escapes (upper-case hex). */
 export function doubleQuoted(value: string): string {
   // libyaml's BOM test looks at the start of the value, not the current character: a value that starts with a
@@ -254,11 +237,7 @@ export function doubleQuoted(value: string): string {
   for (const ch of value) {
     const cp = ch.codePointAt(0) ?? 0;
     if (bom || !isPrintable(cp) || isBreak(cp) || ch === '"' || ch === '\\') {
-      const e = ESCAPES[cp];
-      if (e !== undefined) out += '\\' + e;
-      else if (cp <= 0xff) out += '\\x' + cp.toString(16).toUpperCase().padStart(2, '0');
-      else if (cp <= 0xffff) out += '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
-      else out += '\\U' + cp.toString(16).toUpperCase().padStart(8, '0');
+      out += yamlEscape(cp);
     } else out += ch;
   }
   return out + '"';
