@@ -2,7 +2,11 @@
 // `fail` cases must fail in both (non-zero exit) with nothing on fluxts's stdout.
 import { join } from 'node:path';
 
-const data = (file: string): string => join(import.meta.dirname, 'testdata', file);
+import { tlsMaterialDir } from './tls-material.ts';
+
+const TLS_FILES = new Set(['ca.crt', 'client.crt', 'client.key', 'other.key']);
+const data = (file: string): string =>
+  TLS_FILES.has(file) ? join(tlsMaterialDir(), file) : join(import.meta.dirname, 'testdata', file);
 
 /** GoldenCase is one command line; `expect` says whether flux accepts it. */
 export interface GoldenCase {
