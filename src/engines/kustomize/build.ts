@@ -5,7 +5,7 @@ import { contentHash } from './filters/hash.ts';
 import { fixNameReferences } from './filters/namereference.ts';
 import { resolveVars } from './filters/vars.ts';
 import { records, strings } from './kustomization.ts';
-import { addOriginAnnotations } from './filters/origin.ts';
+import { addBuildAnnotations, addManagedByLabel, parseBuildMetadata } from './filters/origin.ts';
 import { renderResources, type SortOptions, sortResources } from './output.ts';
 import type { Resource } from './resource.ts';
 import { accumulate, type Context, loadKustomization, type LoadOptions } from './target.ts';
@@ -29,6 +29,9 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   const ctx: Context = { ...options, problems: new Problems(), stack: [], vars: [] };
   const k = loadKustomization(ctx, root);
   if (!k) throw new KustomizeBuildError(root, ctx.problems.list);
+  // Any buildMetadata option switches kustomize's provenance tracking on for the whole tree.
+  const metaOptions = strings(k.data['buildMetadata']);
+  if (metaOptions.length > 0) ctx.track = { root };
   const resources = accumulate(ctx, k);
   if (!ctx.problems.empty) throw new KustomizeBuildError(root, ctx.problems.list);
   for (const r of resources) {
@@ -37,11 +40,8 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   for (const p of fixNameReferences(resources, ctx.config?.nameReference))
     ctx.problems.add(p.resource.file, `${p.resource.subject}: ${p.message}`);
   resolveVars(resources, ctx.vars ?? [], ctx.problems);
-  const meta = strings(k.data['buildMetadata']);
-  for (const option of meta) {
-    if (option !== 'originAnnotations') ctx.problems.add(k.file, `buildMetadata: "${option}" is not supported yet`);
-  }
-  if (meta.includes('originAnnotations')) addOriginAnnotations(resources, root);
+  const meta = parseBuildMetadata(metaOptions);
+  addBuildAnnotations(resources, root, meta);
   const so = (k.data['sortOptions'] ?? {}) as Record<string, unknown>;
   const legacy = (so['legacySortOptions'] ?? {}) as Record<string, unknown>;
   const sort: SortOptions = { order: so['order'] === 'fifo' ? 'fifo' : 'legacy' };
@@ -49,6 +49,7 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   if (Array.isArray(legacy['orderLast'])) sort.orderLast = legacy['orderLast'] as string[];
   void records;
   const sorted = sortResources(resources, sort);
+  if (meta.managedBy) addManagedByLabel(sorted);
   let yaml = '';
   try {
     yaml = renderResources(sorted);

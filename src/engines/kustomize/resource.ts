@@ -1,5 +1,6 @@
 import type { Document, YAMLMap } from 'yaml';
 
+import type { Configured } from './filters/origin.ts';
 import { ensureMap, field, setField, scalar, str, strIn } from './nodes.ts';
 
 /** GeneratorInfo marks a resource made by a ConfigMap/Secret generator. */
@@ -24,6 +25,10 @@ export class Resource {
   readonly prefixes: string[] = [];
   readonly suffixes: string[] = [];
   generator: GeneratorInfo | undefined;
+  /** origin set by a `generators:` plugin config (buildMetadata); file-read and built-in generated objects derive it. */
+  origin: Configured | undefined;
+  /** transformers that ran over this object, in order, for `buildMetadata: [transformerAnnotations]`. */
+  readonly transformations: Configured[] = [];
   /** Set when the resource belongs to a Kustomization's `crds`/generated metadata that must not be printed. */
   local = false;
 

@@ -29,6 +29,7 @@ import { generateKustomization } from './flux.ts';
 import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
 import { runTransformerPlugins } from './plugins.ts';
+import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
 
 /** LoadOptions control what a build may read. */
 export interface LoadOptions {
@@ -49,13 +50,30 @@ export interface Context extends LoadOptions {
   config?: TransformerConfig;
   /** vars collects legacy `vars:` of every kustomization, resolved once at the end of the build. */
   vars?: Var[];
+  /** track is set when the root kustomization has buildMetadata: provenance is recorded relative to `root`. */
+  track?: { root: string };
 }
 
 /** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
-const UNSUPPORTED = [
-  'crds', 'generators', 'validators', 'helmCharts', 'helmGlobals',
-  'helmChartInflationGenerator', 'imageTags',
-] as const; // prettier-ignore
+const UNSUPPORTED = ['crds', 'generators', 'validators'] as const;
+
+/**
+ * refuseHelm: kustomize without --enable-helm fails on any chart to inflate (helmCharts or the legacy
+ * helmChartInflationGenerator); helmGlobals alone configures nothing and builds. This engine never inflates charts.
+ */
+function refuseHelm(ctx: Context, k: Kustomization): void {
+  for (const key of ['helmCharts', 'helmChartInflationGenerator']) {
+    const v = k.data[key];
+    if (!Array.isArray(v) || v.length === 0) continue;
+    const pos = positionOf(k, key);
+    ctx.problems.add(
+      k.file,
+      `${key}: HelmChartInflationGenerator: must specify --enable-helm (helm chart inflation is not supported by this engine)`,
+      pos.line,
+      pos.col,
+    );
+  }
+}
 
 /** TransformerConfig is the content of `configurations:` files: extra field specs per transformer. */
 export interface TransformerConfig {
@@ -185,12 +203,15 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
       );
     }
   }
+  refuseHelm(ctx, k);
   loadOpenApi(ctx, k);
   loadConfigurations(ctx, k);
   try {
     for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
       appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
     }
+    // kustomize runs a kustomization's generators before its components, so components can patch their output.
+    runGenerators(ctx, k, out, seen);
     for (const entry of strings(d['components'])) {
       const dir = posix.resolve(k.dir, entry);
       if (REMOTE.test(entry) || ctx.fs.stat(dir) !== 'dir') {
@@ -209,7 +230,6 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
       seen.clear();
       for (const r of out) seen.add(r.id);
     }
-    runGenerators(ctx, k, out, seen);
     runTransformers(ctx, k, out);
     for (const v of records(d['vars'])) {
       const objref = (v['objref'] ?? {}) as Record<string, unknown>;
@@ -471,7 +491,8 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
       count: BigInt(String(r['count'] as string)),
     })),
   );
-  const images: ImageRule[] = records(d['images']).map((i) => {
+  // kustomize appends the deprecated imageTags to images (FixKustomization).
+  const images: ImageRule[] = [...records(d['images']), ...records(d['imageTags'])].map((i) => {
     const rule: ImageRule = { name: asText(i['name']) };
     if (i['newName']) rule.newName = asText(i['newName']);
     if (i['newTag']) rule.newTag = asText(i['newTag']);
@@ -480,6 +501,37 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   });
   setImages(out, images, ctx.config?.images);
   runReplacements(ctx, k, out);
+  if (ctx.track) recordTransformations(out, builtinTransformersRan(ctx.track.root, k));
   runTransformerPlugins(ctx, k, out);
   void scalar;
+}
+
+/**
+ * builtinTransformersRan lists the built-in transformers a kustomization's fields configure, one per plugin
+ * instance kustomize makes (a patch, image or replica entry each; every `labels` entry plus one for commonLabels),
+ * in kustomize's fixed order.
+ */
+function builtinTransformersRan(root: string, k: Kustomization): Configured[] {
+  const d = k.data;
+  const n = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+  const labels = n(d['labels']);
+  const hasCommonLabels = stringRecord(d['commonLabels']).size > 0;
+  const counts: [string, number][] = [
+    ['PatchStrategicMergeTransformer', n(d['patchesStrategicMerge']) > 0 ? 1 : 0],
+    ['PatchTransformer', n(d['patches'])],
+    ['NamespaceTransformer', asText(d['namespace']) ? 1 : 0],
+    ['PrefixTransformer', asText(d['namePrefix']) ? 1 : 0],
+    ['SuffixTransformer', asText(d['nameSuffix']) ? 1 : 0],
+    ['LabelTransformer', labels > 0 || hasCommonLabels ? labels + 1 : 0],
+    ['AnnotationsTransformer', stringRecord(d['commonAnnotations']).size > 0 ? 1 : 0],
+    ['PatchJson6902Transformer', n(d['patchesJson6902'])],
+    ['ReplicaCountTransformer', n(d['replicas'])],
+    ['ImageTagTransformer', n(d['images']) + n(d['imageTags'])],
+    ['ReplacementTransformer', n(d['replacements']) > 0 ? 1 : 0],
+  ];
+  const out: Configured[] = [];
+  for (const [kind, count] of counts) {
+    for (let i = 0; i < count; i++) out.push(builtinRef(root, k.file, kind));
+  }
+  return out;
 }

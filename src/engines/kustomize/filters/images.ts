@@ -73,9 +73,13 @@ export function setImages(
   rules: readonly ImageRule[],
   extra: readonly FieldSpec[] = [],
 ): void {
-  if (rules.length === 0) return;
-  for (const r of resources) walkContainers(r.node, rules);
-  applyFieldSpecs(resources, [...IMAGE_VOLUMES, ...extra], (parent, key) => rewriteAt(parent, key, rules));
+  // kustomize runs one transformer per entry, in order: a later entry sees what an earlier one wrote, so two
+  // entries for the same image chain (nginx → nginx:2 → nginx:3) rather than the first one winning.
+  for (const rule of rules) {
+    const one = [rule];
+    for (const r of resources) walkContainers(r.node, one);
+    applyFieldSpecs(resources, [...IMAGE_VOLUMES, ...extra], (parent, key) => rewriteAt(parent, key, one));
+  }
 }
 
 /** ReplicaRule is one `replicas:` entry. */
