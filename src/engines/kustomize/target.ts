@@ -29,6 +29,7 @@ import { generateKustomization } from './flux.ts';
 import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
 import { runTransformerPlugins } from './plugins.ts';
+import { crdConfig } from './crds.ts';
 import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
 
 /** LoadOptions control what a build may read. */
@@ -55,7 +56,7 @@ export interface Context extends LoadOptions {
 }
 
 /** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
-const UNSUPPORTED = ['crds', 'generators', 'validators'] as const;
+const UNSUPPORTED = ['generators', 'validators'] as const;
 
 /**
  * refuseHelm: kustomize without --enable-helm fails on any chart to inflate (helmCharts or the legacy
@@ -81,6 +82,48 @@ export interface TransformerConfig {
   commonLabels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   images: FieldSpec[];
+  /** namePrefix: extra fields the prefix is added to (`crds:` identity fields); metadata/name is built in. */
+  namePrefix: FieldSpec[];
+}
+
+function ensureConfig(ctx: Context): TransformerConfig {
+  return (ctx.config ??= { nameReference: [], commonLabels: [], commonAnnotations: [], images: [], namePrefix: [] });
+}
+
+/** loadCrds adds the field specs of a kustomization's `crds:` OpenAPI definition files to the build's config. */
+function loadCrds(ctx: Context, k: Kustomization): void {
+  for (const entry of strings(k.data['crds'])) {
+    const abs = posix.resolve(k.dir, entry);
+    const pos = positionOf(k, 'crds', entry);
+    if (ctx.fs.stat(abs) !== 'file') {
+      ctx.problems.add(k.file, `loading CRDs: file '${entry}' does not exist`, pos.line, pos.col);
+      continue;
+    }
+    if (!withinRoot(k.dir, abs)) {
+      ctx.problems.add(
+        k.file,
+        `loading CRDs: security; file '${abs}' is not in or below '${k.dir}'`,
+        pos.line,
+        pos.col,
+      );
+      continue;
+    }
+    const text = new TextDecoder().decode(ctx.fs.readFile(abs));
+    if (text.length === 0) {
+      // kustomize v5.8.2 panics (index out of range) on an empty file; fail cleanly instead.
+      ctx.problems.add(abs, 'loading CRDs: the file is empty');
+      continue;
+    }
+    try {
+      const doc: unknown = text.startsWith('{')
+        ? JSON.parse(text)
+        : toJS(parseDocuments(text, abs, ctx.problems)[0]?.contents);
+      crdConfig(doc, ensureConfig(ctx));
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      ctx.problems.add(abs, `loading CRDs: unable to parse open API definition: ${why}`);
+    }
+  }
 }
 
 /** loadConfigurations merges a kustomization's `configurations:` files into the build's transformer config. */
@@ -92,7 +135,7 @@ function loadConfigurations(ctx: Context, k: Kustomization): void {
       ctx.problems.add(k.file, `configurations: file '${entry}' does not exist`, pos.line, pos.col);
       continue;
     }
-    const cfg = (ctx.config ??= { nameReference: [], commonLabels: [], commonAnnotations: [], images: [] });
+    const cfg = ensureConfig(ctx);
     for (const d of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems)) {
       const o = (toJS(d.contents) ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(o)) {
@@ -206,6 +249,7 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
   refuseHelm(ctx, k);
   loadOpenApi(ctx, k);
   loadConfigurations(ctx, k);
+  loadCrds(ctx, k);
   try {
     for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
       appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
@@ -461,7 +505,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   if (typeof ns === 'string' && ns !== '') setNamespace(out, ns);
   const prefix = typeof d['namePrefix'] === 'string' ? d['namePrefix'] : '';
   const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
-  if (prefix || suffix) addPrefixSuffix(out, prefix, suffix);
+  if (prefix || suffix) addPrefixSuffix(out, prefix, suffix, ctx.config?.namePrefix);
   for (const l of records(d['labels'])) {
     addLabels(
       out,

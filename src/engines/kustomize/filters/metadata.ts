@@ -58,12 +58,28 @@ export function addAnnotations(
   setStringsAt(resources, [...COMMON_ANNOTATIONS, ...extra], values);
 }
 
-/** addPrefixSuffix renames every resource kustomize renames, recording the affixes for reference matching. */
-export function addPrefixSuffix(resources: readonly Resource[], prefix: string, suffix: string): void {
-  for (const r of resources) {
-    if (PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group))) continue;
+/**
+ * addPrefixSuffix renames every resource kustomize renames, recording the affixes for reference matching.
+ * `prefixFields` are further string fields the prefix alone is added to (identity fields from `crds:`).
+ */
+export function addPrefixSuffix(
+  resources: readonly Resource[],
+  prefix: string,
+  suffix: string,
+  prefixFields: readonly FieldSpec[] = [],
+): void {
+  const renamed = resources.filter(
+    (r) => !PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group)),
+  );
+  for (const r of renamed) {
     if (prefix) r.prefixes.push(prefix);
     if (suffix) r.suffixes.push(suffix);
     r.setName(`${prefix}${r.name}${suffix}`);
   }
+  if (!prefix || prefixFields.length === 0) return;
+  applyFieldSpecs(renamed, prefixFields, (parent, key) => {
+    const v = field(parent, key);
+    const s = (v as { value?: unknown } | undefined)?.value;
+    if (typeof s === 'string') setField(parent, key, scalar(`${prefix}${s}`));
+  });
 }
