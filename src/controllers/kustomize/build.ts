@@ -1,5 +1,7 @@
-// Step "build": kustomize build of the prepared path, then per resource SOPS decryption and post-build
-// substitution, as kustomize-controller does (flux-api.md §4.3 step 7).
+// Step "build": SOPS decryption of the sources (secretGenerator files and envs, patches), kustomize build of the
+// prepared path, then per resource SOPS decryption and post-build substitution, as kustomize-controller does
+// (flux-api.md §4.3 step 7).
+import { realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 
 import { stringify } from 'yaml';
@@ -11,17 +13,30 @@ import { build, KustomizeBuildError, nodeFileSystem, type FileSystem } from '../
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import type { Decryptor } from './decrypt.ts';
+import { overlayFileSystem } from './decrypt-sources.ts';
 import { StepError } from './errors.ts';
 
-/** rootedFileSystem refuses every read outside the artifact root (Flux builds on a secure FS). */
+/**
+ * rootedFileSystem refuses every read outside the artifact root (Flux builds on a secure FS), by path and, for
+ * file contents, after resolving symlinks.
+ */
 function rootedFileSystem(root: string): FileSystem {
-  const inside = (p: string): boolean => {
-    const abs = posix.resolve(p);
-    return abs === root || abs.startsWith(`${root}/`);
+  const within = (abs: string, r: string): boolean => abs === r || abs.startsWith(`${r}/`);
+  const inside = (p: string): boolean => within(posix.resolve(p), root);
+  let realRoot: string | undefined;
+  const realInside = (p: string): boolean => {
+    let real: string;
+    try {
+      realRoot ??= realpathSync.native(root);
+      real = realpathSync.native(p);
+    } catch {
+      return true; // missing: the read below reports it
+    }
+    return within(real, realRoot);
   };
   return {
     readFile(p) {
-      if (!inside(p)) throw new Error(`security; file '${p}' is not in or below '${root}'`);
+      if (!inside(p) || !realInside(p)) throw new Error(`security; file '${p}' is not in or below '${root}'`);
       return nodeFileSystem.readFile(p);
     },
     stat: (p) => (inside(p) ? nodeFileSystem.stat(p) : undefined),
@@ -83,9 +98,12 @@ export interface BuildInput {
 export async function buildObjects(input: BuildInput): Promise<KubeObject[]> {
   const { root, ks } = input;
   const relative = (msg: string): string => msg.split(`${root}/`).join('').split(root).join('.');
+  let fs = rootedFileSystem(root);
+  // Decrypted sources stay in memory: the build reads them through an overlay, never from disk.
+  if (input.decrypt.sources) fs = overlayFileSystem(fs, await input.decrypt.sources(fs, root, input.dir, ks));
   let yaml: string;
   try {
-    yaml = build(input.dir, { fs: rootedFileSystem(root), generateMissing: true, allowRemote: input.allowRemote }).yaml;
+    yaml = build(input.dir, { fs, generateMissing: true, allowRemote: input.allowRemote }).yaml;
   } catch (err) {
     if (err instanceof KustomizeBuildError) {
       throw new StepError(Reason.BuildFailed, relative(err.message), { cause: err });

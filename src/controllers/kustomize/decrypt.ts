@@ -2,18 +2,28 @@
 // (kustomize-controller `internal/decryptor`). The hook is a plain function so other key sources can replace it.
 import { Reason, type Kustomization } from '../../api/index.ts';
 import {
+  decrypt,
   decryptResourceJson,
   decryptSecretField,
   isSopsResource,
   keyServicesFromSecret,
   type KeyService,
 } from '../../engines/sops/index.ts';
+import type { FileSystem } from '../../engines/kustomize/index.ts';
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import { errorMessage } from '../../util/errors.ts';
+import { decryptSources } from './decrypt-sources.ts';
 import { StepError } from './errors.ts';
 
-/** Decryptor turns the built resources into decrypted ones; it returns the same object when nothing changed. */
-export type Decryptor = (objects: KubeObject[], ks: Kustomization) => Promise<KubeObject[]>;
+/**
+ * Decryptor turns the built resources into decrypted ones; it returns the same object when nothing changed. Its
+ * optional `sources` runs before the build: it returns the plaintext of the sources the build reads (absolute path
+ * → bytes), which the build serves from memory instead of the files.
+ */
+export interface Decryptor {
+  (objects: KubeObject[], ks: Kustomization): Promise<KubeObject[]>;
+  sources?: (fs: FileSystem, root: string, dir: string, ks: Kustomization) => Promise<Map<string, Uint8Array>>;
+}
 
 /** DECRYPT_ANNOTATION set to `disabled` (any case) leaves a resource encrypted. */
 export const DECRYPT_ANNOTATION = 'kustomize.toolkit.fluxcd.io/decrypt';
@@ -66,7 +76,7 @@ async function decryptOne(obj: KubeObject, keys: KeyService[]): Promise<KubeObje
  * `spec.decryption` it passes the objects through. Errors name the object, never a value.
  */
 export function sopsDecryptor(client: KubeClient): Decryptor {
-  return async (objects, ks) => {
+  const decryptor: Decryptor = async (objects, ks) => {
     const decryption = ks.spec.decryption;
     if (!decryption) return objects;
     if (decryption.provider !== 'sops') {
@@ -89,6 +99,23 @@ export function sopsDecryptor(client: KubeClient): Decryptor {
     }
     return out;
   };
+  decryptor.sources = async (fs, root, dir, ks) => {
+    if (ks.spec.decryption?.provider !== 'sops') return new Map();
+    // The keys are read on the first encrypted source only; most builds have none.
+    let keys: Promise<KeyService[]> | undefined;
+    try {
+      return await decryptSources({
+        fs,
+        root,
+        dir,
+        decrypt: async (data, format) =>
+          decrypt(data, { format, keys: await (keys ??= keysFor(client, ks)), verifyMac: false }),
+      });
+    } catch (err) {
+      throw new StepError(Reason.BuildFailed, `error decrypting sources: ${errorMessage(err)}`, { cause: err });
+    }
+  };
+  return decryptor;
 }
 
 /**
