@@ -27,6 +27,16 @@ function defaultProtocol(ports: unknown): void {
 }
 
 /**
+ * secretConverts tells whether stringData converts to a typed Secret, as Flux's normalisation requires before it
+ * moves stringData into data: every value a string (null reads as ''). Otherwise Flux leaves the Secret as it is
+ * and the apiserver rejects it (`cannot unmarshal number into Go struct field Secret.stringData of type string`);
+ * nothing is stringified.
+ */
+function secretConverts(stringData: Json): boolean {
+  return Object.values(stringData).every((v) => typeof v === 'string' || v === null);
+}
+
+/**
  * normalizeObject returns a copy ready to apply: Secret stringData moved into data (base64), the TCP default on
  * container and Service ports, no creationTimestamp, and no status except on CRDs (kstatus reads it there).
  */
@@ -41,10 +51,10 @@ export function normalizeObject(input: KubeObject): KubeObject {
     if (Array.isArray(containers)) for (const c of containers) if (isMap(c)) defaultProtocol(c['ports']);
   }
   if (gk === 'Service') defaultProtocol(at(obj, ['spec'])?.['ports']);
-  if (gk === 'Secret' && isMap(obj['stringData'])) {
+  if (gk === 'Secret' && isMap(obj['stringData']) && secretConverts(obj['stringData'])) {
     const data: Json = isMap(obj['data']) ? obj['data'] : {};
     for (const [k, v] of Object.entries(obj['stringData'])) {
-      data[k] = Buffer.from(typeof v === 'string' ? v : String(v), 'utf8').toString('base64');
+      data[k] = Buffer.from(typeof v === 'string' ? v : '', 'utf8').toString('base64');
     }
     obj['data'] = data;
     delete obj['stringData'];
