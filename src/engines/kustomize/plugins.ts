@@ -1,22 +1,142 @@
 import { posix } from 'node:path';
 
-import { isMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
 import type { FieldSpec } from './filters/fieldspec.ts';
+import { contentHash } from './filters/hash.ts';
 import { setImages, setReplicas } from './filters/images.ts';
 import { addPrefixSuffix, setStringsAt } from './filters/metadata.ts';
 import { setNamespace } from './filters/namespace.ts';
+import { type Configured, recordTransformations } from './filters/origin.ts';
 import { asText, bool, type Kustomization, records, stringRecord, strings } from './kustomization.ts';
-import { toJS } from './nodes.ts';
-import { parseDocuments } from './parse.ts';
+import { field, toJS } from './nodes.ts';
+import { PARSE_OPTIONS, parseResources } from './parse.ts';
 import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches } from './patches.ts';
 import type { Resource } from './resource.ts';
-import type { Context } from './target.ts';
+import { type Context, runReplacements } from './target.ts';
 
 /**
- * Built-in transformer plugins configured through a kustomization's `transformers:` field (kustomize's
- * `apiVersion: builtin` configs). Each config runs with exactly the field specs it lists.
+ * Plugin configs of a kustomization's `generators:`, `transformers:` and `validators:` fields. Each entry is an
+ * inline config, a file of configs, or a kustomization directory whose built output is the list of configs.
+ * `kustomize build` loads only its built-in plugins (`apiVersion: builtin`); any other config fails the build,
+ * as kustomize fails without --enable-alpha-plugins.
  */
+
+/** PluginConfig is one config object and where it came from. */
+export interface PluginConfig {
+  data: Record<string, unknown>;
+  /** file holding the config (the kustomization for inline ones), for diagnostics. */
+  file: string;
+  /** origin for buildMetadata tracking (set when tracking is on). */
+  origin?: Configured;
+}
+
+/** LoadEntry loads a `resources:`-style entry (file or kustomization directory) as kustomize does. */
+export type LoadEntry = (entry: string) => Resource[];
+
+type PluginField = 'generators' | 'transformers' | 'validators';
+
+/** isInline is kustomize's test: an entry that parses as YAML objects is an inline config, anything else a path. */
+function isInline(entry: string): boolean {
+  const doc = parseDocument(entry, PARSE_OPTIONS);
+  return doc.errors.length === 0 && isMap(doc.contents);
+}
+
+/** pluginConfigs reads every config object an entry list names, in order. */
+export function pluginConfigs(ctx: Context, k: Kustomization, key: PluginField, load: LoadEntry): PluginConfig[] {
+  const out: PluginConfig[] = [];
+  const rel = (file: string): string => (ctx.track ? posix.relative(ctx.track.root, file) : file);
+  const add = (r: Resource, file: string): void => {
+    const c: PluginConfig = { data: toJS(r.node) as Record<string, unknown>, file };
+    if (!r.name) ctx.problems.add(file, `${key}: missing metadata.name in a ${r.kind || 'plugin'} config`);
+    if (ctx.track) {
+      const by: Configured['configuredBy'] = { apiVersion: r.apiVersion, kind: r.kind, name: r.name };
+      if (r.namespace) by.namespace = r.namespace;
+      c.origin = { configuredIn: rel(file), configuredBy: by };
+    }
+    out.push(c);
+  };
+  // kustomize collects every inline config first and loads the paths after them, so inline configs run first
+  // whatever their place in the list.
+  const entries = strings(k.data[key]);
+  const inline = entries.filter(isInline);
+  for (const entry of inline) for (const r of parseResources(entry, k.file, ctx.problems)) add(r, k.file);
+  for (const entry of entries) if (!inline.includes(entry)) for (const r of load(entry)) add(r, r.file);
+  return out;
+}
+
+/** isBuiltin: kustomize's built-in plugins have no group and version `builtin`. */
+function isBuiltin(c: PluginConfig): boolean {
+  return asText(c.data['apiVersion']) === 'builtin';
+}
+
+function refuseExternal(ctx: Context, c: PluginConfig): void {
+  ctx.problems.add(
+    c.file,
+    `external plugins disabled; unable to load external plugin '${asText(c.data['kind'])}' ` +
+      '(this engine runs only kustomize built-in plugins: exec, Go and KRM function plugins are not supported)',
+  );
+}
+
+const GENERATOR_KINDS = new Set(['ConfigMapGenerator', 'SecretGenerator', 'IAMPolicyGenerator']);
+const TRANSFORMER_KINDS = new Set([
+  'AnnotationsTransformer', 'HashTransformer', 'ImageTagTransformer', 'LabelTransformer', 'NamespaceTransformer',
+  'PatchJson6902Transformer', 'PatchStrategicMergeTransformer', 'PatchTransformer', 'PrefixSuffixTransformer',
+  'PrefixTransformer', 'SuffixTransformer', 'ReplacementTransformer', 'ReplicaCountTransformer',
+  'ValueAddTransformer',
+]); // prettier-ignore
+
+/** GeneratorConfig is a built-in generator config from `generators:`, for the kustomization's generator step. */
+export type GeneratorConfig =
+  | { kind: 'ConfigMap' | 'Secret'; args: Record<string, unknown>; config: PluginConfig }
+  | { kind: 'IAMPolicy'; config: PluginConfig };
+
+/** generatorConfigs checks `generators:` configs and returns the generators to run, in order. */
+export function generatorConfigs(ctx: Context, k: Kustomization, load: LoadEntry): GeneratorConfig[] {
+  const out: GeneratorConfig[] = [];
+  for (const c of pluginConfigs(ctx, k, 'generators', load)) {
+    const kind = asText(c.data['kind']);
+    if (!isBuiltin(c)) {
+      refuseExternal(ctx, c);
+    } else if (kind === 'HelmChartInflationGenerator') {
+      ctx.problems.add(c.file, `${kind}: must specify --enable-helm (helm chart inflation is not supported)`);
+    } else if (!GENERATOR_KINDS.has(kind)) {
+      ctx.problems.add(c.file, `failed to load generator: plugin ${kind} "${pluginName(c)}" is not a generator`);
+    } else if (kind === 'IAMPolicyGenerator') {
+      out.push({ kind: 'IAMPolicy', config: c });
+    } else {
+      // The generator's own name/namespace fields win; metadata fills them when empty (the plugin's Config).
+      const meta = (c.data['metadata'] ?? {}) as Record<string, unknown>;
+      const args = { ...c.data };
+      if (!asText(args['name'])) args['name'] = meta['name'];
+      if (!asText(args['namespace']) && meta['namespace'] !== undefined) args['namespace'] = meta['namespace'];
+      out.push({ kind: kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', args, config: c });
+    }
+  }
+  return out;
+}
+
+/** iamPolicyObject is the ServiceAccount kustomize's IAMPolicyGenerator makes (GKE workload identity only). */
+export function iamPolicyObject(ctx: Context, c: PluginConfig): Resource[] {
+  const d = c.data;
+  const cloud = asText(d['cloud']);
+  if (cloud !== 'gke') {
+    ctx.problems.add(c.file, `IAMPolicyGenerator: cloud provider ${cloud} not supported yet`);
+    return [];
+  }
+  const ks = (d['kubernetesService'] ?? {}) as Record<string, unknown>;
+  const sa = (d['serviceAccount'] ?? {}) as Record<string, unknown>;
+  let text =
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n' +
+    `    iam.gke.io/gcp-service-account: ${asText(sa['name'])}@${asText(sa['projectId'])}.iam.gserviceaccount.com\n` +
+    `  name: ${asText(ks['name'])}\n`;
+  if (asText(ks['namespace'])) text += `  namespace: ${asText(ks['namespace'])}\n`;
+  return parseResources(text, c.file, ctx.problems);
+}
+
+function pluginName(c: PluginConfig): string {
+  return asText(((c.data['metadata'] ?? {}) as Record<string, unknown>)['name']);
+}
 
 function fieldSpecs(v: unknown): FieldSpec[] {
   return records(v).map((f) => {
@@ -29,89 +149,153 @@ function fieldSpecs(v: unknown): FieldSpec[] {
   });
 }
 
-/** pluginConfigs reads every config document named by the `transformers:` (or `generators:`) entries. */
-export function pluginConfigs(
-  ctx: Context,
-  k: Kustomization,
-  key: 'transformers' | 'generators',
-): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const entry of strings(k.data[key])) {
-    const abs = posix.resolve(k.dir, entry);
-    const kind = entry.includes('\n') ? undefined : ctx.fs.stat(abs);
-    if (kind === 'dir') {
-      ctx.problems.add(k.file, `${key}: directories of plugin configs are not supported ("${entry}")`);
-      continue;
-    }
-    if (kind === undefined && !entry.includes('\n')) {
-      ctx.problems.add(k.file, `${key}: '${abs}' does not exist`);
-      continue;
-    }
-    const text = kind === 'file' ? new TextDecoder().decode(ctx.fs.readFile(abs)) : entry;
-    const file = kind === 'file' ? abs : k.file;
-    for (const d of parseDocuments(text, file, ctx.problems)) {
-      if (isMap(d.contents)) out.push({ ...(toJS(d.contents) as Record<string, unknown>), __file: file });
+/** runTransformerPlugins applies `transformers:` configs in order, recording each for buildMetadata. */
+export function runTransformerPlugins(ctx: Context, k: Kustomization, out: Resource[], load: LoadEntry): void {
+  for (const c of pluginConfigs(ctx, k, 'transformers', load)) {
+    if (!transform(ctx, k, c, out)) continue;
+    if (c.origin) recordTransformations(out, [c.origin]);
+  }
+}
+
+/**
+ * runValidatorPlugins runs `validators:` configs: a validator may only look. kustomize deep-compares the object
+ * trees before and after, positions included, so even rewriting a field with its own value counts as a change;
+ * the one exception is a `validated-by` label on an object that had no labels (removed before comparing).
+ */
+export function runValidatorPlugins(ctx: Context, k: Kustomization, out: Resource[], load: LoadEntry): void {
+  for (const c of pluginConfigs(ctx, k, 'validators', load)) {
+    const before = out.map(fingerprint);
+    if (!transform(ctx, k, c, out)) continue;
+    const changed = out.find(
+      (r, i) =>
+        !sameFingerprint(
+          before[i],
+          withoutValidatedBy(r, () => fingerprint(r)),
+        ),
+    );
+    if (changed || before.length !== out.length) {
+      const what = changed ? changed.subject : 'the object list';
+      ctx.problems.add(
+        c.file,
+        `validator shouldn't modify the resource map: ${asText(c.data['kind'])} "${pluginName(c)}" changed ${what}`,
+      );
     }
   }
+}
+
+/** fingerprint lists every node of an object (by identity) and every scalar value, in document order. */
+function fingerprint(r: Resource): unknown[] {
+  const out: unknown[] = [r];
+  const walk = (n: unknown): void => {
+    out.push(n);
+    if (isMap(n)) {
+      out.push(n.items.length);
+      for (const p of n.items) {
+        walk(p.key);
+        walk(p.value);
+      }
+    } else if (isSeq(n)) {
+      out.push(n.items.length);
+      for (const it of n.items) walk(it);
+    } else if (isScalar(n)) out.push(n.value);
+  };
+  walk(r.node);
   return out;
 }
 
-/** runTransformerPlugins applies `transformers:` configs in order. */
-export function runTransformerPlugins(ctx: Context, k: Kustomization, out: Resource[]): void {
-  for (const c of pluginConfigs(ctx, k, 'transformers')) {
-    const kind = asText(c['kind']);
-    const file = asText(c['__file']);
-    const specs = fieldSpecs(c['fieldSpecs']);
-    const meta = (c['metadata'] ?? {}) as Record<string, unknown>;
-    // Patch transformers reuse the kustomization-field code paths on a synthetic kustomization.
-    const synthetic = (data: Record<string, unknown>): Kustomization => ({ ...k, file, data });
-    switch (kind) {
-      case 'LabelTransformer':
-        setStringsAt(out, specs, stringRecord(c['labels']));
-        break;
-      case 'AnnotationsTransformer':
-        setStringsAt(out, specs, stringRecord(c['annotations']));
-        break;
-      case 'NamespaceTransformer':
-        setNamespace(out, asText(meta['namespace'] ?? c['namespace']), bool(c['unsetOnly']));
-        break;
-      case 'PrefixSuffixTransformer':
-      case 'PrefixTransformer':
-      case 'SuffixTransformer':
-        addPrefixSuffix(out, asText(c['prefix']), asText(c['suffix']));
-        break;
-      case 'ImageTagTransformer': {
-        const it = (c['imageTag'] ?? {}) as Record<string, unknown>;
-        const rule: { name: string; newName?: string; newTag?: string; digest?: string } = { name: asText(it['name']) };
-        if (it['newName']) rule.newName = asText(it['newName']);
-        if (it['newTag']) rule.newTag = asText(it['newTag']);
-        if (it['digest']) rule.digest = asText(it['digest']);
-        setImages(out, [rule]);
-        break;
-      }
-      case 'ReplicaCountTransformer': {
-        const r = (c['replica'] ?? {}) as Record<string, unknown>;
-        setReplicas(out, [{ name: asText(r['name']), count: BigInt(asText(r['count']) || '0') }]);
-        break;
-      }
-      case 'PatchTransformer':
-        applyPatches(ctx, synthetic({ patches: [c] }), out);
-        break;
-      case 'PatchStrategicMergeTransformer':
-        applyLegacyStrategicMerge(
-          ctx,
-          synthetic({ patchesStrategicMerge: [...strings(c['paths']), ...strings(c['patches'])] }),
-          out,
-        );
-        break;
-      case 'PatchJson6902Transformer':
-        applyLegacyJson6902(ctx, synthetic({ patchesJson6902: [{ ...c, patch: c['jsonOp'] }] }), out);
-        break;
-      default:
-        ctx.problems.add(
-          file,
-          `transformer kind "${kind}" is not supported (only kustomize's built-in transformers are)`,
-        );
+function sameFingerprint(a: unknown[] | undefined, b: unknown[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
+
+const VALIDATED_BY = 'validated-by';
+
+/** withoutValidatedBy runs `f` with a labels mapping holding only `validated-by` taken out of the object. */
+function withoutValidatedBy<T>(r: Resource, f: () => T): T {
+  const meta = field(r.node, 'metadata');
+  const labels = field(meta, 'labels');
+  if (!isMap(meta) || !isMap(labels) || labels.items.length !== 1 || !labels.has(VALIDATED_BY)) return f();
+  const i = meta.items.findIndex((p) => p.value === labels);
+  const [pair] = meta.items.splice(i, 1);
+  try {
+    return f();
+  } finally {
+    if (pair) meta.items.splice(i, 0, pair);
+  }
+}
+
+/** transform runs one transformer config; false when it could not run (the problem is recorded). */
+function transform(ctx: Context, k: Kustomization, c: PluginConfig, out: Resource[]): boolean {
+  const kind = asText(c.data['kind']);
+  if (!isBuiltin(c)) {
+    refuseExternal(ctx, c);
+    return false;
+  }
+  if (!TRANSFORMER_KINDS.has(kind)) {
+    ctx.problems.add(c.file, `plugin ${kind} "${pluginName(c)}" is not a transformer`);
+    return false;
+  }
+  builtinTransform(ctx, k, c, kind, out);
+  return true;
+}
+
+function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind: string, out: Resource[]): void {
+  const d = c.data;
+  const specs = fieldSpecs(d['fieldSpecs']);
+  const meta = (d['metadata'] ?? {}) as Record<string, unknown>;
+  // Patch and replacement transformers reuse the kustomization-field code paths on a synthetic kustomization.
+  const synthetic = (data: Record<string, unknown>): Kustomization => ({ ...k, file: c.file, data });
+  switch (kind) {
+    case 'LabelTransformer':
+      setStringsAt(out, specs, stringRecord(d['labels']));
+      break;
+    case 'AnnotationsTransformer':
+      setStringsAt(out, specs, stringRecord(d['annotations']));
+      break;
+    case 'NamespaceTransformer':
+      setNamespace(out, asText(meta['namespace'] ?? d['namespace']), bool(d['unsetOnly']));
+      break;
+    case 'PrefixSuffixTransformer':
+    case 'PrefixTransformer':
+    case 'SuffixTransformer':
+      addPrefixSuffix(out, asText(d['prefix']), asText(d['suffix']));
+      break;
+    case 'ImageTagTransformer': {
+      const it = (d['imageTag'] ?? {}) as Record<string, unknown>;
+      const rule: { name: string; newName?: string; newTag?: string; digest?: string } = { name: asText(it['name']) };
+      if (it['newName']) rule.newName = asText(it['newName']);
+      if (it['newTag']) rule.newTag = asText(it['newTag']);
+      if (it['digest']) rule.digest = asText(it['digest']);
+      setImages(out, [rule]);
+      break;
     }
+    case 'ReplicaCountTransformer': {
+      const r = (d['replica'] ?? {}) as Record<string, unknown>;
+      setReplicas(out, [{ name: asText(r['name']), count: BigInt(asText(r['count']) || '0') }]);
+      break;
+    }
+    case 'PatchTransformer':
+      applyPatches(ctx, synthetic({ patches: [d] }), out);
+      break;
+    case 'PatchStrategicMergeTransformer':
+      applyLegacyStrategicMerge(
+        ctx,
+        synthetic({ patchesStrategicMerge: [...strings(d['paths']), ...strings(d['patches'])] }),
+        out,
+      );
+      break;
+    case 'PatchJson6902Transformer':
+      applyLegacyJson6902(ctx, synthetic({ patchesJson6902: [{ ...d, patch: d['jsonOp'] }] }), out);
+      break;
+    case 'ReplacementTransformer':
+      runReplacements(ctx, synthetic({ replacements: d['replacements'] }), out);
+      break;
+    case 'HashTransformer':
+      // Hashes every object still marked for a suffix; the mark stays, so the build's own hash step appends a
+      // second suffix, exactly as kustomize does.
+      for (const r of out) if (r.generator?.hash) r.setName(`${r.name}-${contentHash(r)}`);
+      break;
+    default:
+      // ValueAddTransformer: built into kustomize (no kustomization field uses it) but not implemented here.
+      ctx.problems.add(c.file, `transformer kind "${kind}" is not supported by this engine`);
   }
 }

@@ -28,7 +28,7 @@ import type { NameReference } from './config.ts';
 import { generateKustomization } from './flux.ts';
 import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
-import { runTransformerPlugins } from './plugins.ts';
+import { generatorConfigs, iamPolicyObject, runTransformerPlugins, runValidatorPlugins } from './plugins.ts';
 import { crdConfig } from './crds.ts';
 import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
 
@@ -54,9 +54,6 @@ export interface Context extends LoadOptions {
   /** track is set when the root kustomization has buildMetadata: provenance is recorded relative to `root`. */
   track?: { root: string };
 }
-
-/** UNSUPPORTED are kustomization fields this engine refuses rather than ignore. */
-const UNSUPPORTED = ['generators', 'validators'] as const;
 
 /**
  * refuseHelm: kustomize without --enable-helm fails on any chart to inflate (helmCharts or the legacy
@@ -235,17 +232,6 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
     return out;
   }
   ctx.stack.push(k.dir);
-  for (const key of UNSUPPORTED) {
-    if (d[key] !== undefined && d[key] !== null) {
-      const pos = positionOf(k, key);
-      ctx.problems.add(
-        k.file,
-        `${key}: not supported by this engine yet (the build would differ from kustomize's)`,
-        pos.line,
-        pos.col,
-      );
-    }
-  }
   refuseHelm(ctx, k);
   loadOpenApi(ctx, k);
   loadConfigurations(ctx, k);
@@ -275,6 +261,7 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
       for (const r of out) seen.add(r.id);
     }
     runTransformers(ctx, k, out);
+    runValidatorPlugins(ctx, k, out, (entry) => loadEntry(ctx, k, entry, false));
     for (const v of records(d['vars'])) {
       const objref = (v['objref'] ?? {}) as Record<string, unknown>;
       const fieldref = (v['fieldref'] ?? {}) as Record<string, unknown>;
@@ -348,13 +335,41 @@ function generatorOptions(v: unknown): GeneratorOptions {
   return out;
 }
 
+interface GeneratorRun {
+  kind: 'ConfigMap' | 'Secret';
+  g: Record<string, unknown>;
+  /** generatorOptions of the kustomization; `generators:` configs get none. */
+  global: GeneratorOptions;
+  file: string;
+  origin?: Configured;
+  /** objects a plugin made directly (IAMPolicyGenerator), added as they are. */
+  made?: Resource[];
+}
+
+/**
+ * runGenerators runs the kustomization's configMapGenerator and secretGenerator entries, then its `generators:`
+ * plugin configs, in kustomize's order, merging or replacing by behavior.
+ */
 function runGenerators(ctx: Context, k: Kustomization, out: Resource[], seen: Set<string>): void {
   const global = generatorOptions(k.data['generatorOptions']);
-  const gens: ['ConfigMap' | 'Secret', Record<string, unknown>][] = [
-    ...records(k.data['configMapGenerator']).map((g) => ['ConfigMap', g] as ['ConfigMap', Record<string, unknown>]),
-    ...records(k.data['secretGenerator']).map((g) => ['Secret', g] as ['Secret', Record<string, unknown>]),
+  const gens: GeneratorRun[] = [
+    ...records(k.data['configMapGenerator']).map((g): GeneratorRun => ({ kind: 'ConfigMap', g, global, file: k.file })),
+    ...records(k.data['secretGenerator']).map((g): GeneratorRun => ({ kind: 'Secret', g, global, file: k.file })),
   ];
-  for (const [kind, g] of gens) {
+  for (const c of generatorConfigs(ctx, k, (entry) => loadEntry(ctx, k, entry, false))) {
+    const run: GeneratorRun =
+      c.kind === 'IAMPolicy'
+        ? { kind: 'ConfigMap', g: {}, global: {}, file: c.config.file, made: iamPolicyObject(ctx, c.config) }
+        : { kind: c.kind, g: c.args, global: {}, file: c.config.file };
+    if (c.config.origin) run.origin = c.config.origin;
+    gens.push(run);
+  }
+  for (const { kind, g, global, file, origin, made } of gens) {
+    if (made) {
+      for (const r of made) r.origin = origin;
+      appendAll(ctx, out, seen, made, file);
+      continue;
+    }
     const args: GeneratorArgs = {
       literals: strings(g['literals']),
       files: strings(g['files']),
@@ -366,8 +381,9 @@ function runGenerators(ctx: Context, k: Kustomization, out: Resource[], seen: Se
     if (g['env'] !== undefined) args.env = asText(g['env']);
     if (g['type'] !== undefined) args.type = asText(g['type']);
     if (g['options'] !== undefined) args.options = generatorOptions(g['options']);
-    const r = generate(kind, args, global, k.dir, k.file, ctx.fs, ctx.problems);
+    const r = generate(kind, args, global, k.dir, file, ctx.fs, ctx.problems);
     if (!r) continue;
+    r.origin = origin;
     const behavior = r.generator?.behavior ?? 'create';
     if (behavior === 'create') {
       appendAll(ctx, out, seen, [r], k.file);
@@ -411,12 +427,11 @@ function mergeGenerated(existing: Resource, r: Resource, behavior: 'merge' | 're
     const dst = ensureMap(ensureMap(existing.node, 'metadata'), key);
     for (const [k, v] of entries(src)) setField(dst, k, v);
   }
-  const wasGenerated = existing.generator;
-  existing.generator = {
-    behavior: 'create',
-    hash: r.generator?.hash ?? true,
-  };
-  void wasGenerated;
+  // kustomize keeps the hash-suffix mark only when both the existing object and the merging generator carry it:
+  // merging into a plain ConfigMap read from a file leaves its name alone.
+  // An object read from a file stays one (no hash, its file as origin).
+  if (existing.generator)
+    existing.generator = { behavior: 'create', hash: existing.generator.hash && (r.generator?.hash ?? true) };
 }
 
 function replacementOf(v: Record<string, unknown>): Replacement {
@@ -464,7 +479,7 @@ function replacementOf(v: Record<string, unknown>): Replacement {
 }
 
 /** runReplacements applies `replacements:` (inline entries, or `path:` files holding more entries). */
-function runReplacements(ctx: Context, k: Kustomization, out: Resource[]): void {
+export function runReplacements(ctx: Context, k: Kustomization, out: Resource[]): void {
   const list: Replacement[] = [];
   for (const entry of records(k.data['replacements'])) {
     if (entry['path'] === undefined) {
@@ -546,7 +561,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   setImages(out, images, ctx.config?.images);
   runReplacements(ctx, k, out);
   if (ctx.track) recordTransformations(out, builtinTransformersRan(ctx.track.root, k));
-  runTransformerPlugins(ctx, k, out);
+  runTransformerPlugins(ctx, k, out, (entry) => loadEntry(ctx, k, entry, false));
   void scalar;
 }
 
