@@ -33,6 +33,16 @@ function subjectOf(obj: KubeObject): string {
   return `${obj.kind ?? ''}/${ns ? `${ns}/` : ''}${obj.metadata?.name ?? ''}`;
 }
 
+/**
+ * awsEndpoints reads the endpoint overrides the AWS SDK in Flux's controller honours: AWS_ENDPOINT_URL_KMS and
+ * AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL for both.
+ */
+export function awsEndpoints(env: NodeJS.ProcessEnv): { endpoint?: string; stsEndpoint?: string } {
+  const kms = env['AWS_ENDPOINT_URL_KMS'] || env['AWS_ENDPOINT_URL'];
+  const sts = env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'];
+  return { ...(kms ? { endpoint: kms } : {}), ...(sts ? { stsEndpoint: sts } : {}) };
+}
+
 async function keysFor(client: KubeClient, ks: Kustomization): Promise<KeyService[]> {
   const ref = ks.spec.decryption?.secretRef;
   if (!ref) return [];
@@ -45,7 +55,9 @@ async function keysFor(client: KubeClient, ks: Kustomization): Promise<KeyServic
     throw new StepError(Reason.BuildFailed, `decryption secret '${namespace}/${ref.name}' ${why}`, { cause: err });
   }
   try {
-    return keyServicesFromSecret((secret['data'] ?? {}) as Record<string, string>, `${namespace}/${ref.name}`);
+    return keyServicesFromSecret((secret['data'] ?? {}) as Record<string, string>, `${namespace}/${ref.name}`, {
+      aws: awsEndpoints(process.env),
+    });
   } catch (err) {
     throw new StepError(Reason.BuildFailed, errorMessage(err), { cause: err });
   }
@@ -72,7 +84,7 @@ async function decryptOne(obj: KubeObject, keys: KeyService[]): Promise<KubeObje
 }
 
 /**
- * sopsDecryptor decrypts with the keys of `spec.decryption.secretRef` (`*.agekey`, `*.asc`); without
+ * sopsDecryptor decrypts with the keys of `spec.decryption.secretRef` (`*.agekey`, `*.asc`, `sops.aws-kms`); without
  * `spec.decryption` it passes the objects through. Errors name the object, never a value.
  */
 export function sopsDecryptor(client: KubeClient): Decryptor {

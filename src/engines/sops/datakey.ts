@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 import { SopsKeyError } from './errors.ts';
-import { describeKey, type KeyService, type KeyType, type MasterKey, type Recipient } from './keys/keyservice.ts';
+import {
+  describeKey,
+  UNSUPPORTED_KEY_TYPES,
+  type KeyService,
+  type KeyType,
+  type MasterKey,
+  type Recipient,
+} from './keys/keyservice.ts';
 import type { Metadata } from './metadata.ts';
 import { combine, split } from './shamir.ts';
 
@@ -22,7 +29,13 @@ async function decryptGroup(group: MasterKey[], services: KeyService[]): Promise
   for (const { k } of ordered) {
     const usable = services.filter((s) => s.type === k.type);
     if (usable.length === 0) {
-      reasons.push(`${describeKey(k)}: no ${k.type} keys provided`);
+      reasons.push(
+        UNSUPPORTED_KEY_TYPES.includes(k.type)
+          ? `${describeKey(k)}: ${k.type} master keys are not supported`
+          : k.type === 'kms'
+            ? `${describeKey(k)}: no AWS credentials provided`
+            : `${describeKey(k)}: no ${k.type} keys provided`,
+      );
       continue;
     }
     for (const s of usable) {

@@ -2,6 +2,7 @@ import { decrypt } from './document.ts';
 import { SopsKeyError } from './errors.ts';
 import { detectFormat, formatForPath, hasMarker } from './format.ts';
 import { AgeKeyService, parseAgeIdentities } from './keys/age.ts';
+import { AwsKmsKeyService, parseAwsCredentials, type AwsKmsOptions } from './keys/awskms.ts';
 import type { KeyService } from './keys/keyservice.ts';
 import { PgpKeyService } from './keys/pgp.ts';
 import type { Format } from './stores/store.ts';
@@ -15,16 +16,30 @@ import type { Format } from './stores/store.ts';
 /** SecretData is a Kubernetes Secret's `data`: values base64-decoded, or still base64 when read from the API. */
 export type SecretData = Record<string, Uint8Array | string>;
 
+/** KeyServicesOptions: how the cloud key services reach their APIs (endpoint overrides, fetch). */
+export interface KeyServicesOptions {
+  aws?: Omit<AwsKmsOptions, 'credentials'>;
+}
+
+/** AWS_KMS_ENTRY is the decryption Secret entry with static AWS credentials (Flux `DecryptionAWSKmsFile`). */
+export const AWS_KMS_ENTRY = 'sops.aws-kms';
+
 /**
  * keyServicesFromSecret builds key services from a decryption Secret the way Flux reads it: every `*.agekey`
- * entry holds age identities, every `*.asc` entry armored PGP private keys. The cloud entries (`sops.aws-kms`,
- * `sops.azure-kv`, `sops.gcp-kms`, `sops.vault-token`) are not supported yet and are ignored, as are all other
- * entries. String values are taken as base64 (as in a Secret object's `data`). Errors name the Secret and the
- * entry, never its content.
+ * entry holds age identities, every `*.asc` entry armored PGP private keys, and `sops.aws-kms` static AWS
+ * credentials (YAML `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) for `kms` entries. The
+ * other cloud entries (`sops.azure-kv`, `sops.gcp-kms`, `sops.vault-token`) are not supported and are ignored, as
+ * are all other entries. String values are taken as base64 (as in a Secret object's `data`). Errors name the
+ * Secret and the entry, never its content.
  */
-export function keyServicesFromSecret(data: SecretData, secretName = 'decryption secret'): KeyService[] {
+export function keyServicesFromSecret(
+  data: SecretData,
+  secretName = 'decryption secret',
+  options: KeyServicesOptions = {},
+): KeyService[] {
   const ageIds: string[] = [];
   const pgpKeys: string[] = [];
+  const services: KeyService[] = [];
   for (const [name, raw] of Object.entries(data)) {
     const text = (typeof raw === 'string' ? Buffer.from(raw, 'base64') : Buffer.from(raw)).toString('utf8');
     if (name.endsWith('.agekey')) {
@@ -32,8 +47,18 @@ export function keyServicesFromSecret(data: SecretData, secretName = 'decryption
       if (ids.length === 0) throw new SopsKeyError(`${secretName}: entry ${name} holds no age identity`);
       ageIds.push(...ids);
     } else if (name.endsWith('.asc')) pgpKeys.push(text);
+    else if (name === AWS_KMS_ENTRY) {
+      let credentials;
+      try {
+        credentials = parseAwsCredentials(text);
+      } catch (err) {
+        throw new SopsKeyError(`failed to import '${name}' data from decryption Secret '${secretName}'`, {
+          cause: err,
+        });
+      }
+      services.push(new AwsKmsKeyService({ ...options.aws, credentials }));
+    }
   }
-  const services: KeyService[] = [];
   if (ageIds.length > 0) {
     try {
       services.push(new AgeKeyService(ageIds));
@@ -103,9 +128,9 @@ export async function decryptSecretField(
 }
 
 /**
- * decryptGeneratorSource decrypts a secretGenerator source file in its own format, chosen from its path (`files`:
- * by the key's extension; `envs`: by extension, dotenv when unknown), if it carries that format's sops marker; it
- * returns undefined for plaintext files.
+ * decryptGeneratorSource decrypts a secretGenerator source file in the format Flux picks (`files`: pass the key,
+ * whose extension names it, `.dockerconfigjson` as JSON; `envs`: by the file's extension, dotenv when unknown), if
+ * it carries that format's sops marker; it returns undefined for plaintext files.
  */
 export async function decryptGeneratorSource(
   path: string,
@@ -114,7 +139,7 @@ export async function decryptGeneratorSource(
   keys: KeyService[],
   options: FluxDecryptOptions = {},
 ): Promise<Uint8Array | undefined> {
-  let format = formatForPath(path);
+  let format = kind === 'file' ? secretFieldFormat(path) : formatForPath(path);
   if (kind === 'env' && format === 'binary') format = 'dotenv';
   if (!hasMarker(data, format)) return undefined;
   return decrypt(data, { format, keys, verifyMac: options.verifyMac ?? false });

@@ -22,8 +22,10 @@ export {
   decryptSecretField,
   decryptWithSecret,
   isSopsResource,
+  AWS_KMS_ENTRY,
   keyServicesFromSecret,
   secretFieldFormat,
+  type KeyServicesOptions,
   type FluxDecryptOptions,
   type SecretData,
 } from './flux.ts';
@@ -32,7 +34,23 @@ export { FORMATS, type Format } from './stores/store.ts';
 export type { Rules } from './metadata.ts';
 export { AgeKeyService, AgeRecipient, parseAgeIdentities } from './keys/age.ts';
 export { PgpKeyService, PgpRecipient } from './keys/pgp.ts';
-export { KEY_TYPES, type KeyService, type KeyType, type MasterKey, type Recipient } from './keys/keyservice.ts';
+export {
+  AwsKmsKeyService,
+  AwsKmsRecipient,
+  parseAwsCredentials,
+  parseKmsArns,
+  type AwsCredentials,
+  type AwsKmsKeySpec,
+  type AwsKmsOptions,
+} from './keys/awskms.ts';
+export {
+  KEY_TYPES,
+  UNSUPPORTED_KEY_TYPES,
+  type KeyService,
+  type KeyType,
+  type MasterKey,
+  type Recipient,
+} from './keys/keyservice.ts';
 export {
   SopsDecryptError,
   SopsError,

@@ -3,13 +3,17 @@
  * (`MasterKey.enc`); a KeyService holding matching private material turns such a stanza back into the data key
  * (or, with several key groups, into its Shamir share). A Recipient wraps a fresh data key into a new stanza.
  *
- * age and PGP implement both today. AWS KMS, GCP KMS, Azure Key Vault, HashiCorp Vault transit and HuaweiCloud KMS
+ * age, PGP and AWS KMS implement both. GCP KMS, Azure Key Vault, HashiCorp Vault transit and HuaweiCloud KMS
  * stanzas are parsed and preserved (`type` and `attrs`), so a service for each can plug in by implementing these
- * two interfaces; none is implemented here because each needs network access and credentials.
+ * two interfaces; they are not implemented (UNSUPPORTED_KEY_TYPES), for want of a server to test them against.
+ * Network access happens only inside a key service (AWS KMS), never elsewhere in the engine.
  */
 
 /** KEY_TYPES are the metadata list names sops uses for each kind of master key. */
 export const KEY_TYPES = ['age', 'pgp', 'kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'hckms'] as const;
+
+/** UNSUPPORTED_KEY_TYPES are the master keys fluxts cannot use: a document needs another key to be decrypted. */
+export const UNSUPPORTED_KEY_TYPES: readonly KeyType[] = ['gcp_kms', 'azure_kv', 'hc_vault', 'hckms'];
 
 /** KeyType names a kind of master key, as the list name in sops metadata (`age`, `pgp`, `kms`, …). */
 export type KeyType = (typeof KEY_TYPES)[number];
