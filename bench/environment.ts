@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { KubeConfig } from '@kubernetes/client-node';
-
 import { startDevCluster, stopDevCluster } from '../src/devcluster/cluster.ts';
-import { KubeClient, type TypeRef } from '../src/kube/index.ts';
+import { KubeClient, KubeConfig, type TypeRef } from '../src/kube/index.ts';
 import { type GitServer, startGitServer } from '../test/support/git-server.ts';
 
 const FLUXTS = fileURLToPath(new URL('../bin/fluxts.js', import.meta.url));

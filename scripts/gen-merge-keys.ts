@@ -10,42 +10,24 @@
  * how the table kustomize itself uses (Kubernetes v1.21.2) is produced.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { format, resolveConfig } from 'prettier';
 
 import { compileOpenApi } from '../src/engines/kustomize/merge/compile.ts';
+import { KubeClient, loadKubeConfig } from '../src/kube/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const defaultOut = join(here, '..', 'src', 'engines', 'kustomize', 'merge', 'tables', 'kubernetes.json');
 
 async function fromCluster(kubeconfig: string): Promise<{ doc: unknown; source: string }> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new Error(`kubeconfig ${kubeconfig}: no current cluster`);
-  const version = await kc.makeApiClient(VersionApi).getCode();
-  const url = new URL('/openapi/v2', cluster.server);
-  const opts: https.RequestOptions = { headers: { Accept: 'application/json' } };
-  await kc.applyToHTTPSOptions(opts);
-  const body = await new Promise<string>((resolve, reject) => {
-    const get = url.protocol === 'http:' ? http.get : https.get;
-    get(url, opts, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(text) : reject(new Error(`GET ${url.href}: HTTP ${res.statusCode}`)),
-      );
-    }).on('error', reject);
-  });
-  return { doc: JSON.parse(body) as unknown, source: `kube-apiserver ${version.gitVersion} /openapi/v2` };
+  const client = new KubeClient(loadKubeConfig(kubeconfig));
+  const version = await client.transport.request<{ gitVersion: string }>({ method: 'GET', path: '/version' });
+  const doc = await client.transport.request<unknown>({ method: 'GET', path: '/openapi/v2' });
+  return { doc, source: `kube-apiserver ${version.gitVersion} /openapi/v2` };
 }
 
 function fromFile(path: string, source: string | undefined): { doc: unknown; source: string } {

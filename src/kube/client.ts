@@ -1,5 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-
+import type { KubeConfig } from './kubeconfig.ts';
 import { RestMapper, resourcePath } from './rest-mapper.ts';
 import { Transport } from './transport.ts';
 import type { KubeList, KubeObject, ObjectKey, ResourceRef, TypeRef, WatchEvent } from './types.ts';

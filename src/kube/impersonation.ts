@@ -1,10 +1,9 @@
 // Clients for a Kustomization: impersonating its ServiceAccount, or for a remote cluster from a kubeconfig Secret
 // (fluxcd/pkg runtime/client impersonator and kubeconfig, kustomize-controller `serviceAccountName`/`kubeConfig`).
-import { KubeConfig } from '@kubernetes/client-node';
-
 import { FluxtsError } from '../util/errors.ts';
 import { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
+import { KubeConfig } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
 
 /** KubeConfigSecretError: the kubeconfig Secret is missing, lacks the key, or does not hold a usable kubeconfig. */
@@ -17,20 +16,10 @@ export function serviceAccountUser(namespace: string, name: string): string {
 
 /**
  * impersonating returns a copy of the kubeconfig whose current user sends `Impersonate-User: <user>` with every
- * request (client-node's `as` support). The API server then authorizes as that user; for a ServiceAccount it also
- * adds the ServiceAccount groups.
+ * request. The API server then authorizes as that user; for a ServiceAccount it also adds the ServiceAccount groups.
  */
 export function impersonating(kc: KubeConfig, user: string): KubeConfig {
-  const current = kc.getCurrentUser();
-  if (!current) throw new FluxtsError('kubeconfig: no current user to impersonate with');
-  const copy = new KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters,
-    contexts: kc.contexts,
-    users: kc.users.map((u) => (u.name === current.name ? { ...u, impersonateUser: user } : u)),
-    currentContext: kc.currentContext,
-  });
-  return copy;
+  return kc.impersonating(user);
 }
 
 /** KubeConfigSecretRef is `spec.kubeConfig.secretRef`. */
@@ -61,7 +50,7 @@ export function kubeConfigFromSecret(secret: KubeObject, key?: string): KubeConf
   }
   const kc = new KubeConfig();
   try {
-    kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'));
+    kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'), process.cwd(), `secret '${name}'`);
   } catch {
     // The parser's message may quote the content, which can hold credentials: keep only our own words.
     throw new KubeConfigSecretError(`failed to load KubeConfig from secret '${name}': not a valid kubeconfig`);

@@ -1,7 +1,9 @@
 export { KubeClient, typeOf } from './client.ts';
 export type { ListOptions, PatchOptions, PatchType, WatchOptions } from './client.ts';
 export { KubeApiError, KubeConnectionError, isAlreadyExists, isConflict, isGone, isNotFound } from './errors.ts';
-export { loadKubeConfig } from './kubeconfig.ts';
+export { KubeConfig, KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
+export type { KubeCluster, KubeContext, KubeUser } from './kubeconfig.ts';
+export { CredentialError } from './credentials.ts';
 export { RestMapper, RestMappingError, resourcePath } from './rest-mapper.ts';
 export { Throttle } from './throttle.ts';
 export { Transport } from './transport.ts';

@@ -3,8 +3,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 
-import { KubeConfig } from '@kubernetes/client-node';
 import { Command } from 'commander';
+
+import { KubeConfig } from '../kube/kubeconfig.ts';
 
 import { ListenError } from './http-server.ts';
 import { createLogger } from './logger.ts';
@@ -14,12 +15,14 @@ import { startManager } from './run.ts';
 // No controller ever talks to this cluster: the tests cover the process shell only.
 function offlineKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'x' }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
-  });
+  kc.loadFromString(
+    [
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+      'users: [{name: u, user: {token: x}}]',
+      'contexts: [{name: ctx, context: {cluster: c, user: u}}]',
+      'current-context: ctx',
+    ].join('\n'),
+  );
   return kc;
 }
 

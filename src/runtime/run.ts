@@ -1,7 +1,5 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-
 import { KubeClient } from '../kube/client.ts';
-import { loadKubeConfig } from '../kube/kubeconfig.ts';
+import { type KubeConfig, loadKubeConfig } from '../kube/kubeconfig.ts';
 import { FluxtsError, errorMessage } from '../util/errors.ts';
 import { EventPoster } from './event-poster.ts';
 import type { RunningServer } from './http-server.ts';

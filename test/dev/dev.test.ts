@@ -37,7 +37,7 @@ test('fluxts dev applies the example app, follows a commit, and stops on Ctrl-C'
   });
   assert.match(output, /applied 4 objects/);
   assert.match(output, /Deployment\/fluxts-demo\/web/);
-  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+  const core = cluster.clientNode.makeApiClient(CoreV1Api);
   const before = await core.readNamespacedConfigMap({ name: 'greeting', namespace: 'fluxts-demo' });
   assert.equal(before.data?.['message'], 'Hello from fluxts');
 

@@ -32,7 +32,7 @@ describe('local control plane', () => {
   });
 
   test('reports the pinned Kubernetes version', async () => {
-    const info = await cluster.kubeConfig.makeApiClient(VersionApi).getCode();
+    const info = await cluster.clientNode.makeApiClient(VersionApi).getCode();
     assert.equal(info.gitVersion, CONTROL_PLANE_VERSIONS.kubernetes);
   });
 
@@ -44,7 +44,7 @@ describe('local control plane', () => {
 
   test('a Deployment becomes Available through the pod simulator', async (t) => {
     const ns = await useNamespace(t, cluster);
-    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
+    const apps = cluster.clientNode.makeApiClient(AppsV1Api);
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('web', 2) });
     const status = await eventually('deployment web Available', async () => {
       const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
@@ -56,8 +56,8 @@ describe('local control plane', () => {
 
   test('a crashing pod keeps its Deployment unavailable', async (t) => {
     const ns = await useNamespace(t, cluster);
-    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
-    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    const apps = cluster.clientNode.makeApiClient(AppsV1Api);
+    const core = cluster.clientNode.makeApiClient(CoreV1Api);
     await apps.createNamespacedDeployment({
       namespace: ns,
       body: deployment('broken', 1, { [SIMULATE_ANNOTATION]: 'crash' }),
@@ -73,8 +73,8 @@ describe('local control plane', () => {
 
   test('StatefulSets, DaemonSets and Jobs reach their real status', async (t) => {
     const ns = await useNamespace(t, cluster);
-    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
-    const batch = cluster.kubeConfig.makeApiClient(BatchV1Api);
+    const apps = cluster.clientNode.makeApiClient(AppsV1Api);
+    const batch = cluster.clientNode.makeApiClient(BatchV1Api);
     const template = (app: string) => ({
       metadata: { labels: { app } },
       spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
@@ -117,8 +117,8 @@ describe('local control plane', () => {
 
   test('deleting a Deployment garbage-collects its ReplicaSets and Pods', async (t) => {
     const ns = await useNamespace(t, cluster);
-    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
-    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    const apps = cluster.clientNode.makeApiClient(AppsV1Api);
+    const core = cluster.clientNode.makeApiClient(CoreV1Api);
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('gc', 2) });
     await eventually('pods running', async () => {
       const pods = await core.listNamespacedPod({ namespace: ns });
@@ -136,8 +136,8 @@ describe('local control plane', () => {
 
   test('deleting a namespace with running pods finishes', async (t) => {
     const ns = await useNamespace(t, cluster);
-    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
-    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    const apps = cluster.clientNode.makeApiClient(AppsV1Api);
+    const core = cluster.clientNode.makeApiClient(CoreV1Api);
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('doomed', 1) });
     await eventually('pod running', async () => {
       const pods = await core.listNamespacedPod({ namespace: ns });

@@ -7,15 +7,18 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig as ClientNodeKubeConfig } from '@kubernetes/client-node';
 
 import { startDevCluster } from '../../src/devcluster/cluster.ts';
 import { stderrProgress } from '../../src/devcluster/go-build.ts';
+import { KubeClient, KubeConfig } from '../../src/kube/index.ts';
 
 /** TestCluster is the control plane a test talks to. */
 export interface TestCluster {
   kubeconfigPath: string;
   kubeConfig: KubeConfig;
+  /** clientNode is the same cluster through @kubernetes/client-node, an independent client for cross-checks. */
+  clientNode: ClientNodeKubeConfig;
 }
 
 let shared: Promise<TestCluster> | undefined;
@@ -31,7 +34,9 @@ export function useCluster(): Promise<TestCluster> {
     }
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);
-    return { kubeconfigPath, kubeConfig };
+    const clientNode = new ClientNodeKubeConfig();
+    clientNode.loadFromFile(kubeconfigPath);
+    return { kubeconfigPath, kubeConfig, clientNode };
   })();
   return shared;
 }
@@ -54,11 +59,12 @@ export async function useNamespace(t: HasCleanup, cluster: TestCluster): Promise
       .replace(/^-+|-+$/g, '')
       .slice(0, 40) || 'test';
   const name = `${slug}-${randomBytes(3).toString('hex')}`.replace(/^-/, 't-');
-  const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name, labels: { 'fluxts.dev/test': 'true' } } } });
+  const client = new KubeClient(cluster.kubeConfig);
+  const namespaceType = { apiVersion: 'v1', kind: 'Namespace' };
+  await client.create({ ...namespaceType, metadata: { name, labels: { 'fluxts.dev/test': 'true' } } });
   t.after(async () => {
     if (process.env['FLUXTS_KEEP_NAMESPACES']) return;
-    await core.deleteNamespace({ name }).catch(() => undefined);
+    await client.delete(namespaceType, { name }).catch(() => undefined);
   });
   return name;
 }

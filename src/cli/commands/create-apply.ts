@@ -1,6 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-
-import { KubeClient, type KubeObject as KubeResource, loadKubeConfig } from '../../kube/index.ts';
+import { KubeClient, type KubeConfig, type KubeObject as KubeResource, loadKubeConfig } from '../../kube/index.ts';
 import { FluxtsError, errorMessage } from '../../util/errors.ts';
 import type { ApplyFn, ApplyOptions, KubeObject } from './create/index.ts';
 

@@ -3,13 +3,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { KubeConfig } from '@kubernetes/client-node';
 import { Command, type Command as CommandType } from 'commander';
 
 import { startDevCluster, stopDevCluster } from '../../devcluster/cluster.ts';
 import { openDevRepo, type DevRepo } from '../../devcluster/dev-repo.ts';
 import { stderrProgress } from '../../devcluster/go-build.ts';
-import { isAlreadyExists, KubeClient, type KubeObject } from '../../kube/index.ts';
+import { isAlreadyExists, KubeClient, KubeConfig, type KubeObject } from '../../kube/index.ts';
 import { controllerOptionsFrom, createLogger, registerControllerFlags, startManager } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { prepareControllers } from './controller.ts';
