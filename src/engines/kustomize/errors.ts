@@ -43,3 +43,6 @@ export class Problems {
     return this.list.length === 0;
   }
 }
+
+/** RegexSyntaxError: a selector pattern Go's regexp (RE2) would not compile, or that this engine cannot translate. */
+export class RegexSyntaxError extends FluxtsError {}

@@ -22,6 +22,9 @@ export interface ParsedDoc {
  * errors go to `problems` with line and column.
  */
 export function parseDocuments(text: string, file: string, problems: Problems): ParsedDoc[] {
+  // kustomize splits a stream into documents before decoding each, so a byte order mark opening any document (not
+  // only the first) is dropped; the yaml package would read it as part of the first key.
+  if (text.includes('\uFEFF')) text = text.replace(/^\uFEFF/, '').replace(/(\n---[ \t]*\r?\n)\uFEFF/g, '$1');
   const fast = fastParseDocuments(text);
   if (fast !== undefined) return fast.map((contents) => ({ contents }));
   return parseWithYaml(text, file, problems).map((doc) => ({ contents: doc.contents, doc }));

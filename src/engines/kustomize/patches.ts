@@ -9,6 +9,7 @@ import { field, str, strIn } from './nodes.ts';
 import { parseDocuments } from './parse.ts';
 import type { Resource } from './resource.ts';
 import { compileSelector, type Selector } from './selector.ts';
+import { RegexSyntaxError } from './errors.ts';
 import { type Context, withinRoot } from './target.ts';
 
 /** PatchSource is a patch's text and where it came from (a file, or the kustomization for inline patches). */
@@ -119,9 +120,14 @@ class Patcher {
     }
   }
 
-  select(target: Selector): Resource[] {
-    const pred = compileSelector(target);
-    return this.out.filter(pred);
+  select(target: Selector, file: string): Resource[] {
+    try {
+      return this.out.filter(compileSelector(target));
+    } catch (err) {
+      if (!(err instanceof RegexSyntaxError)) throw err;
+      this.ctx.problems.add(file, `patch target: ${err.message}`);
+      return [];
+    }
   }
 
   /** strategicById applies each document of a strategic-merge patch to the resource it names. */
@@ -182,7 +188,7 @@ export function applyPatches(ctx: Context, k: Kustomization, out: Resource[]): v
         ctx.problems.add(src.file, 'a JSON 6902 patch needs a target');
         continue;
       }
-      for (const r of p.select(target)) p.json(r, src.text, src.file);
+      for (const r of p.select(target, src.file)) p.json(r, src.text, src.file);
       continue;
     }
     if (!target) {
@@ -190,7 +196,7 @@ export function applyPatches(ctx: Context, k: Kustomization, out: Resource[]): v
       continue;
     }
     const docs = smpDocs(ctx, src);
-    for (const r of p.select(target)) for (const d of docs) if (out.includes(r)) p.smp(r, d, src.file, opts);
+    for (const r of p.select(target, src.file)) for (const d of docs) if (out.includes(r)) p.smp(r, d, src.file, opts);
   }
 }
 
@@ -209,7 +215,7 @@ export function applyLegacyJson6902(ctx: Context, k: Kustomization, out: Resourc
     const inline = entry['patch'] === undefined ? undefined : asText(entry['patch']);
     const src = loadPatch(ctx, k, path, inline);
     if (!src) continue;
-    for (const r of p.select(target)) p.json(r, src.text, src.file);
+    for (const r of p.select(target, src.file)) p.json(r, src.text, src.file);
   }
 }
 

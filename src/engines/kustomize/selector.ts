@@ -1,5 +1,6 @@
 import { isClusterScoped } from './filters/namespace.ts';
 import { field, stringMap } from './nodes.ts';
+import { anchoredRe2 } from './regex.ts';
 import type { Resource } from './resource.ts';
 
 /** Selector is a patch or replacement target: anchored regular expressions on group, version, kind, name and namespace, plus label and annotation selectors. */
@@ -51,10 +52,21 @@ export function parseLabelSelector(text: string): Requirement[] {
   return reqs;
 }
 
-const anchored = (re: string): RegExp => new RegExp(`^(?:${re})$`);
+/** Matcher tests one identifying field against a selector field. */
+interface Matcher {
+  test(value: string): boolean;
+}
 
-/** compileSelector returns a predicate over resources. */
-export function compileSelector(s: Selector): (r: Resource) => boolean {
+/** exactly is the matcher of a replacement source, which kustomize compares verbatim, not as a pattern. */
+const exactly = (want: string): Matcher => ({ test: (v) => v === want });
+
+/**
+ * compileSelector returns a predicate over resources: group, version, kind, name and namespace are RE2 patterns
+ * anchored at both ends (patch and replacement targets), or with `exact` plain strings (replacement sources).
+ * Throws RegexSyntaxError for a pattern Go would not compile.
+ */
+export function compileSelector(s: Selector, exact = false): (r: Resource) => boolean {
+  const anchored: (p: string) => Matcher = exact ? exactly : anchoredRe2;
   const kindRe = s.kind ? anchored(s.kind) : undefined;
   const groupRe = s.group ? anchored(s.group) : undefined;
   const versionRe = s.version ? anchored(s.version) : undefined;

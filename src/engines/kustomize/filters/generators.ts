@@ -28,7 +28,8 @@ export interface GeneratorArgs {
   options?: GeneratorOptions;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte order mark in file data: kustomize copies file bytes into the object unchanged.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function removeQuotes(s: string): string {
   if (s.length < 2 || s[0] !== s[s.length - 1]) return s;

@@ -4,6 +4,7 @@ import type { Problems } from '../errors.ts';
 import { field, plainString, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
 import { compileSelector, type Selector } from '../selector.ts';
+import { RegexSyntaxError } from '../errors.ts';
 import { newMap, newScalar, newSeq } from '../yaml/fast-nodes.ts';
 
 /** ReplacementOptions split a string field and address one part of it. */
@@ -106,41 +107,52 @@ export function applyReplacements(
   problems: Problems,
 ): void {
   for (const rep of list) {
-    const srcSel = compileSelector(rep.source);
-    const sources = resources.filter(srcSel);
-    if (sources.length !== 1) {
-      problems.add(
-        file,
-        `replacements: expected exactly one source for ${describe(rep.source)}, found ${sources.length}`,
-      );
-      continue;
+    try {
+      applyOne(resources, rep, file, problems);
+    } catch (err) {
+      if (!(err instanceof RegexSyntaxError)) throw err;
+      problems.add(file, `replacements: ${err.message}`);
     }
-    const src = sources[0] as Resource;
-    const path = rep.source.fieldPath ?? 'metadata.name';
-    const found = lookup(src.node, splitFieldPath(path), false);
-    if (found.length === 0 || found[0]?.node === undefined) {
-      problems.add(file, `replacements: field "${path}" not found in source ${src.subject}`);
-      continue;
-    }
-    const value = sourceValue(found[0]?.node, rep.source.options);
-    for (const t of rep.targets) {
-      const sel = compileSelector(t.select);
-      const rejects = (t.reject ?? []).map((r) => compileSelector(r));
-      for (const r of resources) {
-        if (!sel(r) || rejects.some((rj) => rj(r))) continue;
-        for (const fp of t.fieldPaths ?? ['metadata.name']) {
-          const hits = lookup(r.node, splitFieldPath(fp), t.options?.create === true);
-          for (const h of hits) {
-            if (!h.parent) {
-              // list elements and `*` hits are replaced through their sequence; keep it simple: scalars in place
-              if (isScalar(h.node) && isScalar(value)) (h.node as { value: unknown }).value = value.value;
-              continue;
-            }
-            setField(h.parent, h.key, withDelimiter(h.node, value, t.options));
+  }
+}
+
+/** applyOne runs one replacement; throws RegexSyntaxError for a target pattern Go would not compile. */
+function applyOne(resources: Resource[], rep: Replacement, file: string, problems: Problems): void {
+  // kustomize matches the source by plain equality of its id fields; only targets are patterns.
+  const srcSel = compileSelector(rep.source, true);
+  const sources = resources.filter(srcSel);
+  if (sources.length !== 1) {
+    problems.add(
+      file,
+      `replacements: expected exactly one source for ${describe(rep.source)}, found ${sources.length}`,
+    );
+    return;
+  }
+  const src = sources[0] as Resource;
+  const path = rep.source.fieldPath ?? 'metadata.name';
+  const found = lookup(src.node, splitFieldPath(path), false);
+  if (found.length === 0 || found[0]?.node === undefined) {
+    problems.add(file, `replacements: field "${path}" not found in source ${src.subject}`);
+    return;
+  }
+  const value = sourceValue(found[0]?.node, rep.source.options);
+  for (const t of rep.targets) {
+    const sel = compileSelector(t.select);
+    const rejects = (t.reject ?? []).map((r) => compileSelector(r));
+    for (const r of resources) {
+      if (!sel(r) || rejects.some((rj) => rj(r))) continue;
+      for (const fp of t.fieldPaths ?? ['metadata.name']) {
+        const hits = lookup(r.node, splitFieldPath(fp), t.options?.create === true);
+        for (const h of hits) {
+          if (!h.parent) {
+            // list elements and `*` hits are replaced through their sequence; keep it simple: scalars in place
+            if (isScalar(h.node) && isScalar(value)) (h.node as { value: unknown }).value = value.value;
+            continue;
           }
+          setField(h.parent, h.key, withDelimiter(h.node, value, t.options));
         }
-        r.refresh();
       }
+      r.refresh();
     }
   }
 }

@@ -267,9 +267,12 @@ class Emitter {
   private doubleQuoted(cps: number[], indent: number, allowBreaks: boolean): void {
     this.indicator('"', true, false, false);
     let spaces = false;
+    // go-yaml v2's is_bom looks at the first character of the value whatever the index, so a value that starts
+    // with a byte order mark has every character escaped (`"\uFEFF\x62..."`); kustomize prints exactly that.
+    const bomFirst = cps[0] === 0xfeff;
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] ?? 0;
-      if (!isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
+      if (bomFirst || !isPrintable(c) || c === 0xfeff || isBreak(c) || c === 0x22 || c === 0x5c) {
         const s = yamlEscape(c);
         this.put(s, s.length);
         spaces = false;
