@@ -1,6 +1,6 @@
 // SOPS decryption in Kustomizations end to end (issue 6): secrets encrypted with our engine and with the real sops
-// CLI, for age and PGP keys, are committed to Git and arrive in the cluster decrypted; secretGenerator inputs that
-// are sops files are decrypted; a wrong key leaves Ready=False (BuildFailed) and the applied Secret untouched; and
+// CLI, for age, PGP and AWS KMS keys (local-kms), are committed to Git and arrive in the cluster decrypted;
+// secretGenerator files and env files that are sops files are decrypted before the build, in memory; a wrong key leaves Ready=False (BuildFailed) and the applied Secret untouched; and
 // no secret material reaches the Ready message, the Kubernetes Events, the controller's logs, or the disk.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -31,6 +31,7 @@ import { type TestCluster, useCluster, useNamespace } from '../support/cluster.t
 import { eventually } from '../support/eventually.ts';
 import type { FileChange, TestRepo } from '../support/git-repo.ts';
 import { type GitServer, startGitServer } from '../support/git-server.ts';
+import { localKmsBinary, startLocalKms } from '../sops/local-kms.ts';
 import { hasGpg, setup as sopsFixture, sopsBinary, sopsOk, writeTemp } from '../sops/support.ts';
 
 /** SECRET_FIELDS is the rule Flux documents: kustomize needs apiVersion/kind/metadata in cleartext. */
@@ -53,6 +54,7 @@ let running: RunningManager;
 let storageDir: string;
 let workDir: string;
 let sops: string | undefined;
+let kmsBinary: string | undefined;
 /** logs is everything the controllers logged, at debug level, as JSON lines. */
 let logs = '';
 
@@ -129,6 +131,7 @@ before(async () => {
     { kubeConfig: cluster.kubeConfig, logger },
   );
   sops = await sopsBinary();
+  kmsBinary = await localKmsBinary();
 });
 
 after(async () => {
@@ -249,20 +252,6 @@ async function waitReady(
   });
 }
 
-/**
- * assertSettlesReady waits for the first Ready=True or Ready=False and asserts True, so a test of a known gap fails
- * fast instead of timing out.
- */
-async function assertSettlesReady(ns: string): Promise<void> {
-  const ks = await eventually(`Kustomization ${ns}/app Ready=True or False`, async () => {
-    const obj = await client.get<Kustomization>(kustomizationType, { namespace: ns, name: 'app' });
-    const ready = readyOf(obj);
-    return ready?.status === 'True' || ready?.status === 'False' ? obj : undefined;
-  });
-  const ready = readyOf(ks);
-  assert.equal(ready?.status, 'True', `Ready=${ready?.status ?? ''} ${ready?.reason ?? ''}: ${ready?.message ?? ''}`);
-}
-
 async function secretData(ns: string, name: string): Promise<Record<string, string>> {
   const obj = await client.get<KubeObject>({ apiVersion: 'v1', kind: 'Secret' }, { namespace: ns, name });
   assert.equal(obj['sops'], undefined, 'no sops metadata in the applied Secret');
@@ -367,6 +356,51 @@ describe('Kustomization SOPS decryption', { concurrency: 3 }, () => {
     assert.deepEqual(await secretData(ns, 'db'), plain);
   });
 
+  test('an AWS KMS-encrypted Secret written by the sops CLI is decrypted with the sops.aws-kms credentials', async (t) => {
+    if (!sops || !kmsBinary) return t.skip('sops CLI or local-kms unavailable');
+    const ns = await useNamespace(t, cluster);
+    const kms = await startLocalKms(kmsBinary);
+    t.after(() => kms.stop());
+    // The controller reaches KMS where Flux's AWS SDK would with this variable set.
+    const before = process.env['AWS_ENDPOINT_URL_KMS'];
+    process.env['AWS_ENDPOINT_URL_KMS'] = kms.endpoint;
+    t.after(() => {
+      if (before === undefined) delete process.env['AWS_ENDPOINT_URL_KMS'];
+      else process.env['AWS_ENDPOINT_URL_KMS'] = before;
+    });
+    const creds = { id: 'AKIDKUSTOMIZATION', secret: 'kustomization-kms-secret-access-key-16' };
+    const plain = { password: 'sops-cli-kms-plaintext-17' };
+    secretMaterial(plain.password, creds.secret);
+    const dir = await mkdtemp(join(tmpdir(), 'fxkmsks-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'secret.yaml');
+    await writeFile(file, secretManifest('db', plain, 'stringData'));
+    const r = spawnSync(
+      sops,
+      ['encrypt', '--kms', kms.keyArn, '--encryption-context', 'app:db', '--encrypted-regex', SECRET_FIELDS, file],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env['PATH'],
+          HOME: dir,
+          AWS_ENDPOINT_URL: kms.endpoint,
+          AWS_ACCESS_KEY_ID: creds.id,
+          AWS_SECRET_ACCESS_KEY: creds.secret,
+        },
+      },
+    );
+    assert.equal(r.status, 0, r.stderr.toString());
+    await rm(file);
+    const enc = r.stdout.toString('utf8');
+    assert.match(enc, /kms:/);
+    await createSecret(ns, 'sops-kms', {
+      'sops.aws-kms': `aws_access_key_id: ${creds.id}\naws_secret_access_key: ${creds.secret}\n`,
+    });
+    await setup(ns, { 'app/secret.yaml': enc }, 'sops-kms');
+    await waitReady(ns, 'True', 'ReconciliationSucceeded');
+    assert.deepEqual(await secretData(ns, 'db'), plain);
+  });
+
   test('a secretGenerator with sops-encrypted files (binary, YAML) is generated decrypted', async (t) => {
     const ns = await useNamespace(t, cluster);
     const key = await ageKey();
@@ -399,73 +433,83 @@ describe('Kustomization SOPS decryption', { concurrency: 3 }, () => {
     assert.deepEqual(await secretData(ns, 'files'), { token, 'config.yaml': yaml });
   });
 
-  test(
-    'a secretGenerator file given another key is decrypted in the format of its file name',
-    {
-      todo: 'kustomize-controller gap: generator files are decrypted after the build, by their key, not their file name (see report)',
-    },
-    async (t) => {
-      // Flux decrypts generator files before the build, by their file extension, so the key they get does not
-      // matter: `creds=settings.yaml` holds the YAML text.
-      const ns = await useNamespace(t, cluster);
-      const key = await ageKey();
-      const yaml = 'user: admin\npassword: generator-renamed-secret-14\n';
-      secretMaterial('generator-renamed-secret-14');
-      await createSecret(ns, 'sops-keys', { 'keys.agekey': key.identity });
-      await setup(ns, {
-        'app/kustomization.yaml': [
-          'apiVersion: kustomize.config.k8s.io/v1beta1',
-          'kind: Kustomization',
-          'resources: [cm.yaml]',
-          'generatorOptions:',
-          '  disableNameSuffixHash: true',
-          'secretGenerator:',
-          '  - name: renamed',
-          '    files:',
-          '      - creds=settings.yaml',
-          '',
-        ].join('\n'),
-        'app/cm.yaml': CONFIGMAP,
-        'app/settings.yaml': await encryptWith(yaml, 'yaml', [new AgeRecipient(key.recipient)], false),
-      });
-      await assertSettlesReady(ns);
-      assert.deepEqual(await secretData(ns, 'renamed'), { creds: yaml });
-    },
-  );
+  test('a secretGenerator file is decrypted before the build in the format its key names', async (t) => {
+    // Flux takes a generator file's format from its key (kustomize-controller #636): `settings.yaml=settings.enc`
+    // is a YAML document whatever the file is called.
+    const ns = await useNamespace(t, cluster);
+    const key = await ageKey();
+    const yaml = 'user: admin\npassword: generator-renamed-secret-14\n';
+    secretMaterial('generator-renamed-secret-14');
+    await createSecret(ns, 'sops-keys', { 'keys.agekey': key.identity });
+    await setup(ns, {
+      'app/kustomization.yaml': [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources: [cm.yaml]',
+        'generatorOptions:',
+        '  disableNameSuffixHash: true',
+        'secretGenerator:',
+        '  - name: renamed',
+        '    files:',
+        '      - settings.yaml=settings.enc',
+        '',
+      ].join('\n'),
+      'app/cm.yaml': CONFIGMAP,
+      'app/settings.enc': await encryptWith(yaml, 'yaml', [new AgeRecipient(key.recipient)], false),
+    });
+    await waitReady(ns, 'True', 'ReconciliationSucceeded');
+    assert.deepEqual(await secretData(ns, 'renamed'), { 'settings.yaml': yaml });
+  });
 
-  test(
-    'a secretGenerator with a sops-encrypted env file is generated decrypted',
-    {
-      todo: 'kustomize-controller gap: env sources of secretGenerators are not decrypted before the build (see report)',
-    },
-    async (t) => {
-      const ns = await useNamespace(t, cluster);
-      const key = await ageKey();
-      const env = 'DB_USER=admin\nDB_PASSWORD=generator-env-secret-7\n';
-      secretMaterial('generator-env-secret-7');
-      await createSecret(ns, 'sops-keys', { 'keys.agekey': key.identity });
-      await setup(ns, {
-        'app/kustomization.yaml': [
-          'apiVersion: kustomize.config.k8s.io/v1beta1',
-          'kind: Kustomization',
-          // A resource besides the generator: the controller adds buildMetadata to a kustomization.yaml without
-          // resources, which the kustomize engine does not support yet (see report).
-          'resources: [cm.yaml]',
-          'generatorOptions:',
-          '  disableNameSuffixHash: true',
-          'secretGenerator:',
-          '  - name: env',
-          '    envs:',
-          '      - app.env',
-          '',
-        ].join('\n'),
-        'app/cm.yaml': CONFIGMAP,
-        'app/app.env': await encryptWith(env, 'dotenv', [new AgeRecipient(key.recipient)], false),
-      });
-      await assertSettlesReady(ns);
-      assert.deepEqual(await secretData(ns, 'env'), { DB_USER: 'admin', DB_PASSWORD: 'generator-env-secret-7' });
-    },
-  );
+  test('a secretGenerator with a sops-encrypted env file is generated decrypted', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const key = await ageKey();
+    const env = 'DB_USER=admin\nDB_PASSWORD=generator-env-secret-7\n';
+    secretMaterial('generator-env-secret-7');
+    await createSecret(ns, 'sops-keys', { 'keys.agekey': key.identity });
+    await setup(ns, {
+      'app/kustomization.yaml': [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        // A resource besides the generator: the controller adds buildMetadata to a kustomization.yaml without
+        // resources, which the kustomize engine does not support yet (see report).
+        'resources: [cm.yaml]',
+        'generatorOptions:',
+        '  disableNameSuffixHash: true',
+        'secretGenerator:',
+        '  - name: env',
+        '    envs:',
+        '      - app.env',
+        '',
+      ].join('\n'),
+      'app/cm.yaml': CONFIGMAP,
+      'app/app.env': await encryptWith(env, 'dotenv', [new AgeRecipient(key.recipient)], false),
+    });
+    await waitReady(ns, 'True', 'ReconciliationSucceeded');
+    assert.deepEqual(await secretData(ns, 'env'), { DB_USER: 'admin', DB_PASSWORD: 'generator-env-secret-7' });
+  });
+
+  test('an env source the keys cannot decrypt fails the build before it, naming the file only', async (t) => {
+    const ns = await useNamespace(t, cluster);
+    const key = await ageKey();
+    const wrong = await ageKey();
+    secretMaterial('generator-env-secret-15');
+    await createSecret(ns, 'sops-keys', { 'keys.agekey': wrong.identity });
+    await setup(ns, {
+      'app/kustomization.yaml': 'resources: [cm.yaml]\nsecretGenerator:\n  - name: env\n    envs: [app.env]\n',
+      'app/cm.yaml': CONFIGMAP,
+      'app/app.env': await encryptWith(
+        'DB_PASSWORD=generator-env-secret-15\n',
+        'dotenv',
+        [new AgeRecipient(key.recipient)],
+        false,
+      ),
+    });
+    const ks = await waitReady(ns, 'False', 'BuildFailed');
+    const message = readyOf(ks)?.message ?? '';
+    assert.match(message, /^error decrypting sources: app\/app\.env: /);
+    assertNoSecret('the Ready message', message, ['generator-env-secret-15', key.identity, wrong.identity]);
+  });
 
   test('a wrong key fails the build with no secret material anywhere, and the applied Secret stays', async (t) => {
     const ns = await useNamespace(t, cluster);

@@ -25,6 +25,7 @@ import { sopsBinary } from './support.ts';
 const sops = await sopsBinary();
 const lkms = await localKmsBinary();
 
+const ENTRY = join(import.meta.dirname, '../../src/cli/commands/sops.ts');
 const CREDS = { accessKeyId: 'AKIDFLUXTSTEST', secretAccessKey: 'fluxts-test-secret-access-key' };
 const YAML = 'db:\n    user: admin\n    password: kms-secret-value-1\nport: 5432\n';
 
@@ -111,6 +112,35 @@ describe('AWS KMS keys, differential with sops against local-kms', { skip: !sops
         .replace(/created_at: "[^"]+"/, 'created_at: T');
     assert.notEqual(fields(theirs.toString()), '');
     assert.equal(fields(ours), fields(theirs.toString()));
+  });
+
+  test('fluxts sops encrypt --kms --encryption-context, sops decrypts; fluxts sops decrypt reads sops output', () => {
+    const env = {
+      PATH: process.env['PATH'],
+      HOME: dir,
+      AWS_ENDPOINT_URL: kms.endpoint,
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+    };
+    const file = join(dir, `f${++n}.yaml`);
+    writeFileSync(file, YAML);
+    const r = spawnSync(
+      process.execPath,
+      [ENTRY, 'encrypt', '--kms', kms.aliasArn, '--encryption-context', 'app:cli', file],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /context:\n\s+app: cli/);
+    assert.equal(runSops(['decrypt'], r.stdout, '.yaml').toString(), YAML);
+
+    const theirs = join(dir, `f${++n}.yaml`);
+    writeFileSync(theirs, runSops(['encrypt', '--kms', kms.keyArn], YAML, '.yaml'));
+    const d = spawnSync(process.execPath, [ENTRY, 'decrypt', theirs], { env, encoding: 'utf8' });
+    assert.equal(d.status, 0, d.stderr);
+    assert.equal(d.stdout, YAML);
   });
 
   test('a different encryption context or a key that did not wrap it fails, naming the key only', async () => {

@@ -8,15 +8,19 @@ import type { Command } from 'commander';
 import {
   AgeKeyService,
   AgeRecipient,
+  AwsKmsKeyService,
+  AwsKmsRecipient,
   decrypt,
   encrypt,
   formatForPath,
   parseAgeIdentities,
   parseFormat,
+  parseKmsArns,
   PgpKeyService,
   PgpRecipient,
   SopsError,
   SopsKeyError,
+  type AwsCredentials,
   type Format,
   type KeyService,
   type Recipient,
@@ -30,6 +34,9 @@ interface CommonOptions {
 interface EncryptCliOptions extends CommonOptions {
   age?: string;
   pgp?: string;
+  kms?: string;
+  encryptionContext?: string;
+  awsProfile?: string;
   encryptedRegex?: string;
   unencryptedRegex?: string;
   encryptedSuffix?: string;
@@ -95,6 +102,37 @@ function ageKeyServices(env: NodeJS.ProcessEnv): KeyService[] {
   return ids.length > 0 ? [new AgeKeyService(ids)] : [];
 }
 
+/**
+ * awsFromEnv reads what the AWS SDK reads for sops: static credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN) and endpoint overrides (AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL). Shared
+ * config files, profiles and instance roles are not read.
+ */
+function awsFromEnv(env: NodeJS.ProcessEnv): { credentials: AwsCredentials; endpoint?: string; stsEndpoint?: string } {
+  const credentials: AwsCredentials = {
+    accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',
+    secretAccessKey: env['AWS_SECRET_ACCESS_KEY'] ?? '',
+  };
+  if (env['AWS_SESSION_TOKEN']) credentials.sessionToken = env['AWS_SESSION_TOKEN'];
+  const kms = env['AWS_ENDPOINT_URL_KMS'] || env['AWS_ENDPOINT_URL'];
+  const sts = env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'];
+  return { credentials, ...(kms ? { endpoint: kms } : {}), ...(sts ? { stsEndpoint: sts } : {}) };
+}
+
+/** parseEncryptionContext reads `k:v,k2:v2` as sops' ParseKMSContext does (a malformed pair drops the context). */
+function parseEncryptionContext(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const kv = pair.split(':');
+    if (kv.length !== 2) {
+      process.stderr.write('Encryption context contains a non-string value, context will not be used\n');
+      return undefined;
+    }
+    out[kv[0] ?? ''] = kv[1] ?? '';
+  }
+  return out;
+}
+
 function formatOf(file: string, inputType: string | undefined): Format {
   return inputType ? parseFormat(inputType) : formatForPath(file);
 }
@@ -103,9 +141,13 @@ function formatOf(file: string, inputType: string | undefined): Format {
 async function runEncrypt(file: string, opts: EncryptCliOptions): Promise<void> {
   const recipients: Recipient[] = list(opts.age).map((r) => new AgeRecipient(r));
   for (const spec of list(opts.pgp)) recipients.push(...(await PgpRecipient.fromArmored(pgpPublicKey(spec))));
+  const context = parseEncryptionContext(opts.encryptionContext);
+  for (const spec of parseKmsArns(opts.kms ?? '', context, opts.awsProfile)) {
+    recipients.push(new AwsKmsRecipient(spec, awsFromEnv(process.env)));
+  }
   if (recipients.length === 0) {
     throw new SopsKeyError(`${file}: no recipients given`, {
-      hint: 'pass --age age1… and/or --pgp KEYFILE|FINGERPRINT',
+      hint: 'pass --age age1…, --pgp KEYFILE|FINGERPRINT and/or --kms ARN',
     });
   }
   const rules: Rules = {
@@ -132,6 +174,7 @@ async function runEncrypt(file: string, opts: EncryptCliOptions): Promise<void> 
 /** runDecrypt decrypts FILE to stdout only: decrypted data is never written to disk by fluxts. */
 async function runDecrypt(file: string, opts: DecryptCliOptions): Promise<void> {
   const keys = ageKeyServices(process.env);
+  if (process.env['AWS_ACCESS_KEY_ID']) keys.push(new AwsKmsKeyService(awsFromEnv(process.env)));
   const pgpFiles = opts.pgpKey ?? [];
   if (pgpFiles.length > 0) {
     keys.push(
@@ -164,13 +207,16 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 export function registerSopsCommand(program: Command): void {
   const sops = program
     .command('sops')
-    .description('encrypt and decrypt secrets exactly as the sops CLI does (age and PGP keys)');
+    .description('encrypt and decrypt secrets exactly as the sops CLI does (age, PGP and AWS KMS keys)');
   sops
     .command('encrypt')
-    .description('encrypt FILE (YAML, JSON, dotenv, INI or binary, chosen by extension) for age and/or PGP keys')
+    .description('encrypt FILE (YAML, JSON, dotenv, INI or binary, chosen by extension) for age, PGP and/or KMS keys')
     .argument('<file>', 'plaintext file to encrypt')
     .option('--age <recipients>', 'comma-separated age recipients (age1…)')
     .option('--pgp <keys>', 'comma-separated PGP public keys: armored key files or fingerprints in the gpg keyring')
+    .option('--kms <arns>', 'comma-separated AWS KMS key ARNs, each optionally +arn:aws:iam::…:role/… to assume')
+    .option('--encryption-context <pairs>', 'AWS KMS encryption context: comma-separated key:value pairs')
+    .option('--aws-profile <name>', 'AWS profile recorded with the KMS keys (fluxts reads credentials from env)')
     .option('--encrypted-regex <regex>', 'encrypt only values whose key path matches (Go RE2 syntax)')
     .option('--unencrypted-regex <regex>', 'leave values whose key path matches in cleartext')
     .option('--encrypted-suffix <suffix>', 'encrypt only values under keys ending with this suffix')
@@ -187,7 +233,9 @@ export function registerSopsCommand(program: Command): void {
 Examples:
   fluxts sops encrypt --age age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p secret.yaml > secret.enc.yaml
   fluxts sops encrypt --age age1… --encrypted-regex '^(data|stringData)$' -i secret.yaml
-  fluxts sops encrypt --pgp 1E2F3A…FINGERPRINT,./team.asc app.env > app.enc.env`,
+  fluxts sops encrypt --pgp 1E2F3A…FINGERPRINT,./team.asc app.env > app.enc.env
+  AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… fluxts sops encrypt \\
+    --kms arn:aws:kms:eu-west-1:111122223333:key/… --encryption-context app:web secret.yaml`,
     )
     .action((file: string, opts: EncryptCliOptions) => runEncrypt(file, opts));
   sops
@@ -202,6 +250,7 @@ Examples:
       'after',
       `
 Age identities are read from SOPS_AGE_KEY (inline), SOPS_AGE_KEY_FILE, or ~/.config/sops/age/keys.txt.
+AWS KMS keys use AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_ENDPOINT_URL(_KMS).
 The decrypted document is printed to stdout only; fluxts never writes decrypted data to disk.
 
 Examples:
