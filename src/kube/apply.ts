@@ -4,6 +4,7 @@ import { entryOf, refOf, type ChangeSet, type ObjectRef } from './changeset.ts';
 import { typeOf, type KubeClient } from './client.ts';
 import { serverSideApply } from './dry-run.ts';
 import { isNotFound } from './errors.ts';
+import { objectId } from './inventory.ts';
 import { normalizeObject } from './normalize.ts';
 import { planObject, type Plan, type PlanContext } from './plan.ts';
 import { APPLY_STAGES, compareRefs, stageIndex } from './stages.ts';
@@ -32,6 +33,12 @@ export interface ApplyOptions {
   waitTimeout?: number;
   /** status overrides the status reader of the stage waits. */
   status?: StatusFn;
+  /**
+   * observed, when given, receives the server's view of every object after the apply (the apply response, or the
+   * live object when nothing was written), by objectId(): a health check can start from it instead of reading
+   * every object again.
+   */
+  observed?: Map<string, KubeObject>;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<(R | Error)[]> {
@@ -59,11 +66,38 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  */
 async function planAll(
   ctx: PlanContext,
-  items: readonly { obj: KubeObject; ref: ObjectRef; stage: number }[],
+  items: readonly PlanItem[],
   limit: number,
   deferMissing = false,
 ): Promise<Plan[]> {
-  const results = await mapLimit(items, limit, (item) => planObject(ctx, item));
+  let results: (Plan | Error)[];
+  if (deferMissing) {
+    // Namespaces first: the objects of a Namespace this apply creates cannot exist and cannot be dry-run yet, so
+    // they are deferred to their stage without a read or a dry-run that is bound to fail.
+    const namespaces = items.flatMap((item, i) => (isNamespace(item.ref) ? [i] : []));
+    results = new Array<Plan | Error>(items.length);
+    const first = await mapLimit(
+      namespaces.map((i) => items[i]!),
+      limit,
+      (item) => planObject(ctx, item),
+    );
+    namespaces.forEach((index, j) => (results[index] = first[j]!));
+    const created = new Set(
+      first.filter((r): r is Plan => !(r instanceof Error) && r.action === 'created').map((p) => p.ref.name),
+    );
+    const rest = items.flatMap((item, i) => (isNamespace(item.ref) ? [] : [i]));
+    const planned = await mapLimit(
+      rest.map((i) => items[i]!),
+      limit,
+      (item): Promise<Plan> =>
+        created.has(item.ref.namespace)
+          ? Promise.resolve({ ...item, state: 'deferred', absent: true, cleanup: [] })
+          : planObject(ctx, item),
+    );
+    rest.forEach((index, j) => (results[index] = planned[j]!));
+  } else {
+    results = await mapLimit(items, limit, (item) => planObject(ctx, item));
+  }
   const creatingStages = results
     .filter((r): r is Plan => !(r instanceof Error))
     .filter((p) => p.action === 'created' || p.state === 'deferred' || p.state === 'recreate')
@@ -84,6 +118,16 @@ async function planAll(
   }
   return results as Plan[];
 }
+
+/** PlanItem is one object waiting for its plan. */
+interface PlanItem {
+  obj: KubeObject;
+  ref: ObjectRef;
+  stage: number;
+  absent?: boolean;
+}
+
+const isNamespace = (ref: ObjectRef): boolean => ref.group === '' && ref.kind === 'Namespace';
 
 const refersToMissing = (err: DryRunError): boolean =>
   err.reason === 'NotFound' || (err.reason === 'Forbidden' && /\bnot found\b/.test(err.message));
@@ -160,16 +204,20 @@ export async function applyAllStaged(
     if (stagePlans.length === 0) continue;
     stagePlans = await resolveDeferred(ctx, stagePlans, limit, opts.waitTimeout ?? 60_000);
     stagePlans = await recreate(ctx, stagePlans, opts);
+    const stageObserved = new Map<string, KubeObject>();
     for (const plan of stagePlans) {
-      await write(client, plan, fieldManager);
+      const seen = (await write(client, plan, fieldManager)) ?? plan.live;
+      if (seen) stageObserved.set(objectId(plan.ref), seen);
       changeSet.push(entryOf(plan.ref, plan.action ?? 'unchanged'));
     }
+    for (const [id, obj] of stageObserved) opts.observed?.set(id, obj);
     if (APPLY_STAGES[stage]!.wait) {
       const refs = stagePlans.filter((p) => p.state !== 'skipped').map((p) => p.ref);
       await waitForSet(client, refs, {
         interval: opts.waitInterval ?? 2000,
         timeout: opts.waitTimeout ?? 60_000,
         failFast: false,
+        initial: stageObserved,
         ...(opts.status ? { status: opts.status } : {}),
       });
     }
@@ -233,9 +281,9 @@ async function recreate(ctx: PlanContext, plans: Plan[], opts: ApplyOptions): Pr
   return out;
 }
 
-/** write sends the takeover patch and the apply of one planned object. */
-async function write(client: KubeClient, plan: Plan, fieldManager: string): Promise<void> {
-  if (plan.state !== 'apply') return;
+/** write sends the takeover patch and the apply of one planned object; returns the applied object, if written. */
+async function write(client: KubeClient, plan: Plan, fieldManager: string): Promise<KubeObject | undefined> {
+  if (plan.state !== 'apply') return undefined;
   if (plan.cleanup.length > 0) {
     const key = { name: plan.ref.name, ...(plan.ref.namespace ? { namespace: plan.ref.namespace } : {}) };
     try {
@@ -245,7 +293,7 @@ async function write(client: KubeClient, plan: Plan, fieldManager: string): Prom
     }
   }
   try {
-    await serverSideApply(client, plan.obj, fieldManager, false);
+    return await serverSideApply(client, plan.obj, fieldManager, false);
   } catch (err) {
     throw new ApplyError(plan.ref, `apply failed: ${redactSecret(apiDetail(err), plan.obj)}`, { cause: err });
   }

@@ -30,6 +30,8 @@ export interface Plan {
   dryRun?: KubeObject;
   /** cleanup is the JSON patch that takes fields over from kubectl and before-first-apply ([] for none). */
   cleanup: JsonPatchOp[];
+  /** absent: the object cannot exist yet (its Namespace is created by this apply), so it is not read first. */
+  absent?: boolean;
 }
 
 /** PlanContext carries what the object's plan depends on besides the object itself. */
@@ -50,7 +52,7 @@ export interface PlanContext {
  */
 export async function planObject(
   ctx: PlanContext,
-  item: { obj: KubeObject; ref?: ObjectRef; stage: number },
+  item: { obj: KubeObject; ref?: ObjectRef; stage: number; absent?: boolean },
 ): Promise<Plan> {
   const { obj, stage } = item;
   const ref = item.ref ?? refOf(obj);
@@ -68,11 +70,16 @@ export async function planObject(
   if (namespaced && ref.namespace === '') throw new ObjectError(ref, 'namespace not specified');
 
   let live: KubeObject | undefined;
-  try {
-    live = await ctx.client.get(typeOf(obj), { name: ref.name, ...(namespaced ? { namespace: ref.namespace } : {}) });
-  } catch {
-    // Like Flux, a failed read (NotFound, or Forbidden under impersonation) leaves the verdict to the dry-run.
-    live = undefined;
+  if (!item.absent) {
+    try {
+      live = await ctx.client.get(typeOf(obj), {
+        name: ref.name,
+        ...(namespaced ? { namespace: ref.namespace } : {}),
+      });
+    } catch {
+      // Like Flux, a failed read (NotFound, or Forbidden under impersonation) leaves the verdict to the dry-run.
+      live = undefined;
+    }
   }
   if (anyInMetadata(obj, EXCLUDE_FROM_APPLY) || anyInMetadata(live, EXCLUDE_FROM_APPLY)) {
     return { ...base, ...(live ? { live } : {}), state: 'skipped', action: 'skipped' };

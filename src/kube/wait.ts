@@ -4,6 +4,7 @@ import { FluxtsError } from '../util/errors.ts';
 import { apiVersionOf, type ObjectRef } from './changeset.ts';
 import type { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
+import { objectId } from './inventory.ts';
 import type { KubeObject } from './types.ts';
 
 /**
@@ -27,6 +28,11 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** concurrency of the GETs of one poll. */
   concurrency?: number;
+  /**
+   * initial holds objects as the server returned them moments ago (apply responses, live reads), by objectId():
+   * the first poll judges them without reading them again.
+   */
+  initial?: ReadonlyMap<string, KubeObject>;
 }
 
 /** WaitError: the set did not become Current; the message names every object that is not, with its status. */
@@ -62,20 +68,32 @@ async function selectedPods(client: KubeClient, obj: KubeObject, ref: ObjectRef)
   return list.items.map((pod) => ({ ...pod, apiVersion: 'v1', kind: 'Pod' }));
 }
 
-async function pollOnce(client: KubeClient, refs: readonly ObjectRef[], opts: WaitOptions): Promise<ResourceStatus[]> {
+/**
+ * pollOnce reads and judges the objects at `indexes` into `out`; `initial` objects are judged without a read (the
+ * Pods of a StatefulSet or ReplicaSet are still listed).
+ */
+async function pollOnce(
+  client: KubeClient,
+  refs: readonly ObjectRef[],
+  indexes: readonly number[],
+  out: ResourceStatus[],
+  opts: WaitOptions,
+  initial?: ReadonlyMap<string, KubeObject>,
+): Promise<void> {
   const status = opts.status ?? defaultStatus;
-  const out: ResourceStatus[] = new Array<ResourceStatus>(refs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < refs.length) {
-      const i = next++;
+    while (next < indexes.length) {
+      const i = indexes[next++]!;
       const r = refs[i]!;
       const kref = { group: r.group, kind: r.kind, namespace: r.namespace, name: r.name };
       try {
-        const obj = await client.get(
-          { apiVersion: apiVersionOf(r), kind: r.kind },
-          { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
-        );
+        const obj =
+          initial?.get(objectId(r)) ??
+          (await client.get(
+            { apiVersion: apiVersionOf(r), kind: r.kind },
+            { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
+          ));
         out[i] = status(obj, await selectedPods(client, obj, r).catch(() => undefined));
       } catch (err) {
         out[i] = isNotFound(err)
@@ -84,8 +102,7 @@ async function pollOnce(client: KubeClient, refs: readonly ObjectRef[], opts: Wa
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, refs.length) }, worker));
-  return out;
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, indexes.length) }, worker));
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -114,9 +131,15 @@ export async function waitForSet(
   let delay = Math.min(FIRST_POLL_DELAY_MS, interval);
   const deadline = Date.now() + (opts.timeout ?? 60_000);
   const waitOpts = { failFast: opts.failFast ?? true, ...(opts.jobsWithTTL ? { jobsWithTTL: opts.jobsWithTTL } : {}) };
-  let statuses: ResourceStatus[];
+  const statuses = new Array<ResourceStatus>(refs.length);
+  // An object that reached Current is not read again: on a set of hundreds that is most of the requests, and
+  // Flux's aggregate verdict (all Current) is the same unless an object regresses within the wait.
+  let pending = refs.map((_, i) => i);
+  let initial = opts.initial;
   for (;;) {
-    statuses = await pollOnce(client, refs, opts);
+    await pollOnce(client, refs, pending, statuses, opts, initial);
+    initial = undefined;
+    pending = pending.filter((i) => statuses[i]!.status !== 'Current');
     if (waitDone(statuses, waitOpts)) {
       const message = waitError(statuses, { timedOut: false, ...waitOpts });
       if (message === undefined) return statuses;

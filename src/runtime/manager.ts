@@ -14,6 +14,8 @@ import { defaultRateLimiter } from './rate-limiter.ts';
 /** ManagerDeps are the process-wide services a Manager shares with its controllers. */
 export interface ManagerDeps {
   client: KubeClient;
+  /** eventsClient records Kubernetes Events (default: client), with a rate limit of its own as in client-go. */
+  eventsClient?: KubeClient;
   logger: Logger;
   metrics: MetricsRecorder;
   options: ControllerProcessOptions;
@@ -56,7 +58,7 @@ export class Manager {
     this.metrics = deps.metrics;
     this.options = deps.options;
     this.events = new EventRecorder({
-      client: deps.client,
+      client: deps.eventsClient ?? deps.client,
       controller: name,
       logger: this.logger,
       ...(deps.poster ? { poster: deps.poster } : {}),

@@ -52,10 +52,12 @@ export async function startManager(
   const logger =
     overrides.logger ??
     createLogger(options.logLevel, options.logEncoding === 'console' ? consoleDestination() : undefined);
-  const client = new KubeClient(overrides.kubeConfig ?? loadKubeConfig(options.kubeconfig), {
-    qps: options.kubeApiQps,
-    burst: options.kubeApiBurst,
-  });
+  const kubeConfig = overrides.kubeConfig ?? loadKubeConfig(options.kubeconfig);
+  // One client, so one `--kube-api-qps`/`--kube-api-burst` budget, per controller and one more for its events:
+  // Flux runs each controller as its own process and client-go's event broadcaster has its own client, so this
+  // keeps every controller's budget what it would be under Flux when `fluxts controller all` runs them together.
+  const newClient = (): KubeClient =>
+    new KubeClient(kubeConfig, { qps: options.kubeApiQps, burst: options.kubeApiBurst });
   const metrics = new MetricsRecorder({ processMetrics: true });
   const poster = options.eventsAddr ? new EventPoster({ url: options.eventsAddr, logger }) : undefined;
   const abort = new AbortController();
@@ -110,7 +112,7 @@ export async function startManager(
     const run = async () => {
       if (options.enableLeaderElection) {
         const elector = new LeaderElector({
-          client,
+          client: newClient(),
           namespace: options.runtimeNamespace,
           name: `${setup.name}-leader-election`,
           leaseDurationMs: options.leaderElectionLeaseDurationMs,
@@ -126,7 +128,14 @@ export async function startManager(
         electors.set(setup.name, elector);
         if (!(await elector.acquire(abort.signal))) return;
       }
-      const manager = new Manager(setup.name, { client, logger, metrics, options, ...(poster ? { poster } : {}) });
+      const manager = new Manager(setup.name, {
+        client: newClient(),
+        eventsClient: newClient(),
+        logger,
+        metrics,
+        options,
+        ...(poster ? { poster } : {}),
+      });
       await setup.setup(manager);
       if (abort.signal.aborted) return;
       managers.push(manager);

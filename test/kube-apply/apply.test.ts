@@ -9,6 +9,7 @@ import { changeSetMap } from '../../src/kube/changeset.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { isNotFound } from '../../src/kube/errors.ts';
 import type { KubeObject } from '../../src/kube/types.ts';
+import { waitForSet } from '../../src/kube/wait.ts';
 import { kubectl } from '../api/support.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { configMap, deployment, job, secret, service, widgetCrd } from './objects.ts';
@@ -355,4 +356,45 @@ void test('changes made with the real kubectl (apply, label, scale, server-side 
     again.map((e) => e.action),
     ['unchanged', 'unchanged'],
   );
+});
+
+void test('objects of a Namespace the set creates are not read before they exist; health starts from the apply', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = `fresh-${randomBytes(3).toString('hex')}`;
+  t.after(() => client.delete({ apiVersion: 'v1', kind: 'Namespace' }, { name: ns }).catch(() => undefined));
+  const sent: string[] = [];
+  const request = client.transport.request.bind(client.transport);
+  client.transport.request = (opts) => {
+    sent.push(`${opts.method} ${opts.path}${opts.query?.['dryRun'] ? ' dry-run' : ''}`);
+    return request(opts);
+  };
+  const objects: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    configMap(ns, 'settings'),
+    service(ns, 'web'),
+  ];
+  const observed = new Map<string, KubeObject>();
+  const changeSet = await applyAllStaged(client, objects, { observed });
+  assert.deepEqual([...changeSetMap(changeSet).values()], ['created', 'created', 'created']);
+  const inNamespace = sent.filter((s) => s.includes(`/namespaces/${ns}/`));
+  assert.deepEqual(
+    inNamespace.map((s) => s.replace(/ \/api\/v1\/namespaces\/[^/]+\//, ' ')),
+    [
+      'PATCH configmaps/settings dry-run',
+      'PATCH services/web dry-run',
+      'PATCH configmaps/settings',
+      'PATCH services/web',
+    ],
+    'one dry-run and one apply each, no read and no dry-run bound to fail',
+  );
+  assert.deepEqual(
+    [...observed.keys()].sort(),
+    [`_${ns}__Namespace`, `${ns}_settings__ConfigMap`, `${ns}_web__Service`].sort(),
+  );
+
+  sent.length = 0;
+  const refs = changeSet.filter((e) => e.kind !== 'Namespace');
+  await waitForSet(client, refs, { initial: observed, interval: 100, timeout: 10_000 });
+  assert.deepEqual(sent, [], 'a ConfigMap and a ClusterIP Service are Current as applied: nothing is read again');
 });

@@ -31,16 +31,21 @@ export function stampMetadata(objects: readonly KubeObject[], ks: Kustomization)
   });
 }
 
-/** applyObjects runs the staged apply; any failure is ReconciliationFailed naming the objects. */
+/**
+ * applyObjects runs the staged apply; any failure is ReconciliationFailed naming the objects. `observed` receives the
+ * server's view of each object after the apply (see ApplyOptions.observed).
+ */
 export async function applyObjects(
   client: KubeClient,
   objects: readonly KubeObject[],
   ks: Kustomization,
   opts: KustomizeControllerOptions,
+  observed?: Map<string, KubeObject>,
 ): Promise<ChangeSet> {
   try {
     return await applyAllStaged(client, objects, {
       fieldManager: FIELD_MANAGER,
+      ...(observed ? { observed } : {}),
       force: ks.spec.force ?? false,
       concurrency: opts.concurrentSsa ?? 4,
       ...(opts.overrideManagers ? { overrideManagers: opts.overrideManagers } : {}),

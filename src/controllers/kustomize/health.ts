@@ -2,7 +2,7 @@
 // healthCheckExprs for their kinds, say Current (flux-api.md §4.3 step 12, §4.7).
 import { Reason, type Kustomization } from '../../api/index.ts';
 import { compileHealthChecks, readStatus, type CustomStatus } from '../../engines/kstatus/index.ts';
-import type { KubeClient } from '../../kube/index.ts';
+import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import type { ChangeSet, ObjectRef } from '../../kube/changeset.ts';
 import { waitForSet, WaitError } from '../../kube/wait.ts';
 import { errorMessage } from '../../util/errors.ts';
@@ -58,6 +58,8 @@ export async function checkHealth(
     custom: CustomStatus | undefined;
     failFast: boolean;
     signal: AbortSignal;
+    /** initial: objects as the apply left them moments ago, judged without a read on the first poll. */
+    initial?: ReadonlyMap<string, KubeObject>;
   },
 ): Promise<void> {
   const custom = opts.custom;
@@ -71,6 +73,7 @@ export async function checkHealth(
       failFast: opts.failFast,
       signal: opts.signal,
       status,
+      ...(opts.initial ? { initial: opts.initial } : {}),
     });
   } catch (err) {
     const detail = err instanceof WaitError ? err.message : `health check failed: ${errorMessage(err)}`;

@@ -8,7 +8,7 @@ import { ConditionType, Reason, type Kustomization } from '../../api/index.ts';
 import { fetchArtifact } from '../../artifacts/index.ts';
 import { changeSetText } from '../../kube/changeset.ts';
 import { clientFor } from '../../kube/impersonation.ts';
-import type { KubeClient } from '../../kube/index.ts';
+import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import {
   conditions,
   formatDuration,
@@ -209,7 +209,8 @@ export async function reconcileKustomization(
       }
 
       progressing(`Detecting drift ${withTimeout}`);
-      const changeSet = await applyObjects(target, objects, ks, opts);
+      const observed = new Map<string, KubeObject>();
+      const changeSet = await applyObjects(target, objects, ks, opts, observed);
       const changed = changeSetText(changeSet, new Set(['created', 'configured']));
       if (changed) {
         ctx.request.log.info({ revision }, 'server-side apply completed');
@@ -246,6 +247,7 @@ export async function reconcileKustomization(
           custom,
           failFast: !gate(ctx, 'DisableFailFastBehavior', false),
           signal: ctx.request.signal,
+          initial: observed,
         });
         const message = `Health check passed in ${formatDuration(Date.now() - healthStart)}`;
         conditions.markTrue(ks, ConditionType.Healthy, Reason.Succeeded, message);
