@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { FieldSpec } from './filters/fieldspec.ts';
 import { contentHash } from './filters/hash.ts';
 import { setImages, setReplicas } from './filters/images.ts';
-import { addPrefixSuffix, setStringsAt } from './filters/metadata.ts';
+import { affixWithSpecs, setStringsAt } from './filters/metadata.ts';
 import { setNamespace } from './filters/namespace.ts';
 import { type Configured, recordTransformations } from './filters/origin.ts';
 import { asText, bool, type Kustomization, records, stringRecord, strings } from './kustomization.ts';
@@ -251,14 +251,33 @@ function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind:
     case 'AnnotationsTransformer':
       setStringsAt(out, specs, stringRecord(d['annotations']));
       break;
-    case 'NamespaceTransformer':
-      setNamespace(out, asText(meta['namespace'] ?? d['namespace']), bool(d['unsetOnly']));
+    case 'NamespaceTransformer': {
+      // A config's own field specs replace kustomize's table; metadata.namespace is set regardless.
+      const problem = setNamespace(out, asText(meta['namespace'] ?? d['namespace']), {
+        unsetOnly: bool(d['unsetOnly']),
+        subjects: asText(d['setRoleBindingSubjects']),
+        fieldSpecs: specs,
+      });
+      if (problem) ctx.problems.add(c.file, problem);
       break;
+    }
     case 'PrefixSuffixTransformer':
     case 'PrefixTransformer':
-    case 'SuffixTransformer':
-      addPrefixSuffix(out, asText(d['prefix']), asText(d['suffix']));
+    case 'SuffixTransformer': {
+      // kustomize refuses a prefix or suffix config without field specs, and renames only what they select.
+      if (!Array.isArray(d['fieldSpecs'])) {
+        ctx.problems.add(
+          c.file,
+          `plugin ${kind} "${pluginName(c)}" fails configuration: fieldSpecs is not expected to be nil`,
+        );
+        break;
+      }
+      const prefix = kind === 'SuffixTransformer' ? '' : asText(d['prefix']);
+      const suffix = kind === 'PrefixTransformer' ? '' : asText(d['suffix']);
+      if (prefix) affixWithSpecs(out, specs, prefix, '');
+      if (suffix) affixWithSpecs(out, specs, '', suffix);
       break;
+    }
     case 'ImageTagTransformer': {
       const it = (d['imageTag'] ?? {}) as Record<string, unknown>;
       const rule: { name: string; newName?: string; newTag?: string; digest?: string } = { name: asText(it['name']) };
@@ -270,7 +289,8 @@ function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind:
     }
     case 'ReplicaCountTransformer': {
       const r = (d['replica'] ?? {}) as Record<string, unknown>;
-      setReplicas(out, [{ name: asText(r['name']), count: BigInt(asText(r['count']) || '0') }]);
+      const rule = { name: asText(r['name']), count: BigInt(asText(r['count']) || '0') };
+      for (const problem of setReplicas(out, [rule], specs)) ctx.problems.add(c.file, problem);
       break;
     }
     case 'PatchTransformer':

@@ -517,7 +517,10 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   applyLegacyStrategicMerge(ctx, k, out);
   applyPatches(ctx, k, out);
   const ns = d['namespace'];
-  if (typeof ns === 'string' && ns !== '') setNamespace(out, ns);
+  if (typeof ns === 'string' && ns !== '') {
+    const problem = setNamespace(out, ns);
+    if (problem) ctx.problems.add(k.file, problem);
+  }
   const prefix = typeof d['namePrefix'] === 'string' ? d['namePrefix'] : '';
   const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
   if (prefix || suffix) addPrefixSuffix(out, prefix, suffix, ctx.config?.namePrefix);
@@ -543,13 +546,14 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   }
   addAnnotations(out, stringRecord(d['commonAnnotations']), ctx.config?.commonAnnotations);
   applyLegacyJson6902(ctx, k, out);
-  setReplicas(
+  for (const problem of setReplicas(
     out,
     records(d['replicas']).map((r) => ({
       name: String(r['name'] as string),
       count: BigInt(String(r['count'] as string)),
     })),
-  );
+  ))
+    ctx.problems.add(k.file, `replicas: ${problem}`);
   // kustomize appends the deprecated imageTags to images (FixKustomization).
   const images: ImageRule[] = [...records(d['images']), ...records(d['imageTags'])].map((i) => {
     const rule: ImageRule = { name: asText(i['name']) };

@@ -3,7 +3,7 @@ import { isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 import { IMAGE_VOLUMES, REPLICAS } from '../config.ts';
 import { field, scalar, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
-import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
+import { applyFieldSpecs, type FieldSpec, selects } from './fieldspec.ts';
 
 /** ImageRule is one `images:` entry. */
 export interface ImageRule {
@@ -88,13 +88,33 @@ export interface ReplicaRule {
   count: bigint;
 }
 
-/** setReplicas is kustomize's replica count transformer: matches current or earlier names. */
-export function setReplicas(resources: readonly Resource[], rules: readonly ReplicaRule[]): void {
+/**
+ * setReplicas is kustomize's replica count transformer: each rule sets the count on the objects that had its name
+ * (now or before a rename) and that a field spec selects. A rule that no field spec finds an object for is an
+ * error in kustomize; the messages are returned.
+ */
+export function setReplicas(
+  resources: readonly Resource[],
+  rules: readonly ReplicaRule[],
+  specs: readonly FieldSpec[] = REPLICAS,
+): string[] {
+  const problems: string[] = [];
   for (const rule of rules) {
-    const matched = resources.filter((r) => r.hadName(rule.name));
-    applyFieldSpecs(matched, REPLICAS, (parent, key) => {
-      const s = new Scalar(rule.count);
-      setField(parent, key, s);
-    });
+    const named = resources.filter((r) => r.hadName(rule.name));
+    let found = false;
+    for (const fs of specs) {
+      const matched = named.filter((r) => selects(fs, r));
+      if (matched.length === 0) continue;
+      found = true;
+      applyFieldSpecs(matched, [fs], (parent, key) => {
+        if (field(parent, key) === undefined && !fs.create) return;
+        setField(parent, key, new Scalar(rule.count));
+      });
+    }
+    if (!found) {
+      const kinds = specs.map((fs) => fs.kind ?? '').join(', ');
+      problems.push(`resource with name ${rule.name} does not match a config with the following kinds [${kinds}]`);
+    }
   }
+  return problems;
 }

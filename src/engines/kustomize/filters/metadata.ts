@@ -3,7 +3,7 @@ import { isMap, YAMLMap } from 'yaml';
 import { COMMON_ANNOTATIONS, METADATA_LABELS, PREFIX_SKIP, TEMPLATE_LABELS, COMMON_LABELS } from '../config.ts';
 import { field, scalar, setField } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
-import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
+import { applyFieldSpecs, type FieldSpec, selects } from './fieldspec.ts';
 
 /** setStringsAt writes each key/value into the mapping the field specs select (creating it where allowed). */
 export function setStringsAt(
@@ -82,4 +82,35 @@ export function addPrefixSuffix(
     const s = (v as { value?: unknown } | undefined)?.value;
     if (typeof s === 'string') setField(parent, key, scalar(`${prefix}${s}`));
   });
+}
+
+/**
+ * affixWithSpecs is a PrefixTransformer or SuffixTransformer plugin config: objects a `metadata/name` spec selects
+ * are renamed (and remember the affix for name references); other selected string fields get the affix too.
+ * kustomize's skip list (CRDs, APIServices, Namespaces) holds here as for the kustomization fields.
+ */
+export function affixWithSpecs(
+  resources: readonly Resource[],
+  specs: readonly FieldSpec[],
+  prefix: string,
+  suffix: string,
+): void {
+  const eligible = resources.filter(
+    (r) => !PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group)),
+  );
+  for (const fs of specs) {
+    if (fs.path === 'metadata/name') {
+      for (const r of eligible) {
+        if (!selects(fs, r)) continue;
+        if (prefix) r.prefixes.push(prefix);
+        if (suffix) r.suffixes.push(suffix);
+        r.setName(`${prefix}${r.name}${suffix}`);
+      }
+      continue;
+    }
+    applyFieldSpecs(eligible, [fs], (parent, key) => {
+      const s = (field(parent, key) as { value?: unknown } | undefined)?.value;
+      if (typeof s === 'string') setField(parent, key, scalar(`${prefix}${s}${suffix}`));
+    });
+  }
 }

@@ -1,44 +1,88 @@
-import { isMap, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 
 import { CLUSTER_SCOPED } from '../config.ts';
 import { field, scalar, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
+import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
 
 /** isClusterScoped is true for kinds that live outside namespaces. */
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
 
+/** NAMESPACE_FIELD_SPECS is kustomize's namespace table: the fields a kustomization's `namespace:` also sets. */
+export const NAMESPACE_FIELD_SPECS: readonly FieldSpec[] = [
+  { path: 'metadata/name', kind: 'Namespace', create: true },
+  { path: 'spec/service/namespace', group: 'apiregistration.k8s.io', kind: 'APIService', create: true },
+  {
+    path: 'spec/conversion/webhook/clientConfig/service/namespace',
+    group: 'apiextensions.k8s.io',
+    kind: 'CustomResourceDefinition',
+  },
+];
+
+/** NamespaceOptions are the NamespaceTransformer's settings beyond the namespace itself. */
+export interface NamespaceOptions {
+  /** set only fields that are missing or empty. */
+  unsetOnly?: boolean;
+  /** which role binding subjects get the namespace: `defaultOnly` (the default), `allServiceAccounts`, `none`. */
+  subjects?: string;
+  /** further fields to set (a plugin config's own list; the kustomization field uses kustomize's table). */
+  fieldSpecs?: readonly FieldSpec[];
+}
+
+const SUBJECT_MODES = new Set(['', 'defaultOnly', 'allServiceAccounts', 'none']);
+
 /**
- * setNamespace is kustomize's namespace transformer: namespaced objects move to `ns`, Namespace objects are
- * renamed to it, ServiceAccount subjects of role bindings follow, and so do APIService and CRD conversion
- * webhook service references.
+ * setNamespace is kustomize's namespace transformer: namespaced objects move to `ns` (metadata.namespace is always
+ * set, whatever the field specs), role binding subjects follow by mode, then the field specs are set (a v1
+ * Namespace's metadata/name renames it). Returns a message where kustomize fails.
  */
-export function setNamespace(resources: readonly Resource[], ns: string, unsetOnly = false): void {
+export function setNamespace(
+  resources: readonly Resource[],
+  ns: string,
+  opts: NamespaceOptions = {},
+): string | undefined {
+  const mode = opts.subjects ?? '';
+  if (!SUBJECT_MODES.has(mode)) {
+    return `invalid value "${mode}" for setRoleBindingSubjects: must be one of "defaultOnly", "none" or "allServiceAccounts"`;
+  }
+  const empty = (n: unknown): boolean => n === undefined || (isScalar(n) && (n.value === '' || n.value === null));
+  const specs = (opts.fieldSpecs ?? NAMESPACE_FIELD_SPECS).filter((fs) => fs.path !== 'metadata/namespace');
   for (const r of resources) {
-    if (r.kind === 'Namespace' && r.group === '') {
-      if (!unsetOnly) r.setName(ns);
-      continue;
+    if (!isClusterScoped(r.kind) && (!opts.unsetOnly || empty(field(field(r.node, 'metadata'), 'namespace')))) {
+      r.setNamespace(ns);
     }
-    if (!isClusterScoped(r.kind) && !(unsetOnly && r.namespace !== '')) r.setNamespace(ns);
-    if ((r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') && r.group === 'rbac.authorization.k8s.io') {
-      const subjects = field(r.node, 'subjects');
-      if (isSeq(subjects)) {
-        for (const s of subjects.items) {
-          // Only the ServiceAccount named "default" follows; subjects naming accounts of the build are
-          // rewritten by the name-reference pass instead.
-          if (!isMap(s) || str(field(s, 'kind')) !== 'ServiceAccount') continue;
-          if (str(field(s, 'name')) === 'default') setField(s, 'namespace', scalar(ns));
-        }
+    const binding = r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding';
+    const subjects = field(r.node, 'subjects');
+    if (binding && mode !== 'none' && isSeq(subjects)) {
+      for (const s of subjects.items) {
+        if (!isMap(s)) continue;
+        // Subjects naming other accounts of the build follow through the name-reference pass instead.
+        const pick =
+          mode === 'allServiceAccounts'
+            ? str(field(s, 'kind')) === 'ServiceAccount'
+            : str(field(s, 'name')) === 'default';
+        if (pick && (!opts.unsetOnly || empty(field(s, 'namespace')))) setField(s, 'namespace', scalar(ns));
       }
     }
-    if (r.kind === 'APIService' && r.group === 'apiregistration.k8s.io') {
-      const svc = field(field(r.node, 'spec'), 'service');
-      if (isMap(svc)) setField(svc, 'namespace', scalar(ns));
-    }
-    if (r.kind === 'CustomResourceDefinition' && r.group === 'apiextensions.k8s.io') {
-      const svc = field(field(field(field(field(r.node, 'spec'), 'conversion'), 'webhook'), 'clientConfig'), 'service');
-      if (isMap(svc) && field(svc, 'namespace') !== undefined) setField(svc, 'namespace', scalar(ns));
-    }
+    const own = specs.filter(
+      (fs) => !(fs.path === 'metadata/name' && r.apiVersion !== 'v1') && !(binding && fs.path === 'subjects/namespace'),
+    );
+    if (own.length === 0) continue;
+    let problem: string | undefined;
+    applyFieldSpecs([r], own, (parent, key, _r, fs) => {
+      const v = field(parent, key);
+      if (v !== undefined && !isScalar(v)) {
+        problem ??= `namespace field specs must target scalar nodes: field '${fs.path}' of ${r.subject} is not a scalar`;
+        return;
+      }
+      if (v === undefined && !fs.create) return;
+      if (opts.unsetOnly && !empty(v)) return;
+      if (fs.path === 'metadata/name') r.setName(ns);
+      else setField(parent, key, scalar(ns));
+    });
+    if (problem) return problem;
   }
+  return undefined;
 }
