@@ -4,8 +4,12 @@
 // nested resource directories and components are walked, sources cannot leave the root, and the kustomize build
 // reads the plaintext from memory through the overlay.
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { rootedFileSystem } from '../../src/controllers/kustomize/build.ts';
 import { decryptSources, overlayFileSystem, securePaths } from '../../src/controllers/kustomize/decrypt-sources.ts';
 import { build, memoryFileSystem } from '../../src/engines/kustomize/index.ts';
 import { AgeKeyService, decrypt, type Format } from '../../src/engines/sops/index.ts';
@@ -150,6 +154,30 @@ describe('secretGenerator and patch sources are decrypted before the build', { s
       run({ [`${ROOT}/app/kustomization.yaml`]: 'resources: [base]\n', [`${ROOT}/app/base/x.yaml`]: 'a: 1\n' }),
       /no kustomization file found/,
     );
+  });
+
+  test('on disk, a source that is a symlink out of the root is refused, naming it relative to the root', async () => {
+    const base = realpathSync(mkdtempSync(join(tmpdir(), 'fxsrc-')));
+    try {
+      const root = join(base, 'root');
+      mkdirSync(join(root, 'app'), { recursive: true });
+      writeFileSync(join(base, 'outside.env'), enc('dotenv', env));
+      writeFileSync(join(root, 'app/kustomization.yaml'), 'secretGenerator:\n  - name: s\n    envs: [app.env]\n');
+      symlinkSync(join(base, 'outside.env'), join(root, 'app/app.env'));
+      const err = await decryptSources({
+        root,
+        dir: join(root, 'app'),
+        fs: rootedFileSystem(root),
+        decrypt: (data, format) => decrypt(data, { format, keys, verifyMac: false }),
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof Error);
+      assert.equal(err.message, 'app/app.env: resolves outside the root');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   test('a failed decryption names the file, never its content', async () => {

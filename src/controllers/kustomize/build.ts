@@ -20,7 +20,7 @@ import { StepError } from './errors.ts';
  * rootedFileSystem refuses every read outside the artifact root (Flux builds on a secure FS), by path and, for
  * file contents, after resolving symlinks.
  */
-function rootedFileSystem(root: string): FileSystem {
+export function rootedFileSystem(root: string): FileSystem {
   const within = (abs: string, r: string): boolean => abs === r || abs.startsWith(`${r}/`);
   const inside = (p: string): boolean => within(posix.resolve(p), root);
   let realRoot: string | undefined;

@@ -138,7 +138,13 @@ export async function decryptSources(options: DecryptSourcesOptions): Promise<Ma
     if (kind !== 'file') {
       throw new SourceDecryptError(`${rel}: cannot decrypt irregular file as it has file mode type bits set`);
     }
-    const data = fs.readFile(abs);
+    let data: Uint8Array;
+    try {
+      data = fs.readFile(abs);
+    } catch (err) {
+      const why = errorMessage(err).includes('security;') ? 'resolves outside the root' : 'cannot be read';
+      throw new SourceDecryptError(`${rel}: ${why}`, { cause: err });
+    }
     if (limit > 0 && data.byteLength > limit) {
       throw new SourceDecryptError(
         `${rel}: cannot decrypt file with size (${data.byteLength} bytes) exceeding limit (${limit})`,
