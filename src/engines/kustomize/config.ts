@@ -260,6 +260,7 @@ export const REPLICAS: readonly FieldSpec[] = ['Deployment', 'ReplicationControl
 export const IMAGE_VOLUMES: readonly FieldSpec[] = [
   { path: 'spec/volumes[]/image/reference' },
   { path: 'spec/template/spec/volumes[]/image/reference' },
+  { path: 'spec/jobTemplate/spec/template/spec/volumes[]/image/reference' },
 ];
 
 /** PREFIX_SKIP are the kinds namePrefix/nameSuffix never rename. */

@@ -284,7 +284,7 @@ function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind:
       if (it['newName']) rule.newName = asText(it['newName']);
       if (it['newTag']) rule.newTag = asText(it['newTag']);
       if (it['digest']) rule.digest = asText(it['digest']);
-      setImages(out, [rule]);
+      setImages(out, [rule], [], specs);
       break;
     }
     case 'ReplicaCountTransformer': {

@@ -72,13 +72,17 @@ export function setImages(
   resources: readonly Resource[],
   rules: readonly ImageRule[],
   extra: readonly FieldSpec[] = [],
+  own?: readonly FieldSpec[],
 ): void {
+  // Every containers list is rewritten regardless (kustomize's legacy image filter); beyond them, a plugin config's
+  // own field specs replace kustomize's table.
+  const specs = own ?? [...IMAGE_VOLUMES, ...extra];
   // kustomize runs one transformer per entry, in order: a later entry sees what an earlier one wrote, so two
   // entries for the same image chain (nginx → nginx:2 → nginx:3) rather than the first one winning.
   for (const rule of rules) {
     const one = [rule];
     for (const r of resources) walkContainers(r.node, one);
-    applyFieldSpecs(resources, [...IMAGE_VOLUMES, ...extra], (parent, key) => rewriteAt(parent, key, one));
+    applyFieldSpecs(resources, specs, (parent, key) => rewriteAt(parent, key, one));
   }
 }
 
