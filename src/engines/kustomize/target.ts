@@ -83,6 +83,35 @@ export interface TransformerConfig {
   namePrefix: FieldSpec[];
 }
 
+/** mergeConfig joins two transformer configs (a base's into its parent's). */
+function mergeConfig(
+  a: TransformerConfig | undefined,
+  b: TransformerConfig | undefined,
+): TransformerConfig | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    nameReference: [...a.nameReference, ...b.nameReference],
+    commonLabels: [...a.commonLabels, ...b.commonLabels],
+    commonAnnotations: [...a.commonAnnotations, ...b.commonAnnotations],
+    images: [...a.images, ...b.images],
+    namePrefix: [...a.namePrefix, ...b.namePrefix],
+  };
+}
+
+/**
+ * isolated loads plugin configs (possibly a whole kustomization) without touching the current field-spec config:
+ * kustomize builds them in a throwaway accumulator.
+ */
+function isolated<T>(ctx: Context, f: () => T): T {
+  const saved = ctx.config;
+  try {
+    ctx.config = undefined;
+    return f();
+  } finally {
+    ctx.config = saved;
+  }
+}
+
 function ensureConfig(ctx: Context): TransformerConfig {
   return (ctx.config ??= { nameReference: [], commonLabels: [], commonAnnotations: [], images: [], namePrefix: [] });
 }
@@ -234,12 +263,19 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
   ctx.stack.push(k.dir);
   refuseHelm(ctx, k);
   loadOpenApi(ctx, k);
-  loadConfigurations(ctx, k);
-  loadCrds(ctx, k);
   try {
+    // Field specs from `configurations:` and `crds:` belong to kustomize's accumulator: a kustomization sees its
+    // bases' (merged up after each base is built) and its own (loaded after its resources), never a sibling's or
+    // its parent's. A component shares its parent's accumulator.
+    let own = k.kind === 'Component' ? ctx.config : undefined;
     for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
+      ctx.config = undefined;
       appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
+      own = mergeConfig(own, ctx.config);
     }
+    ctx.config = own;
+    loadConfigurations(ctx, k);
+    loadCrds(ctx, k);
     // kustomize runs a kustomization's generators before its components, so components can patch their output.
     runGenerators(ctx, k, out, seen);
     for (const entry of strings(d['components'])) {
@@ -261,7 +297,7 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
       for (const r of out) seen.add(r.id);
     }
     runTransformers(ctx, k, out);
-    runValidatorPlugins(ctx, k, out, (entry) => loadEntry(ctx, k, entry, false));
+    runValidatorPlugins(ctx, k, out, (entry) => isolated(ctx, () => loadEntry(ctx, k, entry, false)));
     for (const v of records(d['vars'])) {
       const objref = (v['objref'] ?? {}) as Record<string, unknown>;
       const fieldref = (v['fieldref'] ?? {}) as Record<string, unknown>;
@@ -356,7 +392,7 @@ function runGenerators(ctx: Context, k: Kustomization, out: Resource[], seen: Se
     ...records(k.data['configMapGenerator']).map((g): GeneratorRun => ({ kind: 'ConfigMap', g, global, file: k.file })),
     ...records(k.data['secretGenerator']).map((g): GeneratorRun => ({ kind: 'Secret', g, global, file: k.file })),
   ];
-  for (const c of generatorConfigs(ctx, k, (entry) => loadEntry(ctx, k, entry, false))) {
+  for (const c of generatorConfigs(ctx, k, (entry) => isolated(ctx, () => loadEntry(ctx, k, entry, false)))) {
     const run: GeneratorRun =
       c.kind === 'IAMPolicy'
         ? { kind: 'ConfigMap', g: {}, global: {}, file: c.config.file, made: iamPolicyObject(ctx, c.config) }
@@ -565,7 +601,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   setImages(out, images, ctx.config?.images);
   runReplacements(ctx, k, out);
   if (ctx.track) recordTransformations(out, builtinTransformersRan(ctx.track.root, k));
-  runTransformerPlugins(ctx, k, out, (entry) => loadEntry(ctx, k, entry, false));
+  runTransformerPlugins(ctx, k, out, (entry) => isolated(ctx, () => loadEntry(ctx, k, entry, false)));
   void scalar;
 }
 
