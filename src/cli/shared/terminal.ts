@@ -24,7 +24,7 @@ export function paint(o: Output, colour: keyof typeof colours, text: string): st
   return o.tty ? `\u001b[${colours[colour]}m${text}\u001b[0m` : text;
 }
 
-/** Logger prints flux's status lines: `►` action, `◎` waiting, `✔` success, `✗` failure, `⚠️` warning. */
+/** Logger prints flux's status lines: `►` action, `✚` generate, `◎` waiting, `✔` success, `✗` failure, `⚠️` warning. */
 export class Logger {
   readonly o: Output;
   constructor(o: Output) {
@@ -32,6 +32,9 @@ export class Logger {
   }
   action(msg: string): void {
     this.o.err(`${paint(this.o, 'blue', '►')} ${msg}\n`);
+  }
+  generate(msg: string): void {
+    this.o.err(`${paint(this.o, 'green', '✚')} ${msg}\n`);
   }
   waiting(msg: string): void {
     this.o.err(`${paint(this.o, 'yellow', '◎')} ${msg}\n`);

@@ -62,6 +62,14 @@ export function createAction(
       context: common.context,
       kubeFlags: common.kubeFlags,
       timeoutNs: common.timeout,
+      command: commandPath(cmd),
     });
   };
+}
+
+/** commandPath is the sub-command path below `create`: ['source', 'git'] for `create source git`. */
+function commandPath(cmd: Command): string[] {
+  const path: string[] = [];
+  for (let c: Command | null = cmd; c && c.name() !== 'create'; c = c.parent) path.unshift(c.name());
+  return path;
 }

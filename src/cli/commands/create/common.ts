@@ -19,6 +19,8 @@ export interface ApplyOptions {
   /** kubeFlags are the other kubeconfig overrides flux accepts (`server`, `token`, `as`, `asGroup`, …), as given. */
   kubeFlags: Record<string, unknown>;
   timeoutNs: bigint;
+  /** command is the create sub-command path below `create`, e.g. ['source', 'git'] or ['secret', 'tls']. */
+  command?: string[];
 }
 
 /** ApplyFn applies objects to the cluster and waits for them to become Ready; the CLI's lead provides it. */
