@@ -69,6 +69,18 @@ void test('errors retry with growing backoff; success forgets it', async () => {
   assert.ok(gaps[0]! >= 15 && gaps[1]! >= 35 && gaps[2]! >= 75, `gaps ${gaps.join(',')}`);
 });
 
+void test('an error with retryAfter comes back after that fixed delay, without backoff', async () => {
+  const calls = await run(['a'], () => retry(new Error('failed'), 60), 230);
+  const times = calls.get('ns/a') ?? [];
+  assert.ok(times.length >= 3 && times.length <= 4, `${times.length} calls`);
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  // Backoff from 20 ms would give 20, 40, 80; a fixed retry gives ~60 each time.
+  assert.ok(
+    gaps.every((g) => g >= 55 && g < 110),
+    `gaps ${gaps.join(',')}`,
+  );
+});
+
 void test('stalled results and throws: stalled is not retried, a throw is retried like an error', async () => {
   const calls = await run(
     ['s', 't'],

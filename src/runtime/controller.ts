@@ -148,7 +148,10 @@ export class Controller<T extends KubeObject> {
     if (result.error) {
       log.error({ error: errorMessage(result.error) }, 'Reconciler error');
       if (result.stalled) this.queue.forget(key);
-      else this.queue.addRateLimited(key);
+      else if (result.retryAfter !== undefined) {
+        this.queue.forget(key);
+        this.queue.addAfter(key, result.retryAfter);
+      } else this.queue.addRateLimited(key);
       return;
     }
     this.queue.forget(key);

@@ -68,7 +68,10 @@ function fail(ks: Kustomization, ctx: StepContext, err: StepError, revision: str
     conditions.markStalled(ks, err.reason, err.message);
     return stalled(err);
   }
-  return retry(err);
+  // Flux retries a failed Kustomization at spec.retryInterval (default: the interval), not with backoff.
+  const retryMs = retryIntervalOf(ks);
+  ctx.request.log.info(`Reconciliation failed, next try in ${formatDuration(retryMs)}`);
+  return retry(err, ctx.manager.jitter(retryMs));
 }
 
 /**
