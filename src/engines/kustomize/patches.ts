@@ -148,7 +148,8 @@ class Patcher {
   }
 }
 
-function selectorOf(v: unknown): Selector | undefined {
+/** selectorOf reads a `target:`-style selector mapping. */
+export function selectorOf(v: unknown): Selector | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
   const s: Selector = {};

@@ -10,8 +10,9 @@ import { setNamespace } from './filters/namespace.ts';
 import { type Configured, recordTransformations } from './filters/origin.ts';
 import { asText, bool, type Kustomization, records, stringRecord, strings } from './kustomization.ts';
 import { field, toJS } from './nodes.ts';
-import { PARSE_OPTIONS, parseResources } from './parse.ts';
-import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches } from './patches.ts';
+import { PARSE_OPTIONS, parseDocuments, parseResources } from './parse.ts';
+import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches, selectorOf } from './patches.ts';
+import { type ValueAddTarget, valueAdd } from './filters/valueadd.ts';
 import type { Resource } from './resource.ts';
 import { type Context, runReplacements } from './target.ts';
 
@@ -223,6 +224,35 @@ function withoutValidatedBy<T>(r: Resource, f: () => T): T {
   }
 }
 
+/** runValueAdd configures and runs a ValueAddTransformer config; returns a message where kustomize fails. */
+function runValueAdd(ctx: Context, k: Kustomization, d: Record<string, unknown>, out: Resource[]): string | undefined {
+  // The value defaults to the name of the kustomization's directory.
+  const value = asText(d['value']).trim() || posix.basename(k.dir);
+  const entries = records(d['targets']);
+  const file = asText(d['targetFilePath']);
+  if (file) {
+    const abs = posix.resolve(k.dir, file);
+    if (ctx.fs.stat(abs) !== 'file') return `targetFilePath '${file}' does not exist`;
+    for (const doc of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems).slice(0, 1)) {
+      entries.push(...records((toJS(doc.contents) as Record<string, unknown> | null)?.['targets']));
+    }
+  }
+  if (entries.length === 0) return 'must specify at least one target';
+  const targets: ValueAddTarget[] = [];
+  for (const e of entries) {
+    const t: ValueAddTarget = {
+      fieldPath: asText(e['fieldPath']),
+      filePathPosition: Number(asText(e['filePathPosition']) || '0'),
+    };
+    const sel = selectorOf(e['selector']);
+    if (sel) t.selector = sel;
+    if (t.fieldPath === '') return 'fieldPath cannot be empty';
+    if (t.filePathPosition < 0) return `value of FilePathPosition (${t.filePathPosition}) cannot be negative`;
+    targets.push(t);
+  }
+  return valueAdd(out, value, targets);
+}
+
 /** transform runs one transformer config; false when it could not run (the problem is recorded). */
 function transform(ctx: Context, k: Kustomization, c: PluginConfig, out: Resource[]): boolean {
   const kind = asText(c.data['kind']);
@@ -314,8 +344,10 @@ function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind:
       // second suffix, exactly as kustomize does.
       for (const r of out) if (r.generator?.hash) r.setName(`${r.name}-${contentHash(r)}`);
       break;
-    default:
-      // ValueAddTransformer: built into kustomize (no kustomization field uses it) but not implemented here.
-      ctx.problems.add(c.file, `transformer kind "${kind}" is not supported by this engine`);
+    case 'ValueAddTransformer': {
+      const problem = runValueAdd(ctx, k, d, out);
+      if (problem) ctx.problems.add(c.file, `plugin ValueAddTransformer "${pluginName(c)}": ${problem}`);
+      break;
+    }
   }
 }
