@@ -105,9 +105,11 @@ function checkStringFields(node: YAMLMap, text: string, file: string, problems: 
   values(field(node, 'commonLabels'), 'commonLabels');
   values(field(node, 'commonAnnotations'), 'commonAnnotations');
   items(field(node, 'labels')).forEach((l, i) => values(field(l, 'pairs'), `labels[${i}].pairs`));
-  items(field(node, 'images')).forEach((im, i) => {
-    for (const key of ['name', 'newName', 'newTag', 'digest']) check(field(im, key), `images[${i}].${key}`);
-  });
+  for (const list of ['images', 'imageTags']) {
+    items(field(node, list)).forEach((im, i) => {
+      for (const key of ['name', 'newName', 'newTag', 'digest']) check(field(im, key), `${list}[${i}].${key}`);
+    });
+  }
   const opts = (o: unknown, where: string): void => {
     values(field(o, 'labels'), `${where}.labels`);
     values(field(o, 'annotations'), `${where}.annotations`);
