@@ -1,5 +1,6 @@
 // Polling a set of objects until kstatus says they are Current (fluxcd/pkg ssa `manager_wait.go`).
 import { readStatus, waitDone, waitError, type ResourceStatus } from '../engines/kstatus/index.ts';
+import { sleep } from '../util/sleep.ts';
 import { FluxtsError } from '../util/errors.ts';
 import { apiVersionOf, type ObjectRef } from './changeset.ts';
 import type { KubeClient } from './client.ts';
@@ -104,12 +105,6 @@ async function pollOnce(
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, indexes.length) }, worker));
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** FIRST_POLL_DELAY_MS is the pause before the second poll of a wait; it doubles up to the interval. */
 const FIRST_POLL_DELAY_MS = 250;

@@ -3,7 +3,7 @@ import type { ApiStatus, KubeObject } from '../kube/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { ListWatch } from './list-watch.ts';
 import type { Logger } from './logger.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '../util/sleep.ts';
 import { Store, storeKey, type IndexFunc } from './store.ts';
 
 /** InformerHandlers receive cache changes; they should only enqueue keys and return. */

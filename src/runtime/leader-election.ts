@@ -6,7 +6,7 @@ import { isConflict, isNotFound } from '../kube/errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { Logger } from './logger.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '../util/sleep.ts';
 
 /** LeaseSpec is coordination.k8s.io/v1 LeaseSpec. */
 export interface LeaseSpec {
