@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 
 import type { Kustomization } from '../../api/index.ts';
@@ -17,7 +17,7 @@ import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.t
 import { ownerLabels } from '../../kube/selectors.ts';
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
-import { CliClusterError, CliInputError } from '../shared/errors.ts';
+import { CliClusterError, CliInputError, CliWaitError } from '../shared/errors.ts';
 import type { YamlValue } from './create/goyaml.ts';
 
 /**
@@ -84,6 +84,16 @@ export interface BuildRequest {
   strictSubstitute?: boolean;
   /** client is required unless dryRun. */
   client?: KubeClient | undefined;
+  /** recursive also builds the Kustomizations the build contains (`--recursive`), from `localSources`. */
+  recursive?: boolean;
+  /** localSources maps `Kind/namespace/name` of a nested Kustomization's source to a local directory. */
+  localSources?: Readonly<Record<string, string>>;
+  /** single builds only this Kustomization even when recursive (diff recurses itself, per object). */
+  single?: boolean;
+  /** fallback is used when the cluster has no Kustomization of that name (a nested one not yet applied). */
+  fallback?: Kustomization | undefined;
+  /** ignoreNotFound builds from kustomizationFile when the cluster has no such Kustomization (diff). */
+  ignoreNotFound?: boolean;
 }
 
 /** BuildOutput is the built objects and the Kustomization they were built for (status merged from the cluster). */
@@ -103,6 +113,11 @@ export function validateBuildRequest(req: BuildRequest): void {
   if (req.dryRun && !req.kustomizationFile) {
     throw new CliInputError('dry-run mode requires a kustomization file', {
       hint: 'pass --kustomization-file with the Flux Kustomization YAML',
+    });
+  }
+  if (req.ignoreNotFound && !req.kustomizationFile) {
+    throw new CliInputError('kustomization file is required when assuming new kustomizations', {
+      hint: 'pass --kustomization-file with the Flux Kustomization YAML, or drop --ignore-not-found',
     });
   }
   if (req.kustomizationFile) {
@@ -144,10 +159,16 @@ export function readKustomizationFile(file: string, name: string, namespace: str
   );
 }
 
-async function liveKustomization(client: KubeClient, name: string, namespace: string): Promise<Kustomization> {
+async function liveKustomization(
+  client: KubeClient,
+  name: string,
+  namespace: string,
+  missingOk = false,
+): Promise<Kustomization | undefined> {
   try {
     return await client.get<Kustomization>(KS_TYPE, { namespace, name });
   } catch (err) {
+    if (isNotFound(err) && missingOk) return undefined;
     if (isNotFound(err)) {
       throw new CliInputError(`failed to get kustomization object: Kustomization '${namespace}/${name}' not found`, {
         cause: err,
@@ -283,21 +304,76 @@ function stampBuildMetadata(obj: KubeObject, ks: Kustomization): KubeObject {
  * the cluster unless dryRun), then owner labels, SOPS masking and commonMetadata.
  */
 export async function buildKustomization(req: BuildRequest): Promise<BuildOutput> {
-  validateBuildRequest(req);
+  if (!req.fallback) validateBuildRequest(req);
   let ks: Kustomization;
   // Like flux, a live run needs the Kustomization in the cluster even with --kustomization-file: the file's spec
-  // wins, the live status (its inventory) is kept for diff.
+  // wins, the live status (its inventory) is kept for diff. A nested Kustomization (fallback) or --ignore-not-found
+  // may be missing from the cluster.
   let live: Kustomization | undefined;
   if (!req.dryRun) {
     if (!req.client) throw new CliClusterError('a cluster connection is required without --dry-run');
-    live = await liveKustomization(req.client, req.name, req.namespace);
+    const missingOk = req.fallback !== undefined || req.ignoreNotFound === true;
+    live = (await liveKustomization(req.client, req.name, req.namespace, missingOk)) ?? req.fallback;
+  } else {
+    live = req.fallback;
   }
   if (req.kustomizationFile) {
     ks = readKustomizationFile(req.kustomizationFile, req.name, req.namespace);
-    if (live?.status?.inventory) ks = { ...ks, status: structuredClone(live.status) };
+    if (!req.dryRun && live?.status?.inventory) ks = { ...ks, status: structuredClone(live.status) };
+  } else if (live) {
+    ks = live;
   } else {
-    ks = live!;
+    throw new CliInputError(
+      `failed to get kustomization object: Kustomization '${req.namespace}/${req.name}' not found`,
+    );
   }
+  const built = await buildOne(req, ks);
+  if (!req.recursive || req.single) return built;
+  const nested: KubeObject[] = [];
+  for (const obj of built.objects) {
+    if (!isKustomizationObject(obj)) continue;
+    const child = obj as unknown as Kustomization;
+    if (child.metadata.name === ks.metadata.name && child.metadata.namespace === ks.metadata.namespace) continue;
+    const sub = await buildKustomization({
+      name: child.metadata.name ?? '',
+      namespace: child.metadata.namespace ?? '',
+      path: nestedPath(child, req.localSources ?? {}),
+      dryRun: req.dryRun ?? false,
+      ignorePaths: req.ignorePaths ?? [],
+      strictSubstitute: req.strictSubstitute ?? false,
+      client: req.client,
+      recursive: true,
+      localSources: req.localSources ?? {},
+      fallback: child,
+    });
+    nested.push(...sub.objects);
+  }
+  return { objects: [...built.objects, ...nested], kustomization: ks };
+}
+
+/** isKustomizationObject: a built object that is a Flux Kustomization (any version of the group). */
+export function isKustomizationObject(obj: KubeObject): boolean {
+  return (obj.apiVersion ?? '').startsWith('kustomize.toolkit.fluxcd.io/') && obj.kind === 'Kustomization';
+}
+
+/**
+ * nestedPath is where a nested Kustomization's manifests are on disk: its source's `Kind/namespace/name` (namespace
+ * defaulting to the Kustomization's) looked up in --local-sources, joined with its spec.path.
+ */
+export function nestedPath(child: Kustomization, localSources: Readonly<Record<string, string>>): string {
+  const ref = child.spec.sourceRef;
+  const ns = ref?.namespace || child.metadata.namespace || '';
+  const key = ns ? `${ref?.kind ?? ''}/${ns}/${ref?.name ?? ''}` : `${ref?.kind ?? ''}/${ref?.name ?? ''}`;
+  const local = localSources[key];
+  if (local === undefined) {
+    throw new CliInputError(`cannot get local path for ${key} of kustomization ${child.metadata.name ?? ''}`, {
+      hint: `pass --local-sources ${key}=<local directory of that source>`,
+    });
+  }
+  return join(local, child.spec.path ?? '');
+}
+
+async function buildOne(req: BuildRequest, ks: Kustomization): Promise<BuildOutput> {
   const e = await engines();
   const { collectVariables, kustomizeBuild, readVariables, splitDocuments, substituteResource, yamlToJson } = e;
   const dir = resolve(req.path);
@@ -347,8 +423,65 @@ export async function renderObjects(objects: readonly KubeObject[]): Promise<str
   return objects.map((o) => `${marshalYaml(o as unknown as YamlValue)}---\n`).join('');
 }
 
-function ignorePathsFlag(value: string, previous: string[] = []): string[] {
+/** ignorePathsFlag is a pflag string slice: comma-separated, repeatable. */
+export function ignorePathsFlag(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((s) => s !== '')];
+}
+
+/** localSourcesFlag is a pflag StringToString: `k=v` pairs, comma-separated, repeatable. */
+export function localSourcesFlag(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const out = { ...previous };
+  for (const pair of value.split(',')) {
+    const i = pair.indexOf('=');
+    if (i < 0) {
+      throw new InvalidArgumentError(`"${pair}" must be formatted as Kind/namespace/name=path`);
+    }
+    out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+/** addRecursiveFlags declares --recursive, --local-sources and --in-memory-build (build and diff share them). */
+export function addRecursiveFlags(cmd: Command, verb: string): Command {
+  return cmd
+    .option('-r, --recursive', `Recursively ${verb} Kustomizations`, false)
+    .option(
+      '--local-sources <sources>',
+      'Comma-separated list of repositories in format: Kind/namespace/name=path',
+      localSourcesFlag,
+    )
+    .option(
+      '--in-memory-build',
+      'Use in-memory filesystem during build. (fluxts never writes to --path: every build is in memory.)',
+      false,
+    );
+}
+
+/**
+ * withDeadline bounds an operation by --timeout as flux's context does: past it the command fails with one line.
+ * Requests still in flight are abandoned; the process then exits instead of waiting for them.
+ */
+export async function withDeadline<T>(timeoutMs: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      setTimeout(() => process.exit(), 200).unref();
+      reject(
+        new CliWaitError(`${what}: context deadline exceeded (--timeout ${formatMs(timeoutMs)})`, {
+          hint: 'check the cluster is reachable, or raise --timeout',
+        }),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** registerBuildCommand adds `build kustomization|ks NAME --path DIR …` to the program. */
@@ -383,7 +516,11 @@ Examples:
   fluxts build kustomization my-app --path ./path/to/local/manifests --kustomization-file ./my-app.yaml
 
   # Build without connecting to the cluster (substitutions from Secrets and ConfigMaps are skipped)
-  fluxts build kustomization my-app --path ./manifests --kustomization-file ./my-app.yaml --dry-run`,
+  fluxts build kustomization my-app --path ./manifests --kustomization-file ./my-app.yaml --dry-run
+
+  # Build also the Kustomizations my-app contains, from local checkouts of their sources
+  fluxts build kustomization my-app --path ./path/to/local/manifests --recursive \\
+    --local-sources GitRepository/flux-system/my-repo=./path/to/local/git`,
     )
     .action(
       clusterAction(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
@@ -398,13 +535,16 @@ Examples:
           dryRun,
           ignorePaths: (opts['ignorePaths'] as string[] | undefined) ?? [],
           strictSubstitute: opts['strictSubstitute'] === true,
+          recursive: opts['recursive'] === true,
+          localSources: (opts['localSources'] as Record<string, string> | undefined) ?? {},
         };
         validateBuildRequest(req);
         if (!dryRun) req.client = connect(flags);
-        const { objects } = await buildKustomization(req);
+        const { objects } = await withDeadline(flags.timeoutMs, 'build failed', buildKustomization(req));
         process.stdout.write(await renderObjects(objects));
       }),
     );
+  addRecursiveFlags(ks, 'build');
   addGlobalFlags(ks);
   buildCmd.addCommand(ks);
   program.addCommand(buildCmd);

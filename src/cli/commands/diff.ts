@@ -3,7 +3,7 @@
 // `► … drifted` followed by a dyff-style report of the changed fields (Secret values masked), and `► … deleted` for
 // inventory entries no longer built (when spec.prune). Exit code 1 when anything differs, 0 when nothing does, 2
 // on errors, as flux.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 
 import { diffAll, type DiffEntry } from '../../kube/diff-set.ts';
 import { refOf, subjectOf } from '../../kube/changeset.ts';
@@ -13,7 +13,17 @@ import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { addGlobalFlags, connect, explainClusterError, globalFlags } from '../shared/connect.ts';
 import { CliInputError } from '../shared/errors.ts';
 import { Logger, processOutput, type Output } from '../shared/terminal.ts';
-import { buildKustomization, validateBuildRequest, type BuildRequest } from './build.ts';
+import type { Kustomization } from '../../api/index.ts';
+import {
+  addRecursiveFlags,
+  buildKustomization,
+  ignorePathsFlag,
+  isKustomizationObject,
+  nestedPath,
+  validateBuildRequest,
+  withDeadline,
+  type BuildRequest,
+} from './build.ts';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -245,17 +255,17 @@ export interface DiffOutcome {
  * inventory entries that left the build are reported deleted when spec.prune is set.
  */
 export async function diffKustomization(req: BuildRequest & { client: KubeClient }): Promise<DiffOutcome> {
-  const { objects, kustomization } = await buildKustomization(req);
+  const { objects, kustomization } = await buildKustomization({ ...req, single: true });
   const entries = await diffAll(req.client, objects, { fieldManager: 'kustomize-controller' });
   const bySubject = new Map<string, DiffEntry>(entries.map((e) => [e.subject, e]));
   let output = '';
   let changed = false;
+  const errors: unknown[] = [];
   for (const obj of objects) {
     const entry = bySubject.get(subjectOf(refOf(obj)));
     if (!entry) continue;
     let action = entry.action;
     if (obj.kind === 'Secret' && action === 'configured' && hasSopsMask(obj)) {
-      // A SOPS Secret is built masked: only a change of its keys can be told apart.
       action = keysOf(entry.live) === keysOf(entry.merged) ? 'unchanged' : 'configured';
     }
     if (action === 'created') {
@@ -266,6 +276,38 @@ export async function diffKustomization(req: BuildRequest & { client: KubeClient
       if (entry.live && entry.merged) output += reportChanges(entry.live, entry.merged);
       changed = true;
     }
+    if (!req.recursive || !isKustomizationObject(obj) || action === 'created') continue;
+    const child = obj as unknown as Kustomization;
+    const ks = kustomization.metadata;
+    if (child.metadata.name === ks.name && child.metadata.namespace === ks.namespace) continue;
+    if (child.spec.kubeConfig) {
+      output += `⚠️ ${entry.subject} skipped: diff not supported for remote clusters\n`;
+      continue;
+    }
+    // flux gathers the nested diffs' errors and goes on, so every diff is seen; they fail the run at the end.
+    try {
+      const sub = await diffKustomization({
+        name: child.metadata.name ?? '',
+        namespace: child.metadata.namespace ?? '',
+        path: nestedPath(child, req.localSources ?? {}),
+        client: req.client,
+        ignorePaths: req.ignorePaths ?? [],
+        strictSubstitute: req.strictSubstitute ?? false,
+        recursive: true,
+        localSources: req.localSources ?? {},
+      });
+      if (sub.changed) {
+        changed = true;
+        output += `📁 ${entry.subject} changed\n${sub.output}`;
+      }
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length > 0) {
+    const first = errors[0];
+    if (errors.length === 1) throw first;
+    throw new CliInputError(errors.map((e) => errorMessage(e)).join('; '), { cause: first });
   }
   if (kustomization.spec.prune) {
     const previous = kustomization.status?.inventory;
@@ -305,11 +347,14 @@ export function registerDiffCommand(program: Command): void {
     .argument('[name]', 'the Kustomization name')
     .option('--path <dir>', 'Path to a local directory that matches the specified Kustomization.spec.path.')
     .option('--kustomization-file <file>', 'Path to the Flux Kustomization YAML file.')
-    .option(
-      '--ignore-paths <patterns>',
-      'set paths to ignore in .gitignore format',
-      (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)],
+    .option('--ignore-paths <patterns>', 'set paths to ignore in .gitignore format', ignorePathsFlag)
+    .addOption(
+      new Option(
+        '--strict-substitute',
+        'When enabled, the post build substitutions will fail if a var without a default value is declared in files but is missing from the input vars.',
+      ).default(false),
     )
+    .option('--ignore-not-found', 'Ignore Kustomization not found errors on the cluster when diffing.', false)
     .option(
       '--progress-bar [bool]',
       'Boolean to set the progress bar. The default value is true.',
@@ -327,7 +372,11 @@ Examples:
   fluxts diff kustomization my-app --path ./path/to/local/manifests
 
   # Preview using a local flux kustomization file
-  fluxts diff kustomization my-app --path ./path/to/local/manifests --kustomization-file ./my-app.yaml`,
+  fluxts diff kustomization my-app --path ./path/to/local/manifests --kustomization-file ./my-app.yaml
+
+  # Preview also the Kustomizations my-app contains, from local checkouts of their sources
+  fluxts diff kustomization my-app --path ./path/to/local/manifests --recursive \\
+    --local-sources GitRepository/flux-system/my-repo=./path/to/local/git`,
     )
     .action(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const o = processOutput();
@@ -341,10 +390,14 @@ Examples:
           path: typeof opts['path'] === 'string' ? opts['path'] : '',
           kustomizationFile: typeof opts['kustomizationFile'] === 'string' ? opts['kustomizationFile'] : undefined,
           ignorePaths: (opts['ignorePaths'] as string[] | undefined) ?? [],
+          strictSubstitute: opts['strictSubstitute'] === true,
+          recursive: opts['recursive'] === true,
+          localSources: (opts['localSources'] as Record<string, string> | undefined) ?? {},
+          ignoreNotFound: opts['ignoreNotFound'] === true,
         };
         validateBuildRequest(base);
         const client = connect(flags);
-        const work = diffKustomization({ ...base, client });
+        const work = withDeadline(flags.timeoutMs, 'diff failed', diffKustomization({ ...base, client }));
         const log = new Logger(o);
         outcome =
           opts['progressBar'] === false ? await work : await log.spin('Kustomization diffing... running dry-run', work);
@@ -357,6 +410,7 @@ Examples:
         throw new CommanderError(1, 'fluxts.diff.changed', 'identified at least one change');
       }
     });
+  addRecursiveFlags(ks, 'diff');
   addGlobalFlags(ks);
   diffCmd.addCommand(ks);
   program.addCommand(diffCmd);
