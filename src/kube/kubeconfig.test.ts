@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { CredentialError, CredentialSource } from './credentials.ts';
+import { rateLimitKey } from './transport.ts';
 import { KubeConfig, KubeConfigError, loadKubeConfig } from './kubeconfig.ts';
 
 let dir: string;
@@ -227,4 +228,18 @@ void test('bad kubeconfigs fail with the source named and no content quoted', ()
     ]),
   );
   return assert.rejects(new CredentialSource(provider).resolve(), /auth-provider "gcp" is not supported/);
+});
+
+void test('rate limits are per resource, as controller-runtime gives each resource its own REST client', () => {
+  assert.equal(rateLimitKey('/api/v1/namespaces/app/services/web'), 'v1/services');
+  assert.equal(rateLimitKey('/api/v1/namespaces/app'), 'v1/namespaces');
+  assert.equal(rateLimitKey('/api/v1/namespaces'), 'v1/namespaces');
+  assert.equal(rateLimitKey('/apis/apps/v1/namespaces/app/deployments/web/status'), 'apps/v1/deployments');
+  assert.equal(rateLimitKey('/apis/apps/v1/deployments?watch=true'), 'apps/v1/deployments');
+  assert.equal(
+    rateLimitKey('/apis/rbac.authorization.k8s.io/v1/clusterroles/x'),
+    'rbac.authorization.k8s.io/v1/clusterroles',
+  );
+  assert.equal(rateLimitKey('/apis/apps/v1'), 'apps/v1');
+  assert.equal(rateLimitKey('/version'), 'version');
 });

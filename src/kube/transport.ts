@@ -28,13 +28,18 @@ export interface RequestOptions {
 export class Transport {
   readonly kubeConfig: KubeConfig;
   readonly #credentials: CredentialSource;
-  readonly #throttle: Throttle | undefined;
+  readonly #rateLimit: { qps: number; burst: number } | undefined;
+  readonly #throttles = new Map<string, Throttle>();
 
-  /** The optional rate limit is client-go's `--kube-api-qps`/`--kube-api-burst`. */
+  /**
+   * The optional rate limit is `--kube-api-qps`/`--kube-api-burst` with the semantics Flux's controllers get from
+   * controller-runtime: every resource (group, version, resource) has its own REST client, and so its own token
+   * bucket of that size; discovery has one more.
+   */
   constructor(kubeConfig: KubeConfig, rateLimit?: { qps: number; burst: number }) {
     this.kubeConfig = kubeConfig;
     this.#credentials = new CredentialSource(kubeConfig);
-    this.#throttle = rateLimit ? new Throttle(rateLimit.qps, rateLimit.burst) : undefined;
+    this.#rateLimit = rateLimit;
   }
 
   /** request sends one call and returns the decoded JSON body (undefined for an empty body). */
@@ -54,6 +59,17 @@ export class Transport {
     return Readable.toWeb(response) as ReadableStream<Uint8Array>;
   }
 
+  #throttleFor(path: string): Throttle | undefined {
+    if (!this.#rateLimit) return undefined;
+    const key = rateLimitKey(path);
+    let throttle = this.#throttles.get(key);
+    if (!throttle) {
+      throttle = new Throttle(this.#rateLimit.qps, this.#rateLimit.burst);
+      this.#throttles.set(key, throttle);
+    }
+    return throttle;
+  }
+
   async #send(opts: RequestOptions): Promise<IncomingMessage> {
     let credentials;
     try {
@@ -70,7 +86,7 @@ export class Transport {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    await this.#throttle?.wait();
+    await this.#throttleFor(opts.path)?.wait();
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     try {
@@ -92,6 +108,31 @@ export class Transport {
       throw new KubeConnectionError(`${opts.method} ${url.pathname}: ${errorMessage(err)}`, { cause: err });
     }
   }
+}
+
+/**
+ * rateLimitKey names the REST client a path belongs to: `group/version/resource` for resource paths
+ * (`/apis/apps/v1/namespaces/x/deployments/y` → `apps/v1/deployments`), the group-version for discovery.
+ */
+export function rateLimitKey(path: string): string {
+  const parts = path
+    .split('?')[0]!
+    .split('/')
+    .filter((p) => p !== '');
+  let rest: string[];
+  let groupVersion: string;
+  if (parts[0] === 'api') {
+    groupVersion = parts[1] ?? '';
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis') {
+    groupVersion = `${parts[1] ?? ''}/${parts[2] ?? ''}`;
+    rest = parts.slice(3);
+  } else {
+    return parts[0] ?? '';
+  }
+  // `namespaces/<ns>/<resource>…` addresses a namespaced resource; `namespaces[/<name>]` the Namespaces themselves.
+  if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
+  return rest.length > 0 ? `${groupVersion}/${rest[0]}` : groupVersion;
 }
 
 async function readText(response: IncomingMessage, opts: RequestOptions): Promise<string> {
