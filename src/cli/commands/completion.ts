@@ -75,30 +75,73 @@ compdef ${fn} ${name}
 `;
 }
 
-/** fishScript registers one `complete` line per command path. */
+/** fishQuote quotes a word for fish: single quotes, with `\` and `'` escaped by a backslash. */
+const fishQuote = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+/**
+ * fishScript registers one `complete` line per command path; a helper function compares the words typed so far
+ * (flags dropped) with the path.
+ */
 export function fishScript(name: string, table: CompletionTable): string {
-  const fn = `__${name.replace(/[^A-Za-z0-9_]/g, '_')}_path`;
+  const fn = `__${name.replace(/[^A-Za-z0-9_]/g, '_')}_path_is`;
   const lines = [...table].map(
-    ([path, words]) => `complete -c ${name} -f -n 'test "(${fn})" = ${quote(path)}' -a ${quote(words.join(' '))}`,
+    ([path, words]) =>
+      `complete -c ${name} -f -n ${fishQuote(`${fn} ${fishQuote(path)}`)} -a ${fishQuote(words.join(' '))}`,
   );
   return `# fish completion for ${name}; load with: ${name} completion fish | source
 function ${fn}
   set -l words (commandline -opc)
   set -e words[1]
-  string join ' ' (string match -v -- '-*' $words)
+  set -l path (string join ' ' -- (string match -v -- '-*' $words))
+  test "$path" = "$argv[1]"
 end
 ${lines.join('\n')}
 `;
 }
 
-/** registerCompletionCommand adds `fluxts completion bash|zsh|fish`, generated from the command tree. */
+/** psQuote quotes a word for PowerShell: single quotes, doubled inside. */
+const psQuote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** powershellScript registers a native argument completer with the same table as a hashtable. */
+export function powershellScript(name: string, table: CompletionTable): string {
+  const entries = [...table].map(([path, words]) => `  ${psQuote(path)} = @(${words.map(psQuote).join(', ')})`);
+  return `# powershell completion for ${name}; load with: ${name} completion powershell | Out-String | Invoke-Expression
+$__${name.replace(/[^A-Za-z0-9_]/g, '_')}Completions = @{
+${entries.join('\n')}
+}
+Register-ArgumentCompleter -Native -CommandName ${psQuote(name)} -ScriptBlock {
+  param($wordToComplete, $commandAst, $cursorPosition)
+  $words = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() })
+  if ($wordToComplete -ne '' -and $words.Count -gt 0) { $words = @($words | Select-Object -SkipLast 1) }
+  $path = (@($words | Where-Object { -not $_.StartsWith('-') }) -join ' ')
+  $candidates = $__${name.replace(/[^A-Za-z0-9_]/g, '_')}Completions[$path]
+  if ($null -eq $candidates) { return }
+  $candidates | Where-Object { $_.StartsWith($wordToComplete) } | ForEach-Object {
+    [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
+  }
+}
+`;
+}
+
+const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+type Shell = (typeof SHELLS)[number];
+
+/** completionScript renders the script for one shell. */
+export function completionScript(shell: Shell, name: string, table: CompletionTable): string {
+  if (shell === 'bash') return bashScript(name, table);
+  if (shell === 'zsh') return zshScript(name, table);
+  if (shell === 'fish') return fishScript(name, table);
+  return powershellScript(name, table);
+}
+
+/** registerCompletionCommand adds `fluxts completion bash|zsh|fish|powershell`, generated from the command tree. */
 export function registerCompletionCommand(program: Command, o: Output = processOutput()): Command {
   return program
     .command('completion')
-    .description('Generate the shell completion script for bash, zsh or fish')
-    .argument('<shell>', 'bash, zsh or fish', (v: string) => {
-      if (v !== 'bash' && v !== 'zsh' && v !== 'fish') {
-        throw new InvalidArgumentError(`"${v}" is not a supported shell (use bash, zsh or fish)`);
+    .description('Generate the shell completion script for bash, zsh, fish or powershell')
+    .argument('<shell>', 'bash, zsh, fish or powershell', (v: string) => {
+      if (!(SHELLS as readonly string[]).includes(v)) {
+        throw new InvalidArgumentError(`"${v}" is not a supported shell (use bash, zsh, fish or powershell)`);
       }
       return v;
     })
@@ -113,13 +156,12 @@ Examples:
   fluxts completion zsh > "\${fpath[1]}/_fluxts"
 
   # fish
-  fluxts completion fish | source`,
+  fluxts completion fish | source
+
+  # powershell
+  fluxts completion powershell | Out-String | Invoke-Expression`,
     )
-    .action((shell: 'bash' | 'zsh' | 'fish') => {
-      const table = completionTable(program);
-      const name = program.name();
-      o.out(
-        shell === 'bash' ? bashScript(name, table) : shell === 'zsh' ? zshScript(name, table) : fishScript(name, table),
-      );
+    .action((shell: Shell) => {
+      o.out(completionScript(shell, program.name(), completionTable(program)));
     });
 }
