@@ -3,7 +3,7 @@
 import { FluxtsError } from '../util/errors.ts';
 import { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
-import { KubeConfig } from './kubeconfig.ts';
+import { KubeConfig, KubeConfigError } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
 
 /** KubeConfigSecretError: the kubeconfig Secret is missing, lacks the key, or does not hold a usable kubeconfig. */
@@ -28,11 +28,24 @@ export interface KubeConfigSecretRef {
   key?: string;
 }
 
+/** RemoteKubeConfigPolicy is what a kubeconfig from a Secret may do (`--insecure-kubeconfig-exec`/`-tls`). */
+export interface RemoteKubeConfigPolicy {
+  /** allowExec lets the kubeconfig run an exec credential plugin inside the controller. */
+  allowExec?: boolean;
+  /** allowInsecureTls lets the kubeconfig turn off TLS verification. */
+  allowInsecureTls?: boolean;
+}
+
 /**
  * kubeConfigFromSecret loads the kubeconfig stored in a Secret: the given key, else `value`, else `value.yaml`.
- * Messages name the Secret and key, never the content.
+ * It may not read files, nor (unless the policy allows it, as Flux's `--insecure-kubeconfig-*` flags do) run an
+ * exec plugin or skip TLS verification. Messages name the Secret and key, never the content.
  */
-export function kubeConfigFromSecret(secret: KubeObject, key?: string): KubeConfig {
+export function kubeConfigFromSecret(
+  secret: KubeObject,
+  key?: string,
+  policy: RemoteKubeConfigPolicy = {},
+): KubeConfig {
   const name = `${secret.metadata.namespace ?? ''}/${secret.metadata.name ?? ''}`;
   const data = (secret['data'] ?? {}) as Record<string, string | undefined>;
   let encoded: string | undefined;
@@ -50,10 +63,23 @@ export function kubeConfigFromSecret(secret: KubeObject, key?: string): KubeConf
   }
   const kc = new KubeConfig();
   try {
-    kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'), process.cwd(), `secret '${name}'`);
-  } catch {
-    // The parser's message may quote the content, which can hold credentials: keep only our own words.
-    throw new KubeConfigSecretError(`failed to load KubeConfig from secret '${name}': not a valid kubeconfig`);
+    kc.loadFromString(Buffer.from(encoded, 'base64').toString('utf8'), '/', `KubeConfig secret '${name}'`, true);
+  } catch (err) {
+    // Our loader's messages name the source and the field, never the content (it can hold credentials).
+    const why = err instanceof KubeConfigError ? err.message : 'not a valid kubeconfig';
+    throw new KubeConfigSecretError(`failed to load KubeConfig from secret '${name}': ${why}`);
+  }
+  if (!policy.allowExec && kc.users.some((u) => u.exec)) {
+    throw new KubeConfigSecretError(
+      `KubeConfig secret '${name}' uses an exec credential plugin, which is not allowed ` +
+        '(start the controller with --insecure-kubeconfig-exec to allow it)',
+    );
+  }
+  if (!policy.allowInsecureTls && kc.clusters.some((c) => c.insecureSkipTlsVerify)) {
+    throw new KubeConfigSecretError(
+      `KubeConfig secret '${name}' disables TLS verification, which is not allowed ` +
+        '(start the controller with --insecure-kubeconfig-tls to allow it)',
+    );
   }
   if (!kc.getCurrentCluster()) {
     throw new KubeConfigSecretError(`failed to load KubeConfig from secret '${name}': no current cluster`);
@@ -71,6 +97,8 @@ export interface ClientOptions {
   defaultServiceAccount?: string;
   /** kubeConfig is `spec.kubeConfig.secretRef`: apply to the cluster of that kubeconfig. */
   kubeConfig?: { secretRef: KubeConfigSecretRef };
+  /** remotePolicy limits what the kubeconfig Secret may do. */
+  remotePolicy?: RemoteKubeConfigPolicy;
 }
 
 /**
@@ -89,7 +117,7 @@ export async function clientFor(base: KubeClient, opts: ClientOptions): Promise<
       const why = isNotFound(err) ? 'not found' : 'could not be read';
       throw new KubeConfigSecretError(`KubeConfig secret '${opts.namespace}/${ref.name}' ${why}`, { cause: err });
     }
-    kc = kubeConfigFromSecret(secret, ref.key);
+    kc = kubeConfigFromSecret(secret, ref.key, opts.remotePolicy);
   }
   const sa = opts.serviceAccountName || opts.defaultServiceAccount;
   if (sa) kc = impersonating(kc, serviceAccountUser(opts.namespace, sa));

@@ -89,10 +89,11 @@ export class KubeConfig {
   }
 
   /**
-   * loadFromString reads kubeconfig YAML. Relative paths inside resolve against baseDir. Errors name the source,
-   * never the content (it holds credentials).
+   * loadFromString reads kubeconfig YAML. Relative paths inside resolve against baseDir; with `inlineOnly`, a file
+   * reference is an error (a kubeconfig from a Secret must not read the controller's own files, such as its
+   * service account token). Errors name the source, never the content (it holds credentials).
    */
-  loadFromString(text: string, baseDir = process.cwd(), source = 'kubeconfig'): void {
+  loadFromString(text: string, baseDir = process.cwd(), source = 'kubeconfig', inlineOnly = false): void {
     let doc: unknown;
     try {
       doc = parse(text);
@@ -104,6 +105,7 @@ export class KubeConfig {
     }
     const root = doc as Yaml;
     const read = (file: string, what: string): Buffer => {
+      if (inlineOnly) throw new KubeConfigError(`${source}: ${what} must be inline (${what}-data), not a file`);
       const path = isAbsolute(file) ? file : join(baseDir, file);
       try {
         return readFileSync(path);
@@ -134,7 +136,9 @@ export class KubeConfig {
     for (const entry of list(root['users'])) {
       const name = str(entry['name']);
       if (!name || this.users.some((u) => u.name === name)) continue;
-      this.users.push(parseUser(name, obj(entry['user']), baseDir, data));
+      const user = parseUser(name, obj(entry['user']), baseDir, data);
+      if (inlineOnly && user.tokenFile) throw new KubeConfigError(`${source}: tokenFile must be an inline token`);
+      this.users.push(user);
     }
     for (const entry of list(root['contexts'])) {
       const name = str(entry['name']);

@@ -85,6 +85,21 @@ export function registerControllerCommand(program: Command): void {
         'Field managers whose changes are reverted by the controller.',
       ).default([]),
     )
+    .addOption(
+      new Option(
+        '--custom-apply-stage-kinds <kinds>',
+        'A comma-separated list of GroupKind (e.g. rbac.authorization.k8s.io/Role) applied in a stage of their own ' +
+          'after CRDs and before the other namespaced resources.',
+      ).default(''),
+    )
+    .option(
+      '--insecure-kubeconfig-exec',
+      'Allow use of the user.exec section in kubeconfigs provided for remote apply.',
+    )
+    .option(
+      '--insecure-kubeconfig-tls',
+      'Allow that kubeconfigs provided for remote apply can disable TLS verification.',
+    )
     .addHelpText(
       'after',
       `
@@ -122,6 +137,9 @@ interface KustomizeFlags {
   defaultServiceAccount?: string;
   concurrentSsa?: number;
   overrideManager?: string[];
+  customApplyStageKinds?: string;
+  insecureKubeconfigExec?: boolean;
+  insecureKubeconfigTls?: boolean;
 }
 
 /** ControllerFlags are the flags of `fluxts controller` beyond the shared controller flags. */
@@ -162,6 +180,16 @@ export async function prepareControllers(
         ...(flags.defaultServiceAccount ? { defaultServiceAccount: flags.defaultServiceAccount } : {}),
         ...(flags.concurrentSsa ? { concurrentSsa: flags.concurrentSsa } : {}),
         ...(flags.overrideManager?.length ? { overrideManagers: flags.overrideManager } : {}),
+        ...(flags.customApplyStageKinds
+          ? {
+              customApplyStageKinds: flags.customApplyStageKinds
+                .split(',')
+                .map((k) => k.trim())
+                .filter(Boolean),
+            }
+          : {}),
+        insecureKubeconfigExec: flags.insecureKubeconfigExec === true,
+        insecureKubeconfigTls: flags.insecureKubeconfigTls === true,
       }),
     );
   }

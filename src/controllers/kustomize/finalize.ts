@@ -9,7 +9,7 @@ import { ownerLabels } from '../../kube/selectors.ts';
 import { waitForTermination } from '../../kube/wait.ts';
 import { done, type Result, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
-import type { KustomizeControllerOptions } from './options.ts';
+import { remoteKubeConfigPolicy, type KustomizeControllerOptions } from './options.ts';
 import { timeoutOf } from './reconcile.ts';
 
 /** shouldDelete: MirrorPrune deletes iff prune; Delete and WaitForTermination always; Orphan never; suspended never. */
@@ -38,6 +38,7 @@ export async function finalizeKustomization(
       ...(ks.spec.serviceAccountName ? { serviceAccountName: ks.spec.serviceAccountName } : {}),
       ...(opts.defaultServiceAccount ? { defaultServiceAccount: opts.defaultServiceAccount } : {}),
       ...(ks.spec.kubeConfig?.secretRef ? { kubeConfig: { secretRef: ks.spec.kubeConfig.secretRef } } : {}),
+      remotePolicy: remoteKubeConfigPolicy(opts),
     });
   } catch (err) {
     const message = `unable to prune objects on deletion: ${errorMessage(err)}`;

@@ -14,6 +14,18 @@ export interface KustomizeControllerOptions {
   customApplyStageKinds?: string[];
   /** healthCheckIntervalMs is the poll period of health checks (Flux: 5s). */
   healthCheckIntervalMs?: number;
+  /** insecureKubeconfigExec is `--insecure-kubeconfig-exec`: kubeconfig Secrets may run exec plugins. */
+  insecureKubeconfigExec?: boolean;
+  /** insecureKubeconfigTls is `--insecure-kubeconfig-tls`: kubeconfig Secrets may skip TLS verification. */
+  insecureKubeconfigTls?: boolean;
   /** workDir is the parent of the temporary artifact directories (OS temp dir by default). */
   workDir?: string;
+}
+
+/** remoteKubeConfigPolicy is what a `spec.kubeConfig` Secret may do under these options. */
+export function remoteKubeConfigPolicy(opts: KustomizeControllerOptions): {
+  allowExec: boolean;
+  allowInsecureTls: boolean;
+} {
+  return { allowExec: opts.insecureKubeconfigExec ?? false, allowInsecureTls: opts.insecureKubeconfigTls ?? false };
 }

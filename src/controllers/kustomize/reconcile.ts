@@ -28,7 +28,7 @@ import { StepError } from './errors.ts';
 import { prepareKustomization } from './generate.ts';
 import { manifestsDigest, upsertHistory } from './history.ts';
 import { checkHealth, compileCustomHealth, healthCheckRefs } from './health.ts';
-import type { KustomizeControllerOptions } from './options.ts';
+import { remoteKubeConfigPolicy, type KustomizeControllerOptions } from './options.ts';
 import { resolveSource, type SourceOptions } from './source.ts';
 
 /** KustomizationDeps are the controller-wide inputs of one reconcile. */
@@ -206,6 +206,7 @@ export async function reconcileKustomization(
           ...(ks.spec.serviceAccountName ? { serviceAccountName: ks.spec.serviceAccountName } : {}),
           ...(opts.defaultServiceAccount ? { defaultServiceAccount: opts.defaultServiceAccount } : {}),
           ...(ks.spec.kubeConfig?.secretRef ? { kubeConfig: { secretRef: ks.spec.kubeConfig.secretRef } } : {}),
+          remotePolicy: remoteKubeConfigPolicy(opts),
         });
       } catch (err) {
         throw new StepError(Reason.ReconciliationFailed, errorMessage(err), { cause: err });
