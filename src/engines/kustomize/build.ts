@@ -39,7 +39,7 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   }
   for (const p of fixNameReferences(resources, ctx.config?.nameReference))
     ctx.problems.add(p.resource.file, `${p.resource.subject}: ${p.message}`);
-  resolveVars(resources, ctx.vars ?? [], ctx.problems);
+  resolveVars(resources, ctx.vars ?? [], ctx.problems, ctx.config?.varReference);
   const meta = parseBuildMetadata(metaOptions);
   addBuildAnnotations(resources, root, meta);
   const so = (k.data['sortOptions'] ?? {}) as Record<string, unknown>;

@@ -2,7 +2,6 @@ import { posix } from 'node:path';
 
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
-import type { FieldSpec } from './filters/fieldspec.ts';
 import { contentHash } from './filters/hash.ts';
 import { setImages, setReplicas } from './filters/images.ts';
 import { affixWithSpecs, setStringsAt } from './filters/metadata.ts';
@@ -15,6 +14,7 @@ import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches, selectorO
 import { type ValueAddTarget, valueAdd } from './filters/valueadd.ts';
 import type { Resource } from './resource.ts';
 import { type Context, runReplacements } from './target.ts';
+import { fieldSpecs } from './transformer-config.ts';
 
 /**
  * Plugin configs of a kustomization's `generators:`, `transformers:` and `validators:` fields. Each entry is an
@@ -137,17 +137,6 @@ export function iamPolicyObject(ctx: Context, c: PluginConfig): Resource[] {
 
 function pluginName(c: PluginConfig): string {
   return asText(((c.data['metadata'] ?? {}) as Record<string, unknown>)['name']);
-}
-
-function fieldSpecs(v: unknown): FieldSpec[] {
-  return records(v).map((f) => {
-    const fs: FieldSpec = { path: asText(f['path']) };
-    if (f['group']) fs.group = asText(f['group']);
-    if (f['version']) fs.version = asText(f['version']);
-    if (f['kind']) fs.kind = asText(f['kind']);
-    if (f['create'] !== undefined) fs.create = bool(f['create']);
-    return fs;
-  });
 }
 
 /** runTransformerPlugins applies `transformers:` configs in order, recording each for buildMetadata. */

@@ -16,20 +16,26 @@ import type { FileSystem } from './fs.ts';
 import { generate, type GeneratorArgs, type GeneratorOptions } from './filters/generators.ts';
 import { setImages, setReplicas, type ImageRule } from './filters/images.ts';
 import { addAnnotations, addLabels, addPrefixSuffix } from './filters/metadata.ts';
-import { setNamespace } from './filters/namespace.ts';
+import { NAMESPACE_FIELD_SPECS, setNamespace } from './filters/namespace.ts';
 import { field, setField, ensureMap, entries, scalar, toJS } from './nodes.ts';
 import { applyPatches, applyLegacyJson6902, applyLegacyStrategicMerge } from './patches.ts';
 import { parseDocuments, parseResources } from './parse.ts';
 import { applyReplacements, type Replacement, type ReplacementOptions } from './filters/replacements.ts';
 import type { Selector } from './selector.ts';
 import type { Resource } from './resource.ts';
-import type { FieldSpec } from './filters/fieldspec.ts';
-import type { NameReference } from './config.ts';
+import { REPLICAS } from './config.ts';
 import { generateKustomization } from './flux.ts';
 import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
 import { generatorConfigs, iamPolicyObject, runTransformerPlugins, runValidatorPlugins } from './plugins.ts';
-import { crdConfig } from './crds.ts';
+import {
+  fieldSpecs,
+  isolated,
+  loadConfigurations,
+  loadCrds,
+  mergeConfig,
+  type TransformerConfig,
+} from './transformer-config.ts';
 import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
 
 /** LoadOptions control what a build may read. */
@@ -70,115 +76,6 @@ function refuseHelm(ctx: Context, k: Kustomization): void {
       pos.line,
       pos.col,
     );
-  }
-}
-
-/** TransformerConfig is the content of `configurations:` files: extra field specs per transformer. */
-export interface TransformerConfig {
-  nameReference: NameReference[];
-  commonLabels: FieldSpec[];
-  commonAnnotations: FieldSpec[];
-  images: FieldSpec[];
-  /** namePrefix: extra fields the prefix is added to (`crds:` identity fields); metadata/name is built in. */
-  namePrefix: FieldSpec[];
-}
-
-/** mergeConfig joins two transformer configs (a base's into its parent's). */
-function mergeConfig(
-  a: TransformerConfig | undefined,
-  b: TransformerConfig | undefined,
-): TransformerConfig | undefined {
-  if (!a || !b) return a ?? b;
-  return {
-    nameReference: [...a.nameReference, ...b.nameReference],
-    commonLabels: [...a.commonLabels, ...b.commonLabels],
-    commonAnnotations: [...a.commonAnnotations, ...b.commonAnnotations],
-    images: [...a.images, ...b.images],
-    namePrefix: [...a.namePrefix, ...b.namePrefix],
-  };
-}
-
-/**
- * isolated loads plugin configs (possibly a whole kustomization) without touching the current field-spec config:
- * kustomize builds them in a throwaway accumulator.
- */
-function isolated<T>(ctx: Context, f: () => T): T {
-  const saved = ctx.config;
-  try {
-    ctx.config = undefined;
-    return f();
-  } finally {
-    ctx.config = saved;
-  }
-}
-
-function ensureConfig(ctx: Context): TransformerConfig {
-  return (ctx.config ??= { nameReference: [], commonLabels: [], commonAnnotations: [], images: [], namePrefix: [] });
-}
-
-/** loadCrds adds the field specs of a kustomization's `crds:` OpenAPI definition files to the build's config. */
-function loadCrds(ctx: Context, k: Kustomization): void {
-  for (const entry of strings(k.data['crds'])) {
-    const abs = posix.resolve(k.dir, entry);
-    const pos = positionOf(k, 'crds', entry);
-    if (ctx.fs.stat(abs) !== 'file') {
-      ctx.problems.add(k.file, `loading CRDs: file '${entry}' does not exist`, pos.line, pos.col);
-      continue;
-    }
-    if (!withinRoot(k.dir, abs)) {
-      ctx.problems.add(
-        k.file,
-        `loading CRDs: security; file '${abs}' is not in or below '${k.dir}'`,
-        pos.line,
-        pos.col,
-      );
-      continue;
-    }
-    const text = new TextDecoder().decode(ctx.fs.readFile(abs));
-    if (text.length === 0) {
-      // kustomize v5.8.2 panics (index out of range) on an empty file; fail cleanly instead.
-      ctx.problems.add(abs, 'loading CRDs: the file is empty');
-      continue;
-    }
-    try {
-      const doc: unknown = text.startsWith('{')
-        ? JSON.parse(text)
-        : toJS(parseDocuments(text, abs, ctx.problems)[0]?.contents);
-      crdConfig(doc, ensureConfig(ctx));
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      ctx.problems.add(abs, `loading CRDs: unable to parse open API definition: ${why}`);
-    }
-  }
-}
-
-/** loadConfigurations merges a kustomization's `configurations:` files into the build's transformer config. */
-function loadConfigurations(ctx: Context, k: Kustomization): void {
-  for (const entry of strings(k.data['configurations'])) {
-    const abs = posix.resolve(k.dir, entry);
-    if (ctx.fs.stat(abs) !== 'file') {
-      const pos = positionOf(k, 'configurations', entry);
-      ctx.problems.add(k.file, `configurations: file '${entry}' does not exist`, pos.line, pos.col);
-      continue;
-    }
-    const cfg = ensureConfig(ctx);
-    for (const d of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems)) {
-      const o = (toJS(d.contents) ?? {}) as Record<string, unknown>;
-      for (const key of Object.keys(o)) {
-        if (key === 'nameReference') {
-          for (const nr of records(o[key])) {
-            const ref: NameReference = { kind: asText(nr['kind']), fieldSpecs: labelFields(nr['fieldSpecs']) };
-            if (nr['group']) ref.group = asText(nr['group']);
-            if (nr['version']) ref.version = asText(nr['version']);
-            cfg.nameReference.push(ref);
-          }
-        } else if (key === 'commonLabels' || key === 'commonAnnotations' || key === 'images') {
-          cfg[key].push(...labelFields(o[key]));
-        } else {
-          ctx.problems.add(abs, `configurations: "${key}" field specs are not supported yet`);
-        }
-      }
-    }
   }
 }
 
@@ -537,29 +434,18 @@ export function runReplacements(ctx: Context, k: Kustomization, out: Resource[])
   if (list.length) applyReplacements(out, list, k.file, ctx.problems);
 }
 
-function labelFields(v: unknown): FieldSpec[] {
-  return records(v).map((f) => {
-    const fs: FieldSpec = { path: asText(f['path']) };
-    if (f['group']) fs.group = asText(f['group']);
-    if (f['version']) fs.version = asText(f['version']);
-    if (f['kind']) fs.kind = asText(f['kind']);
-    if (f['create'] !== undefined) fs.create = bool(f['create']);
-    return fs;
-  });
-}
-
 function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void {
   const d = k.data;
   applyLegacyStrategicMerge(ctx, k, out);
   applyPatches(ctx, k, out);
   const ns = d['namespace'];
   if (typeof ns === 'string' && ns !== '') {
-    const problem = setNamespace(out, ns);
+    const problem = setNamespace(out, ns, { fieldSpecs: [...NAMESPACE_FIELD_SPECS, ...(ctx.config?.namespace ?? [])] });
     if (problem) ctx.problems.add(k.file, problem);
   }
   const prefix = typeof d['namePrefix'] === 'string' ? d['namePrefix'] : '';
   const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
-  if (prefix || suffix) addPrefixSuffix(out, prefix, suffix, ctx.config?.namePrefix);
+  if (prefix || suffix) addPrefixSuffix(out, prefix, suffix, ctx.config?.namePrefix, ctx.config?.nameSuffix);
   for (const l of records(d['labels'])) {
     addLabels(
       out,
@@ -567,7 +453,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
         pairs: stringRecord(l['pairs']),
         includeSelectors: bool(l['includeSelectors']),
         includeTemplates: bool(l['includeTemplates']),
-        fields: labelFields(l['fields']),
+        fields: fieldSpecs(l['fields']),
       },
       ctx.config?.commonLabels,
     );
@@ -588,6 +474,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
       name: String(r['name'] as string),
       count: BigInt(String(r['count'] as string)),
     })),
+    [...REPLICAS, ...(ctx.config?.replicas ?? [])],
   ))
     ctx.problems.add(k.file, `replicas: ${problem}`);
   // kustomize appends the deprecated imageTags to images (FixKustomization).

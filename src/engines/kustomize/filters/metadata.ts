@@ -60,13 +60,15 @@ export function addAnnotations(
 
 /**
  * addPrefixSuffix renames every resource kustomize renames, recording the affixes for reference matching.
- * `prefixFields` are further string fields the prefix alone is added to (identity fields from `crds:`).
+ * `prefixFields`/`suffixFields` are further string fields the prefix or suffix alone is added to (identity fields
+ * from `crds:`, `configurations:` namePrefix/nameSuffix); metadata/name is always renamed.
  */
 export function addPrefixSuffix(
   resources: readonly Resource[],
   prefix: string,
   suffix: string,
   prefixFields: readonly FieldSpec[] = [],
+  suffixFields: readonly FieldSpec[] = [],
 ): void {
   const renamed = resources.filter(
     (r) => !PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group)),
@@ -76,12 +78,16 @@ export function addPrefixSuffix(
     if (suffix) r.suffixes.push(suffix);
     r.setName(`${prefix}${r.name}${suffix}`);
   }
-  if (!prefix || prefixFields.length === 0) return;
-  applyFieldSpecs(renamed, prefixFields, (parent, key) => {
-    const v = field(parent, key);
-    const s = (v as { value?: unknown } | undefined)?.value;
-    if (typeof s === 'string') setField(parent, key, scalar(`${prefix}${s}`));
-  });
+  const affix = (specs: readonly FieldSpec[], before: string, after: string): void => {
+    const extra = specs.filter((fs) => fs.path !== 'metadata/name');
+    if (extra.length === 0 || (!before && !after)) return;
+    applyFieldSpecs(renamed, extra, (parent, key) => {
+      const s = (field(parent, key) as { value?: unknown } | undefined)?.value;
+      if (typeof s === 'string') setField(parent, key, scalar(`${before}${s}${after}`));
+    });
+  };
+  affix(prefixFields, prefix, '');
+  affix(suffixFields, '', suffix);
 }
 
 /**

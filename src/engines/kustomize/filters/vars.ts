@@ -81,7 +81,12 @@ function expand(s: string, values: Map<string, string>, used: Set<string>): stri
 }
 
 /** resolveVars binds each var to its object's field and expands `$(VAR)` in the varReference fields. */
-export function resolveVars(resources: readonly Resource[], vars: readonly Var[], problems: Problems): void {
+export function resolveVars(
+  resources: readonly Resource[],
+  vars: readonly Var[],
+  problems: Problems,
+  extra: readonly FieldSpec[] = [],
+): void {
   if (vars.length === 0) return;
   const values = new Map<string, string>();
   const nodes = new Map<string, unknown>();
@@ -137,5 +142,5 @@ export function resolveVars(resources: readonly Resource[], vars: readonly Var[]
       }
     }
   };
-  applyFieldSpecs(resources, VAR_REFERENCES, (parent, key) => sub(parent, key));
+  applyFieldSpecs(resources, [...VAR_REFERENCES, ...extra], (parent, key) => sub(parent, key));
 }
