@@ -446,6 +446,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
   const prefix = typeof d['namePrefix'] === 'string' ? d['namePrefix'] : '';
   const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
   if (prefix || suffix) addPrefixSuffix(out, prefix, suffix, ctx.config?.namePrefix, ctx.config?.nameSuffix);
+  const tables = ctx.config ?? {};
   for (const l of records(d['labels'])) {
     addLabels(
       out,
@@ -453,17 +454,21 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
         pairs: stringRecord(l['pairs']),
         includeSelectors: bool(l['includeSelectors']),
         includeTemplates: bool(l['includeTemplates']),
+        includeVolumeClaimTemplates: bool(l['includeVolumeClaimTemplates']),
         fields: fieldSpecs(l['fields']),
       },
-      ctx.config?.commonLabels,
+      tables,
     );
   }
+  // commonLabels is one more label transformer with kustomize's commonLabels table alone.
   const common = stringRecord(d['commonLabels']);
   if (common.size) {
     addLabels(
       out,
       { pairs: common, includeSelectors: true, includeTemplates: true, fields: [] },
-      ctx.config?.commonLabels,
+      {
+        commonLabels: ctx.config?.commonLabels ?? [],
+      },
     );
   }
   addAnnotations(out, stringRecord(d['commonAnnotations']), ctx.config?.commonAnnotations);

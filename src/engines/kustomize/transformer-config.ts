@@ -28,16 +28,20 @@ export interface TransformerConfig {
   namespace: FieldSpec[];
   replicas: FieldSpec[];
   varReference: FieldSpec[];
+  labels: FieldSpec[];
+  templateLabels: FieldSpec[];
+  volumeClaimTemplateLabels: FieldSpec[];
 }
 
 const LISTS = [
   'commonLabels', 'commonAnnotations', 'images', 'namePrefix', 'nameSuffix', 'namespace', 'replicas', 'varReference',
+  'labels', 'templateLabels', 'volumeClaimTemplateLabels',
 ] as const; // prettier-ignore
 
 function emptyConfig(): TransformerConfig {
   return {
     nameReference: [], commonLabels: [], commonAnnotations: [], images: [], namePrefix: [], nameSuffix: [],
-    namespace: [], replicas: [], varReference: [],
+    namespace: [], replicas: [], varReference: [], labels: [], templateLabels: [], volumeClaimTemplateLabels: [],
   }; // prettier-ignore
 }
 
@@ -119,11 +123,8 @@ export function loadCrds(ctx: Context, k: Kustomization): void {
   }
 }
 
-/** UNSUPPORTED_KEYS are TransformerConfig tables this engine does not take from `configurations:` files. */
-const UNSUPPORTED_KEYS = new Set(['labels', 'templateLabels', 'volumeClaimTemplateLabels']);
-
 /** TABLES maps each table name of kustomize's TransformerConfig, lower-cased, to its spelling. */
-const TABLES = new Map([...LISTS, ...UNSUPPORTED_KEYS, 'nameReference'].map((k) => [k.toLowerCase(), k] as const));
+const TABLES = new Map([...LISTS, 'nameReference'].map((k) => [k.toLowerCase(), k] as const));
 
 /** loadConfigurations adds a kustomization's `configurations:` files. */
 export function loadConfigurations(ctx: Context, k: Kustomization): void {
@@ -148,8 +149,6 @@ export function loadConfigurations(ctx: Context, k: Kustomization): void {
             if (nr['version']) ref.version = asText(nr['version']);
             cfg.nameReference.push(ref);
           }
-        } else if (key && UNSUPPORTED_KEYS.has(key)) {
-          ctx.problems.add(abs, `configurations: "${raw}" field specs are not supported yet`);
         } else if (key) {
           cfg[key as (typeof LISTS)[number]].push(...fieldSpecs(o[raw]));
         } else {

@@ -35,18 +35,45 @@ export interface LabelSet {
   pairs: Map<string, string>;
   includeSelectors: boolean;
   includeTemplates: boolean;
+  includeVolumeClaimTemplates?: boolean;
   fields: FieldSpec[];
 }
 
-/** labelSpecs picks the field specs a labels entry writes, as kustomize's label transformer configures them. */
-export function labelSpecs(l: LabelSet, extra: readonly FieldSpec[] = []): FieldSpec[] {
-  if (l.includeSelectors) return [...l.fields, ...COMMON_LABELS, ...extra];
-  return [...l.fields, METADATA_LABELS, ...(l.includeTemplates ? TEMPLATE_LABELS : [])];
+/** LabelTables are the label field specs `configurations:` files add to kustomize's tables. */
+export interface LabelTables {
+  commonLabels?: readonly FieldSpec[];
+  labels?: readonly FieldSpec[];
+  templateLabels?: readonly FieldSpec[];
+  volumeClaimTemplateLabels?: readonly FieldSpec[];
+}
+
+/** VOLUME_CLAIM_TEMPLATE_LABELS is kustomize's volumeClaimTemplateLabels table. */
+const VOLUME_CLAIM_TEMPLATE_LABELS: FieldSpec = {
+  path: 'spec/volumeClaimTemplates[]/metadata/labels',
+  create: true,
+  group: 'apps',
+  kind: 'StatefulSet',
+};
+
+/**
+ * labelSpecs picks the field specs a labels entry writes, as kustomize's label transformer configures them: its
+ * own fields and the configured `labels` table always; then the selector table, or metadata/labels plus the
+ * template and volume-claim-template tables the entry asks for.
+ */
+export function labelSpecs(l: LabelSet, t: LabelTables = {}): FieldSpec[] {
+  const base = [...l.fields, ...(t.labels ?? [])];
+  if (l.includeSelectors) return [...base, ...COMMON_LABELS, ...(t.commonLabels ?? [])];
+  return [
+    ...base,
+    ...(l.includeTemplates ? [...TEMPLATE_LABELS, ...(t.templateLabels ?? [])] : []),
+    ...(l.includeVolumeClaimTemplates ? [VOLUME_CLAIM_TEMPLATE_LABELS, ...(t.volumeClaimTemplateLabels ?? [])] : []),
+    METADATA_LABELS,
+  ];
 }
 
 /** addLabels applies one label set. */
-export function addLabels(resources: readonly Resource[], l: LabelSet, extra: readonly FieldSpec[] = []): void {
-  setStringsAt(resources, labelSpecs(l, extra), l.pairs);
+export function addLabels(resources: readonly Resource[], l: LabelSet, t: LabelTables = {}): void {
+  setStringsAt(resources, labelSpecs(l, t), l.pairs);
 }
 
 /** addAnnotations applies commonAnnotations. */
