@@ -27,6 +27,29 @@ function affixesMatch(a: Resource, b: Resource): boolean {
 }
 
 /**
+ * reachableFrom is which objects `referrer` may name, as kustomize narrows the candidates before matching names:
+ * anything from a cluster-scoped referrer; else cluster-scoped objects and objects in the same (effective)
+ * namespace, plus, for a RoleBinding, ServiceAccounts whose namespace as written (not defaulted: a subject in
+ * `default` does not reach an account with no namespace) is one its ServiceAccount subjects name.
+ */
+function reachableFrom(referrer: Resource): (x: Resource) => boolean {
+  if (isClusterScoped(referrer.kind)) return () => true;
+  const subjectNamespaces = new Set<string>();
+  if (referrer.kind === 'RoleBinding') {
+    for (const s of isSeq(field(referrer.node, 'subjects'))
+      ? (field(referrer.node, 'subjects') as { items: unknown[] }).items
+      : []) {
+      const ns = str(field(s, 'namespace'));
+      if (str(field(s, 'kind')) === 'ServiceAccount' && ns !== undefined) subjectNamespaces.add(ns);
+    }
+  }
+  return (x) =>
+    isClusterScoped(x.kind) ||
+    sameNs(x.namespace, referrer.namespace) ||
+    (x.kind === 'ServiceAccount' && subjectNamespaces.has(x.namespace));
+}
+
+/**
  * fixNameReferences rewrites every field that names another object of the build to that object's final name
  * (after prefixes, suffixes and hash suffixes), as kustomize's nameReference transformer does. Candidates are
  * looked up through an index of every name each object ever had, so the pass is linear in the build size.
@@ -62,6 +85,7 @@ export function fixNameReferences(
   for (const referrer of resources) {
     const rules = byReferrer.get(referrer.kind);
     if (!rules && anyReferrer.length === 0) continue;
+    const reachable = reachableFrom(referrer);
     for (const rule of [...(rules ?? []), ...anyReferrer]) {
       if (!selects(rule.spec, referrer)) continue;
       const byName = index.get(rule.referral.kind);
@@ -76,13 +100,9 @@ export function fixNameReferences(
           const rk = str(field(field(referrer.node, 'roleRef'), 'kind'));
           c = c.filter((x) => x.kind === rk);
         }
-        c = c.filter((x) => affixesMatch(x, referrer));
+        c = c.filter((x) => affixesMatch(x, referrer) && reachable(x));
         if (subjectNs !== undefined) {
           c = c.filter((x) => [...x.previousNamespaces, x.namespace].some((n) => sameNs(n, subjectNs)));
-        } else if (!isClusterScoped(referrer.kind)) {
-          c = c.filter(
-            (x) => isClusterScoped(x.kind) || x.kind === 'ServiceAccount' || sameNs(x.namespace, referrer.namespace),
-          );
         }
         if (c.length === 1) return c[0];
         if (c.length === 0) return undefined;
