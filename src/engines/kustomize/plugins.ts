@@ -315,13 +315,17 @@ function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind:
     case 'PatchTransformer':
       applyPatches(ctx, synthetic({ patches: [d] }), out);
       break;
-    case 'PatchStrategicMergeTransformer':
-      applyLegacyStrategicMerge(
-        ctx,
-        synthetic({ patchesStrategicMerge: [...strings(d['paths']), ...strings(d['patches'])] }),
-        out,
-      );
+    case 'PatchStrategicMergeTransformer': {
+      // `paths` lists patch files; `patches` is one string of (possibly several) inline patch documents.
+      const patches = asText(d['patches']);
+      const list = [...strings(d['paths']), ...(patches ? [patches] : [])];
+      if (list.length === 0) {
+        ctx.problems.add(c.file, `plugin ${kind} "${pluginName(c)}": empty file path and empty patch content`);
+        break;
+      }
+      applyLegacyStrategicMerge(ctx, synthetic({ patchesStrategicMerge: list }), out);
       break;
+    }
     case 'PatchJson6902Transformer':
       applyLegacyJson6902(ctx, synthetic({ patchesJson6902: [{ ...d, patch: d['jsonOp'] }] }), out);
       break;
