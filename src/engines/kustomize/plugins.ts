@@ -271,8 +271,10 @@ function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind:
       setStringsAt(out, specs, stringRecord(d['annotations']));
       break;
     case 'NamespaceTransformer': {
-      // A config's own field specs replace kustomize's table; metadata.namespace is set regardless.
-      const problem = setNamespace(out, asText(meta['namespace'] ?? d['namespace']), {
+      // The namespace comes from the config's metadata only; without one kustomize changes nothing. The config's
+      // own field specs replace kustomize's table; metadata.namespace is set regardless.
+      if (!asText(meta['namespace'])) break;
+      const problem = setNamespace(out, asText(meta['namespace']), {
         unsetOnly: bool(d['unsetOnly']),
         subjects: asText(d['setRoleBindingSubjects']),
         fieldSpecs: specs,
