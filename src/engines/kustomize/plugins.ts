@@ -1,20 +1,14 @@
 import { posix } from 'node:path';
 
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
 
-import { contentHash } from './filters/hash.ts';
-import { setImages, setReplicas } from './filters/images.ts';
-import { affixWithSpecs, setStringsAt } from './filters/metadata.ts';
-import { setNamespace } from './filters/namespace.ts';
 import { type Configured, recordTransformations } from './filters/origin.ts';
-import { asText, bool, type Kustomization, records, stringRecord, strings } from './kustomization.ts';
-import { field, toJS } from './nodes.ts';
-import { PARSE_OPTIONS, parseDocuments, parseResources } from './parse.ts';
-import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches, selectorOf } from './patches.ts';
-import { type ValueAddTarget, valueAdd } from './filters/valueadd.ts';
+import { asText, type Kustomization, strings } from './kustomization.ts';
+import { toJS } from './nodes.ts';
+import { builtinTransform } from './plugin-builtins.ts';
+import { PARSE_OPTIONS, parseResources } from './parse.ts';
 import type { Resource } from './resource.ts';
-import { type Context, runReplacements } from './target.ts';
-import { fieldSpecs } from './transformer-config.ts';
+import type { Context } from './target.ts';
 
 /**
  * Plugin configs of a kustomization's `generators:`, `transformers:` and `validators:` fields. Each entry is an
@@ -135,7 +129,8 @@ export function iamPolicyObject(ctx: Context, c: PluginConfig): Resource[] {
   return parseResources(text, c.file, ctx.problems);
 }
 
-function pluginName(c: PluginConfig): string {
+/** pluginName is a config's metadata.name, for messages. */
+export function pluginName(c: PluginConfig): string {
   return asText(((c.data['metadata'] ?? {}) as Record<string, unknown>)['name']);
 }
 
@@ -147,103 +142,8 @@ export function runTransformerPlugins(ctx: Context, k: Kustomization, out: Resou
   }
 }
 
-/**
- * runValidatorPlugins runs `validators:` configs: a validator may only look. kustomize deep-compares the object
- * trees before and after, positions included, so even rewriting a field with its own value counts as a change;
- * the one exception is a `validated-by` label on an object that had no labels (removed before comparing).
- */
-export function runValidatorPlugins(ctx: Context, k: Kustomization, out: Resource[], load: LoadEntry): void {
-  for (const c of pluginConfigs(ctx, k, 'validators', load)) {
-    const before = out.map(fingerprint);
-    if (!transform(ctx, k, c, out)) continue;
-    const changed = out.find(
-      (r, i) =>
-        !sameFingerprint(
-          before[i],
-          withoutValidatedBy(r, () => fingerprint(r)),
-        ),
-    );
-    if (changed || before.length !== out.length) {
-      const what = changed ? changed.subject : 'the object list';
-      ctx.problems.add(
-        c.file,
-        `validator shouldn't modify the resource map: ${asText(c.data['kind'])} "${pluginName(c)}" changed ${what}`,
-      );
-    }
-  }
-}
-
-/** fingerprint lists every node of an object (by identity) and every scalar value, in document order. */
-function fingerprint(r: Resource): unknown[] {
-  const out: unknown[] = [r];
-  const walk = (n: unknown): void => {
-    out.push(n);
-    if (isMap(n)) {
-      out.push(n.items.length);
-      for (const p of n.items) {
-        walk(p.key);
-        walk(p.value);
-      }
-    } else if (isSeq(n)) {
-      out.push(n.items.length);
-      for (const it of n.items) walk(it);
-    } else if (isScalar(n)) out.push(n.value);
-  };
-  walk(r.node);
-  return out;
-}
-
-function sameFingerprint(a: unknown[] | undefined, b: unknown[]): boolean {
-  return a !== undefined && a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
-}
-
-const VALIDATED_BY = 'validated-by';
-
-/** withoutValidatedBy runs `f` with a labels mapping holding only `validated-by` taken out of the object. */
-function withoutValidatedBy<T>(r: Resource, f: () => T): T {
-  const meta = field(r.node, 'metadata');
-  const labels = field(meta, 'labels');
-  if (!isMap(meta) || !isMap(labels) || labels.items.length !== 1 || !labels.has(VALIDATED_BY)) return f();
-  const i = meta.items.findIndex((p) => p.value === labels);
-  const [pair] = meta.items.splice(i, 1);
-  try {
-    return f();
-  } finally {
-    if (pair) meta.items.splice(i, 0, pair);
-  }
-}
-
-/** runValueAdd configures and runs a ValueAddTransformer config; returns a message where kustomize fails. */
-function runValueAdd(ctx: Context, k: Kustomization, d: Record<string, unknown>, out: Resource[]): string | undefined {
-  // The value defaults to the name of the kustomization's directory.
-  const value = asText(d['value']).trim() || posix.basename(k.dir);
-  const entries = records(d['targets']);
-  const file = asText(d['targetFilePath']);
-  if (file) {
-    const abs = posix.resolve(k.dir, file);
-    if (ctx.fs.stat(abs) !== 'file') return `targetFilePath '${file}' does not exist`;
-    for (const doc of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems).slice(0, 1)) {
-      entries.push(...records((toJS(doc.contents) as Record<string, unknown> | null)?.['targets']));
-    }
-  }
-  if (entries.length === 0) return 'must specify at least one target';
-  const targets: ValueAddTarget[] = [];
-  for (const e of entries) {
-    const t: ValueAddTarget = {
-      fieldPath: asText(e['fieldPath']),
-      filePathPosition: Number(asText(e['filePathPosition']) || '0'),
-    };
-    const sel = selectorOf(e['selector']);
-    if (sel) t.selector = sel;
-    if (t.fieldPath === '') return 'fieldPath cannot be empty';
-    if (t.filePathPosition < 0) return `value of FilePathPosition (${t.filePathPosition}) cannot be negative`;
-    targets.push(t);
-  }
-  return valueAdd(out, value, targets);
-}
-
 /** transform runs one transformer config; false when it could not run (the problem is recorded). */
-function transform(ctx: Context, k: Kustomization, c: PluginConfig, out: Resource[]): boolean {
+export function transform(ctx: Context, k: Kustomization, c: PluginConfig, out: Resource[]): boolean {
   const kind = asText(c.data['kind']);
   if (!isBuiltin(c)) {
     refuseExternal(ctx, c);
@@ -255,94 +155,4 @@ function transform(ctx: Context, k: Kustomization, c: PluginConfig, out: Resourc
   }
   builtinTransform(ctx, k, c, kind, out);
   return true;
-}
-
-function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig, kind: string, out: Resource[]): void {
-  const d = c.data;
-  const specs = fieldSpecs(d['fieldSpecs']);
-  const meta = (d['metadata'] ?? {}) as Record<string, unknown>;
-  // Patch and replacement transformers reuse the kustomization-field code paths on a synthetic kustomization.
-  const synthetic = (data: Record<string, unknown>): Kustomization => ({ ...k, file: c.file, data });
-  switch (kind) {
-    case 'LabelTransformer':
-      setStringsAt(out, specs, stringRecord(d['labels']));
-      break;
-    case 'AnnotationsTransformer':
-      setStringsAt(out, specs, stringRecord(d['annotations']));
-      break;
-    case 'NamespaceTransformer': {
-      // The namespace comes from the config's metadata only; without one kustomize changes nothing. The config's
-      // own field specs replace kustomize's table; metadata.namespace is set regardless.
-      if (!asText(meta['namespace'])) break;
-      const problem = setNamespace(out, asText(meta['namespace']), {
-        unsetOnly: bool(d['unsetOnly']),
-        subjects: asText(d['setRoleBindingSubjects']),
-        fieldSpecs: specs,
-      });
-      if (problem) ctx.problems.add(c.file, problem);
-      break;
-    }
-    case 'PrefixSuffixTransformer':
-    case 'PrefixTransformer':
-    case 'SuffixTransformer': {
-      // kustomize refuses a prefix or suffix config without field specs, and renames only what they select.
-      if (!Array.isArray(d['fieldSpecs'])) {
-        ctx.problems.add(
-          c.file,
-          `plugin ${kind} "${pluginName(c)}" fails configuration: fieldSpecs is not expected to be nil`,
-        );
-        break;
-      }
-      const prefix = kind === 'SuffixTransformer' ? '' : asText(d['prefix']);
-      const suffix = kind === 'PrefixTransformer' ? '' : asText(d['suffix']);
-      if (prefix) affixWithSpecs(out, specs, prefix, '');
-      if (suffix) affixWithSpecs(out, specs, '', suffix);
-      break;
-    }
-    case 'ImageTagTransformer': {
-      const it = (d['imageTag'] ?? {}) as Record<string, unknown>;
-      const rule: { name: string; newName?: string; newTag?: string; digest?: string } = { name: asText(it['name']) };
-      if (it['newName']) rule.newName = asText(it['newName']);
-      if (it['newTag']) rule.newTag = asText(it['newTag']);
-      if (it['digest']) rule.digest = asText(it['digest']);
-      setImages(out, [rule], [], specs);
-      break;
-    }
-    case 'ReplicaCountTransformer': {
-      const r = (d['replica'] ?? {}) as Record<string, unknown>;
-      const rule = { name: asText(r['name']), count: BigInt(asText(r['count']) || '0') };
-      for (const problem of setReplicas(out, [rule], specs)) ctx.problems.add(c.file, problem);
-      break;
-    }
-    case 'PatchTransformer':
-      applyPatches(ctx, synthetic({ patches: [d] }), out);
-      break;
-    case 'PatchStrategicMergeTransformer': {
-      // `paths` lists patch files; `patches` is one string of (possibly several) inline patch documents.
-      const patches = asText(d['patches']);
-      const list = [...strings(d['paths']), ...(patches ? [patches] : [])];
-      if (list.length === 0) {
-        ctx.problems.add(c.file, `plugin ${kind} "${pluginName(c)}": empty file path and empty patch content`);
-        break;
-      }
-      applyLegacyStrategicMerge(ctx, synthetic({ patchesStrategicMerge: list }), out);
-      break;
-    }
-    case 'PatchJson6902Transformer':
-      applyLegacyJson6902(ctx, synthetic({ patchesJson6902: [{ ...d, patch: d['jsonOp'] }] }), out);
-      break;
-    case 'ReplacementTransformer':
-      runReplacements(ctx, synthetic({ replacements: d['replacements'] }), out);
-      break;
-    case 'HashTransformer':
-      // Hashes every object still marked for a suffix; the mark stays, so the build's own hash step appends a
-      // second suffix, exactly as kustomize does.
-      for (const r of out) if (r.generator?.hash) r.setName(`${r.name}-${contentHash(r)}`);
-      break;
-    case 'ValueAddTransformer': {
-      const problem = runValueAdd(ctx, k, d, out);
-      if (problem) ctx.problems.add(c.file, `plugin ValueAddTransformer "${pluginName(c)}": ${problem}`);
-      break;
-    }
-  }
 }

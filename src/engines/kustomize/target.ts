@@ -27,7 +27,8 @@ import { REPLICAS } from './config.ts';
 import { generateKustomization } from './flux.ts';
 import type { Var } from './filters/vars.ts';
 import { compileOpenApi, MergeSchema } from './merge/index.ts';
-import { generatorConfigs, iamPolicyObject, runTransformerPlugins, runValidatorPlugins } from './plugins.ts';
+import { generatorConfigs, iamPolicyObject, runTransformerPlugins } from './plugins.ts';
+import { runValidatorPlugins } from './validators.ts';
 import {
   fieldSpecs,
   isolated,
