@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { startDevCluster, stopDevCluster } from '../src/devcluster/cluster.ts';
 import { KubeClient, KubeConfig, type TypeRef } from '../src/kube/index.ts';
+import { controllerProcessEnv } from '../src/runtime/process-tuning.ts';
 import { type GitServer, startGitServer } from '../test/support/git-server.ts';
 
 const FLUXTS = fileURLToPath(new URL('../bin/fluxts.js', import.meta.url));
@@ -53,7 +54,8 @@ export async function openBenchEnvironment(): Promise<BenchEnvironment> {
           '--log-level=error',
           ...extraArgs,
         ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
+        // The controller runs as `fluxts install` deploys it (V8 and malloc settings included).
+        { stdio: ['ignore', 'ignore', 'inherit'], env: controllerProcessEnv(process.env) },
       );
       children.push(child);
       return child;

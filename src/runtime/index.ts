@@ -8,6 +8,7 @@ export { Controller, fluxUpdatePredicate } from './controller.ts';
 export type { ControllerOptions, ReconcileRequest, Reconciler, UpdatePredicate } from './controller.ts';
 export { DurationError, formatDuration, parseDuration } from './duration.ts';
 export { EventPoster } from './event-poster.ts';
+export { CONTROLLER_NODE_OPTIONS, controllerProcessEnv } from './process-tuning.ts';
 export type { EventPosterOptions } from './event-poster.ts';
 export { ListenError, parseListenAddress } from './http-server.ts';
 export { EventRecorder, eventMetadata, objectReference } from './event-recorder.ts';

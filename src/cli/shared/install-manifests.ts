@@ -3,6 +3,7 @@
 // `fluxts controller <name>` from the fluxts image, Services and the three default NetworkPolicies.
 import { allCrds } from '../../api/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
+import { controllerProcessEnv } from '../../runtime/process-tuning.ts';
 import { IMAGE_REPOSITORY, VERSION } from './version.ts';
 
 /** DEFAULT_COMPONENTS and EXTRA_COMPONENTS are flux's component lists. */
@@ -118,6 +119,8 @@ function deployment(name: string, o: InstallOptions): KubeObject {
               env: [
                 { name: 'RUNTIME_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 ...(name === 'source-controller' ? [{ name: 'TUF_ROOT', value: '/tmp/.sigstore' }] : []),
+                // A long-running Node process needs these to stay small (see runtime/process-tuning.ts).
+                ...Object.entries(controllerProcessEnv()).map(([k, value]) => ({ name: k, value })),
               ],
               ports: controllerPorts(name),
               livenessProbe: { httpGet: { path: '/healthz', port: 'healthz' } },
