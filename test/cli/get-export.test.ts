@@ -57,7 +57,7 @@ describe('get', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
-      'NAME   \tREVISION     \tSUSPENDED\tREADY\tMESSAGE                                     \t\n' +
+      'NAME   \tREVISION     \tSUSPENDED\tREADY\tMESSAGE                                      \n' +
         'app    \t             \tTrue     \tFalse\twaiting to be reconciled                    \t\n' +
         "podinfo\tmain@sha1:abc\tFalse    \tTrue \tstored artifact for revision 'main@sha1:abc'\t\n",
     );
@@ -98,7 +98,7 @@ describe('get', () => {
     const r = await runCli(['get', 'ks', '-A', kc]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
-    assert.match(lines[0] ?? '', /^NAMESPACE\s*\tNAME\s*\tREVISION\s*\tSUSPENDED\tREADY\tMESSAGE\s*\t$/);
+    assert.match(lines[0] ?? '', /^NAMESPACE\s*\tNAME\s*\tREVISION\s*\tSUSPENDED\tREADY\tMESSAGE +$/);
     const row = lines.find((l) => l.startsWith(`${ns}\t`) || l.startsWith(`${ns} `));
     assert.ok(row, r.stdout);
     assert.deepEqual(
@@ -126,9 +126,9 @@ describe('get', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
-      'NAME                 \tREVISION\tSUSPENDED\tREADY\tMESSAGE                 \t\n' +
+      'NAME                 \tREVISION\tSUSPENDED\tREADY\tMESSAGE                  \n' +
         'gitrepository/podinfo\t        \tFalse    \tFalse\twaiting to be reconciled\t\n\n' +
-        'NAME              \tREVISION\tSUSPENDED\tREADY\tMESSAGE                 \t\n' +
+        'NAME              \tREVISION\tSUSPENDED\tREADY\tMESSAGE                  \n' +
         'kustomization/apps\t        \tFalse    \tFalse\twaiting to be reconciled\t\n\n',
     );
   });

@@ -7,7 +7,7 @@ import { CliInputError } from '../shared/errors.ts';
 import { addKindCommands } from '../shared/kind-commands.ts';
 import { CLI_KINDS, type CliKind, statusMatches } from '../shared/kinds.ts';
 import { renderTable } from '../shared/table.ts';
-import { Logger, type Output, processOutput } from '../shared/terminal.ts';
+import { type Output, processOutput } from '../shared/terminal.ts';
 
 interface GetFlags {
   allNamespaces: boolean;
@@ -15,6 +15,8 @@ interface GetFlags {
   watch: boolean;
   statusSelector: string | undefined;
   output: 'table' | 'yaml' | 'json';
+  /** showSource adds flux's SOURCE column (`get ks|hr --show-source`). */
+  showSource: boolean;
 }
 
 function getFlags(cmd: Command): GetFlags {
@@ -25,6 +27,7 @@ function getFlags(cmd: Command): GetFlags {
     watch: o['watch'] === true,
     statusSelector: typeof o['statusSelector'] === 'string' ? o['statusSelector'] : undefined,
     output: (o['output'] as GetFlags['output'] | undefined) ?? 'table',
+    showSource: o['showSource'] === true,
   };
 }
 
@@ -37,16 +40,25 @@ function parseSelector(selector: string | undefined): { type: string; status: st
 }
 
 /** rowsOf renders objects as table rows: NAMESPACE first with -A, `kind/name` in `get all`. */
-export function rowsOf(kind: CliKind, items: KubeObject[], allNamespaces: boolean, withKind: boolean): string[][] {
+export function rowsOf(
+  kind: CliKind,
+  items: KubeObject[],
+  allNamespaces: boolean,
+  withKind: boolean,
+  showSource = false,
+): string[][] {
   return items.map((obj) => {
     const name = withKind ? `${kind.kind.toLowerCase()}/${obj.metadata.name ?? ''}` : (obj.metadata.name ?? '');
-    return [...(allNamespaces ? [obj.metadata.namespace ?? ''] : []), name, ...kind.row(obj)];
+    const source = showSource && kind.sourceOf ? [kind.sourceOf(obj)] : [];
+    return [...(allNamespaces ? [obj.metadata.namespace ?? ''] : []), name, ...source, ...kind.row(obj)];
   });
 }
 
-/** headersOf returns a kind's headers with NAMESPACE first when listing across namespaces. */
-export function headersOf(kind: CliKind, allNamespaces: boolean): string[] {
-  return allNamespaces ? ['Namespace', ...kind.headers] : kind.headers;
+/** headersOf returns a kind's headers with NAMESPACE first when listing across namespaces (and SOURCE if asked). */
+export function headersOf(kind: CliKind, allNamespaces: boolean, showSource = false): string[] {
+  const [first = 'Name', ...rest] = kind.headers;
+  const headers = showSource && kind.sourceOf ? [first, 'Source', ...rest] : kind.headers;
+  return allNamespaces ? ['Namespace', ...headers] : headers;
 }
 
 async function listKind(client: KubeClient, kind: CliKind, namespace: string | undefined, name?: string) {
@@ -71,15 +83,19 @@ async function getOne(cmd: Command, kind: CliKind, name: string | undefined, o: 
   const where = f.allNamespaces ? 'any' : JSON.stringify(g.namespace);
   if (f.watch) return watchKind(client, kind, namespace, name, f, g.timeoutMs, o);
   let items = await listKind(client, kind, namespace, name);
+  // flux returns these as errors: `✗ …` on stderr and exit code 1.
   if (items.length === 0) {
-    const log = new Logger(o);
-    if (name) log.failure(`${kind.kind} object '${name}' not found in ${where} namespace`);
-    else log.failure(`no ${kind.kind} objects found in ${where} namespace`);
-    return;
+    if (name) throw new CliInputError(`${kind.kind} object '${name}' not found in ${where} namespace`);
+    throw new CliInputError(`no ${kind.kind} objects found in ${where} namespace`);
   }
   if (f.output !== 'table') return printObjects(o, items, f.output);
   if (selector) items = items.filter((i) => statusMatches(i, selector.type, selector.status));
-  o.out(renderTable(f.noHeader ? [] : headersOf(kind, f.allNamespaces), rowsOf(kind, items, f.allNamespaces, false)));
+  o.out(
+    renderTable(
+      f.noHeader ? [] : headersOf(kind, f.allNamespaces, f.showSource),
+      rowsOf(kind, items, f.allNamespaces, false, f.showSource),
+    ),
+  );
 }
 
 async function watchKind(
@@ -101,14 +117,34 @@ async function watchKind(
   try {
     for await (const ev of events) {
       if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') continue;
-      const header = first && !f.noHeader ? headersOf(kind, f.allNamespaces) : [];
-      o.out(renderTable(header, rowsOf(kind, [ev.object], f.allNamespaces, false)));
+      const header = first && !f.noHeader ? headersOf(kind, f.allNamespaces, f.showSource) : [];
+      o.out(renderTable(header, rowsOf(kind, [ev.object], f.allNamespaces, false, f.showSource)));
       first = false;
     }
   } catch (err) {
     if (!signal.aborted) throw err;
   }
 }
+
+/** GET_ALL_ORDER is the order flux's `get all` / `get sources all` print the kinds in (get_all.go, get_source_all.go). */
+const GET_ALL_ORDER = [
+  'OCIRepository',
+  'Bucket',
+  'GitRepository',
+  'HelmRepository',
+  'HelmChart',
+  'ImageRepository',
+  'ImagePolicy',
+  'ImageUpdateAutomation',
+  'HelmRelease',
+  'Kustomization',
+  'Receiver',
+  'Provider',
+  'Alert',
+];
+
+const inGetAllOrder = (kinds: readonly CliKind[]): CliKind[] =>
+  [...kinds].sort((a, b) => GET_ALL_ORDER.indexOf(a.kind) - GET_ALL_ORDER.indexOf(b.kind));
 
 /** getAll prints one table per kind with objects, names as `kind/name`, each followed by a blank line. */
 async function getAll(cmd: Command, kinds: readonly CliKind[], o: Output): Promise<void> {
@@ -117,7 +153,7 @@ async function getAll(cmd: Command, kinds: readonly CliKind[], o: Output): Promi
   if (f.watch) throw new CliInputError(`expected a single resource type, but found ${cmd.name()}`);
   const selector = parseSelector(f.statusSelector);
   const client = connect(g);
-  for (const kind of kinds) {
+  for (const kind of inGetAllOrder(kinds)) {
     let items: KubeObject[];
     try {
       items = await listKind(client, kind, f.allNamespaces ? undefined : g.namespace);
@@ -164,8 +200,9 @@ Examples:
     cmd
       .description(`Get ${kind.kind} statuses`)
       .argument('[name]', `the ${kind.kind} name`)
-      .addHelpText('after', `\nExamples:\n  fluxts get ${kind.group ? `${kind.group}s ` : ''}${kind.getWord} -A\n`)
-      .action(clusterAction((name: string | undefined, _opts: unknown, c: Command) => getOne(c, kind, name, o)));
+      .addHelpText('after', `\nExamples:\n  fluxts get ${kind.group ? `${kind.group}s ` : ''}${kind.getWord} -A\n`);
+    if (kind.sourceOf) cmd.option('--show-source', `show the source reference for each ${kind.kind.toLowerCase()}`);
+    cmd.action(clusterAction((name: string | undefined, _opts: unknown, c: Command) => getOne(c, kind, name, o)));
   });
   for (const [group, cmd] of groups) {
     cmd

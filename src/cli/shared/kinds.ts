@@ -26,6 +26,8 @@ export interface CliKind {
   reconcilable: boolean;
   headers: string[];
   row: (obj: KubeObject) => string[];
+  /** sourceOf is the SOURCE column of `get … --show-source` (Kustomization, HelmRelease): `Kind/namespace/name`. */
+  sourceOf?: (obj: KubeObject) => string;
 }
 
 /** conditionsOf reads status.conditions of any object. */
@@ -58,20 +60,70 @@ export function suspendedOf(obj: KubeObject): string {
   return spec(obj)['suspend'] === true ? 'True' : 'False';
 }
 
+/** truncateHex is flux's utils.TruncateHex: every 40 to 128 hex digit word is cut to its first 8 digits. */
+export function truncateHex(text: string): string {
+  return text.replace(/\b[a-f0-9]{40,128}\b/g, (hex) => hex.slice(0, 8));
+}
+
+/**
+ * goLocalTime is a metav1.Time printed with Go's time.RFC3339: the apiserver's UTC time read into the local zone
+ * (metav1.Time unmarshals with .Local()), whole seconds, `Z` only when the local zone is UTC.
+ */
+export function goLocalTime(value: string): string {
+  if (!value) return '';
+  const t = new Date(value);
+  if (Number.isNaN(t.getTime())) return value;
+  const offset = -t.getTimezoneOffset();
+  const local = new Date(t.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  if (offset === 0) return `${local}Z`;
+  const abs = Math.abs(offset);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${local}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 const artifactRevision = (obj: KubeObject): string =>
   str((status(obj)['artifact'] as { revision?: unknown } | undefined)?.revision);
 
+/**
+ * revisionRow is the REVISION, SUSPENDED, READY, MESSAGE cells; `hex` says which of revision and message flux
+ * passes through TruncateHex for that kind.
+ */
 const revisionRow =
-  (revision: (obj: KubeObject) => string) =>
+  (revision: (obj: KubeObject) => string, hex: { revision: boolean; message: boolean }) =>
   (obj: KubeObject): string[] => {
     const r = readyOf(obj);
-    return [revision(obj), suspendedOf(obj), r.status, r.message];
+    const rev = revision(obj);
+    return [
+      hex.revision ? truncateHex(rev) : rev,
+      suspendedOf(obj),
+      r.status,
+      hex.message ? truncateHex(r.message) : r.message,
+    ];
   };
+
+const BOTH = { revision: true, message: true };
+
+/** crossRef prints a cross-namespace reference as flux's --show-source does: the namespace defaults to the object's. */
+function crossRef(obj: KubeObject, ref: unknown): string {
+  const r = (ref ?? {}) as { kind?: unknown; name?: unknown; namespace?: unknown };
+  return `${str(r.kind)}/${str(r.namespace) || (obj.metadata.namespace ?? '')}/${str(r.name)}`;
+}
+
+function helmReleaseSource(obj: KubeObject): string {
+  const chartRef = spec(obj)['chartRef'];
+  if (chartRef) return crossRef(obj, chartRef);
+  const chart = (spec(obj)['chart'] ?? {}) as { spec?: { sourceRef?: unknown } };
+  return crossRef(obj, chart.spec?.sourceRef);
+}
 
 const REVISION_HEADERS = ['Name', 'Revision', 'Suspended', 'Ready', 'Message'];
 const SUSPEND_HEADERS = ['Name', 'Suspended', 'Ready', 'Message'];
 
-function source(kind: string, word: string): CliKind {
+function source(
+  kind: string,
+  word: string,
+  row: (obj: KubeObject) => string[] = revisionRow(artifactRevision, BOTH),
+): CliKind {
   return {
     kind,
     apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -82,8 +134,15 @@ function source(kind: string, word: string): CliKind {
     getAliases: [],
     reconcilable: true,
     headers: REVISION_HEADERS,
-    row: revisionRow(artifactRevision),
+    row,
   };
+}
+
+/** helmRepositoryRow: an OCI HelmRepository is static, flux prints it Ready with a fixed message. */
+function helmRepositoryRow(obj: KubeObject): string[] {
+  const cells = revisionRow(artifactRevision, BOTH)(obj);
+  if (spec(obj)['type'] === 'oci') return [cells[0] ?? '', cells[1] ?? '', 'True', 'Helm repository is Ready'];
+  return cells;
 }
 
 function helmReleaseRevision(obj: KubeObject): string {
@@ -92,14 +151,13 @@ function helmReleaseRevision(obj: KubeObject): string {
   return str(status(obj)['lastAttemptedRevision']);
 }
 
-const staticRow = (message: string) => (obj: KubeObject) => [suspendedOf(obj), 'True', message];
-
 /** CLI_KINDS lists every kind in flux's order of `get all`. */
 export const CLI_KINDS: readonly CliKind[] = [
   source('GitRepository', 'git'),
   source('OCIRepository', 'oci'),
-  source('HelmRepository', 'helm'),
-  source('HelmChart', 'chart'),
+  source('HelmRepository', 'helm', helmRepositoryRow),
+  // A chart's revision is a SemVer: flux truncates only hex in its message.
+  source('HelmChart', 'chart', revisionRow(artifactRevision, { revision: false, message: true })),
   source('Bucket', 'bucket'),
   {
     kind: 'Kustomization',
@@ -110,7 +168,8 @@ export const CLI_KINDS: readonly CliKind[] = [
     getAliases: ['ks', 'kustomization'],
     reconcilable: true,
     headers: REVISION_HEADERS,
-    row: revisionRow((o) => str(status(o)['lastAppliedRevision'])),
+    row: revisionRow((o) => str(status(o)['lastAppliedRevision']), BOTH),
+    sourceOf: (o) => crossRef(o, spec(o)['sourceRef']),
   },
   {
     kind: 'HelmRelease',
@@ -121,7 +180,8 @@ export const CLI_KINDS: readonly CliKind[] = [
     getAliases: ['hr', 'helmrelease'],
     reconcilable: true,
     headers: REVISION_HEADERS,
-    row: revisionRow(helmReleaseRevision),
+    row: revisionRow(helmReleaseRevision, { revision: false, message: false }),
+    sourceOf: helmReleaseSource,
   },
   {
     kind: 'ImageRepository',
@@ -134,7 +194,7 @@ export const CLI_KINDS: readonly CliKind[] = [
     reconcilable: true,
     headers: ['Name', 'Last scan', 'Suspended', 'Ready', 'Message'],
     row: (o) => {
-      const scan = str((status(o)['lastScanResult'] as { scanTime?: unknown } | undefined)?.scanTime);
+      const scan = goLocalTime(str((status(o)['lastScanResult'] as { scanTime?: unknown } | undefined)?.scanTime));
       const r = readyOf(o);
       return [scan, suspendedOf(o), r.status, r.message];
     },
@@ -167,7 +227,7 @@ export const CLI_KINDS: readonly CliKind[] = [
     headers: ['Name', 'Last run', 'Suspended', 'Ready', 'Message'],
     row: (o) => {
       const r = readyOf(o);
-      return [str(status(o)['lastAutomationRunTime']), suspendedOf(o), r.status, r.message];
+      return [goLocalTime(str(status(o)['lastAutomationRunTime'])), suspendedOf(o), r.status, r.message];
     },
   },
   {
@@ -179,7 +239,7 @@ export const CLI_KINDS: readonly CliKind[] = [
     getAliases: ['alert'],
     reconcilable: false,
     headers: SUSPEND_HEADERS,
-    row: staticRow('Alert is Ready'),
+    row: (o) => [suspendedOf(o), 'True', 'Alert is Ready'],
   },
   {
     kind: 'Provider',
@@ -189,8 +249,9 @@ export const CLI_KINDS: readonly CliKind[] = [
     getWord: 'alert-providers',
     getAliases: ['alert-provider'],
     reconcilable: false,
-    headers: SUSPEND_HEADERS,
-    row: staticRow('Provider is Ready'),
+    // flux prints no SUSPENDED column for providers.
+    headers: ['Name', 'Ready', 'Message'],
+    row: () => ['True', 'Provider is Ready'],
   },
   {
     kind: 'Receiver',

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { renderTable } from './table.ts';
 
 // The expected text is tablewriter's output as flux configures it (no borders, no white space, tab padding):
-// every cell padded to its column's width and followed by a tab.
+// every cell padded to its column's width and followed by a tab, but the header's last one by a space.
 test('renderTable pads every cell to its column and ends each with a tab', () => {
   assert.equal(
     renderTable(
@@ -14,14 +14,14 @@ test('renderTable pads every cell to its column and ends each with a tab', () =>
         ['podinfo', '', 'True', 'False', 'waiting to be reconciled'],
       ],
     ),
-    'NAME       \tREVISION         \tSUSPENDED\tREADY\tMESSAGE                                         \t\n' +
+    'NAME       \tREVISION         \tSUSPENDED\tREADY\tMESSAGE                                          \n' +
       "flux-system\tmain@sha1:6f7c1b2\tFalse    \tTrue \tstored artifact for revision 'main@sha1:6f7c1b2'\t\n" +
       'podinfo    \t                 \tTrue     \tFalse\twaiting to be reconciled                        \t\n',
   );
 });
 
 test('renderTable upper-cases headers like tablewriter.Title and omits an empty header', () => {
-  assert.equal(renderTable(['Last scan', 'a_b'], [['x', 'y']]), 'LAST SCAN\tA B\t\nx        \ty  \t\n');
+  assert.equal(renderTable(['Last scan', 'a_b'], [['x', 'y']]), 'LAST SCAN\tA B \nx        \ty  \t\n');
   assert.equal(
     renderTable(
       [],
@@ -35,5 +35,5 @@ test('renderTable upper-cases headers like tablewriter.Title and omits an empty 
 });
 
 test('renderTable counts runes, not UTF-16 units or bytes', () => {
-  assert.equal(renderTable(['A'], [['✔é'], ['abc']]), 'A  \t\n✔é \t\nabc\t\n');
+  assert.equal(renderTable(['A'], [['✔é'], ['abc']]), 'A   \n✔é \t\nabc\t\n');
 });
