@@ -81,7 +81,10 @@ current-context: x
   test('unsupported shell for completion', async () => {
     const r = await runCli(['completion', 'tcsh']);
     assert.equal(r.code, 1);
-    assert.match(errorLines(r.stderr)[0] ?? '', /"tcsh" is not a supported shell \(use bash, zsh or fish\)/);
+    assert.match(
+      errorLines(r.stderr)[0] ?? '',
+      /"tcsh" is not a supported shell \(use bash, zsh, fish or powershell\)/,
+    );
   });
 
   test('every command has --help with examples', async () => {
