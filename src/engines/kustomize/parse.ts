@@ -1,6 +1,7 @@
-import { type Document, isMap, isSeq, parseAllDocuments, type YAMLMap } from 'yaml';
+import { type Document, isMap, isSeq, parseAllDocuments, visit, type YAMLMap } from 'yaml';
 
 import type { Problems } from './errors.ts';
+import { lineCol } from './kustomization.ts';
 import { field, str } from './nodes.ts';
 import { fastParseDocuments } from './yaml/fast-parse.ts';
 import { Resource } from './resource.ts';
@@ -41,8 +42,34 @@ export function parseWithYaml(text: string, file: string, problems: Problems): D
       const pos = e.linePos?.[0];
       problems.add(file, `invalid YAML: ${e.message.split('\n')[0] ?? e.message}`, pos?.line, pos?.col);
     }
+    if (doc.errors.length === 0 && !flowPlainScalarsOk(doc, text, file, problems)) ok = false;
   }
   return ok ? docs : [];
+}
+
+/**
+ * flowPlainScalarsOk applies libyaml's rule, which go-yaml (and so kustomize) keeps from YAML 1.1: inside a flow
+ * collection a `?` ends a plain scalar, so `{name: (?i)web}` or `[a?b]` is a syntax error there, where YAML 1.2
+ * (the yaml package) reads one scalar.
+ */
+function flowPlainScalarsOk(doc: Document, text: string, file: string, problems: Problems): boolean {
+  let ok = true;
+  visit(doc, {
+    Scalar(_key, node, path) {
+      if (node.type !== 'PLAIN' || typeof node.value !== 'string' || !node.value.includes('?')) return;
+      if (!path.some((p) => (isMap(p) || isSeq(p)) && p.flow === true)) return;
+      const pos = node.range ? lineCol(text, node.range[0]) : undefined;
+      problems.add(
+        file,
+        "invalid YAML: did not find expected ',' or '}' (a '?' ends a plain scalar in a flow collection; quote it)",
+        pos?.line,
+        pos?.col,
+      );
+      ok = false;
+      return visit.BREAK;
+    },
+  });
+  return ok;
 }
 
 /**
