@@ -190,6 +190,57 @@ describe('create without --export', () => {
     assert.equal(Buffer.from(s.data?.['password'] ?? '', 'base64').toString(), 'b');
   });
 
+  test('tenant: namespaces, service accounts and role bindings with flux lines; a new cluster role rebinds', async (t) => {
+    const suffix = Math.random().toString(16).slice(2, 8);
+    const [a, b] = [`tenant-a-${suffix}`, `tenant-b-${suffix}`];
+    const NS = { apiVersion: 'v1', kind: 'Namespace' };
+    const RB = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' };
+    t.after(async () => {
+      for (const name of [a, b]) await client.delete(NS, { name }).catch(() => undefined);
+    });
+    const r = await runCli(['create', 'tenant', 'team', `--with-namespace=${a},${b}`, '--label=env=dev', kc]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stderr,
+      [a, b]
+        .map(
+          (ns) =>
+            `► applying namespace ${ns}\n► applying service account team\n► applying role binding team-reconciler\n`,
+        )
+        .join('') + '✔ tenant setup completed\n',
+    );
+    const ns = await client.get<KubeObject>(NS, { name: b });
+    assert.deepEqual(ns.metadata.labels?.['toolkit.fluxcd.io/tenant'], 'team');
+    const rb = await client.get<KubeObject & { roleRef?: { name: string }; subjects?: { name: string }[] }>(RB, {
+      namespace: a,
+      name: 'team-reconciler',
+    });
+    assert.equal(rb.roleRef?.name, 'cluster-admin');
+    assert.deepEqual(
+      rb.subjects?.map((s) => s.name),
+      [`gotk:${a}:reconciler`, 'team'],
+    );
+    const again = await runCli([
+      'create',
+      'tenant',
+      'team',
+      `--with-namespace=${a}`,
+      '--cluster-role=view',
+      '--skip-namespace',
+      kc,
+    ]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /applying namespace/);
+    const rebound = await client.get<KubeObject & { roleRef?: { name: string } }>(RB, {
+      namespace: a,
+      name: 'team-reconciler',
+    });
+    assert.equal(rebound.roleRef?.name, 'view');
+    const missing = await runCli(['create', 'tenant', 'team', kc]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^✗ with-namespace is required/m);
+  });
+
   test('--timeout bounds the wait: one error line, non-zero exit', async (t) => {
     const ns = await useNamespace(t, cluster);
     const started = Date.now();

@@ -121,6 +121,14 @@ export function makeApplyCreated(out: Output = processOutput()): ApplyFn {
       namespace: options.namespace,
       timeoutMs: 0,
     });
+    if (options.command?.[0] === 'tenant') {
+      try {
+        await bounded(deadline, 'applying the tenant', applyTenant(client, objects, log));
+      } catch (err) {
+        throw explainClusterError(err);
+      }
+      return;
+    }
     const placed = objects.map((obj) => withNamespace(obj, options.namespace));
     try {
       await bounded(deadline, 'validating the objects', validate(client, placed, options.namespace));
@@ -141,6 +149,46 @@ export function makeApplyCreated(out: Output = processOutput()): ApplyFn {
 
 /** applyCreated writes to the process streams. */
 export const applyCreated: ApplyFn = (objects, options) => makeApplyCreated()(objects, options);
+
+const TENANT_WORDS: Record<string, string> = {
+  Namespace: 'namespace',
+  ServiceAccount: 'service account',
+  RoleBinding: 'role binding',
+};
+
+/**
+ * applyTenant applies a tenant's objects in flux's order with its lines. Namespaces are dry-run first (the other
+ * objects live in them, so they can only be checked once the namespaces exist); a RoleBinding whose roleRef
+ * changed is deleted and created again, as flux does (roleRef is immutable).
+ */
+async function applyTenant(client: KubeClient, objects: KubeObject[], log: Logger): Promise<void> {
+  for (const obj of objects.filter((o) => o.kind === 'Namespace')) {
+    try {
+      await client.apply(obj as unknown as Reconciled, { fieldManager: 'flux', force: true, dryRun: true });
+    } catch (err) {
+      if (!(err instanceof KubeApiError)) throw err;
+      throw new CreateApplyError(`Namespace/${nameOf(obj)} validation failed: ${errorMessage(err)}`, {
+        cause: err,
+        hint: 'nothing was created; check --with-namespace and --label',
+      });
+    }
+  }
+  for (const obj of objects) {
+    log.action(`applying ${TENANT_WORDS[obj.kind] ?? obj.kind} ${nameOf(obj)}`);
+    if (obj.kind === 'RoleBinding') {
+      const type = { apiVersion: obj.apiVersion, kind: obj.kind };
+      const live = await client.get<KubeResource>(type, keyOf(obj)).catch((err: unknown) => {
+        if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
+        throw err;
+      });
+      if (live && JSON.stringify((live as Record<string, unknown>)['roleRef']) !== JSON.stringify(obj['roleRef'])) {
+        await client.delete(type, keyOf(obj));
+      }
+    }
+    await client.apply(obj as unknown as Reconciled, { fieldManager: 'flux', force: true });
+  }
+  log.success('tenant setup completed');
+}
 
 async function validate(client: KubeClient, placed: KubeObject[], namespace: string): Promise<void> {
   for (const obj of placed) {

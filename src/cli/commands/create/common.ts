@@ -57,7 +57,8 @@ export function validateName(name: string | undefined): string {
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-function qualifiedNameProblem(key: string): string | undefined {
+/** qualifiedNameProblem is Kubernetes validation.IsQualifiedName: undefined when valid, else the first problem. */
+export function qualifiedNameProblem(key: string): string | undefined {
   const parts = key.split('/');
   let name = key;
   if (parts.length === 2) {

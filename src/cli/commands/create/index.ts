@@ -23,6 +23,7 @@ import { registerSourceChart } from './source-chart.ts';
 import { registerSourceGit } from './source-git.ts';
 import { registerSourceHelm } from './source-helm.ts';
 import { registerSourceOci } from './source-oci.ts';
+import { registerTenant } from './tenant.ts';
 
 export type { CreateDeps } from './action.ts';
 export { renderExport } from './action.ts';
@@ -51,6 +52,7 @@ export { buildHelmChart } from './source-chart.ts';
 export { buildGitRepository } from './source-git.ts';
 export { buildHelmRepository } from './source-helm.ts';
 export { buildOCIRepository } from './source-oci.ts';
+export { buildTenant } from './tenant.ts';
 
 /**
  * registerCreateCommand adds `create` and its sub-commands to the program. Without `deps.apply`, a create without
@@ -131,5 +133,7 @@ Examples:
   registerSecretTls(secret, deps);
   registerSecretProxy(secret, deps);
   registerSecretReceiver(secret, deps);
+
+  registerTenant(create, deps);
   return create;
 }
