@@ -5,9 +5,15 @@ import { contentHash } from './filters/hash.ts';
 import { fixNameReferences } from './filters/namereference.ts';
 import { resolveVars } from './filters/vars.ts';
 import { records, strings } from './kustomization.ts';
-import { addBuildAnnotations, addManagedByLabel, parseBuildMetadata } from './filters/origin.ts';
+import {
+  addBuildAnnotations,
+  addManagedByLabel,
+  parseBuildMetadata,
+  removeBuildAnnotations,
+} from './filters/origin.ts';
 import { renderResources, type SortOptions, sortResources } from './output.ts';
 import type { Resource } from './resource.ts';
+import { field, str } from './nodes.ts';
 import { accumulate, type Context, loadKustomization, type LoadOptions } from './target.ts';
 import { UnsupportedScalarError } from './yaml/resolve.ts';
 
@@ -15,6 +21,14 @@ import { UnsupportedScalarError } from './yaml/resolve.ts';
 export interface BuildResult {
   resources: Resource[];
   yaml: string;
+}
+
+/** LOCAL_CONFIG marks an object kustomize builds with but does not print (unless its value is exactly "false"). */
+const LOCAL_CONFIG = 'config.kubernetes.io/local-config';
+
+function isPrinted(r: Resource): boolean {
+  const v = field(field(field(r.node, 'metadata'), 'annotations'), LOCAL_CONFIG);
+  return v === undefined || str(v) === 'false';
 }
 
 /**
@@ -48,8 +62,10 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   if (Array.isArray(legacy['orderFirst'])) sort.orderFirst = legacy['orderFirst'] as string[];
   if (Array.isArray(legacy['orderLast'])) sort.orderLast = legacy['orderLast'] as string[];
   void records;
-  const sorted = sortResources(resources, sort);
+  // Local configs (sources for replacements and the like) take part in the whole build and are dropped only now.
+  const sorted = sortResources(resources.filter(isPrinted), sort);
   if (meta.managedBy) addManagedByLabel(sorted);
+  removeBuildAnnotations(sorted, meta);
   let yaml = '';
   try {
     yaml = renderResources(sorted);

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
 
-import { isMap, YAMLMap } from 'yaml';
+import { isMap, parse, YAMLMap } from 'yaml';
 
-import { ensureMap, field, scalar, setField } from '../nodes.ts';
+import { ensureMap, field, plainString, scalar, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
 
 /**
@@ -82,9 +82,40 @@ export function addBuildAnnotations(resources: readonly Resource[], root: string
     if (meta.origin) setAnnotation(r, ORIGIN_ANNOTATION, originText(r, root));
     if (meta.transformers && r.transformations.length > 0) {
       const text = r.transformations.map((t) => renderConfigured(t, '  ').replace(/^ {2}/, '- ')).join('');
-      setAnnotation(r, TRANSFORMATIONS_ANNOTATION, text);
+      setAnnotation(r, TRANSFORMATIONS_ANNOTATION, earlierTransformations(r) + text);
     }
   }
+}
+
+/**
+ * earlierTransformations re-renders a transformations annotation the input already carried: kustomize reads it
+ * as a list of origins and appends to it, printing the old entries again in its own field order.
+ */
+function earlierTransformations(r: Resource): string {
+  const v = str(field(field(field(r.node, 'metadata'), 'annotations'), TRANSFORMATIONS_ANNOTATION));
+  if (!v) return '';
+  let list: unknown;
+  try {
+    list = parse(v);
+  } catch {
+    return '';
+  }
+  if (!Array.isArray(list)) return '';
+  let out = '';
+  for (const o of list as unknown[]) {
+    if (!o || typeof o !== 'object') continue;
+    const e = o as Record<string, unknown>;
+    const lines: string[] = [];
+    for (const key of ['path', 'repo', 'ref', 'configuredIn']) if (e[key]) lines.push(`${key}: ${plainString(e[key])}`);
+    const by = (e['configuredBy'] ?? {}) as Record<string, unknown>;
+    const byLines = ['apiVersion', 'kind', 'name', 'namespace']
+      .filter((k) => by[k])
+      .map((k) => `  ${k}: ${plainString(by[k])}`);
+    if (byLines.length) lines.push('configuredBy:', ...byLines);
+    if (lines.length === 0) lines.push('{}');
+    out += lines.map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)).join('\n') + '\n';
+  }
+  return out;
 }
 
 function setAnnotation(r: Resource, key: string, value: string): void {
@@ -104,5 +135,41 @@ export function addManagedByLabel(resources: readonly Resource[]): void {
       setField(meta, 'labels', labels);
     }
     setField(labels as YAMLMap, MANAGED_BY_LABEL, scalar(`kustomize-${KUSTOMIZE_VERSION}`));
+  }
+}
+
+/**
+ * BUILD_ANNOTATIONS are the annotations kustomize uses internally while building and deletes from every object it
+ * prints, even when an input file carries them.
+ */
+const BUILD_ANNOTATIONS = new Set([
+  ...[
+    'previousKinds', 'previousNames', 'prefixes', 'suffixes', 'previousNamespaces', 'allowNameChange',
+    'allowKindChange', 'refBy', 'generatorBehavior', 'needsHashSuffix', 'path', 'index', 'seqindent', 'id',
+    'annotations-migration-resource-id',
+  ].map((k) => `internal.config.kubernetes.io/${k}`),
+  'config.kubernetes.io/path',
+  'config.kubernetes.io/index',
+  'config.k8s.io/id',
+]); // prettier-ignore
+
+/**
+ * removeBuildAnnotations drops kustomize's internal annotations, and the origin and transformation annotations
+ * the options do not keep, from every object. An annotations mapping emptied that way goes too (an empty one
+ * written in the input stays).
+ */
+export function removeBuildAnnotations(resources: readonly Resource[], meta: BuildMetadata): void {
+  const drop = (key: string): boolean =>
+    BUILD_ANNOTATIONS.has(key) ||
+    (!meta.origin && key === ORIGIN_ANNOTATION) ||
+    (!meta.transformers && key === TRANSFORMATIONS_ANNOTATION);
+  for (const r of resources) {
+    const metadata = field(r.node, 'metadata');
+    const annotations = field(metadata, 'annotations');
+    if (!isMap(metadata) || !isMap(annotations) || annotations.items.length === 0) continue;
+    const kept = annotations.items.filter((p) => !drop(String((p.key as { value?: unknown }).value)));
+    if (kept.length === annotations.items.length) continue;
+    if (kept.length === 0) metadata.items = metadata.items.filter((p) => p.value !== annotations);
+    else annotations.items = kept;
   }
 }
