@@ -12,6 +12,7 @@ import type { KubeObject } from '../../src/kube/types.ts';
 import { waitForSet } from '../../src/kube/wait.ts';
 import { kubectl } from '../api/support.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
+import { eventually } from '../support/eventually.ts';
 import { configMap, deployment, job, secret, service, widgetCrd } from './objects.ts';
 
 const cmType = { apiVersion: 'v1', kind: 'ConfigMap' };
@@ -132,6 +133,13 @@ void test('a second apply of the same set reports every object unchanged and wri
     "Flux's kind order",
   );
   const before = await client.get(cmType, { namespace: ns, name: 'cm' });
+  // The deployment controller annotates a new Deployment (deployment.kubernetes.io/revision) moments after it is
+  // created; an apply that reads the object just before that write and dry-runs just after sees a difference.
+  // Wait until it has, so the second apply compares a settled object.
+  await eventually('the deployment controller to annotate the Deployment', async () => {
+    const d = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: ns, name: 'web' });
+    return d.metadata.annotations?.['deployment.kubernetes.io/revision'] ? true : undefined;
+  });
   const second = await applyAllStaged(client, objects);
   assert.deepEqual(
     second.map((e) => `${e.subject} ${e.action}`),
