@@ -14,6 +14,7 @@ import { registerReceiver } from './receiver.ts';
 import { registerSecretGit } from './secret-git.ts';
 import { registerSecretGitHubApp } from './secret-githubapp.ts';
 import { registerSecretHelm } from './secret-helm.ts';
+import { registerSecretNotation } from './secret-notation.ts';
 import { registerSecretOci } from './secret-oci.ts';
 import { registerSecretProxy } from './secret-proxy.ts';
 import { registerSecretReceiver } from './secret-receiver.ts';
@@ -43,6 +44,7 @@ export { buildReceiver } from './receiver.ts';
 export { buildGitSecret } from './secret-git.ts';
 export { buildGitHubAppSecret } from './secret-githubapp.ts';
 export { buildHelmSecret } from './secret-helm.ts';
+export { buildNotationSecret } from './secret-notation.ts';
 export { buildOciSecret } from './secret-oci.ts';
 export { buildProxySecret } from './secret-proxy.ts';
 export { buildReceiverSecret } from './secret-receiver.ts';
@@ -133,6 +135,7 @@ Examples:
   registerSecretTls(secret, deps);
   registerSecretProxy(secret, deps);
   registerSecretReceiver(secret, deps);
+  registerSecretNotation(secret, deps);
 
   registerTenant(create, deps);
   return create;
