@@ -9,6 +9,9 @@ const REQUIRED: Record<string, string> = {
   '/usr/sbin/sshd': 'openssh-server',
   '/usr/bin/gpg': 'gnupg',
   '/usr/bin/openssl': 'openssl',
+  // The completion tests source the generated scripts in the real shells.
+  '/usr/bin/zsh': 'zsh',
+  '/usr/bin/fish': 'fish',
 };
 
 /** ensureSystemDeps installs the missing packages, or exits with the command that would. */
