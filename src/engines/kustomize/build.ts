@@ -4,7 +4,7 @@ import { KustomizeBuildError, Problems } from './errors.ts';
 import { contentHash } from './filters/hash.ts';
 import { fixNameReferences } from './filters/namereference.ts';
 import { resolveVars } from './filters/vars.ts';
-import { records, strings } from './kustomization.ts';
+import { strings } from './kustomization.ts';
 import {
   addBuildAnnotations,
   addManagedByLabel,
@@ -32,6 +32,32 @@ function isPrinted(r: Resource): boolean {
 }
 
 /**
+ * sortOptions reads the root kustomization's `sortOptions` as kustomize's sort transformer does: absent means the
+ * legacy order with its default lists; when present, `order` must be fifo or legacy, legacy lists apply only to
+ * legacy, and a `legacySortOptions` given replaces both default lists (a list left out is empty).
+ */
+function sortOptions(v: unknown, fail: (message: string) => void): SortOptions {
+  // The failsafe schema reads a null as its text.
+  if (v === undefined || v === null || (typeof v === 'string' && ['', '~', 'null', 'Null', 'NULL'].includes(v))) {
+    return { order: 'legacy' };
+  }
+  const so = (typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  const order = so['order'];
+  if (order !== 'fifo' && order !== 'legacy') {
+    fail("the field 'sortOptions.order' must be one of [fifo, legacy]");
+    return { order: 'legacy' };
+  }
+  const legacy = so['legacySortOptions'];
+  if (legacy === undefined || legacy === null) return { order };
+  if (order === 'fifo') {
+    fail("the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'");
+    return { order };
+  }
+  const l = (typeof legacy === 'object' ? legacy : {}) as Record<string, unknown>;
+  return { order, orderFirst: strings(l['orderFirst']), orderLast: strings(l['orderLast']) };
+}
+
+/**
  * build runs `kustomize build dir`: loads the kustomization tree, runs generators and transformers, appends hash
  * suffixes, rewrites name references, sorts, and renders. Throws KustomizeBuildError listing every problem found.
  *
@@ -56,12 +82,7 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   resolveVars(resources, ctx.vars ?? [], ctx.problems, ctx.config?.varReference);
   const meta = parseBuildMetadata(metaOptions);
   addBuildAnnotations(resources, root, meta);
-  const so = (k.data['sortOptions'] ?? {}) as Record<string, unknown>;
-  const legacy = (so['legacySortOptions'] ?? {}) as Record<string, unknown>;
-  const sort: SortOptions = { order: so['order'] === 'fifo' ? 'fifo' : 'legacy' };
-  if (Array.isArray(legacy['orderFirst'])) sort.orderFirst = legacy['orderFirst'] as string[];
-  if (Array.isArray(legacy['orderLast'])) sort.orderLast = legacy['orderLast'] as string[];
-  void records;
+  const sort = sortOptions(k.data['sortOptions'], (m) => ctx.problems.add(k.file, m));
   // Local configs (sources for replacements and the like) take part in the whole build and are dropped only now.
   const sorted = sortResources(resources.filter(isPrinted), sort);
   if (meta.managedBy) addManagedByLabel(sorted);
