@@ -8,6 +8,7 @@ import { objectId } from './inventory.ts';
 import { normalizeObject } from './normalize.ts';
 import { planObject, type Plan, type PlanContext } from './plan.ts';
 import { APPLY_STAGES, compareRefs, stageIndex } from './stages.ts';
+import type { IgnoreRule } from './ignore.ts';
 import { defaultTakeoverManagers, type FieldManager } from './takeover.ts';
 import type { KubeObject } from './types.ts';
 import { waitForSet, waitForTermination, type StatusFn } from './wait.ts';
@@ -26,6 +27,11 @@ export interface ApplyOptions {
   overrideManagers?: readonly string[];
   /** takeover replaces the whole list of managers taken over. */
   takeover?: readonly FieldManager[];
+  /**
+   * ignore: drift-ignore rules (`spec.ignore`): their paths are left out of the drift check, and an apply leaves
+   * them to their other Apply owner or keeps their live value.
+   */
+  ignore?: readonly IgnoreRule[];
   /** concurrency of dry-runs (`--concurrent-ssa`, default 4); writes are sequential in apply order. */
   concurrency?: number;
   /** waitInterval/waitTimeout: the wait after the definitions and classes stages (2s / 60s). */
@@ -194,6 +200,7 @@ export async function applyAllStaged(
     takeover: opts.takeover ?? defaultTakeoverManagers(fieldManager, opts.overrideManagers),
     kindsInSet,
     namespacesInSet,
+    ...(opts.ignore && opts.ignore.length > 0 ? { ignore: opts.ignore } : {}),
   };
   const limit = opts.concurrency ?? 4;
   const plans = await planAll(ctx, items, limit, true);
@@ -293,7 +300,7 @@ async function write(client: KubeClient, plan: Plan, fieldManager: string): Prom
     }
   }
   try {
-    return await serverSideApply(client, plan.obj, fieldManager, false);
+    return await serverSideApply(client, plan.payload ?? plan.obj, fieldManager, false);
   } catch (err) {
     throw new ApplyError(plan.ref, `apply failed: ${redactSecret(apiDetail(err), plan.obj)}`, { cause: err });
   }

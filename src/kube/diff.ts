@@ -1,4 +1,5 @@
 // Drift detection as fluxcd/pkg ssa `manager_diff.go` does it: a server-side dry-run result against the live object.
+import { removePointer } from './json-pointer.ts';
 import type { KubeObject } from './types.ts';
 
 type Json = Record<string, unknown>;
@@ -31,10 +32,25 @@ function withoutMetadataAndStatus(obj: KubeObject): Json {
 /**
  * hasDrifted reports whether applying would change the live object: true when it does not exist yet (the dry-run
  * has no resourceVersion), when labels or annotations differ, or when anything outside metadata and status differs.
- * Managed fields, resourceVersion, generation and timestamps are not compared.
+ * Managed fields, resourceVersion, generation and timestamps are not compared, nor the values at `ignore` (parsed
+ * JSON pointers of `spec.ignore` rules): a change only there leaves the object unchanged.
  */
-export function hasDrifted(existing: KubeObject | undefined, dryRun: KubeObject): boolean {
+export function hasDrifted(
+  existing: KubeObject | undefined,
+  dryRun: KubeObject,
+  ignore: readonly (readonly string[])[] = [],
+): boolean {
   if (!existing || !dryRun.metadata.resourceVersion) return true;
+  // The whole-document pointer ignores everything: an existing object never drifts.
+  if (ignore.some((tokens) => tokens.length === 0)) return false;
+  if (ignore.length > 0) {
+    existing = structuredClone(existing);
+    dryRun = structuredClone(dryRun);
+    for (const tokens of ignore) {
+      removePointer(existing, tokens);
+      removePointer(dryRun, tokens);
+    }
+  }
   if (!jsonEqual(orEmpty(dryRun.metadata.labels), orEmpty(existing.metadata.labels))) return true;
   if (!jsonEqual(orEmpty(dryRun.metadata.annotations), orEmpty(existing.metadata.annotations))) return true;
   return !jsonEqual(withoutMetadataAndStatus(dryRun), withoutMetadataAndStatus(existing));

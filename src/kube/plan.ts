@@ -5,6 +5,7 @@ import { typeOf, type KubeClient } from './client.ts';
 import { hasDrifted } from './diff.ts';
 import { dryRunApply, dryRunCreate, isImmutableError } from './dry-run.ts';
 import { isAlreadyExists, isNotFound } from './errors.ts';
+import { ignoredPaths, ignorePayload, type IgnoreRule } from './ignore.ts';
 import { RestMappingError } from './rest-mapper.ts';
 import { anyInMetadata, EXCLUDE_FROM_APPLY, FORCE, IF_NOT_PRESENT, MERGE } from './selectors.ts';
 import { takeoverPatch, type FieldManager, type JsonPatchOp } from './takeover.ts';
@@ -32,6 +33,8 @@ export interface Plan {
   cleanup: JsonPatchOp[];
   /** absent: the object cannot exist yet (its Namespace is created by this apply), so it is not read first. */
   absent?: boolean;
+  /** payload is what to apply when it differs from `obj` (drift-ignored paths stripped or set to the live value). */
+  payload?: KubeObject;
 }
 
 /** PlanContext carries what the object's plan depends on besides the object itself. */
@@ -44,6 +47,8 @@ export interface PlanContext {
   kindsInSet: ReadonlySet<string>;
   /** namespacesInSet: Namespaces of the set, whose objects may be deferred. */
   namespacesInSet: ReadonlySet<string>;
+  /** ignore: drift-ignore rules (`spec.ignore`). */
+  ignore?: readonly IgnoreRule[];
 }
 
 /**
@@ -107,8 +112,25 @@ export async function planObject(
   const merge = anyInMetadata(obj, MERGE) || anyInMetadata(live, MERGE);
   const cleanup = live && !merge ? takeoverPatch(live, ctx.takeover, ctx.fieldManager) : [];
   if (!dryRun.metadata.resourceVersion) return { ...base, dryRun, state: 'apply', action: 'created' };
-  const drifted = hasDrifted(live, dryRun);
+  // Ignore rules only matter for an existing object: a new one is created with every field of the source.
+  let ignored: string[][];
+  try {
+    ignored = ignoredPaths(ctx.ignore, obj);
+  } catch (err) {
+    // A malformed pointer or target pattern is the rule's fault, but it is reported against the object it hit.
+    throw new ObjectError(ref, `invalid ignore rule: ${(err as Error).message}`, { cause: err });
+  }
+  const drifted = hasDrifted(live, dryRun, ignored);
   if (!drifted && cleanup.length === 0)
     return { ...base, ...(live ? { live } : {}), dryRun, state: 'unchanged', action: 'unchanged' };
-  return { ...base, ...(live ? { live } : {}), dryRun, cleanup, state: 'apply', action: 'configured' };
+  const payload = live && ignored.length > 0 ? ignorePayload(obj, live, dryRun, ignored, ctx.fieldManager) : obj;
+  return {
+    ...base,
+    ...(live ? { live } : {}),
+    ...(payload !== obj ? { payload } : {}),
+    dryRun,
+    cleanup,
+    state: 'apply',
+    action: 'configured',
+  };
 }

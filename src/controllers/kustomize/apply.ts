@@ -47,6 +47,7 @@ export async function applyObjects(
       fieldManager: FIELD_MANAGER,
       ...(observed ? { observed } : {}),
       force: ks.spec.force ?? false,
+      ...(ks.spec.ignore ? { ignore: ks.spec.ignore } : {}),
       concurrency: opts.concurrentSsa ?? 4,
       ...(opts.overrideManagers ? { overrideManagers: opts.overrideManagers } : {}),
       ...(opts.customApplyStageKinds ? { customStageKinds: new Set(opts.customApplyStageKinds) } : {}),
