@@ -5,6 +5,7 @@ import { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
 import { KubeConfig, KubeConfigError } from './kubeconfig.ts';
 import type { KubeObject } from './types.ts';
+import { kubeConfigFromConfigMap, type ConfigMapKubeConfigOptions } from './workload-identity.ts';
 
 /** KubeConfigSecretError: the kubeconfig Secret is missing, lacks the key, or does not hold a usable kubeconfig. */
 export class KubeConfigSecretError extends FluxtsError {}
@@ -95,10 +96,15 @@ export interface ClientOptions {
   serviceAccountName?: string;
   /** defaultServiceAccount is `--default-service-account`, used when serviceAccountName is empty. */
   defaultServiceAccount?: string;
-  /** kubeConfig is `spec.kubeConfig.secretRef`: apply to the cluster of that kubeconfig. */
-  kubeConfig?: { secretRef: KubeConfigSecretRef };
+  /**
+   * kubeConfig is `spec.kubeConfig`: apply to the cluster of the kubeconfig in a Secret, or of the cluster a
+   * ConfigMap describes (provider generic: a ServiceAccount token, see workload-identity.ts).
+   */
+  kubeConfig?: { secretRef?: KubeConfigSecretRef | undefined; configMapRef?: { name: string } | undefined };
   /** remotePolicy limits what the kubeconfig Secret may do. */
   remotePolicy?: RemoteKubeConfigPolicy;
+  /** workloadIdentity holds `--default-kubeconfig-service-account` and the ObjectLevelWorkloadIdentity gate. */
+  workloadIdentity?: ConfigMapKubeConfigOptions;
 }
 
 /**
@@ -108,7 +114,9 @@ export interface ClientOptions {
  */
 export async function clientFor(base: KubeClient, opts: ClientOptions): Promise<KubeClient> {
   let kc = base.transport.kubeConfig;
-  if (opts.kubeConfig) {
+  if (opts.kubeConfig?.configMapRef) {
+    kc = await kubeConfigFromConfigMap(base, opts.namespace, opts.kubeConfig.configMapRef.name, opts.workloadIdentity);
+  } else if (opts.kubeConfig?.secretRef) {
     const ref = opts.kubeConfig.secretRef;
     let secret: KubeObject;
     try {

@@ -37,8 +37,11 @@ export async function finalizeKustomization(
       namespace: ks.metadata.namespace ?? '',
       ...(ks.spec.serviceAccountName ? { serviceAccountName: ks.spec.serviceAccountName } : {}),
       ...(opts.defaultServiceAccount ? { defaultServiceAccount: opts.defaultServiceAccount } : {}),
-      ...(ks.spec.kubeConfig?.secretRef ? { kubeConfig: { secretRef: ks.spec.kubeConfig.secretRef } } : {}),
+      ...(ks.spec.kubeConfig ? { kubeConfig: ks.spec.kubeConfig } : {}),
       remotePolicy: remoteKubeConfigPolicy(opts),
+      workloadIdentity: {
+        objectLevelWorkloadIdentity: ctx.manager.options.featureGates['ObjectLevelWorkloadIdentity'] ?? false,
+      },
     });
   } catch (err) {
     const message = `unable to prune objects on deletion: ${errorMessage(err)}`;

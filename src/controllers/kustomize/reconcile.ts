@@ -205,8 +205,9 @@ export async function reconcileKustomization(
           namespace: ks.metadata.namespace ?? '',
           ...(ks.spec.serviceAccountName ? { serviceAccountName: ks.spec.serviceAccountName } : {}),
           ...(opts.defaultServiceAccount ? { defaultServiceAccount: opts.defaultServiceAccount } : {}),
-          ...(ks.spec.kubeConfig?.secretRef ? { kubeConfig: { secretRef: ks.spec.kubeConfig.secretRef } } : {}),
+          ...(ks.spec.kubeConfig ? { kubeConfig: ks.spec.kubeConfig } : {}),
           remotePolicy: remoteKubeConfigPolicy(opts),
+          workloadIdentity: { objectLevelWorkloadIdentity: gate(ctx, 'ObjectLevelWorkloadIdentity', false) },
         });
       } catch (err) {
         throw new StepError(Reason.ReconciliationFailed, errorMessage(err), { cause: err });

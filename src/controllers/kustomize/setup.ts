@@ -31,6 +31,7 @@ function configRefs(ks: Kustomization): string[] {
   const refs = (ks.spec.postBuild?.substituteFrom ?? []).map((r) => `${r.kind}/${ns}/${r.name}`);
   if (ks.spec.decryption?.secretRef) refs.push(`Secret/${ns}/${ks.spec.decryption.secretRef.name}`);
   if (ks.spec.kubeConfig?.secretRef) refs.push(`Secret/${ns}/${ks.spec.kubeConfig.secretRef.name}`);
+  if (ks.spec.kubeConfig?.configMapRef) refs.push(`ConfigMap/${ns}/${ks.spec.kubeConfig.configMapRef.name}`);
   return refs;
 }
 
