@@ -119,7 +119,8 @@ export function otherApplyOwner(live: KubeObject, tokens: readonly string[], fie
  * - another Apply manager owns it → the path is stripped, so our apply neither overwrites their value nor (with
  *   force) takes the field from them;
  * - otherwise (we own it alone, or nobody does) → the live value is copied into the payload, so we keep ownership
- *   without reverting it; a path missing from the live object is stripped instead.
+ *   without reverting it; a path missing from the live object keeps the desired value (upstream's adopt guard:
+ *   copying "nothing" would drop what the source declares).
  * Paths whose value would not change are left in the payload: stripping them would only give up ownership (and an
  * immutable field such as a Deployment selector must stay). The whole-object pointer `""` leaves the payload alone.
  */
@@ -137,8 +138,9 @@ export function ignorePayload(
     const after = getPointer(dryRun, tokens);
     if (before.found === after.found && jsonEqual(before.value, after.value)) continue;
     out ??= structuredClone(payload);
-    if (otherApplyOwner(live, tokens, fieldManager) || !before.found) removePointer(out, tokens);
-    else if (!setPointer(out, tokens, structuredClone(before.value))) removePointer(out, tokens);
+    if (otherApplyOwner(live, tokens, fieldManager)) removePointer(out, tokens);
+    // Adopting a value the live object lacks would drop (or null) what the source declares; keep the desired value.
+    else if (before.found && !setPointer(out, tokens, structuredClone(before.value))) removePointer(out, tokens);
   }
   return out ?? payload;
 }
