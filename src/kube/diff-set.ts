@@ -4,6 +4,7 @@ import { entryOf, refOf, type ChangeSetEntry } from './changeset.ts';
 import type { KubeClient } from './client.ts';
 import { diffObjects } from './diff.ts';
 import { normalizeObject } from './normalize.ts';
+import type { IgnoreRule } from './ignore.ts';
 import { planObject, type PlanContext } from './plan.ts';
 import { compareRefs, stageIndex } from './stages.ts';
 import { defaultTakeoverManagers } from './takeover.ts';
@@ -18,12 +19,12 @@ export interface DiffEntry extends ChangeSetEntry {
 /**
  * diffAll dry-runs every object (sequentially, in apply order) and reports what an apply would do. Objects whose
  * kind or namespace does not exist yet are reported as `created`; server rejections throw a DryRunFailedError
- * listing them all.
+ * listing them all. `ignore` are the Kustomization's drift-ignore rules: a change only there is no difference.
  */
 export async function diffAll(
   client: KubeClient,
   objects: readonly KubeObject[],
-  opts: { fieldManager?: string } = {},
+  opts: { fieldManager?: string; ignore?: readonly IgnoreRule[] } = {},
 ): Promise<DiffEntry[]> {
   const fieldManager = opts.fieldManager ?? 'kustomize-controller';
   const items = objects.map(normalizeObject).map((obj) => {
@@ -48,6 +49,7 @@ export async function diffAll(
     takeover: defaultTakeoverManagers(fieldManager),
     kindsInSet,
     namespacesInSet,
+    ...(opts.ignore ? { ignore: opts.ignore } : {}),
   };
   const out: DiffEntry[] = [];
   const errors: ObjectError[] = [];

@@ -256,7 +256,11 @@ export interface DiffOutcome {
  */
 export async function diffKustomization(req: BuildRequest & { client: KubeClient }): Promise<DiffOutcome> {
   const { objects, kustomization } = await buildKustomization({ ...req, single: true });
-  const entries = await diffAll(req.client, objects, { fieldManager: 'kustomize-controller' });
+  const ignore = kustomization.spec.ignore;
+  const entries = await diffAll(req.client, objects, {
+    fieldManager: 'kustomize-controller',
+    ...(ignore ? { ignore } : {}),
+  });
   const bySubject = new Map<string, DiffEntry>(entries.map((e) => [e.subject, e]));
   let output = '';
   let changed = false;
