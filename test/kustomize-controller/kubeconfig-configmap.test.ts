@@ -217,4 +217,23 @@ describe('spec.kubeConfig.configMapRef', () => {
     const kc = await kubeConfigFromConfigMap(h.client, ns, 'remote', { objectLevelWorkloadIdentity: true });
     assert.match(kc.getCurrentUser()?.token ?? '', /^ey/);
   });
+
+  test('without serviceAccountName the --default-kubeconfig-service-account is used, else it is an error', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    await serviceAccount(ns, 'deployer', true);
+    const data = remoteData('deployer');
+    delete data['serviceAccountName'];
+    await createConfigMap(ns, 'remote', data);
+    await assert.rejects(
+      kubeConfigFromConfigMap(h.client, ns, 'remote', { objectLevelWorkloadIdentity: true }),
+      /no serviceAccountName/,
+    );
+    const kc = await kubeConfigFromConfigMap(h.client, ns, 'remote', {
+      objectLevelWorkloadIdentity: true,
+      defaultServiceAccount: 'deployer',
+    });
+    const payload = (kc.getCurrentUser()?.token ?? '').split('.')[1] ?? '';
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: string };
+    assert.equal(claims.sub, `system:serviceaccount:${ns}:deployer`);
+  });
 });

@@ -75,6 +75,12 @@ export function registerControllerCommand(program: Command): void {
       new Option('--default-service-account <name>', 'Default service account used for impersonation.').default(''),
     )
     .addOption(
+      new Option(
+        '--default-kubeconfig-service-account <name>',
+        'Default service account used for spec.kubeConfig.configMapRef when the ConfigMap names none.',
+      ).default(''),
+    )
+    .addOption(
       new Option('--concurrent-ssa <n>', 'The number of concurrent server-side apply operations.')
         .argParser((v) => Number.parseInt(v, 10))
         .default(4),
@@ -135,6 +141,7 @@ interface KustomizeFlags {
   /** False when `--no-remote-bases` is given. */
   remoteBases?: boolean;
   defaultServiceAccount?: string;
+  defaultKubeconfigServiceAccount?: string;
   concurrentSsa?: number;
   overrideManager?: string[];
   customApplyStageKinds?: string;
@@ -178,6 +185,9 @@ export async function prepareControllers(
         noCrossNamespaceRefs: flags.crossNamespaceRefs === false,
         noRemoteBases: flags.remoteBases === false,
         ...(flags.defaultServiceAccount ? { defaultServiceAccount: flags.defaultServiceAccount } : {}),
+        ...(flags.defaultKubeconfigServiceAccount
+          ? { defaultKubeConfigServiceAccount: flags.defaultKubeconfigServiceAccount }
+          : {}),
         ...(flags.concurrentSsa ? { concurrentSsa: flags.concurrentSsa } : {}),
         ...(flags.overrideManager?.length ? { overrideManagers: flags.overrideManager } : {}),
         ...(flags.customApplyStageKinds

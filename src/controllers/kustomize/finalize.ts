@@ -41,6 +41,9 @@ export async function finalizeKustomization(
       remotePolicy: remoteKubeConfigPolicy(opts),
       workloadIdentity: {
         objectLevelWorkloadIdentity: ctx.manager.options.featureGates['ObjectLevelWorkloadIdentity'] ?? false,
+        ...(opts.defaultKubeConfigServiceAccount
+          ? { defaultServiceAccount: opts.defaultKubeConfigServiceAccount }
+          : {}),
       },
     });
   } catch (err) {

@@ -6,6 +6,11 @@ export interface KustomizeControllerOptions {
   noRemoteBases?: boolean;
   /** defaultServiceAccount is `--default-service-account`: impersonated when spec.serviceAccountName is empty. */
   defaultServiceAccount?: string;
+  /**
+   * defaultKubeConfigServiceAccount is `--default-kubeconfig-service-account`: the ServiceAccount whose token is used
+   * for a `spec.kubeConfig.configMapRef` whose ConfigMap names no `serviceAccountName`.
+   */
+  defaultKubeConfigServiceAccount?: string;
   /** concurrentSsa is `--concurrent-ssa` (default 4): parallel dry-runs of one apply. */
   concurrentSsa?: number;
   /** overrideManagers is `--override-manager`: field managers whose changes are always reverted. */

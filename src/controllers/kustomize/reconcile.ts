@@ -207,7 +207,12 @@ export async function reconcileKustomization(
           ...(opts.defaultServiceAccount ? { defaultServiceAccount: opts.defaultServiceAccount } : {}),
           ...(ks.spec.kubeConfig ? { kubeConfig: ks.spec.kubeConfig } : {}),
           remotePolicy: remoteKubeConfigPolicy(opts),
-          workloadIdentity: { objectLevelWorkloadIdentity: gate(ctx, 'ObjectLevelWorkloadIdentity', false) },
+          workloadIdentity: {
+            objectLevelWorkloadIdentity: gate(ctx, 'ObjectLevelWorkloadIdentity', false),
+            ...(opts.defaultKubeConfigServiceAccount
+              ? { defaultServiceAccount: opts.defaultKubeConfigServiceAccount }
+              : {}),
+          },
         });
       } catch (err) {
         throw new StepError(Reason.ReconciliationFailed, errorMessage(err), { cause: err });
