@@ -174,6 +174,45 @@ describe('spec.kubeConfig.configMapRef', () => {
     assert.equal(await getObject(h, 'v1', 'ConfigMap', ns, 'cfg'), undefined);
   });
 
+  test('spec.serviceAccountName is impersonated on top of the ConfigMap identity', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    await source(ns);
+    // "gate" may only impersonate "deployer"; it cannot write ConfigMaps itself. "deployer" can.
+    await serviceAccount(ns, 'gate', false);
+    await serviceAccount(ns, 'deployer', true);
+    await h.client.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'impersonate', namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['deployer'], verbs: ['impersonate'] }],
+    });
+    await h.client.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'impersonate', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'impersonate' },
+      subjects: [{ kind: 'ServiceAccount', name: 'gate', namespace: ns }],
+    });
+    await createConfigMap(ns, 'remote', remoteData('gate'));
+    await kustomization(h, ns, 'app', {
+      path: './app',
+      targetNamespace: ns,
+      serviceAccountName: 'deployer',
+      kubeConfig: { configMapRef: { name: 'remote' } },
+    });
+    await waitReady(h, ns, 'app', 'True');
+    assert.ok(await getObject(h, 'v1', 'ConfigMap', ns, 'cfg'));
+    // Impersonating an account "gate" may not impersonate is refused by the remote API server.
+    await kustomization(h, ns, 'other', {
+      path: './app',
+      targetNamespace: ns,
+      serviceAccountName: 'gate-other',
+      kubeConfig: { configMapRef: { name: 'remote' } },
+    });
+    const ks = await waitReady(h, ns, 'other', 'False', 'ReconciliationFailed');
+    assert.match(condition(ks, 'Ready')?.message ?? '', /impersonate/);
+  });
+
   test('a missing ConfigMap is named, and creating it recovers', async (t) => {
     const ns = await useNamespace(t, h.cluster);
     await source(ns);
