@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import {
+  configMapYaml as configMap,
   getObject,
   gitRepository,
   type Harness,
@@ -26,17 +27,6 @@ after(async () => {
 });
 
 const cmType = { apiVersion: 'v1', kind: 'ConfigMap' };
-
-const configMap = (name: string, data: Record<string, string>): string =>
-  [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    `  name: ${name}`,
-    'data:',
-    ...Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`),
-    '',
-  ].join('\n');
 
 const dataOf = async (ns: string, name: string): Promise<Record<string, string> | undefined> =>
   (await getObject(h, 'v1', 'ConfigMap', ns, name))?.['data'] as Record<string, string> | undefined;

@@ -42,8 +42,11 @@ export interface Condition {
   lastTransitionTime?: string;
 }
 
-/** startHarness starts both controllers with the flags parsed as the command line would (Flux defaults). */
-export async function startHarness(): Promise<Harness> {
+/**
+ * startHarness starts both controllers with the flags parsed as the command line would (Flux defaults), plus
+ * `extraFlags` (e.g. a feature gate).
+ */
+export async function startHarness(extraFlags: readonly string[] = []): Promise<Harness> {
   const cluster = await useCluster();
   const client = new KubeClient(cluster.kubeConfig);
   const git = await startGitServer();
@@ -57,6 +60,7 @@ export async function startHarness(): Promise<Harness> {
       '--max-retry-delay=3s',
       '--requeue-dependency=2s',
       '--log-level=error',
+      ...extraFlags,
     ],
     { from: 'user' },
   );
@@ -177,6 +181,24 @@ export async function eventMessages(h: Harness, ns: string, name: string): Promi
   return list.items
     .filter((e) => (e['involvedObject'] as { name?: string } | undefined)?.name === name)
     .map((e) => (typeof e['message'] === 'string' ? e['message'] : ''));
+}
+
+/** configMapYaml is a ConfigMap manifest as committed to Git (values quoted, optional annotations). */
+export function configMapYaml(
+  name: string,
+  data: Record<string, string>,
+  annotations?: Record<string, string>,
+): string {
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    `  name: ${name}`,
+    ...(annotations ? ['  annotations:', ...Object.entries(annotations).map(([k, v]) => `    ${k}: "${v}"`)] : []),
+    'data:',
+    ...Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`),
+    '',
+  ].join('\n');
 }
 
 export { gitRepositoryType };

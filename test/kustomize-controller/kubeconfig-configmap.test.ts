@@ -1,27 +1,10 @@
 // spec.kubeConfig.configMapRef end to end: the test cluster is both the controller's cluster and the "remote" one,
 // reached at its own address with a ServiceAccount token from the TokenRequest API (provider generic).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Command } from 'commander';
-
-import { ArtifactStorage, serveStorage, type StorageServer } from '../../src/artifacts/index.ts';
-import { kustomizeController } from '../../src/controllers/kustomize/index.ts';
-import { sourceController } from '../../src/controllers/source/setup.ts';
-import { KubeClient } from '../../src/kube/index.ts';
 import { kubeConfigFromConfigMap } from '../../src/kube/workload-identity.ts';
-import {
-  controllerOptionsFrom,
-  createLogger,
-  registerControllerFlags,
-  type RunningManager,
-  startManager,
-} from '../../src/runtime/index.ts';
-import { useCluster, useNamespace } from '../support/cluster.ts';
-import { startGitServer } from '../support/git-server.ts';
+import { useNamespace } from '../support/cluster.ts';
 import {
   condition,
   getObject,
@@ -29,6 +12,7 @@ import {
   type Harness,
   kustomization,
   requestReconcile,
+  startHarness,
   waitReady,
 } from './harness.ts';
 
@@ -36,38 +20,7 @@ let h: Harness;
 
 /** The harness of harness.ts, with the ObjectLevelWorkloadIdentity feature gate on. */
 before(async () => {
-  const cluster = await useCluster();
-  const client = new KubeClient(cluster.kubeConfig);
-  const git = await startGitServer();
-  const storageDir = await mkdtemp(join(tmpdir(), 'fluxts-ks-storage-'));
-  const server: StorageServer = await serveStorage(storageDir, { host: '127.0.0.1', port: 0 });
-  const storage = new ArtifactStorage({ root: storageDir, advertisedAddress: server.address });
-  const flags = registerControllerFlags(new Command()).parse(
-    [
-      '--metrics-addr=127.0.0.1:0',
-      '--health-addr=127.0.0.1:0',
-      '--max-retry-delay=3s',
-      '--log-level=error',
-      '--feature-gates=ObjectLevelWorkloadIdentity=true',
-    ],
-    { from: 'user' },
-  );
-  const running: RunningManager = await startManager(
-    controllerOptionsFrom(flags.opts()),
-    [sourceController({ storage }), kustomizeController({ healthCheckIntervalMs: 1000 })],
-    { kubeConfig: cluster.kubeConfig, logger: createLogger('error') },
-  );
-  h = {
-    cluster,
-    client,
-    git,
-    async stop() {
-      await running.stop();
-      await server.close();
-      await git.close();
-      await rm(storageDir, { recursive: true, force: true });
-    },
-  };
+  h = await startHarness(['--feature-gates=ObjectLevelWorkloadIdentity=true']);
 });
 
 after(async () => {

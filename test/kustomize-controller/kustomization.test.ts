@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import {
+  configMapYaml as configMap,
   condition,
   eventMessages,
   FIXTURES,
@@ -31,18 +32,6 @@ before(async () => {
 after(async () => {
   await h?.stop();
 });
-
-const configMap = (name: string, data: Record<string, string>, annotations?: Record<string, string>): string =>
-  [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    `  name: ${name}`,
-    ...(annotations ? ['  annotations:', ...Object.entries(annotations).map(([k, v]) => `    ${k}: "${v}"`)] : []),
-    'data:',
-    ...Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`),
-    '',
-  ].join('\n');
 
 const deployment = (name: string, annotations: Record<string, string> = {}): string => `apiVersion: apps/v1
 kind: Deployment
