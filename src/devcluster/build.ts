@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { withBuildLock } from '../util/build-lock.ts';
 import { cacheDir } from '../util/cache-dir.ts';
 import { CachedBinary, ensureGoToolchain, GoBuildError, type Progress, runGo, stderrProgress } from './go-build.ts';
 import { CONTROL_PLANE_VERSIONS, stagingVersion } from './versions.ts';
@@ -39,9 +40,20 @@ export async function ensureControlPlaneBinaries(progress: Progress = stderrProg
     CachedBinary,
     CachedBinary,
   ];
-  if (!(await etcdBin.isValid())) await buildEtcd(etcd, etcdBin, progress);
-  const valid = await Promise.all(kube.map((bin) => bin.isValid()));
-  if (valid.includes(false)) await buildKubernetes(kubernetes, kube, progress);
+  const allValid = async (): Promise<true | undefined> =>
+    (await Promise.all([etcdBin, ...kube].map((bin) => bin.isValid()))).every(Boolean) ? true : undefined;
+  // One build at a time per cache: concurrent `npm test` runs and clones share it instead of racing.
+  await withBuildLock(
+    cacheDir('control-plane'),
+    allValid,
+    async () => {
+      if (!(await etcdBin.isValid())) await buildEtcd(etcd, etcdBin, progress);
+      const valid = await Promise.all(kube.map((bin) => bin.isValid()));
+      if (valid.includes(false)) await buildKubernetes(kubernetes, kube, progress);
+      return true;
+    },
+    { onWait: (owner) => progress(`waiting for ${owner} to finish building the control plane`) },
+  );
   return {
     etcd: etcdBin.path,
     kubeApiserver: apiserverBin.path,

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+import { withBuildLock } from '../util/build-lock.ts';
 import { cacheDir } from '../util/cache-dir.ts';
 import { FluxtsError } from '../util/errors.ts';
 
@@ -147,8 +148,12 @@ export class CachedBinary {
     await mkdir(dirname(this.path), { recursive: true });
     const data = await readFile(builtPath);
     await chmod(builtPath, 0o755);
+    // The old checksum goes first and the new one arrives by rename: a reader never sees a binary and a
+    // checksum from different builds agree.
+    await rm(this.sumPath, { force: true });
     await rename(builtPath, this.path);
-    await writeFile(this.sumPath, createHash('sha256').update(data).digest('hex') + '\n');
+    await writeFile(`${this.sumPath}.tmp`, createHash('sha256').update(data).digest('hex') + '\n');
+    await rename(`${this.sumPath}.tmp`, this.sumPath);
   }
 }
 
@@ -170,29 +175,37 @@ export interface GoInstallSpec {
 export async function goInstall(spec: GoInstallSpec, progress: Progress = stderrProgress): Promise<string> {
   const dir = cacheDir('tools', `${spec.binary}-${spec.version}`);
   const target = new CachedBinary(join(dir, spec.binary));
-  if (await target.isValid()) return target.path;
-  await ensureGoToolchain();
-  const staging = join(dir, 'staging');
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  progress(`building ${spec.binary} ${spec.version} with go install (first time only)`);
-  const args = ['install'];
-  if (spec.ldflags) args.push(`-ldflags=${spec.ldflags}`);
-  args.push(`${spec.pkg}@${spec.version}`);
-  await runGo(args, {
-    cwd: staging,
-    label: `go install ${spec.pkg}@${spec.version}`,
-    env: { GOBIN: staging, GOFLAGS: '-trimpath -buildvcs=false' },
-    progress,
-  });
-  const built = join(
-    staging,
-    spec.pkg
-      .split('/')
-      .filter((p) => !/^v\d+$/.test(p))
-      .pop() ?? spec.binary,
+  return withBuildLock(
+    dir,
+    async () => ((await target.isValid()) ? target.path : undefined),
+    async () => {
+      await ensureGoToolchain();
+      // A staging directory of its own per build: a killed build's leftovers never meet a later one's.
+      const staging = await mkdtemp(join(dir, 'staging-'));
+      try {
+        progress(`building ${spec.binary} ${spec.version} with go install (first time only)`);
+        const args = ['install'];
+        if (spec.ldflags) args.push(`-ldflags=${spec.ldflags}`);
+        args.push(`${spec.pkg}@${spec.version}`);
+        await runGo(args, {
+          cwd: staging,
+          label: `go install ${spec.pkg}@${spec.version}`,
+          env: { GOBIN: staging, GOFLAGS: '-trimpath -buildvcs=false' },
+          progress,
+        });
+        const built = join(
+          staging,
+          spec.pkg
+            .split('/')
+            .filter((p) => !/^v\d+$/.test(p))
+            .pop() ?? spec.binary,
+        );
+        await target.install(existsSync(built) ? built : join(staging, spec.binary));
+        return target.path;
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+      }
+    },
+    { onWait: (owner) => progress(`waiting for ${owner} to finish building ${spec.binary} ${spec.version}`) },
   );
-  await target.install(existsSync(built) ? built : join(staging, spec.binary));
-  await rm(staging, { recursive: true, force: true });
-  return target.path;
 }

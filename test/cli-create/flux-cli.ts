@@ -3,11 +3,12 @@
 // go:embed) is generated and not in the module zip. So: download the module, copy it to a writable directory, add a
 // stub manifest, and `go build` there (../shared/spec/local-control-plane.md §5). `install`/`bootstrap` of that
 // binary are wrong (no manifests); `create --export` does not use them.
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { CachedBinary, ensureGoToolchain, runGo, stderrProgress } from '../../src/devcluster/go-build.ts';
 import type { Progress } from '../../src/devcluster/go-build.ts';
+import { withBuildLock } from '../../src/util/build-lock.ts';
 import { cacheDir } from '../../src/util/cache-dir.ts';
 
 /** FLUX_VERSION is the flux CLI the goldens come from: the newest v2.9 patch on the Go module proxy. */
@@ -20,39 +21,15 @@ export async function buildFluxCli(progress: Progress = stderrProgress): Promise
   const dir = cacheDir('tools', `flux-${FLUX_VERSION}`);
   const target = new CachedBinary(join(dir, 'flux'));
   if (await target.isValid()) return target.path;
-  await mkdir(dir, { recursive: true });
   // Test files run in parallel processes: one builds, the others wait for it (two builds would halve the speed).
-  const lock = join(dir, 'build.lock');
-  for (;;) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      const holder = Number(await readFile(lock, 'utf8').catch(() => '0'));
-      if (!holder || !alive(holder)) {
-        await rm(lock, { force: true });
-        continue;
-      }
-      await new Promise((r) => setTimeout(r, 2000));
-      if (await target.isValid()) return target.path;
-    }
-  }
-  try {
-    if (await target.isValid()) return target.path;
-    await build(dir, target, progress);
-    return target.path;
-  } finally {
-    await rm(lock, { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return withBuildLock(
+    dir,
+    async () => ((await target.isValid()) ? target.path : undefined),
+    async () => {
+      await build(dir, target, progress);
+      return target.path;
+    },
+  );
 }
 
 async function build(dir: string, target: CachedBinary, progress: Progress): Promise<void> {

@@ -2,12 +2,13 @@
 // in ./fluxref pins the versions kustomize-controller v1.9.4 uses; it is built once into the per-user cache.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { CachedBinary, ensureGoToolchain, runGo, stderrProgress } from '../../src/devcluster/go-build.ts';
+import { withBuildLock } from '../../src/util/build-lock.ts';
 import { cacheDir } from '../../src/util/cache-dir.ts';
 
 const SOURCE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fluxref');
@@ -24,7 +25,6 @@ export interface FluxRefResponse {
   error?: string;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * buildFluxRef builds the reference program once per source digest and returns its path. Test files run in
@@ -35,28 +35,11 @@ export async function buildFluxRef(): Promise<string> {
   for (const f of FILES) hash.update(await readFile(join(SOURCE_DIR, f)));
   const dir = cacheDir('tools', `fluxref-${hash.digest('hex').slice(0, 16)}`);
   const target = new CachedBinary(join(dir, 'fluxref'));
-  await mkdir(dir, { recursive: true });
-  const lock = join(dir, 'build.lock');
-  for (;;) {
-    if (await target.isValid()) return target.path;
-    try {
-      await mkdir(lock);
-      break;
-    } catch {
-      // Another process is building; a lock older than 30 minutes belongs to a killed run.
-      const age = await stat(lock).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > 30 * 60_000) await rm(lock, { recursive: true, force: true });
-      await sleep(2000);
-    }
-  }
-  try {
-    return await build(dir, target);
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
+  return withBuildLock(
+    dir,
+    async () => ((await target.isValid()) ? target.path : undefined),
+    () => build(dir, target),
+  );
 }
 
 async function build(dir: string, target: CachedBinary): Promise<string> {
