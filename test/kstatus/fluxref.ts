@@ -25,7 +25,6 @@ export interface FluxRefResponse {
   error?: string;
 }
 
-
 /**
  * buildFluxRef builds the reference program once per source digest and returns its path. Test files run in
  * parallel, so one process builds under a lock directory while the others wait for the binary.
