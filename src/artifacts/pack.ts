@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { formatDigest, newDigester } from './digest.ts';
+import { digestTap } from './digest.ts';
 import { encodeHeader, padding, TAR_END } from './tar-header.ts';
 
 /** PackFilter returns true for a path (segments relative to the packed root) that must be left out. */
@@ -29,21 +29,11 @@ const FILE_MODE = 0o600;
  * pattern can bring a file back. Returns the digest and size of what was written.
  */
 export async function packDirectory(dir: string, out: Writable, filter?: PackFilter): Promise<PackResult> {
-  const hash = newDigester();
-  let size = 0;
-  const counter = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      if (out.write(chunk)) cb();
-      else out.once('drain', () => cb());
-    },
-    final(cb) {
-      out.end(cb);
-    },
-  });
-  await pipeline(Readable.from(tarStream(dir, filter)), createGzip({ level: 6 }), counter);
-  return { digest: formatDigest(hash), size };
+  const tap = digestTap();
+  // One pipeline into `out`: an error of the destination (ENOSPC, EFBIG) rejects here instead of stalling a
+  // writer that waits for 'drain'.
+  await pipeline(Readable.from(tarStream(dir, filter)), createGzip({ level: 6 }), tap.stream, out);
+  return tap.result();
 }
 
 async function* tarStream(root: string, filter: PackFilter | undefined): AsyncGenerator<Buffer> {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, mkdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { formatDigest, newDigester } from './digest.ts';
+import { digestTap, formatDigest, newDigester } from './digest.ts';
 import { ArtifactStorageError } from './errors.ts';
 import { packDirectory, type PackFilter } from './pack.ts';
 import type { Artifact } from './types.ts';
@@ -126,19 +127,9 @@ export class ArtifactStorage {
     source: Iterable<Uint8Array> | AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
   ): Promise<Artifact> {
     return this.write(artifact, async (out) => {
-      const hash = newDigester();
-      let size = 0;
-      const counter = new Writable({
-        write(chunk: Buffer, _e, cb) {
-          hash.update(chunk);
-          size += chunk.length;
-          if (out.write(chunk)) cb();
-          else out.once('drain', () => cb());
-        },
-        final: (cb) => out.end(cb),
-      });
-      await pipeline(Readable.from(source), counter);
-      return { digest: formatDigest(hash), size };
+      const tap = digestTap();
+      await pipeline(Readable.from(source), tap.stream, out);
+      return tap.result();
     });
   }
 
@@ -168,15 +159,16 @@ export class ArtifactStorage {
     const dir = dirname(file);
     return this.withLock(dir, async () => {
       const tmp = join(dir, `.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
-      let out: Writable | undefined;
+      let out: WriteStream | undefined;
       try {
         await mkdir(dir, { recursive: true });
         const ws = createWriteStream(tmp, { mode: 0o600 });
         out = ws;
-        await new Promise<void>((ok, fail) => ws.once('open', () => ok()).once('error', fail));
-        const closed = new Promise<void>((ok, fail) => ws.once('close', () => ok()).once('error', fail));
+        await once(ws, 'open');
+        // produce writes through a pipeline that ends in ws, so a write error (ENOSPC on a full disk) rejects
+        // it; no promise on ws is left without a handler, which would crash the process.
         const result = await produce(ws);
-        await closed;
+        if (!ws.closed) await once(ws, 'close');
         await chmod(tmp, 0o600);
         await rename(tmp, file);
         return { ...artifact, digest: result.digest, size: result.size, lastUpdateTime: rfc3339Now() };
