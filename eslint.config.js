@@ -3,6 +3,8 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+import { layersPlugin } from './scripts/lint/layers.ts';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.fluxts/', 'coverage/'] },
   js.configs.recommended,
@@ -29,4 +31,10 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  // Imports point down the layers and never into another module's internals (ARCHITECTURE.md).
+  {
+    files: ['src/**/*.ts'],
+    plugins: { fluxts: layersPlugin(`${import.meta.dirname}/src`) },
+    rules: { 'fluxts/layers': 'error' },
+  },
 );

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../kube/client/index.ts';
 
 /** requestedAtAnnotation asks for an immediate reconcile; any new value triggers one (fluxcd/pkg apis/meta). */
 export const requestedAtAnnotation = 'reconcile.fluxcd.io/requestedAt';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { GitRepository } from '../api/source/gitrepository.ts';
+import type { GitRepository } from '../api/index.ts';
 import * as conditions from './conditions.ts';
 import { eventMetadata } from './event-recorder.ts';
 import { done } from './result.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../kube/client/index.ts';
 import { Controller } from './controller.ts';
 import { Informer } from './informer.ts';
 import type { ListWatch } from './list-watch.ts';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { KubeObject, TypeRef } from '../kube/types.ts';
-import { parseObjectKey } from '../kube/types.ts';
+import { type KubeObject, parseObjectKey, type TypeRef } from '../kube/client/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import { requestedAtAnnotation } from './annotations.ts';
 import type { Informer } from './informer.ts';

@@ -1,9 +1,6 @@
 import { hostname } from 'node:os';
 
-import type { KubeClient } from '../kube/client.ts';
-import { isNotFound } from '../kube/errors.ts';
-import type { KubeObject } from '../kube/types.ts';
-import { splitApiVersion } from '../kube/types.ts';
+import { isNotFound, type KubeClient, type KubeObject, splitApiVersion } from '../kube/client/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { EventPoster } from './event-poster.ts';
 import {

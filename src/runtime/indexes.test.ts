@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../kube/client/index.ts';
 import { Controller } from './controller.ts';
 import { indexBySourceRef, sourceRefIndex, sourceRefKey } from './indexes.ts';
 import { Informer } from './informer.ts';

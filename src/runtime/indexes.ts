@@ -1,4 +1,4 @@
-import type { KubeObject } from '../kube/types.ts';
+import type { KubeObject } from '../kube/client/index.ts';
 
 /** sourceRefIndex is the index name consumers (Kustomization, HelmRelease, …) file themselves under. */
 export const sourceRefIndex = 'spec.sourceRef';

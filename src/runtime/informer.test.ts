@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { KubeApiError } from '../kube/errors.ts';
-import type { KubeList, KubeObject, WatchEvent } from '../kube/types.ts';
+import { KubeApiError, type KubeList, type KubeObject, type WatchEvent } from '../kube/client/index.ts';
 import { Informer } from './informer.ts';
 import type { ListWatch } from './list-watch.ts';
 

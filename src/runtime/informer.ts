@@ -1,5 +1,4 @@
-import { isGone, KubeApiError } from '../kube/errors.ts';
-import type { ApiStatus, KubeObject } from '../kube/types.ts';
+import { type ApiStatus, isGone, KubeApiError, type KubeObject } from '../kube/client/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { ListWatch } from './list-watch.ts';
 import type { Logger } from './logger.ts';

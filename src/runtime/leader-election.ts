@@ -1,9 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
-import type { KubeClient } from '../kube/client.ts';
-import { isConflict, isNotFound } from '../kube/errors.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { isConflict, isNotFound, type KubeClient, type KubeObject } from '../kube/client/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { Logger } from './logger.ts';
 import { sleep } from '../util/sleep.ts';

@@ -1,5 +1,4 @@
-import type { KubeClient } from '../kube/client.ts';
-import type { KubeList, KubeObject, TypeRef, WatchEvent } from '../kube/types.ts';
+import type { KubeClient, KubeList, KubeObject, TypeRef, WatchEvent } from '../kube/client/index.ts';
 
 /** ListWatch is the pair of calls an informer needs: a full list and a watch from a resourceVersion. */
 export interface ListWatch<T extends KubeObject> {

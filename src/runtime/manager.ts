@@ -1,5 +1,4 @@
-import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject, TypeRef } from '../kube/types.ts';
+import type { KubeClient, KubeObject, TypeRef } from '../kube/client/index.ts';
 import { Controller, type Reconciler, type UpdatePredicate } from './controller.ts';
 import { EventRecorder } from './event-recorder.ts';
 import type { EventPoster } from './event-poster.ts';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { deepEqual, mergePatch } from './merge-patch.ts';
 import { StatusPatcher } from './status-patcher.ts';
-import type { KubeClient } from '../kube/client.ts';
+import type { KubeClient } from '../kube/client/index.ts';
 
 void test('mergePatch is undefined when nothing changed', () => {
   assert.equal(mergePatch({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 2] } }), undefined);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { test } from 'node:test';
 
 import { Command } from 'commander';
 
-import { KubeConfig } from '../kube/kubeconfig.ts';
+import { KubeConfig } from '../kube/client/index.ts';
 
 import { ListenError } from './http-server.ts';
 import { createLogger } from './logger.ts';

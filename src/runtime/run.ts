@@ -1,5 +1,4 @@
-import { KubeClient } from '../kube/client.ts';
-import { type KubeConfig, loadKubeConfig } from '../kube/kubeconfig.ts';
+import { KubeClient, type KubeConfig, loadKubeConfig } from '../kube/client/index.ts';
 import { FluxtsError, errorMessage } from '../util/errors.ts';
 import { EventPoster } from './event-poster.ts';
 import type { RunningServer } from './http-server.ts';

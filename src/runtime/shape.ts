@@ -1,4 +1,4 @@
-import type { KubeObject, TypeRef } from '../kube/types.ts';
+import type { KubeObject, TypeRef } from '../kube/client/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import { handleRequestedAt, isSuspended } from './annotations.ts';
 import { ConditionTypes, Reasons, type Condition } from './condition-types.ts';

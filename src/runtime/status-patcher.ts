@@ -1,6 +1,4 @@
-import type { KubeClient } from '../kube/client.ts';
-import { typeOf } from '../kube/client.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { type KubeClient, type KubeObject, typeOf } from '../kube/client/index.ts';
 import { mergePatch } from './merge-patch.ts';
 
 /**

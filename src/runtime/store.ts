@@ -1,5 +1,4 @@
-import type { KubeObject } from '../kube/types.ts';
-import { objectKeyString } from '../kube/types.ts';
+import { type KubeObject, objectKeyString } from '../kube/client/index.ts';
 
 /** IndexFunc maps an object to the index values it is found under (e.g. `namespace/name` of its sourceRef). */
 export type IndexFunc<T> = (obj: T) => string[];

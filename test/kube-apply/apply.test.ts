@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
-import { applyAllStaged } from '../../src/kube/apply.ts';
-import { diffAll } from '../../src/kube/diff-set.ts';
-import { DryRunFailedError } from '../../src/kube/apply-errors.ts';
-import { changeSetMap } from '../../src/kube/changeset.ts';
-import { KubeClient } from '../../src/kube/client.ts';
-import { isNotFound } from '../../src/kube/errors.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
-import { waitForSet } from '../../src/kube/wait.ts';
+import { applyAllStaged, changeSetMap, diffAll, DryRunFailedError, waitForSet } from '../../src/kube/ssa/index.ts';
+import { isNotFound, KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
 import { kubectl } from '../api/support.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';

@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { applyAllStaged, FIELD_MANAGER } from '../../src/kube/apply.ts';
-import { changeSetMap } from '../../src/kube/changeset.ts';
-import { KubeClient } from '../../src/kube/client.ts';
-import type { IgnoreRule } from '../../src/kube/ignore.ts';
-import type { ManagedFieldsEntry } from '../../src/kube/takeover.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import {
+  applyAllStaged,
+  changeSetMap,
+  FIELD_MANAGER,
+  type IgnoreRule,
+  type ManagedFieldsEntry,
+} from '../../src/kube/ssa/index.ts';
+import { KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { deployment } from './objects.ts';

@@ -1,5 +1,5 @@
 // Manifests for the apply-manager tests.
-import type { KubeObject } from '../../src/kube/types.ts';
+import type { KubeObject } from '../../src/kube/client/index.ts';
 
 export const configMap = (
   namespace: string,

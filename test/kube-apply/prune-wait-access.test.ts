@@ -2,17 +2,20 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
-import { applyAllStaged } from '../../src/kube/apply.ts';
-import { DryRunFailedError } from '../../src/kube/apply-errors.ts';
-import { changeSetMap, refOf } from '../../src/kube/changeset.ts';
-import { KubeClient } from '../../src/kube/client.ts';
-import { deleteAll } from '../../src/kube/delete.ts';
-import { isNotFound } from '../../src/kube/errors.ts';
-import { clientFor, KubeConfigSecretError } from '../../src/kube/impersonation.ts';
-import { inventoryFromChangeSet, staleObjects } from '../../src/kube/inventory.ts';
-import { ownerLabels } from '../../src/kube/selectors.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
-import { waitForSet, WaitError } from '../../src/kube/wait.ts';
+import {
+  applyAllStaged,
+  changeSetMap,
+  deleteAll,
+  DryRunFailedError,
+  inventoryFromChangeSet,
+  ownerLabels,
+  refOf,
+  staleObjects,
+  WaitError,
+  waitForSet,
+} from '../../src/kube/ssa/index.ts';
+import { isNotFound, KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
+import { clientFor, KubeConfigSecretError } from '../../src/kube/identity/index.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { configMap, deployment } from './objects.ts';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { kubeConfigFromConfigMap } from '../../src/kube/workload-identity.ts';
+import { kubeConfigFromConfigMap } from '../../src/kube/identity/index.ts';
 import { useNamespace } from '../support/cluster.ts';
 import {
   condition,

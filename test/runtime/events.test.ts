@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 
-import { KubeClient } from '../../src/kube/client.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import { KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
 import { EventPoster } from '../../src/runtime/event-poster.ts';
 import { EventRecorder } from '../../src/runtime/event-recorder.ts';
 import type { FluxEvent } from '../../src/runtime/event-types.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { GitRepository } from '../../src/api/source/gitrepository.ts';
-import { KubeClient } from '../../src/kube/client.ts';
+import { KubeClient } from '../../src/kube/client/index.ts';
 import * as conditions from '../../src/runtime/conditions.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { requeueAfter, retry } from '../../src/runtime/result.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { KubeClient } from '../../src/kube/client.ts';
+import { KubeClient } from '../../src/kube/client/index.ts';
 import { Informer } from '../../src/runtime/informer.ts';
 import { clientListWatch, type ListWatch } from '../../src/runtime/list-watch.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';

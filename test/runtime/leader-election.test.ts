@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { KubeClient } from '../../src/kube/client.ts';
+import { KubeClient } from '../../src/kube/client/index.ts';
 import { LeaderElector, type Lease } from '../../src/runtime/leader-election.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import { testOptions } from './options.ts';

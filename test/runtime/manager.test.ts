@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { KubeClient } from '../../src/kube/client.ts';
-import { isNotFound } from '../../src/kube/errors.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import { isNotFound, KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
 import * as conditions from '../../src/runtime/conditions.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
 import type { Manager } from '../../src/runtime/manager.ts';

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { KubeClient } from '../../src/kube/client.ts';
+import { KubeClient } from '../../src/kube/client/index.ts';
 import type { Lease } from '../../src/runtime/leader-election.ts';
 import { useCluster, useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';

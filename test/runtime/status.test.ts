@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { KubeClient } from '../../src/kube/client.ts';
-import { isNotFound } from '../../src/kube/errors.ts';
+import { isNotFound, KubeClient } from '../../src/kube/client/index.ts';
 import * as conditions from '../../src/runtime/conditions.ts';
 import { addFinalizer, fluxFinalizer, removeFinalizer } from '../../src/runtime/finalizers.ts';
 import { StatusPatcher } from '../../src/runtime/status-patcher.ts';

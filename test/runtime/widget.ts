@@ -1,8 +1,6 @@
 // A small CRD of our own for runtime integration tests: namespaced, with a status subresource and free-form
 // spec/status, so the runtime is exercised without depending on the Flux CRDs.
-import type { KubeClient } from '../../src/kube/client.ts';
-import { isNotFound } from '../../src/kube/errors.ts';
-import type { KubeObject } from '../../src/kube/types.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
 import type { FluxStatus } from '../../src/runtime/shape.ts';
 import { eventually } from '../support/eventually.ts';
 

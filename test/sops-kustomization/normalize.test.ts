@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import { KubeClient, type KubeObject } from '../../src/kube/index.ts';
-import { normalizeObject } from '../../src/kube/normalize.ts';
+import { normalizeObject } from '../../src/kube/ssa/index.ts';
 import { type TestCluster, useCluster, useNamespace } from '../support/cluster.ts';
 
 const secret = (ns: string, name: string, stringData: Record<string, unknown>): KubeObject => ({

@@ -14,41 +14,36 @@ import type { Kustomization } from '../../api/index.ts';
 import type { JsonObject } from '../../engines/envsubst/index.ts';
 import type { FileSystem } from '../../engines/kustomize/index.ts';
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
-import { ownerLabels } from '../../kube/selectors.ts';
+import { ownerLabels } from '../../kube/ssa/index.ts';
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliClusterError, CliInputError, CliWaitError } from '../shared/errors.ts';
-import type { YamlValue } from './create/goyaml.ts';
+import type { YamlValue } from './create/index.ts';
 
 /**
  * loadEngines imports the build machinery when a build runs, so that registering the command costs other fluxts
  * commands nothing (about 200 ms of module loading).
  */
 async function loadEngines() {
-  const [controllerBuild, generate, envsubst, kustomize, kerrors, flux, kfile, sourceignore, goyaml] =
-    await Promise.all([
-      import('../../controllers/kustomize/build.ts'),
-      import('../../controllers/kustomize/generate.ts'),
-      import('../../engines/envsubst/index.ts'),
-      import('../../engines/kustomize/index.ts'),
-      import('../../engines/kustomize/errors.ts'),
-      import('../../engines/kustomize/flux.ts'),
-      import('../../engines/kustomize/kustomization.ts'),
-      import('../../engines/sourceignore/index.ts'),
-      import('./create/goyaml.ts'),
-    ]);
+  const [controller, envsubst, kustomize, sourceignore, goyaml] = await Promise.all([
+    import('../../controllers/kustomize/index.ts'),
+    import('../../engines/envsubst/index.ts'),
+    import('../../engines/kustomize/index.ts'),
+    import('../../engines/sourceignore/index.ts'),
+    import('./create/index.ts'),
+  ]);
   return {
-    readVariables: controllerBuild.readVariables,
-    splitDocuments: controllerBuild.splitDocuments,
-    prepareKustomization: generate.prepareKustomization,
+    readVariables: controller.readVariables,
+    splitDocuments: controller.splitDocuments,
+    prepareKustomization: controller.prepareKustomization,
     collectVariables: envsubst.collectVariables,
     substituteResource: envsubst.substituteResource,
     yamlToJson: envsubst.yamlToJson,
     kustomizeBuild: kustomize.build,
     nodeFileSystem: kustomize.nodeFileSystem,
-    Problems: kerrors.Problems,
-    generateKustomization: flux.generateKustomization,
-    KUSTOMIZATION_FILES: kfile.KUSTOMIZATION_FILES,
+    Problems: kustomize.Problems,
+    generateKustomization: kustomize.generateKustomization,
+    KUSTOMIZATION_FILES: kustomize.KUSTOMIZATION_FILES,
     IgnoreMatcher: sourceignore.IgnoreMatcher,
     readPatterns: sourceignore.readPatterns,
     marshalYaml: goyaml.marshalYaml,

@@ -5,9 +5,7 @@
 // on errors, as flux.
 import { Command, CommanderError, Option } from 'commander';
 
-import { diffAll, type DiffEntry } from '../../kube/diff-set.ts';
-import { refOf, subjectOf } from '../../kube/changeset.ts';
-import { inventoryFromObjects, staleObjects } from '../../kube/inventory.ts';
+import { diffAll, type DiffEntry, inventoryFromObjects, refOf, staleObjects, subjectOf } from '../../kube/ssa/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { addGlobalFlags, connect, explainClusterError, globalFlags } from '../shared/connect.ts';

@@ -3,7 +3,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
 import { KubeApiError, KubeClient, KubeConnectionError, loadKubeConfig, RestMappingError } from '../../kube/index.ts';
-import { parseDuration } from '../../runtime/duration.ts';
+import { parseDuration } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { CliClusterError } from './errors.ts';
 

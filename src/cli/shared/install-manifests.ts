@@ -3,7 +3,7 @@
 // `fluxts controller <name>` from the fluxts image, Services and the three default NetworkPolicies.
 import { allCrds } from '../../api/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
-import { controllerProcessEnv } from '../../runtime/process-tuning.ts';
+import { controllerProcessEnv } from '../../runtime/index.ts';
 import { IMAGE_REPOSITORY, VERSION } from './version.ts';
 
 /** DEFAULT_COMPONENTS and EXTRA_COMPONENTS are flux's component lists. */

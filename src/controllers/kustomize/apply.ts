@@ -2,18 +2,20 @@
 // the new inventory, and garbage collection of what left the source (flux-api.md §4.3 steps 8–11).
 import { Reason, type Kustomization } from '../../api/index.ts';
 import { KubeApiError, type KubeClient, type KubeObject } from '../../kube/index.ts';
-import { DryRunFailedError, ObjectError } from '../../kube/apply-errors.ts';
-import { applyAllStaged, FIELD_MANAGER } from '../../kube/apply.ts';
-import type { ChangeSet } from '../../kube/changeset.ts';
-import { deleteAll } from '../../kube/delete.ts';
 import {
+  applyAllStaged,
+  type ChangeSet,
+  deleteAll,
+  DryRunFailedError,
+  FIELD_MANAGER,
+  type Inventory,
   inventoryFromChangeSet,
   mergeInventory,
+  ObjectError,
   objectId,
+  ownerLabels,
   staleObjects,
-  type Inventory,
-} from '../../kube/inventory.ts';
-import { ownerLabels } from '../../kube/selectors.ts';
+} from '../../kube/ssa/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { StepError } from './errors.ts';
 import type { KustomizeControllerOptions } from './options.ts';

@@ -1,12 +1,9 @@
 // Deletion of a Kustomization: garbage-collect its inventory as spec.deletionPolicy says, then let the finalizer go
 // (kustomize-controller `finalize`, flux-api.md §4.3 "Finalize on delete").
 import type { Kustomization } from '../../api/index.ts';
-import { deleteAll } from '../../kube/delete.ts';
-import { clientFor } from '../../kube/impersonation.ts';
+import { deleteAll, inventoryRefs, ownerLabels, waitForTermination } from '../../kube/ssa/index.ts';
+import { clientFor } from '../../kube/identity/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
-import { inventoryRefs } from '../../kube/inventory.ts';
-import { ownerLabels } from '../../kube/selectors.ts';
-import { waitForTermination } from '../../kube/wait.ts';
 import { done, type Result, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { remoteKubeConfigPolicy, type KustomizeControllerOptions } from './options.ts';

@@ -3,8 +3,7 @@
 import { Reason, type Kustomization } from '../../api/index.ts';
 import { compileHealthChecks, readStatus, type CustomStatus } from '../../engines/kstatus/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
-import type { ChangeSet, ObjectRef } from '../../kube/changeset.ts';
-import { waitForSet, WaitError } from '../../kube/wait.ts';
+import { type ChangeSet, type ObjectRef, WaitError, waitForSet } from '../../kube/ssa/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { StepError } from './errors.ts';
 

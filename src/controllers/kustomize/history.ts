@@ -6,8 +6,7 @@ import { stringify } from 'yaml';
 
 import type { Kustomization } from '../../api/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
-import { nowSeconds } from '../../runtime/conditions.ts';
-import { formatDuration } from '../../runtime/index.ts';
+import { conditions, formatDuration } from '../../runtime/index.ts';
 
 type Snapshot = NonNullable<NonNullable<Kustomization['status']>['history']>[number];
 
@@ -29,7 +28,7 @@ export function upsertHistory(
   entry: { digest: string; status: string; durationMs: number; metadata: Record<string, string> },
   now: Date = new Date(),
 ): Snapshot[] {
-  const at = nowSeconds(now);
+  const at = conditions.nowSeconds(now);
   const list = [...(history ?? [])];
   const i = list.findIndex((s) => s.digest === entry.digest && s.lastReconciledStatus === entry.status);
   const previous = i >= 0 ? list.splice(i, 1)[0] : undefined;

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 
 import { ConditionType, Reason, type Kustomization } from '../../api/index.ts';
 import { fetchArtifact } from '../../artifacts/index.ts';
-import { changeSetText } from '../../kube/changeset.ts';
-import { clientFor } from '../../kube/impersonation.ts';
+import { changeSetText } from '../../kube/ssa/index.ts';
+import { clientFor } from '../../kube/identity/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import {
   conditions,

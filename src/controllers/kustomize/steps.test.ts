@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { Kustomization } from '../../api/index.ts';
-import { entryOf } from '../../kube/changeset.ts';
+import { entryOf } from '../../kube/ssa/index.ts';
 import { shouldDelete } from './finalize.ts';
 import { healthCheckRefs } from './health.ts';
 import { manifestsDigest, upsertHistory } from './history.ts';

@@ -14,3 +14,5 @@ export { Problems } from './errors.ts';
 export { generateKustomization } from './flux.ts';
 export { KUSTOMIZATION_FILES } from './kustomization.ts';
 export type { Context } from './target.ts';
+export { parseLabelSelector } from './selector.ts';
+export { anchoredRe2 } from './regex.ts';

@@ -1,5 +1,4 @@
-import type { KubeClient } from '../../../kube/client.ts';
-import type { KubeObject } from '../../../kube/types.ts';
+import type { KubeClient, KubeObject } from '../../../kube/client/index.ts';
 import { FluxtsError } from '../../../util/errors.ts';
 
 /** SecretNotFoundError: a referenced Secret does not exist (or can't be read); the message names it, no data. */

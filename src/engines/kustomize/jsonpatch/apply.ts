@@ -10,7 +10,7 @@
  */
 import { isMap, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
-import { asNode, copyCollectionStyle, copyNode, isNullScalar, keyText, type YNode } from '../merge/nodes.ts';
+import { asNode, copyCollectionStyle, copyNode, isNullScalar, keyText, type YNode } from '../merge/index.ts';
 import { Json6902Error } from './errors.ts';
 import { fromJson, jsonEqual, toJson, type Json } from './json.ts';
 import type { Json6902Operation } from './parse.ts';

@@ -1,15 +1,9 @@
-// Unit tests of the OpenAPI → merge table compiler on a hand-written schema, and a check that the committed
-// kustomize table is exactly what the compiler makes of the schema the reference kustomize embeds.
+// Unit tests of the OpenAPI → merge table compiler on a hand-written schema. That the committed kustomize table is
+// what the compiler makes of the reference kustomize's schema is checked in test/kustomize/merge-table.test.ts.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { goInstall } from '../../../devcluster/go-build.ts';
 import { compileOpenApi, MergeSchema, OpenApiCompileError } from './index.ts';
-import kustomizeTable from './tables/kustomize-v1.21.2.json' with { type: 'json' };
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/definitions/${name}` });
 
@@ -102,25 +96,5 @@ describe('compileOpenApi', () => {
 
   test('rejects documents without definitions', () => {
     assert.throws(() => compileOpenApi({ openapi: '3.0.0' }, 'v3.json'), OpenApiCompileError);
-  });
-});
-
-describe('the committed kustomize table', () => {
-  test('is what scripts/gen-merge-keys.ts makes of the schema embedded in the reference kustomize', async () => {
-    const bin = await goInstall({ pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.2', binary: 'kustomize' });
-    const modules = execFileSync('go', ['version', '-m', bin], { encoding: 'utf8' });
-    const kyaml = /sigs\.k8s\.io\/kustomize\/kyaml\s+(v\S+)/.exec(modules)?.[1];
-    assert.ok(kyaml, 'the reference kustomize names its kyaml version');
-    const cache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
-    const data = join(cache, 'sigs.k8s.io', 'kustomize', `kyaml@${kyaml}`, 'openapi', 'kubernetesapi', 'data');
-    const bundle = readdirSync(data).find((f) => f.endsWith('.json.gz'));
-    assert.ok(bundle, `kyaml ${kyaml} ships its OpenAPI bundle in ${data}`);
-    // The script regenerates the committed file byte for byte.
-    const out = join(mkdtempSync(join(tmpdir(), 'merge-keys-')), 'table.json');
-    const script = join(import.meta.dirname, '../../../../scripts/gen-merge-keys.ts');
-    const args = ['--from-file', join(data, bundle), '--source', kustomizeTable.source, '--out', out];
-    execFileSync(process.execPath, [script, ...args], { stdio: 'pipe' });
-    const committed = join(import.meta.dirname, 'tables', 'kustomize-v1.21.2.json');
-    assert.equal(readFileSync(out, 'utf8'), readFileSync(committed, 'utf8'));
   });
 });

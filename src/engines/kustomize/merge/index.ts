@@ -9,4 +9,4 @@ export {
 } from './patch.ts';
 export { MergeSchema, type MergeTable, type SchemaNode, type SchemaRef } from './schema.ts';
 export { compileOpenApi, OpenApiCompileError, type CompileOptions } from './compile.ts';
-export { MergeError } from './nodes.ts';
+export { asNode, copyCollectionStyle, copyNode, isNullScalar, keyText, MergeError, type YNode } from './nodes.ts';

@@ -1,4 +1,5 @@
-// Public surface of the apply manager (server-side apply engine of kustomize-controller), one file per verb.
+// Public surface of the ssa room: the server-side apply engine (dry-run, diff, staged apply → ChangeSet, inventory,
+// prune, wait, drift-ignore rules), one file per verb.
 export { applyAllStaged, FIELD_MANAGER, type ApplyOptions } from './apply.ts';
 export { ApplyError, DeleteError, DryRunError, DryRunFailedError, ObjectError, redactSecret } from './apply-errors.ts';
 export {
@@ -15,17 +16,9 @@ export {
 } from './changeset.ts';
 export { deleteAll, type DeleteOptions, type DeleteResult } from './delete.ts';
 export { diffObjects, hasDrifted, jsonEqual, type DiffResult } from './diff.ts';
+export type { IgnoreRule } from './ignore.ts';
 export { diffAll, type DiffEntry } from './diff-set.ts';
 export { dryRunApply, isImmutableError, serverSideApply } from './dry-run.ts';
-export {
-  clientFor,
-  impersonating,
-  kubeConfigFromSecret,
-  KubeConfigSecretError,
-  serviceAccountUser,
-  type ClientOptions,
-  type KubeConfigSecretRef,
-} from './impersonation.ts';
 export {
   inventoryFromChangeSet,
   inventoryFromObjects,
@@ -50,5 +43,11 @@ export {
   type Selector,
 } from './selectors.ts';
 export { APPLY_STAGES, compareRefs, KIND_ORDER_FIRST, KIND_ORDER_LAST, stageIndex, type ApplyStage } from './stages.ts';
-export { defaultTakeoverManagers, LAST_APPLIED, takeoverPatch, type FieldManager } from './takeover.ts';
+export {
+  defaultTakeoverManagers,
+  LAST_APPLIED,
+  takeoverPatch,
+  type FieldManager,
+  type ManagedFieldsEntry,
+} from './takeover.ts';
 export { waitForSet, waitForTermination, WaitError, type StatusFn, type WaitOptions } from './wait.ts';

@@ -1,6 +1,6 @@
 // Drift detection as fluxcd/pkg ssa `manager_diff.go` does it: a server-side dry-run result against the live object.
 import { removePointer } from './json-pointer.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

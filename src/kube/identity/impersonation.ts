@@ -1,10 +1,7 @@
 // Clients for a Kustomization: impersonating its ServiceAccount, or for a remote cluster from a kubeconfig Secret
 // (fluxcd/pkg runtime/client impersonator and kubeconfig, kustomize-controller `serviceAccountName`/`kubeConfig`).
-import { FluxtsError } from '../util/errors.ts';
-import { KubeClient } from './client.ts';
-import { isNotFound } from './errors.ts';
-import { KubeConfig, KubeConfigError } from './kubeconfig.ts';
-import type { KubeObject } from './types.ts';
+import { FluxtsError } from '../../util/errors.ts';
+import { isNotFound, KubeClient, KubeConfig, KubeConfigError, type KubeObject } from '../client/index.ts';
 import { kubeConfigFromConfigMap, type ConfigMapKubeConfigOptions } from './workload-identity.ts';
 
 /** KubeConfigSecretError: the kubeconfig Secret is missing, lacks the key, or does not hold a usable kubeconfig. */

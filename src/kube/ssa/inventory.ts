@@ -1,9 +1,9 @@
 // Flux's inventory (status.inventory): entry ids `<namespace>_<name>_<group>_<Kind>` with the version in `v`
 // (cli-utils `object.ObjMetadata.String`, kustomize-controller `internal/inventory`).
-import { FluxtsError } from '../util/errors.ts';
+import { FluxtsError } from '../../util/errors.ts';
 import { refOf, type ChangeSetEntry, type ObjectRef } from './changeset.ts';
 import { compareRefs } from './stages.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 /** InventoryEntry is one status.inventory.entries item. */
 export interface InventoryEntry {

@@ -1,5 +1,4 @@
-import type { KubeObject } from './types.ts';
-import { splitApiVersion } from './types.ts';
+import { type KubeObject, splitApiVersion } from '../client/index.ts';
 
 /** Action is what the apply manager did to one object (fluxcd/pkg ssa `changeset.go`). */
 export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped';

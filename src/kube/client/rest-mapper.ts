@@ -1,4 +1,4 @@
-import { FluxtsError } from '../util/errors.ts';
+import { FluxtsError } from '../../util/errors.ts';
 import type { Transport } from './transport.ts';
 import { splitApiVersion, type ResourceRef, type TypeRef } from './types.ts';
 

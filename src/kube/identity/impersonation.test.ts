@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { kubeConfigFromSecret, KubeConfigSecretError } from './impersonation.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 function secretWith(kubeconfig: string, key = 'value'): KubeObject {
   return {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { defaultTakeoverManagers, takeoverPatch, unionFields } from './takeover.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 const live = (managedFields: unknown[], annotations?: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',

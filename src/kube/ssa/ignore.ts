@@ -1,12 +1,11 @@
 // Drift-ignore rules of a Kustomization (`spec.ignore`, fluxcd/pkg ssa `jsondiff.IgnoreRule`): which JSON pointers of
 // which objects are left out of the drift comparison, and how the apply payload treats them when the object is
 // applied anyway.
-import { parseLabelSelector } from '../engines/kustomize/selector.ts';
-import { anchoredRe2 } from '../engines/kustomize/regex.ts';
+import { anchoredRe2, parseLabelSelector } from '../../engines/kustomize/index.ts';
 import { jsonEqual } from './diff.ts';
 import { getPointer, parsePointer, removePointer, setPointer } from './json-pointer.ts';
 import type { ManagedFieldsEntry } from './takeover.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 /** IgnoreSelector is kustomize's Selector: anchored RE2 patterns plus label and annotation selectors. */
 export interface IgnoreSelector {

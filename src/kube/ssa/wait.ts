@@ -1,12 +1,10 @@
 // Polling a set of objects until kstatus says they are Current (fluxcd/pkg ssa `manager_wait.go`).
-import { readStatus, waitDone, waitError, type ResourceStatus } from '../engines/kstatus/index.ts';
-import { sleep } from '../util/sleep.ts';
-import { FluxtsError } from '../util/errors.ts';
+import { readStatus, waitDone, waitError, type ResourceStatus } from '../../engines/kstatus/index.ts';
+import { sleep } from '../../util/sleep.ts';
+import { FluxtsError } from '../../util/errors.ts';
 import { apiVersionOf, type ObjectRef } from './changeset.ts';
-import type { KubeClient } from './client.ts';
-import { isNotFound } from './errors.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../client/index.ts';
 import { objectId } from './inventory.ts';
-import type { KubeObject } from './types.ts';
 
 /**
  * StatusFn computes the status of one live object (default: kstatus as Flux's health checks read it); `pods` are

@@ -1,6 +1,6 @@
 // Per-object control annotations and labels of kustomize-controller (flux-api.md §4.8, fluxcd/pkg ssa/utils/meta.go).
-import { Annotation, Label } from '../api/constants.ts';
-import type { KubeObject } from './types.ts';
+import { Annotation, Label } from '../../api/index.ts';
+import type { KubeObject } from '../client/index.ts';
 
 /** Selector is a set of key/value pairs matched against an object's labels OR annotations, values case-insensitively. */
 export type Selector = Readonly<Record<string, string>>;

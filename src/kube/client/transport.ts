@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 
-import { errorMessage } from '../util/errors.ts';
+import { errorMessage } from '../../util/errors.ts';
 import { CredentialSource, type TlsMaterial } from './credentials.ts';
 import { KubeApiError, KubeConnectionError } from './errors.ts';
 import type { KubeConfig } from './kubeconfig.ts';

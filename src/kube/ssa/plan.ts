@@ -1,15 +1,19 @@
 // The read-only half of an apply: GET, skip rules, server-side dry-run, drift and takeover check for one object.
 import { apiDetail, apiReason, DryRunError, ObjectError, redactSecret } from './apply-errors.ts';
 import { refOf, type Action, type ObjectRef } from './changeset.ts';
-import { typeOf, type KubeClient } from './client.ts';
+import {
+  isAlreadyExists,
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  RestMappingError,
+  typeOf,
+} from '../client/index.ts';
 import { hasDrifted } from './diff.ts';
 import { dryRunApply, dryRunCreate, isImmutableError } from './dry-run.ts';
-import { isAlreadyExists, isNotFound } from './errors.ts';
 import { ignoredPaths, ignorePayload, type IgnoreRule } from './ignore.ts';
-import { RestMappingError } from './rest-mapper.ts';
 import { anyInMetadata, EXCLUDE_FROM_APPLY, FORCE, IF_NOT_PRESENT, MERGE } from './selectors.ts';
 import { takeoverPatch, type FieldManager, type JsonPatchOp } from './takeover.ts';
-import type { KubeObject } from './types.ts';
 
 /**
  * PlanState is what the apply will do with an object: leave it (`skipped`, `unchanged`), write it (`apply`),

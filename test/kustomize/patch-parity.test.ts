@@ -14,13 +14,13 @@ import { before, describe, test } from 'node:test';
 
 import { isMap, isSeq, parse, parseAllDocuments, type YAMLMap } from 'yaml';
 
-import { goInstall } from '../../../devcluster/go-build.ts';
-import { applyJson6902 } from '../jsonpatch/index.ts';
-import { emitDocument } from '../yaml/emit.ts';
-import { toValue } from '../yaml/to-value.ts';
-import { compileOpenApi, MergeSchema, strategicMergePatchResource } from './index.ts';
+import { applyJson6902 } from '../../src/engines/kustomize/jsonpatch/index.ts';
+import { compileOpenApi, MergeSchema, strategicMergePatchResource } from '../../src/engines/kustomize/merge/index.ts';
+import { emitDocument } from '../../src/engines/kustomize/yaml/emit.ts';
+import { toValue } from '../../src/engines/kustomize/yaml/to-value.ts';
+import { kustomizeBinary } from './reference.ts';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../../test/kustomize/fixtures');
+const FIXTURES = resolve(import.meta.dirname, 'fixtures');
 const OURS = /^(smp|json6902|patch)-/;
 const PARSE = { schema: 'failsafe', uniqueKeys: false, strict: false } as const;
 
@@ -151,7 +151,7 @@ const cases = existsSync(FIXTURES)
 
 let bin = '';
 before(async () => {
-  bin = await goInstall({ pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.2', binary: 'kustomize' });
+  bin = await kustomizeBinary();
 });
 
 describe('strategic merge and JSON 6902 patches match kustomize', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { diffObjects, hasDrifted } from './diff.ts';
 import { normalizeObject } from './normalize.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 const cm = (extra: Partial<KubeObject> = {}, meta: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'v1',

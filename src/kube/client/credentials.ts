@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
-import { errorMessage, FluxtsError } from '../util/errors.ts';
+import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import type { ExecConfig, KubeCluster, KubeConfig, KubeUser } from './kubeconfig.ts';
 
 /** CredentialError: a credential source (token file, exec plugin, auth provider) failed. */

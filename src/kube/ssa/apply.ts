@@ -1,16 +1,14 @@
 // Staged server-side apply of a set of objects (fluxcd/pkg ssa `ApplyAllStaged`), validated as a whole first.
 import { ApplyError, apiDetail, DryRunError, DryRunFailedError, ObjectError, redactSecret } from './apply-errors.ts';
 import { entryOf, refOf, type ChangeSet, type ObjectRef } from './changeset.ts';
-import { typeOf, type KubeClient } from './client.ts';
+import { isNotFound, type KubeClient, type KubeObject, typeOf } from '../client/index.ts';
 import { serverSideApply } from './dry-run.ts';
-import { isNotFound } from './errors.ts';
 import { objectId } from './inventory.ts';
 import { normalizeObject } from './normalize.ts';
 import { planObject, type Plan, type PlanContext } from './plan.ts';
 import { APPLY_STAGES, compareRefs, stageIndex } from './stages.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { defaultTakeoverManagers, type FieldManager } from './takeover.ts';
-import type { KubeObject } from './types.ts';
 import { waitForSet, waitForTermination, type StatusFn } from './wait.ts';
 
 /** FIELD_MANAGER is kustomize-controller's field manager for applies and dry-runs. */

@@ -1,11 +1,9 @@
 // Garbage collection of objects that left the source (fluxcd/pkg ssa `manager_delete.go`).
 import { apiDetail, DeleteError } from './apply-errors.ts';
 import { apiVersionOf, entryOf, type ChangeSet, type ObjectRef } from './changeset.ts';
-import type { KubeClient } from './client.ts';
-import { isNotFound } from './errors.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../client/index.ts';
 import { anyInMetadata, EXCLUDE_FROM_PRUNE, type Selector } from './selectors.ts';
 import { compareRefs } from './stages.ts';
-import type { KubeObject } from './types.ts';
 
 /** DeleteOptions selects what may be deleted. */
 export interface DeleteOptions {

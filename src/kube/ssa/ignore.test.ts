@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { hasDrifted } from './diff.ts';
 import { ignoredPaths, ignorePayload, otherApplyOwner, selects } from './ignore.ts';
 import { getPointer, parsePointer, removePointer, setPointer } from './json-pointer.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 void test('parsePointer decodes RFC 6901 escapes, ~1 before ~0', () => {
   assert.deepEqual(parsePointer(''), []);

@@ -1,6 +1,6 @@
 // Normalisation before apply (fluxcd/pkg ssa/normalize): the fixes Flux makes so a dry-run compares equal to what
 // the server stores.
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

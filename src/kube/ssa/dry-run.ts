@@ -1,9 +1,12 @@
 // Server-side dry-run apply: what the object would look like after our apply, without changing anything.
-import type { KubeClient } from './client.ts';
-import { KubeApiError } from './errors.ts';
-import { resourcePath } from './rest-mapper.ts';
-import type { KubeObject, ResourceRef } from './types.ts';
-import { typeOf } from './client.ts';
+import {
+  KubeApiError,
+  type KubeClient,
+  type KubeObject,
+  resourcePath,
+  type ResourceRef,
+  typeOf,
+} from '../client/index.ts';
 
 /** ssaQuery is the query of a forced server-side apply under a field manager, optionally as a dry-run. */
 export function ssaQuery(fieldManager: string, dryRun: boolean): Record<string, string | boolean> {

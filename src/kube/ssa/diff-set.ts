@@ -1,14 +1,13 @@
 // The diff verb (`fluxts diff kustomization`): what an apply of the set would change, without changing anything.
 import { DryRunFailedError, ObjectError } from './apply-errors.ts';
 import { entryOf, refOf, type ChangeSetEntry } from './changeset.ts';
-import type { KubeClient } from './client.ts';
+import type { KubeClient, KubeObject } from '../client/index.ts';
 import { diffObjects } from './diff.ts';
 import { normalizeObject } from './normalize.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { planObject, type PlanContext } from './plan.ts';
 import { compareRefs, stageIndex } from './stages.ts';
 import { defaultTakeoverManagers } from './takeover.ts';
-import type { KubeObject } from './types.ts';
 
 /** DiffEntry is a change-set entry plus, for `configured` objects, the live and merged objects (Secrets masked). */
 export interface DiffEntry extends ChangeSetEntry {

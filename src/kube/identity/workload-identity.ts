@@ -1,11 +1,8 @@
 // Clients for a remote cluster named by a ConfigMap (`spec.kubeConfig.configMapRef`), as fluxcd/pkg
 // auth/utils/restconfig.go GetRESTConfig and auth/generic/provider.go do: the ConfigMap names a provider, the
 // cluster address and CA, the token audiences and a ServiceAccount whose token authenticates to the remote cluster.
-import { FluxtsError } from '../util/errors.ts';
-import type { KubeClient } from './client.ts';
-import { isNotFound } from './errors.ts';
-import { KubeConfig } from './kubeconfig.ts';
-import type { KubeObject } from './types.ts';
+import { FluxtsError } from '../../util/errors.ts';
+import { isNotFound, type KubeClient, KubeConfig, type KubeObject } from '../client/index.ts';
 
 /** KubeConfigConfigMapError: the ConfigMap is missing or unusable, or its provider is not supported here. */
 export class KubeConfigConfigMapError extends FluxtsError {}

@@ -1,7 +1,6 @@
-import { FluxtsError } from '../util/errors.ts';
+import { FluxtsError } from '../../util/errors.ts';
 import { subjectOf, type ObjectRef } from './changeset.ts';
-import { KubeApiError } from './errors.ts';
-import type { KubeObject } from './types.ts';
+import { KubeApiError, type KubeObject } from '../client/index.ts';
 
 /**
  * ObjectError is a failure about one object: the message starts with its subject (`Kind/ns/name`) and the object's

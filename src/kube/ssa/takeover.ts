@@ -1,7 +1,7 @@
 // Taking over fields from other managers (fluxcd/pkg ssa `patch.go` PatchReplaceFieldsManagers): the entries of
 // `kubectl` and `before-first-apply` are folded into our own Apply entry with a JSON patch, so our next apply owns
 // (and therefore reverts or removes) whatever they changed.
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from '../client/index.ts';
 
 /** FieldManager names a manager to take over: a name prefix (or exact name) and its operation. */
 export interface FieldManager {

@@ -7,7 +7,7 @@ import { delimiter, dirname, isAbsolute, join } from 'node:path';
 
 import { parse } from 'yaml';
 
-import { FluxtsError } from '../util/errors.ts';
+import { FluxtsError } from '../../util/errors.ts';
 
 /** KubeConfigError: a kubeconfig that cannot be read or names something it does not define. */
 export class KubeConfigError extends FluxtsError {}

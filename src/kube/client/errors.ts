@@ -1,4 +1,4 @@
-import { FluxtsError } from '../util/errors.ts';
+import { FluxtsError } from '../../util/errors.ts';
 import type { ApiStatus } from './types.ts';
 
 /**

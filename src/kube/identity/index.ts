@@ -1,0 +1,18 @@
+// Public surface of the identity room: whom a controller acts as (impersonation, remote kubeconfigs, workload
+// identity through ServiceAccount tokens).
+export {
+  clientFor,
+  impersonating,
+  kubeConfigFromSecret,
+  KubeConfigSecretError,
+  serviceAccountUser,
+  type ClientOptions,
+  type KubeConfigSecretRef,
+} from './impersonation.ts';
+export {
+  clearTokenCache,
+  kubeConfigFromConfigMap,
+  KubeConfigConfigMapError,
+  KubeConfigKey,
+  type ConfigMapKubeConfigOptions,
+} from './workload-identity.ts';
