@@ -91,3 +91,17 @@ void test('getters: isTrue/isFalse/isUnknown and remove', () => {
   conditions.remove(obj, 'Ready');
   assert.equal(conditions.has(obj, 'Ready'), false);
 });
+
+void test('a message over the CRD maxLength (32768 bytes) is trimmed with "..." as Flux trims it', () => {
+  const obj = object(1);
+  conditions.markFalse(obj, 'Ready', 'BuildFailed', 'x'.repeat(40_000));
+  const message = conditions.get(obj, 'Ready')?.message ?? '';
+  assert.equal(Buffer.byteLength(message), conditions.MAX_MESSAGE_BYTES);
+  assert.ok(message.endsWith('x...'));
+  // Never inside a character: 3-byte characters around the cut.
+  const wide = conditions.trimMessage('€'.repeat(20_000));
+  assert.ok(Buffer.byteLength(wide) <= conditions.MAX_MESSAGE_BYTES);
+  assert.match(wide, /^€+\.\.\.$/u);
+  const short = 'fine '.repeat(10);
+  assert.equal(conditions.trimMessage(short), short);
+});

@@ -16,11 +16,13 @@ export function nowSeconds(now: Date = new Date()): string {
 /**
  * set writes a condition: observedGeneration is stamped from metadata.generation; lastTransitionTime moves only
  * when status, reason or message change; the list is sorted Stalled, Reconciling, Ready first, then by type
- * (fluxcd/pkg runtime/conditions setter.go).
+ * (fluxcd/pkg runtime/conditions setter.go). A message longer than the CRD's 32768-byte `maxLength` is trimmed with
+ * `...` as Flux trims it: the apiserver would otherwise refuse the whole status patch.
  */
 export function set(obj: ConditionsHolder, condition: NewCondition, now: Date = new Date()): void {
   const status = (obj.status ??= {});
   const conditions = [...(status.conditions ?? [])];
+  condition = { ...condition, message: trimMessage(condition.message) };
   const stamped: Condition = { ...condition, observedGeneration: obj.metadata.generation ?? 0, lastTransitionTime: '' };
   const index = conditions.findIndex((c) => c.type === condition.type);
   const existing = index >= 0 ? conditions[index] : undefined;
@@ -33,6 +35,30 @@ export function set(obj: ConditionsHolder, condition: NewCondition, now: Date = 
   else conditions.push(stamped);
   conditions.sort(compareConditions);
   status.conditions = conditions;
+}
+
+/** MAX_MESSAGE_BYTES is `metav1.Condition.message`'s `maxLength` in every Flux CRD. */
+export const MAX_MESSAGE_BYTES = 32768;
+const TRIMMED_SUFFIX = '...';
+
+/**
+ * trimMessage cuts a condition message to at most `max` UTF-8 bytes, ending in `...` when cut, never inside a
+ * character (fluxcd/pkg runtime/conditions `trimConditionMessage`, which counts bytes too).
+ */
+export function trimMessage(message: string, max = MAX_MESSAGE_BYTES): string {
+  // Cheap exits: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (message.length * 3 <= max || Buffer.byteLength(message) <= max) return message;
+  const bytes = Buffer.from(message).subarray(0, max - TRIMMED_SUFFIX.length);
+  let end = bytes.length;
+  // Back up over a character cut in half: continuation bytes are 10xxxxxx.
+  let start = end;
+  while (start > 0 && ((bytes[start - 1] as number) & 0xc0) === 0x80) start--;
+  if (start > 0) {
+    const lead = bytes[start - 1] as number;
+    const width = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (end - (start - 1) < width) end = start - 1;
+  }
+  return bytes.subarray(0, end).toString('utf8') + TRIMMED_SUFFIX;
 }
 
 /** get returns the condition of a type, if present. */

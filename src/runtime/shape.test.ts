@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import type { KubeClient } from '../kube/client.ts';
 import * as conditions from './conditions.ts';
+import type { ReconcileRequest } from './controller.ts';
+import type { Informer } from './informer.ts';
+import type { Manager } from './manager.ts';
 import { done, retry, stalled } from './result.ts';
-import { summarize, type FluxObject } from './shape.ts';
+import { objectReconciler, summarize, type FluxObject } from './shape.ts';
 
 function flux(generation: number, requestedAt?: string): FluxObject {
   return {
@@ -47,4 +51,52 @@ void test('stalled failure marks Stalled with the Ready reason and advances obse
   assert.equal(conditions.get(obj, 'Stalled')?.reason, 'InvalidURL');
   assert.equal(conditions.get(obj, 'Ready')?.reason, 'InvalidURL');
   assert.equal(obj.status?.observedGeneration, 3);
+});
+
+void test('a status patch the apiserver refuses is logged and retried, never dropped silently', async () => {
+  const obj: FluxObject = {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'n', namespace: 'ns', generation: 1, finalizers: ['finalizers.fluxcd.io'] },
+    status: {},
+  };
+  const refused = new Error('Widget.example.com "n" is invalid: status.conditions[0].message: Too long');
+  const client = {
+    patch: () => Promise.reject(refused),
+  } as unknown as KubeClient;
+  const metrics = { recordDuration() {}, recordReadiness() {}, recordCondition() {}, recordSuspend() {} };
+  const manager = { client, metrics, jitter: (ms: number) => ms, name: 'test-controller' } as unknown as Manager;
+  const informer = { get: () => obj } as unknown as Informer<FluxObject>;
+  const logged: { level: string; fields: unknown; msg: string }[] = [];
+  const log = {
+    error: (fields: unknown, msg: string) => logged.push({ level: 'error', fields, msg }),
+    info: () => undefined,
+  } as unknown as ReconcileRequest['log'];
+  const request = {
+    key: 'ns/n',
+    namespace: 'ns',
+    name: 'n',
+    reconcileID: 'r',
+    log,
+    signal: new AbortController().signal,
+  };
+
+  for (const outcome of [done(), retry(new Error('build failed'))]) {
+    logged.length = 0;
+    const reconcile = objectReconciler({
+      manager,
+      type: { apiVersion: 'example.com/v1', kind: 'Widget' },
+      informer,
+      reconcile: (o) => {
+        conditions.markFalse(o, 'Ready', 'Whatever', `attempt ${Math.random()}`);
+        return Promise.resolve(outcome);
+      },
+    });
+    const result = await reconcile(request);
+    assert.ok(result.error, 'the reconcile is retried');
+    assert.deepEqual(
+      logged.map((l) => [l.level, l.msg, (l.fields as { error: string }).error]),
+      [['error', 'status patch failed', refused.message]],
+    );
+  }
 });

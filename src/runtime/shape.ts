@@ -91,6 +91,9 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
     try {
       await patcher.patch(obj);
     } catch (err) {
+      // A status the apiserver refused leaves the object showing an older state: say so, and retry even when
+      // the pipeline succeeded.
+      request.log.error({ error: errorMessage(err) }, 'status patch failed');
       if (isSuccess(result)) result = retry(err instanceof Error ? err : new Error(String(err)));
     }
     manager.metrics.recordDuration(ref, start);
