@@ -34,12 +34,18 @@ export class ArtifactDigestMismatchError extends FluxtsError {
   }
 }
 
-/** ArtifactTooLargeError: a size cap (compressed download or uncompressed content) was exceeded. */
+/** ArtifactTooLargeError: a cap (compressed download, uncompressed content, entry count, expansion ratio) was hit. */
 export class ArtifactTooLargeError extends FluxtsError {
   readonly limit: number;
-  readonly which: 'compressed' | 'uncompressed';
-  constructor(subject: string, which: 'compressed' | 'uncompressed', limit: number) {
-    super(`${subject} exceeds the ${which} size limit of ${limit} bytes`);
+  readonly which: 'compressed' | 'uncompressed' | 'entries' | 'ratio';
+  constructor(subject: string, which: 'compressed' | 'uncompressed' | 'entries' | 'ratio', limit: number) {
+    super(
+      which === 'entries'
+        ? `${subject} has more than ${limit} entries`
+        : which === 'ratio'
+          ? `${subject} expands more than ${limit} times its compressed size`
+          : `${subject} exceeds the ${which} size limit of ${limit} bytes`,
+    );
     this.limit = limit;
     this.which = which;
   }
@@ -47,7 +53,7 @@ export class ArtifactTooLargeError extends FluxtsError {
 
 /** UnsafeArchiveReason names why an archive entry was refused. */
 export type UnsafeArchiveReason =
-  'parent-traversal' | 'absolute-path' | 'link-escape' | 'device-file' | 'unsupported-type' | 'write-through-link';
+  'parent-traversal' | 'absolute-path' | 'link-escape' | 'device-file' | 'unsupported-type';
 
 /** UnsafeArchiveError: an entry would escape the extraction root or create something we refuse to create. */
 export class UnsafeArchiveError extends FluxtsError {

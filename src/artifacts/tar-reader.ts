@@ -21,7 +21,8 @@ const BLOCK = 512;
  */
 export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEvent> {
   const reader = new BlockReader(source[Symbol.asyncIterator]());
-  let pax: Record<string, string> = {};
+  // Only the PAX keys we honour are kept, so any number of extended headers before an entry costs linear time.
+  let pax: PaxFields = {};
   let longName: string | undefined;
   let longLink: string | undefined;
   for (;;) {
@@ -35,7 +36,7 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<Ta
       const body = await reader.read(padded);
       if (body === undefined) throw new MalformedArchiveError('tar stream truncated in an extended header');
       const data = body.subarray(0, h.size);
-      if (h.typeflag === 'x') pax = { ...pax, ...parsePax(data) };
+      if (h.typeflag === 'x') parsePax(data, pax);
       else if (h.typeflag === 'L') longName = cString(data);
       else if (h.typeflag === 'K') longLink = cString(data);
       continue; // global headers ('g') carry nothing we honour
@@ -112,22 +113,32 @@ function cString(b: Buffer): string {
   return b.subarray(0, end === -1 ? b.length : end).toString('utf8');
 }
 
-function parsePax(data: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
+/** PaxFields are the PAX records that change how an entry is read; others (mtime, uid, xattrs …) are ignored. */
+interface PaxFields {
+  path?: string;
+  linkpath?: string;
+  size?: string;
+}
+
+// Records are `<length> <key>=<value>\n`; later records override earlier ones, as in a merge.
+function parsePax(data: Buffer, into: PaxFields): void {
   let pos = 0;
   while (pos < data.length) {
     const space = data.indexOf(0x20, pos);
-    if (space === -1) throw new MalformedArchiveError('tar PAX record malformed');
+    if (space === -1 || space - pos > 20) throw new MalformedArchiveError('tar PAX record malformed');
     const len = parseInt(data.subarray(pos, space).toString('ascii'), 10);
     if (!Number.isSafeInteger(len) || len <= space - pos || pos + len > data.length) {
       throw new MalformedArchiveError('tar PAX record length malformed');
     }
-    const record = data.subarray(space + 1, pos + len - 1).toString('utf8');
-    const eq = record.indexOf('=');
-    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
+    const eq = data.indexOf(0x3d, space + 1);
+    if (eq > space + 1 && eq < pos + len - 1) {
+      const key = data.subarray(space + 1, eq).toString('utf8');
+      if (key === 'path' || key === 'linkpath' || key === 'size') {
+        into[key] = data.subarray(eq + 1, pos + len - 1).toString('utf8');
+      }
+    }
     pos += len;
   }
-  return out;
 }
 
 // BlockReader turns an iterator of arbitrarily sized chunks into exact-size reads.
@@ -140,13 +151,22 @@ class BlockReader {
     this.it = it;
   }
 
+  // Chunks are gathered and joined once: concatenating per chunk would copy a large header quadratically.
   private async fill(n: number): Promise<boolean> {
-    while (this.buf.length < n && !this.done) {
+    if (this.buf.length >= n || this.done) return this.buf.length >= n;
+    const parts = this.buf.length === 0 ? [] : [this.buf];
+    let have = this.buf.length;
+    while (have < n) {
       const r = await this.it.next();
-      if (r.done === true) this.done = true;
-      else this.buf = this.buf.length === 0 ? r.value : Buffer.concat([this.buf, r.value]);
+      if (r.done === true) {
+        this.done = true;
+        break;
+      }
+      parts.push(r.value);
+      have += r.value.length;
     }
-    return this.buf.length >= n;
+    this.buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, have);
+    return have >= n;
   }
 
   async read(n: number): Promise<Buffer | undefined> {

@@ -1,5 +1,6 @@
 // Differential test of our tar reader: archives written by GNU tar (gnu, pax and ustar formats) must extract to
-// the same tree as GNU tar extracts them to.
+// the same tree as GNU tar extracts them to, minus symbolic links, which extraction leaves out as Flux's untar
+// does with WithSkipSymlinks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -41,7 +42,12 @@ for (const format of ['gnu', 'pax', 'ustar']) {
       await mkdir(ref);
       execFileSync('tar', ['-xzf', file, '-C', ref]);
       const ours = await extractTarGz(file, { parentDir: tmp });
-      assert.deepEqual(await snapshot(ours), await snapshot(ref));
+      const refTree = await snapshot(ref);
+      assert.ok(refTree.includes('dir/link.sh -> ../run.sh'), 'GNU tar kept the link');
+      assert.deepEqual(
+        await snapshot(ours),
+        refTree.filter((line) => !line.includes(' -> ')),
+      );
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
