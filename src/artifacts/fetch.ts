@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { formatDigest, newDigester, parseDigest } from './digest.ts';
 import { ArtifactDigestMismatchError, ArtifactFetchError, ArtifactTooLargeError } from './errors.ts';
@@ -75,24 +75,22 @@ export async function download(
   }
   const hash = newDigester();
   let size = 0;
-  const out = createWriteStream(file, { mode: 0o600 });
-  const tee = new Writable({
-    write(chunk: Buffer, _e, cb) {
+  const capped = new Transform({
+    transform(chunk: Buffer, _e, cb) {
       size += chunk.length;
       if (size > max) {
         cb(new ArtifactTooLargeError(`artifact ${url}`, 'compressed', max));
         return;
       }
       hash.update(chunk);
-      if (out.write(chunk)) cb();
-      else out.once('drain', () => cb());
+      cb(null, chunk);
     },
-    final: (cb) => out.end(cb),
   });
+  // One pipeline into the file: a write error (a full temp disk) rejects it instead of stalling on 'drain' or
+  // surfacing as an unhandled 'error' event.
   try {
-    await pipeline(res.body, tee);
+    await pipeline(res.body, capped, createWriteStream(file, { mode: 0o600 }));
   } catch (cause) {
-    out.destroy();
     if (cause instanceof ArtifactTooLargeError) throw cause;
     throw new ArtifactFetchError(`artifact ${url} download failed: ${(cause as Error).message}`, { cause });
   }
