@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { KubeClient } from '../kube/client.ts';
+import type { KubeClient } from '../kube/index.ts';
 import * as conditions from './conditions.ts';
 import type { ReconcileRequest } from './controller.ts';
 import type { Informer } from './informer.ts';
