@@ -62,6 +62,34 @@ function isStringKind(v: Arg): boolean {
   return v instanceof GoBoxed && v.type.kind === 'string';
 }
 
+interface Flags {
+  widPresent: boolean;
+  precPresent: boolean;
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  plusV: boolean;
+  sharpV: boolean;
+  wid: number;
+  prec: number;
+}
+
+const NO_FLAGS: Flags = {
+  widPresent: false,
+  precPresent: false,
+  minus: false,
+  plus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  plusV: false,
+  sharpV: false,
+  wid: 0,
+  prec: 0,
+};
+
 /** Printer is one fmt.pp: a buffer and the flags of the verb being formatted. */
 class Printer {
   buf = '';
@@ -70,37 +98,25 @@ class Printer {
   private hasValue = false;
   private erroring = false;
   private panicking = false;
-  // flags
-  widPresent = false;
-  precPresent = false;
-  minus = false;
-  plus = false;
-  sharp = false;
-  space = false;
-  zero = false;
-  plusV = false;
-  sharpV = false;
-  wid = 0;
-  prec = 0;
+  /** The flags, width and precision of the verb being formatted. */
+  f: Flags = { ...NO_FLAGS };
 
   clearflags(): void {
-    this.widPresent = this.precPresent = this.minus = this.plus = this.sharp = false;
-    this.space = this.zero = this.plusV = this.sharpV = false;
-    this.wid = this.prec = 0;
+    this.f = { ...NO_FLAGS };
   }
 
   private writePadding(n: number): void {
     if (n <= 0) return;
-    this.buf += (this.zero && !this.minus ? '0' : ' ').repeat(n);
+    this.buf += (this.f.zero && !this.f.minus ? '0' : ' ').repeat(n);
   }
 
   pad(s: string): void {
-    if (!this.widPresent || this.wid === 0) {
+    if (!this.f.widPresent || this.f.wid === 0) {
       this.buf += s;
       return;
     }
-    const width = this.wid - runeCount(s);
-    if (!this.minus) {
+    const width = this.f.wid - runeCount(s);
+    if (!this.f.minus) {
       this.writePadding(width);
       this.buf += s;
     } else {
@@ -115,15 +131,15 @@ class Printer {
 
   private fmtUnicode(u: bigint): void {
     let prec = 4;
-    if (this.precPresent && this.prec > 4) prec = this.prec;
+    if (this.f.precPresent && this.f.prec > 4) prec = this.f.prec;
     let s = u.toString(16).toUpperCase();
     while (s.length < prec) s = '0' + s;
     s = 'U+' + s;
-    if (this.sharp && u <= 0x10ffffn && isPrint(Number(u))) s += " '" + String.fromCodePoint(Number(u)) + "'";
-    const oldZero = this.zero;
-    this.zero = false;
+    if (this.f.sharp && u <= 0x10ffffn && isPrint(Number(u))) s += " '" + String.fromCodePoint(Number(u)) + "'";
+    const oldZero = this.f.zero;
+    this.f.zero = false;
     this.pad(s);
-    this.zero = oldZero;
+    this.f.zero = oldZero;
   }
 
   /** fmtInteger formats a signed or unsigned integer (magnitude and sign taken from the bigint). */
@@ -131,18 +147,18 @@ class Printer {
     const negative = v < 0n;
     let u = negative ? -v : v;
     let prec = 0;
-    if (this.precPresent) {
-      prec = this.prec;
+    if (this.f.precPresent) {
+      prec = this.f.prec;
       if (prec === 0 && u === 0n) {
-        const oldZero = this.zero;
-        this.zero = false;
-        this.writePadding(this.wid);
-        this.zero = oldZero;
+        const oldZero = this.f.zero;
+        this.f.zero = false;
+        this.writePadding(this.f.wid);
+        this.f.zero = oldZero;
         return;
       }
-    } else if (this.zero && !this.minus && this.widPresent) {
-      prec = this.wid;
-      if (negative || this.plus || this.space) prec--;
+    } else if (this.f.zero && !this.f.minus && this.f.widPresent) {
+      prec = this.f.wid;
+      if (negative || this.f.plus || this.f.space) prec--;
     }
     let s = '';
     const b = BigInt(base);
@@ -151,7 +167,7 @@ class Printer {
       u /= b;
     } while (u > 0n);
     while (s.length < prec) s = '0' + s;
-    if (this.sharp) {
+    if (this.f.sharp) {
       if (base === 2) s = '0b' + s;
       else if (base === 8) {
         if (s[0] !== '0') s = '0' + s;
@@ -159,26 +175,26 @@ class Printer {
     }
     if (verb === 'O') s = '0o' + s;
     if (negative) s = '-' + s;
-    else if (this.plus) s = '+' + s;
-    else if (this.space) s = ' ' + s;
-    const oldZero = this.zero;
-    this.zero = false;
+    else if (this.f.plus) s = '+' + s;
+    else if (this.f.space) s = ' ' + s;
+    const oldZero = this.f.zero;
+    this.f.zero = false;
     this.pad(s);
-    this.zero = oldZero;
+    this.f.zero = oldZero;
   }
 
   private fmt0x64(v: bigint, leading0x: boolean): void {
-    const sharp = this.sharp;
-    this.sharp = leading0x;
+    const sharp = this.f.sharp;
+    this.f.sharp = leading0x;
     this.fmtIntegerDigits(v, 16, 'v', ldigits);
-    this.sharp = sharp;
+    this.f.sharp = sharp;
   }
 
   /** fmtInteger is pp.fmtInteger: `v` is the value, `unsigned` its signedness (for %#v and %U of negatives). */
   private fmtInteger(v: bigint, unsigned: boolean, verb: string): void {
     switch (verb) {
       case 'v':
-        if (this.sharpV && unsigned) this.fmt0x64(v, true);
+        if (this.f.sharpV && unsigned) this.fmt0x64(v, true);
         else this.fmtIntegerDigits(v, 10, verb, ldigits);
         return;
       case 'd':
@@ -195,7 +211,7 @@ class Printer {
       case 'c':
         return this.pad(String.fromCodePoint(runeOf(v)));
       case 'q':
-        return this.pad(quoteRune(runeOf(v), this.plus));
+        return this.pad(quoteRune(runeOf(v), this.f.plus));
       case 'U':
         return this.fmtUnicode(BigInt.asUintN(64, v));
     }
@@ -223,19 +239,19 @@ class Printer {
   }
 
   private fmtFloat(v: number, verb: string, prec: number): void {
-    if (this.precPresent) prec = this.prec;
+    if (this.f.precPresent) prec = this.f.prec;
     let num = formatFloat(v, verb, prec);
     num = num[0] === '-' || num[0] === '+' ? num : '+' + num;
-    if (this.space && num[0] === '+' && !this.plus) num = ' ' + num.slice(1);
+    if (this.f.space && num[0] === '+' && !this.f.plus) num = ' ' + num.slice(1);
     if (num[1] === 'I' || num[1] === 'N') {
-      const oldZero = this.zero;
-      this.zero = false;
-      if (num[1] === 'N' && !this.space && !this.plus) num = num.slice(1);
+      const oldZero = this.f.zero;
+      this.f.zero = false;
+      if (num[1] === 'N' && !this.f.space && !this.f.plus) num = num.slice(1);
       this.pad(num);
-      this.zero = oldZero;
+      this.f.zero = oldZero;
       return;
     }
-    if (this.sharp && verb !== 'b') {
+    if (this.f.sharp && verb !== 'b') {
       let digits = 0;
       if (verb === 'v' || verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
       let tail = '';
@@ -270,10 +286,10 @@ class Printer {
       }
       num += tail;
     }
-    if (this.plus || num[0] !== '+') {
-      if (this.zero && !this.minus && this.widPresent && this.wid > num.length) {
+    if (this.f.plus || num[0] !== '+') {
+      if (this.f.zero && !this.f.minus && this.f.widPresent && this.f.wid > num.length) {
         this.buf += num[0];
-        this.writePadding(this.wid - num.length);
+        this.writePadding(this.f.wid - num.length);
         this.buf += num.slice(1);
         return;
       }
@@ -295,13 +311,13 @@ class Printer {
       case 'F':
       case 'e':
       case 'E': {
-        const oldPlus = this.plus;
+        const oldPlus = this.f.plus;
         this.buf += '(';
         this.fmtFloatVerb(v.re, verb);
-        this.plus = true;
+        this.f.plus = true;
         this.fmtFloatVerb(v.im, verb);
         this.buf += 'i)';
-        this.plus = oldPlus;
+        this.f.plus = oldPlus;
         return;
       }
     }
@@ -309,8 +325,8 @@ class Printer {
   }
 
   private truncateString(s: string): string {
-    if (!this.precPresent) return s;
-    let n = this.prec;
+    if (!this.f.precPresent) return s;
+    let n = this.f.prec;
     for (let i = 0; i < s.length; i++) {
       n--;
       if (n < 0) return s.slice(0, i);
@@ -326,45 +342,45 @@ class Printer {
 
   private fmtSbx(b: Uint8Array, digits: string): void {
     let length = b.length;
-    if (this.precPresent && this.prec < length) length = this.prec;
+    if (this.f.precPresent && this.f.prec < length) length = this.f.prec;
     let width = 2 * length;
     if (width > 0) {
-      if (this.space) {
-        if (this.sharp) width *= 2;
+      if (this.f.space) {
+        if (this.f.sharp) width *= 2;
         width += length - 1;
-      } else if (this.sharp) width += 2;
+      } else if (this.f.sharp) width += 2;
     } else {
-      if (this.widPresent) this.writePadding(this.wid);
+      if (this.f.widPresent) this.writePadding(this.f.wid);
       return;
     }
-    if (this.widPresent && this.wid > width && !this.minus) this.writePadding(this.wid - width);
+    if (this.f.widPresent && this.f.wid > width && !this.f.minus) this.writePadding(this.f.wid - width);
     let s = '';
-    if (this.sharp) s += '0' + digits[16];
+    if (this.f.sharp) s += '0' + digits[16];
     for (let i = 0; i < length; i++) {
-      if (this.space && i > 0) {
+      if (this.f.space && i > 0) {
         s += ' ';
-        if (this.sharp) s += '0' + digits[16];
+        if (this.f.sharp) s += '0' + digits[16];
       }
       const c = b[i]!;
       s += digits[c >> 4]! + digits[c & 15]!;
     }
     this.buf += s;
-    if (this.widPresent && this.wid > width && this.minus) this.writePadding(this.wid - width);
+    if (this.f.widPresent && this.f.wid > width && this.f.minus) this.writePadding(this.f.wid - width);
   }
 
   private fmtQ(s: string): void {
     s = this.truncateString(s);
-    if (this.sharp && canBackquote(s)) {
+    if (this.f.sharp && canBackquote(s)) {
       this.pad('`' + s + '`');
       return;
     }
-    this.pad(this.plus ? quoteToASCII(s) : quote(s));
+    this.pad(this.f.plus ? quoteToASCII(s) : quote(s));
   }
 
   private fmtString(v: string, verb: string): void {
     switch (verb) {
       case 'v':
-        if (this.sharpV) this.fmtQ(v);
+        if (this.f.sharpV) this.fmtQ(v);
         else this.fmtS(v);
         return;
       case 's':
@@ -383,7 +399,7 @@ class Printer {
     switch (verb) {
       case 'v':
       case 'd':
-        if (this.sharpV) {
+        if (this.f.sharpV) {
           this.buf += typeString;
           if (isNil) {
             this.buf += '(nil)';
@@ -434,16 +450,16 @@ class Printer {
     }
     switch (verb) {
       case 'v':
-        if (this.sharpV) {
+        if (this.f.sharpV) {
           this.buf += '(' + (typeOf(value ?? null)?.name ?? '') + ')(';
           if (u === 0) this.buf += 'nil';
           else this.fmt0x64(BigInt(u), true);
           this.buf += ')';
         } else if (u === 0) this.pad('<nil>');
-        else this.fmt0x64(BigInt(u), !this.sharp);
+        else this.fmt0x64(BigInt(u), !this.f.sharp);
         return;
       case 'p':
-        return this.fmt0x64(BigInt(u), !this.sharp);
+        return this.fmt0x64(BigInt(u), !this.f.sharp);
       case 'b':
       case 'o':
       case 'd':
@@ -470,46 +486,14 @@ class Printer {
 
   private catchPanic(err: unknown, verb: string, method: string): void {
     if (this.panicking) throw err;
-    const saved = this.saveFlags();
+    const saved = this.f;
     this.clearflags();
     this.buf += '%!' + verb + '(PANIC=' + method + ' method: ';
     this.panicking = true;
     this.printArg(err instanceof Error ? err.message : String(err), 'v');
     this.panicking = false;
     this.buf += ')';
-    this.restoreFlags(saved);
-  }
-
-  private saveFlags(): unknown[] {
-    return [
-      this.widPresent,
-      this.precPresent,
-      this.minus,
-      this.plus,
-      this.sharp,
-      this.space,
-      this.zero,
-      this.plusV,
-      this.sharpV,
-      this.wid,
-      this.prec,
-    ];
-  }
-
-  private restoreFlags(f: unknown[]): void {
-    [
-      this.widPresent,
-      this.precPresent,
-      this.minus,
-      this.plus,
-      this.sharp,
-      this.space,
-      this.zero,
-      this.plusV,
-      this.sharpV,
-      this.wid,
-      this.prec,
-    ] = f as [boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, number, number];
+    this.f = saved;
   }
 
   /** handleMethods prints through Error() or String() when the value has them (and the verb allows). */
@@ -519,7 +503,7 @@ class Printer {
     if (arg === null || arg === undefined) return false;
     const type = typeOf(arg);
     if (type === undefined || !type.hasMethods()) return false;
-    if (this.sharpV) {
+    if (this.f.sharpV) {
       const m = type.method('GoString');
       if (m !== undefined && m.params.length === 0) {
         try {
@@ -600,7 +584,7 @@ class Printer {
     }
     if (value === null) {
       // A nil interface{} element of a slice, map or struct.
-      if (this.sharpV) this.buf += 'interface {}(nil)';
+      if (this.f.sharpV) this.buf += 'interface {}(nil)';
       else this.buf += '<nil>';
       return;
     }
@@ -659,11 +643,11 @@ class Printer {
     const t = value.type;
     switch (t.kind) {
       case 'map':
-        if (this.sharpV) this.buf += t.name + '(nil)';
+        if (this.f.sharpV) this.buf += t.name + '(nil)';
         else this.buf += 'map[]';
         return;
       case 'slice':
-        if (this.sharpV) this.buf += t.name + '(nil)';
+        if (this.f.sharpV) this.buf += t.name + '(nil)';
         else if (verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') {
           if (t.elem?.kind === 'uint8') return this.fmtBytes(new Uint8Array(), verb, t.name, true);
           this.buf += '[]';
@@ -674,7 +658,7 @@ class Printer {
   }
 
   private printList(items: readonly GoValue[], type: GoType, verb: string, depth: number): void {
-    if (this.sharpV) {
+    if (this.f.sharpV) {
       this.buf += type.name + '{';
       items.forEach((item, i) => {
         if (i > 0) this.buf += ', ';
@@ -692,22 +676,22 @@ class Printer {
   }
 
   private printMap(m: Record<string, GoValue>, type: GoType, verb: string, depth: number): void {
-    this.buf += this.sharpV ? type.name + '{' : 'map[';
+    this.buf += this.f.sharpV ? type.name + '{' : 'map[';
     sortedKeys(m).forEach((k, i) => {
-      if (i > 0) this.buf += this.sharpV ? ', ' : ' ';
+      if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
       this.printValue(k, verb, depth + 1);
       this.buf += ':';
       this.printValue(mapGet(m, k), verb, depth + 1);
     });
-    this.buf += this.sharpV ? '}' : ']';
+    this.buf += this.f.sharpV ? '}' : ']';
   }
 
   private printStruct(value: GoStruct, type: GoType, verb: string, depth: number): void {
-    if (this.sharpV) this.buf += type.name;
+    if (this.f.sharpV) this.buf += type.name;
     this.buf += '{';
     type.fields.forEach((f, i) => {
-      if (i > 0) this.buf += this.sharpV ? ', ' : ' ';
-      if (this.plusV || this.sharpV) this.buf += f.name + ':';
+      if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
+      if (this.f.plusV || this.f.sharpV) this.buf += f.name + ':';
       const v = value.fields[f.name];
       this.printValue(v === undefined ? zeroValue(f.type) : v, verb, depth + 1);
     });
@@ -811,27 +795,27 @@ class Printer {
         const c = format[i]!;
         switch (c) {
           case '#':
-            this.sharp = true;
+            this.f.sharp = true;
             break;
           case '0':
-            this.zero = true;
+            this.f.zero = true;
             break;
           case '+':
-            this.plus = true;
+            this.f.plus = true;
             break;
           case '-':
-            this.minus = true;
+            this.f.minus = true;
             break;
           case ' ':
-            this.space = true;
+            this.f.space = true;
             break;
           default:
             if (c >= 'a' && c <= 'z' && argNum < a.length) {
               if (c === 'v' || c === 'w') {
-                this.sharpV = this.sharp;
-                this.sharp = false;
-                this.plusV = this.plus;
-                this.plus = false;
+                this.f.sharpV = this.f.sharp;
+                this.f.sharp = false;
+                this.f.plusV = this.f.plus;
+                this.f.plus = false;
               }
               this.printArg(a[argNum], c === 'w' ? 'w' : c);
               argNum++;
@@ -844,17 +828,17 @@ class Printer {
       [argNum, i, afterIndex] = argNumber(i);
       if (i < end && format[i] === '*') {
         i++;
-        [this.wid, this.widPresent] = intFromArg();
-        if (!this.widPresent) this.buf += '%!(BADWIDTH)';
-        if (this.wid < 0) {
-          this.wid = -this.wid;
-          this.minus = true;
-          this.zero = false;
+        [this.f.wid, this.f.widPresent] = intFromArg();
+        if (!this.f.widPresent) this.buf += '%!(BADWIDTH)';
+        if (this.f.wid < 0) {
+          this.f.wid = -this.f.wid;
+          this.f.minus = true;
+          this.f.zero = false;
         }
         afterIndex = false;
       } else {
-        [this.wid, this.widPresent, i] = parsenum(i);
-        if (afterIndex && this.widPresent) goodArgNum = false;
+        [this.f.wid, this.f.widPresent, i] = parsenum(i);
+        if (afterIndex && this.f.widPresent) goodArgNum = false;
       }
       if (i + 1 < end && format[i] === '.') {
         i++;
@@ -862,18 +846,18 @@ class Printer {
         [argNum, i, afterIndex] = argNumber(i);
         if (i < end && format[i] === '*') {
           i++;
-          [this.prec, this.precPresent] = intFromArg();
-          if (this.prec < 0) {
-            this.prec = 0;
-            this.precPresent = false;
+          [this.f.prec, this.f.precPresent] = intFromArg();
+          if (this.f.prec < 0) {
+            this.f.prec = 0;
+            this.f.precPresent = false;
           }
-          if (!this.precPresent) this.buf += '%!(BADPREC)';
+          if (!this.f.precPresent) this.buf += '%!(BADPREC)';
           afterIndex = false;
         } else {
-          [this.prec, this.precPresent, i] = parsenum(i);
-          if (!this.precPresent) {
-            this.prec = 0;
-            this.precPresent = true;
+          [this.f.prec, this.f.precPresent, i] = parsenum(i);
+          if (!this.f.precPresent) {
+            this.f.prec = 0;
+            this.f.precPresent = true;
           }
         }
       }
@@ -893,10 +877,10 @@ class Printer {
         this.buf += '%!' + verb + '(MISSING)';
       } else {
         if (verb === 'v' || verb === 'w') {
-          this.sharpV = this.sharp;
-          this.sharp = false;
-          this.plusV = this.plus;
-          this.plus = false;
+          this.f.sharpV = this.f.sharp;
+          this.f.sharp = false;
+          this.f.plusV = this.f.plus;
+          this.f.plus = false;
         }
         this.printArg(a[argNum], verb);
         argNum++;

@@ -19,7 +19,7 @@ import type {
   Tree,
   VariableNode,
 } from './node.ts';
-import { isEmptyTree } from './node.ts';
+import { isEmptyTree, nodeString } from './node.ts';
 import { parseFloat, parseInt64, parseUint, quote, StrconvSyntaxError, unquote, unquoteChar } from './strconv.ts';
 
 /** maxStackDepth is Go's limit on nested parenthesized expressions. */
@@ -474,7 +474,7 @@ class TreeParser {
         case 'number':
         case 'nil':
         case 'dot':
-          this.errorf(`unexpected . after term ${quote(nodeTextForTerm(node))}`);
+          this.errorf(`unexpected . after term ${quote(nodeString(node))}`);
           break;
         default:
           node = { type: 'chain', pos, tree: this.source, node, fields };
@@ -649,19 +649,4 @@ function parseComplex(text: string): [number, number] | undefined {
 
 function nodeTag(n: EndNode | ElseNode): string {
   return n.type === 'end' ? '{{end}}' : '{{else}}';
-}
-
-function nodeTextForTerm(n: ArgNode): string {
-  switch (n.type) {
-    case 'bool':
-      return n.value ? 'true' : 'false';
-    case 'string':
-      return n.quoted;
-    case 'number':
-      return n.text;
-    case 'nil':
-      return 'nil';
-    default:
-      return '.';
-  }
 }

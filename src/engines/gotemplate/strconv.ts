@@ -183,15 +183,9 @@ export function formatFloat(v: number, fmt: string, prec: number): string {
 }
 
 function fmtB(v: number): string {
-  f64[0] = v;
-  const bits = u64[0]!;
-  const neg = bits >> 63n !== 0n;
-  let exp = Number((bits >> 52n) & 0x7ffn);
-  let mant = bits & ((1n << 52n) - 1n);
-  if (exp === 0) exp = 1;
-  else mant |= 1n << 52n;
-  exp += -1023 - 52;
-  return `${neg ? '-' : ''}${mant}p${exp >= 0 ? '+' : ''}${exp}`;
+  const { neg, mant, exp } = floatParts(v);
+  const e = exp - 52;
+  return `${neg ? '-' : ''}${mant}p${e >= 0 ? '+' : ''}${e}`;
 }
 
 function fmtX(v: number, prec: number, fmt: string): string {
