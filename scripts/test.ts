@@ -22,6 +22,7 @@ const CONTROLLER_SUITES = [
   'test/cli',
   'test/cli-build-diff',
   'test/dev',
+  'test/notification',
 ];
 
 ensureSystemDeps();

@@ -27,6 +27,7 @@ export class EventPoster {
 
   constructor(options: EventPosterOptions) {
     this.#opts = { maxRetries: 4, backoffMs: 1000, timeoutMs: 5000, maxPending: 1000, ...options };
+    this.#opts.url = eventsUrl(options.url);
   }
 
   /** post queues one event for delivery. */
@@ -74,4 +75,18 @@ export class EventPoster {
       await new Promise((r) => setTimeout(r, this.#opts.backoffMs * 2 ** attempt));
     }
   }
+}
+
+/**
+ * eventsUrl accepts notification-controller's own `--events-addr` form too: a listen address (`:9090`,
+ * `127.0.0.1:9090`) means that port on this machine, so `fluxts controller all --events-addr=:9090` works.
+ */
+export function eventsUrl(addr: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(addr)) return addr;
+  const colon = addr.lastIndexOf(':');
+  const host = addr.slice(0, colon).replace(/^\[|\]$/g, '');
+  const port = addr.slice(colon + 1);
+  if (colon < 0 || !/^\d+$/.test(port)) return addr;
+  const h = host === '' || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}/`;
 }

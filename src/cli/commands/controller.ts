@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import { ArtifactStorage, serveStorage } from '../../artifacts/index.ts';
 import { kustomizeController } from '../../controllers/kustomize/index.ts';
+import { notificationController } from '../../controllers/notification/index.ts';
 import { sourceController } from '../../controllers/source/setup.ts';
 import {
   type ControllerSetup,
@@ -16,7 +17,7 @@ import {
 } from '../../runtime/index.ts';
 
 /** CONTROLLERS lists the controllers `fluxts controller` can run; `all` runs every one of them. */
-export const CONTROLLERS = ['source-controller', 'kustomize-controller'] as const;
+export const CONTROLLERS = ['source-controller', 'kustomize-controller', 'notification-controller'] as const;
 export type ControllerName = (typeof CONTROLLERS)[number];
 
 interface StorageFlags {
@@ -98,6 +99,14 @@ export function registerControllerCommand(program: Command): void {
           'after CRDs and before the other namespaced resources.',
       ).default(''),
     )
+    .addOption(
+      new Option('--receiverAddr <addr>', 'The address the webhook receiver endpoint binds to.').default(':9292'),
+    )
+    .addOption(
+      new Option('--rate-limit-interval <duration>', 'Interval in which rate limit has effect.')
+        .argParser((v) => parseDuration(v))
+        .default(300_000, '5m0s'),
+    )
     .option(
       '--insecure-kubeconfig-exec',
       'Allow use of the user.exec section in kubeconfigs provided for remote apply.',
@@ -149,8 +158,16 @@ interface KustomizeFlags {
   insecureKubeconfigTls?: boolean;
 }
 
+/** NotificationFlags are the notification-controller's own flags (and the shared `--events-addr` it binds). */
+interface NotificationFlags {
+  eventsAddr?: string;
+  receiverAddr?: string;
+  rateLimitInterval?: number;
+  featureGates?: Record<string, boolean>;
+}
+
 /** ControllerFlags are the flags of `fluxts controller` beyond the shared controller flags. */
-export type ControllerFlags = StorageFlags & KustomizeFlags;
+export type ControllerFlags = StorageFlags & KustomizeFlags & NotificationFlags;
 
 /**
  * prepareControllers builds the ControllerSetups of the selected controllers and starts what they need: the
@@ -202,6 +219,17 @@ export async function prepareControllers(
         insecureKubeconfigTls: flags.insecureKubeconfigTls === true,
       }),
     );
+  }
+  if (selected.includes('notification-controller')) {
+    const notification = notificationController({
+      eventsAddr: flags.eventsAddr ?? '',
+      receiverAddr: flags.receiverAddr ?? ':9292',
+      rateLimitIntervalMs: flags.rateLimitInterval ?? 300_000,
+      noCrossNamespaceRefs: flags.crossNamespaceRefs === false,
+      objectLevelWorkloadIdentity: flags.featureGates?.['ObjectLevelWorkloadIdentity'] === true,
+    });
+    setups.push(notification);
+    closers.push(() => notification.close());
   }
   return {
     setups,

@@ -15,6 +15,8 @@ export interface CelOptions {
   variables?: readonly string[];
   /** boolOutput requires the compiled expression's type to be bool (Flux's `WithOutputType(BoolType)`). */
   boolOutput?: boolean;
+  /** stringOutput requires the compiled expression's type to be string (Flux's `WithOutputType(StringType)`). */
+  stringOutput?: boolean;
 }
 
 type Program = ReturnType<Environment['parse']>;
@@ -64,6 +66,9 @@ export class CelExpression {
       if (options.boolOutput && type !== 'bool') {
         throw new CelExpressionError(`CEL expression output type mismatch: expected bool, got ${type}`);
       }
+      if (options.stringOutput && type !== 'string' && type !== 'dyn') {
+        throw new CelExpressionError(`CEL expression output type mismatch: expected string, got ${type}`);
+      }
     }
   }
 
@@ -79,6 +84,15 @@ export class CelExpression {
         cause: err,
       });
     }
+  }
+
+  /** evaluateString runs the expression and requires a string result. */
+  evaluateString(data: Readonly<Record<string, unknown>>): string {
+    const out = this.evaluate(data);
+    if (typeof out !== 'string') {
+      throw new CelEvaluationError(`failed to evaluate CEL expression as string: '${this.expr}'`);
+    }
+    return out;
   }
 
   /** evaluateBoolean runs the expression and requires a bool result. */
