@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -92,4 +92,44 @@ test('a lock left by a dead process is broken, and a failed build releases the l
     /go build failed/,
   );
   assert.equal(existsSync(join(failing, 'build.lock')), false);
+});
+
+test('a live owner keeps its lock however old it is; a silent lock of another host is broken', async () => {
+  const dir = join(root, 'old-but-alive');
+  const tool = fakeTool(dir);
+  await mkdir(join(dir, 'build.lock'), { recursive: true });
+  await writeFile(join(dir, 'build.lock', 'owner'), `${hostname()} ${process.pid}\n`);
+  const old = new Date(Date.now() - 24 * 3600_000);
+  await utimes(join(dir, 'build.lock'), old, old);
+  const waiting = withBuildLock(dir, tool.ready, tool.build, { pollMs: 20, staleAfterMs: 1000 });
+  await sleep(200);
+  assert.equal(await tool.builds(), 0, 'no second build while the owner lives');
+  await rm(join(dir, 'build.lock'), { recursive: true, force: true });
+  assert.equal(await waiting, 'built');
+
+  const remote = join(root, 'remote-owner');
+  const remoteTool = fakeTool(remote);
+  await mkdir(join(remote, 'build.lock'), { recursive: true });
+  await writeFile(join(remote, 'build.lock', 'owner'), `another-host 1\n`);
+  await utimes(join(remote, 'build.lock'), old, old);
+  assert.equal(await withBuildLock(remote, remoteTool.ready, remoteTool.build, { pollMs: 20 }), 'built');
+});
+
+test('the owner refreshes its lock while it builds', async () => {
+  const dir = join(root, 'heartbeat');
+  await mkdir(dir, { recursive: true });
+  let seen = 0;
+  await withBuildLock(
+    dir,
+    () => Promise.resolve(undefined),
+    async () => {
+      const old = new Date(Date.now() - 3600_000);
+      await utimes(join(dir, 'build.lock'), old, old);
+      await sleep(150);
+      seen = (await stat(join(dir, 'build.lock'))).mtimeMs;
+      return 'built';
+    },
+    { heartbeatMs: 50 },
+  );
+  assert.ok(Date.now() - seen < 10_000, 'the heartbeat moved the mtime forward');
 });

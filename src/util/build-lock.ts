@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { sleep } from './sleep.ts';
@@ -10,16 +10,19 @@ import { sleep } from './sleep.ts';
  * one build instead of racing over its staging files. `ready` is asked before the lock is taken and again once it
  * is held: when another process finished the build meanwhile, its result is returned without building again.
  *
- * A lock whose owner process is gone (same host, pid no longer alive) or that is older than `staleAfterMs` belongs
- * to a killed run and is broken.
+ * The owner refreshes the lock's mtime every `heartbeatMs` while it builds (a cold Kubernetes build can take an hour
+ * or more on a loaded machine, so age alone says nothing). A lock is broken only when its owner is provably gone:
+ * same host and the pid no longer alive, or no heartbeat for `staleAfterMs` (an owner on another host sharing the
+ * cache, or a lock without an owner file).
  */
 export async function withBuildLock<T>(
   dir: string,
   ready: () => Promise<T | undefined>,
   build: () => Promise<T>,
-  options: { staleAfterMs?: number; pollMs?: number; onWait?: (owner: string) => void } = {},
+  options: { staleAfterMs?: number; heartbeatMs?: number; pollMs?: number; onWait?: (owner: string) => void } = {},
 ): Promise<T> {
-  const staleAfterMs = options.staleAfterMs ?? 90 * 60_000;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const staleAfterMs = options.staleAfterMs ?? 10 * heartbeatMs;
   const pollMs = options.pollMs ?? 1000;
   await mkdir(dir, { recursive: true });
   const lock = join(dir, 'build.lock');
@@ -44,12 +47,18 @@ export async function withBuildLock<T>(
       await sleep(pollMs);
       continue;
     }
+    const heartbeat = setInterval(() => {
+      const now = new Date();
+      utimes(lock, now, now).catch(() => undefined);
+    }, heartbeatMs);
+    heartbeat.unref();
     try {
       await writeFile(ownerFile, `${hostname()} ${process.pid}\n`);
       const finished = await ready();
       if (finished !== undefined) return finished;
       return await build();
     } finally {
+      clearInterval(heartbeat);
       await rm(lock, { recursive: true, force: true });
     }
   }
@@ -58,14 +67,13 @@ export async function withBuildLock<T>(
 async function isStale(lock: string, owner: string, staleAfterMs: number): Promise<boolean> {
   const info = await stat(lock).catch(() => undefined);
   if (info === undefined) return false; // released meanwhile: try again
-  const age = Date.now() - info.mtimeMs;
-  if (age > staleAfterMs) return true;
+  const silentFor = Date.now() - info.mtimeMs;
   const [host, pidText] = owner.trim().split(' ');
   const pid = Number(pidText);
-  // The owner file is written just after the directory: give a fresh lock a moment before judging it ownerless.
-  if (!host || !Number.isInteger(pid) || pid <= 0) return age > 10_000;
-  if (host !== hostname()) return false;
-  return !processAlive(pid);
+  // A live owner on this host keeps its lock however long its build takes.
+  if (host === hostname() && Number.isInteger(pid) && pid > 0) return !processAlive(pid);
+  // Otherwise only a missing heartbeat tells (the owner file is written just after the directory).
+  return silentFor > staleAfterMs;
 }
 
 function processAlive(pid: number): boolean {
