@@ -31,8 +31,13 @@ export class KustomizeBuildError extends FluxtsError {
 /** Problems collects diagnostics while a build keeps going, so that one run reports all of them. */
 export class Problems {
   readonly list: Diagnostic[] = [];
+  readonly #seen = new Set<string>();
 
+  /** add records a diagnostic; the same one twice (a file read by two steps) is listed once. */
   add(file: string, message: string, line?: number, column?: number): void {
+    const key = `${file}\0${line}\0${column}\0${message}`;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
     const d: Diagnostic = { file, message };
     if (line !== undefined) d.line = line;
     if (column !== undefined) d.column = column;

@@ -5,6 +5,7 @@ import { type Kustomization } from './kustomization.ts';
 import { parseResources } from './parse.ts';
 import { YAMLMap } from 'yaml';
 import { findKustomization, type Context } from './target.ts';
+import { decodeYaml } from './yaml/limits.ts';
 
 /**
  * generateKustomization is Flux's rule for a directory without a kustomization file (kustomize-controller's
@@ -23,7 +24,7 @@ export function generateKustomization(ctx: Context, dir: string): Kustomization 
         else walk(p);
       } else if (kind === 'file' && (name.endsWith('.yaml') || name.endsWith('.yml'))) {
         const probe = new Problems();
-        parseResources(new TextDecoder().decode(ctx.fs.readFile(p)), p, probe);
+        parseResources(decodeYaml(ctx.fs.readFile(p), p, probe), p, probe);
         if (!probe.empty) {
           ctx.problems.add(p, `failed to decode Kubernetes YAML: ${probe.list[0]?.message ?? ''}`);
           continue;

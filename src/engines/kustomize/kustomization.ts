@@ -48,9 +48,13 @@ export function parseKustomization(
   dir: string,
   problems: Problems,
 ): Kustomization | undefined {
-  const docs = parseWithYaml(text, file, problems);
+  const before = problems.list.length;
+  const docs = parseWithYaml(text, file, problems, { allowDuplicateKeys: true });
   const doc = docs[0];
-  if (!doc) return undefined;
+  if (!doc) {
+    if (problems.list.length === before) problems.add(file, 'kustomization.yaml is empty');
+    return undefined;
+  }
   if (docs.length > 1) problems.add(file, 'a kustomization file must hold exactly one YAML document');
   const node = doc.contents;
   if (!isMap(node) || node.items.length === 0) {

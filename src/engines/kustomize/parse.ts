@@ -1,9 +1,10 @@
 import { type Document, isMap, isSeq, parseAllDocuments, visit, type YAMLMap } from 'yaml';
 
-import type { Problems } from './errors.ts';
+import { Problems } from './errors.ts';
 import { lineCol } from './kustomization.ts';
 import { field, str } from './nodes.ts';
 import { fastParseDocuments } from './yaml/fast-parse.ts';
+import { checkDocumentCount, checkText, checkTree, isStackOverflow, YAML_LIMITS } from './yaml/limits.ts';
 import { Resource } from './resource.ts';
 
 /**
@@ -20,29 +21,70 @@ export interface ParsedDoc {
 
 /**
  * parseDocuments parses a multi-document YAML text, through the fast reader when the text allows it; syntax
- * errors go to `problems` with line and column.
+ * errors go to `problems` with line and column. It is where resources and patches are read, so the limits on
+ * hostile YAML apply here (`yaml/limits.ts`): control characters, document count, nesting depth, duplicate keys
+ * (refused, as kustomize refuses them in resources) and alias expansion (once, linear, within a budget).
  */
 export function parseDocuments(text: string, file: string, problems: Problems): ParsedDoc[] {
+  if (!checkText(text, file, problems) || !checkDocumentCount(text, file, problems)) return [];
   // kustomize splits a stream into documents before decoding each, so a byte order mark opening any document (not
   // only the first) is dropped; the yaml package would read it as part of the first key.
   if (text.includes('\uFEFF')) text = text.replace(/^\uFEFF/, '').replace(/(\n---[ \t]*\r?\n)\uFEFF/g, '$1');
   const fast = fastParseDocuments(text);
-  if (fast !== undefined) return fast.map((contents) => ({ contents }));
+  if (fast !== undefined && fast.length <= YAML_LIMITS.maxDocuments) {
+    // Fast nodes carry no positions: on any problem, the general parser below reports it with line and column.
+    const probe = new Problems();
+    const budget = { aliasNodes: YAML_LIMITS.maxAliasNodes };
+    const checked = fast.map((contents) => checkTree(contents, file, probe, budget));
+    if (probe.empty) return checked.map((contents) => ({ contents }));
+  }
   return parseWithYaml(text, file, problems).map((doc) => ({ contents: doc.contents, doc }));
 }
 
-/** parseWithYaml parses with the `yaml` package (the general path). */
-export function parseWithYaml(text: string, file: string, problems: Problems): Document[] {
-  const parsed = parseAllDocuments(text, PARSE_OPTIONS);
+/**
+ * parseWithYaml parses with the `yaml` package (the general path), within the limits of `yaml/limits.ts`.
+ * Duplicate keys are refused unless `allowDuplicateKeys` (kustomization files: kustomize lets the last one win).
+ */
+export function parseWithYaml(
+  text: string,
+  file: string,
+  problems: Problems,
+  opts: { allowDuplicateKeys?: boolean } = {},
+): Document[] {
+  if (!checkText(text, file, problems) || !checkDocumentCount(text, file, problems)) return [];
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(text, PARSE_OPTIONS);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    problems.add(file, `invalid YAML: exceeded max depth of ${YAML_LIMITS.maxDepth}`);
+    return [];
+  }
   const docs = Array.isArray(parsed) ? parsed : [];
+  if (docs.length > YAML_LIMITS.maxDocuments) {
+    problems.add(file, `invalid YAML: more than ${YAML_LIMITS.maxDocuments} documents in one file`);
+    return [];
+  }
   let ok = true;
+  const budget = { aliasNodes: YAML_LIMITS.maxAliasNodes };
+  const position = (offset: number): { line: number; col: number } => lineCol(text, offset);
   for (const doc of docs) {
     for (const e of doc.errors) {
       ok = false;
       const pos = e.linePos?.[0];
-      problems.add(file, `invalid YAML: ${e.message.split('\n')[0] ?? e.message}`, pos?.line, pos?.col);
+      const message = isStackOverflow(e.message)
+        ? `exceeded max depth of ${YAML_LIMITS.maxDepth}`
+        : (e.message.split('\n')[0] ?? e.message);
+      problems.add(file, `invalid YAML: ${message}`, pos?.line, pos?.col);
     }
-    if (doc.errors.length === 0 && !flowPlainScalarsOk(doc, text, file, problems)) ok = false;
+    if (!ok) continue;
+    if (!flowPlainScalarsOk(doc, text, file, problems)) {
+      ok = false;
+      continue;
+    }
+    const checked = checkTree(doc.contents, file, problems, budget, position, opts.allowDuplicateKeys);
+    if (checked === undefined && doc.contents !== null && doc.contents !== undefined) ok = false;
+    else doc.contents = checked as typeof doc.contents;
   }
   return ok ? docs : [];
 }

@@ -11,6 +11,7 @@ import type { Resource } from './resource.ts';
 import { compileSelector, type Selector } from './selector.ts';
 import { RegexSyntaxError } from './errors.ts';
 import { type Context, withinRoot } from './target.ts';
+import { decodeYaml } from './yaml/limits.ts';
 
 /** PatchSource is a patch's text and where it came from (a file, or the kustomization for inline patches). */
 interface PatchSource {
@@ -39,7 +40,7 @@ function loadPatch(
     ctx.problems.add(k.file, `security; file '${abs}' is not in or below '${k.dir}'`);
     return undefined;
   }
-  return { text: new TextDecoder().decode(ctx.fs.readFile(abs)), file: abs };
+  return { text: decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), file: abs };
 }
 
 /** isJsonPatch says whether a patch text is an RFC 6902 operation list (a JSON or YAML sequence). */

@@ -13,6 +13,7 @@ import { type PluginConfig, pluginName } from './plugins.ts';
 import type { Resource } from './resource.ts';
 import { type Context, runReplacements } from './target.ts';
 import { fieldSpecs } from './transformer-config.ts';
+import { decodeYaml } from './yaml/limits.ts';
 
 /**
  * kustomize's built-in transformer plugins, configured by a config object rather than kustomization fields: each
@@ -28,7 +29,10 @@ function runValueAdd(ctx: Context, k: Kustomization, d: Record<string, unknown>,
   if (file) {
     const abs = posix.resolve(k.dir, file);
     if (ctx.fs.stat(abs) !== 'file') return `targetFilePath '${file}' does not exist`;
-    for (const doc of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems).slice(0, 1)) {
+    for (const doc of parseDocuments(decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), abs, ctx.problems).slice(
+      0,
+      1,
+    )) {
       entries.push(...records((toJS(doc.contents) as Record<string, unknown> | null)?.['targets']));
     }
   }

@@ -38,6 +38,7 @@ import {
   type TransformerConfig,
 } from './transformer-config.ts';
 import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
+import { decodeYaml } from './yaml/limits.ts';
 
 /** LoadOptions control what a build may read. */
 export interface LoadOptions {
@@ -91,7 +92,7 @@ function loadOpenApi(ctx: Context, k: Kustomization): void {
     ctx.problems.add(k.file, `openapi: file '${path}' does not exist`);
     return;
   }
-  const text = new TextDecoder().decode(ctx.fs.readFile(abs));
+  const text = decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems);
   try {
     const doc: unknown = text.trimStart().startsWith('{')
       ? JSON.parse(text)
@@ -129,7 +130,7 @@ export function loadKustomization(ctx: Context, dir: string): Kustomization | un
     );
     return undefined;
   }
-  const text = new TextDecoder().decode(ctx.fs.readFile(file));
+  const text = decodeYaml(ctx.fs.readFile(file), file, ctx.problems);
   return parseKustomization(text, file, dir, ctx.problems);
 }
 
@@ -255,7 +256,7 @@ function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boo
     }
     return [];
   }
-  const text = new TextDecoder().decode(ctx.fs.readFile(path));
+  const text = decodeYaml(ctx.fs.readFile(path), path, ctx.problems);
   return parseResources(text, path, ctx.problems);
 }
 
@@ -425,7 +426,7 @@ export function runReplacements(ctx: Context, k: Kustomization, out: Resource[])
       ctx.problems.add(k.file, `replacements: file '${asText(entry['path'])}' does not exist`);
       continue;
     }
-    for (const d of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems)) {
+    for (const d of parseDocuments(decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), abs, ctx.problems)) {
       const js = toJS(d.contents);
       for (const r of Array.isArray(js) ? js : [js]) {
         if (r && typeof r === 'object') list.push(replacementOf(r as Record<string, unknown>));

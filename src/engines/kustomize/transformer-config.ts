@@ -8,6 +8,7 @@ import { toJS } from './nodes.ts';
 import { parseDocuments } from './parse.ts';
 import type { Context } from './target.ts';
 import { withinRoot } from './target.ts';
+import { decodeYaml } from './yaml/limits.ts';
 
 /**
  * Field specs a kustomization adds to kustomize's built-in tables through `configurations:` files and `crds:`
@@ -105,7 +106,7 @@ export function loadCrds(ctx: Context, k: Kustomization): void {
       );
       continue;
     }
-    const text = new TextDecoder().decode(ctx.fs.readFile(abs));
+    const text = decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems);
     if (text.length === 0) {
       // kustomize v5.8.2 panics (index out of range) on an empty file; fail cleanly instead.
       ctx.problems.add(abs, 'loading CRDs: the file is empty');
@@ -136,7 +137,7 @@ export function loadConfigurations(ctx: Context, k: Kustomization): void {
       continue;
     }
     const cfg = ensureConfig(ctx);
-    for (const d of parseDocuments(new TextDecoder().decode(ctx.fs.readFile(abs)), abs, ctx.problems)) {
+    for (const d of parseDocuments(decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), abs, ctx.problems)) {
       const o = (toJS(d.contents) ?? {}) as Record<string, unknown>;
       for (const raw of Object.keys(o)) {
         // kustomize decodes this file as JSON into its TransformerConfig: table names match case-insensitively,

@@ -30,7 +30,8 @@ export function fastParseDocuments(text: string): FastNode[] | undefined {
   try {
     return parseAll(text);
   } catch (err) {
-    if (err instanceof GiveUp) return undefined;
+    // Nesting deep enough to exhaust the stack is the general parser's to report, with the depth limit.
+    if (err instanceof GiveUp || err instanceof RangeError) return undefined;
     throw err;
   }
 }
