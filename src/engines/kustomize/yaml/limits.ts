@@ -83,8 +83,8 @@ function invalidUtf8Offset(b: Uint8Array): number {
 
 // YAML's printable set (go-yaml's reader refuses the rest): tab, LF, CR, 0x20–0x7E, NEL, 0xA0–0xD7FF,
 // 0xE000–0xFFFD and the astral planes; a lone surrogate is not a character either.
-// eslint-disable-next-line no-control-regex -- the point is to find control characters
 const NOT_PRINTABLE =
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
   /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /** checkText reports the first character YAML does not allow (NUL and other controls); false when it found one. */
