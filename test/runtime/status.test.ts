@@ -105,3 +105,27 @@ void test('a stale resourceVersion makes a finalizer patch fail with a conflict 
     (err: Error & { statusCode?: number }) => err.statusCode === 409,
   );
 });
+
+void test('a condition message over 32 KiB reaches the live object trimmed instead of failing the status patch', async (t) => {
+  const cluster = await useCluster();
+  const client = new KubeClient(cluster.kubeConfig);
+  const ns = await useNamespace(t, cluster);
+  const type = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' };
+  const key = { namespace: ns, name: 'huge-error' };
+  await client.create({
+    ...type,
+    metadata: key,
+    spec: { url: 'https://example.com/repo', interval: '1m' },
+  });
+  const loaded = await client.get<Widget>(type, key);
+  const patcher = new StatusPatcher(client, loaded, 'fluxts-test');
+  // An error that quotes a whole manifest can be this long; the CRD caps condition messages at 32768.
+  const message = `kustomize build failed: ${'resource too large; '.repeat(3000)}`;
+  conditions.markFalse(loaded, 'Ready', 'BuildFailed', message);
+  assert.equal(await patcher.patch(loaded), true);
+  const live = conditions.get(await client.get<Widget>(type, key), 'Ready');
+  assert.equal(live?.reason, 'BuildFailed');
+  assert.ok(live?.message.startsWith('kustomize build failed: resource too large;'));
+  assert.ok(live?.message.endsWith('...'));
+  assert.equal(Buffer.byteLength(live?.message ?? ''), conditions.MAX_MESSAGE_BYTES);
+});
