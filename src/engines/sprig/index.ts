@@ -1,6 +1,7 @@
 // Public surface of engines/sprig: the Sprig v3.3.0 function map as Helm v4.2.4 exposes it.
 import { goFunc, STRING, type FuncMap } from '../gotemplate/values.ts';
 import { sprigContext, type SprigOptions } from './context.ts';
+import { cryptoFunctions } from './crypto.ts';
 import { dateFunctions } from './dates.ts';
 import { defaultFunctions } from './defaults.ts';
 import { dictFunctions } from './dict.ts';
@@ -40,6 +41,7 @@ export function sprigFunctions(options: SprigOptions = {}): FuncMap {
     ...jsonFunctions(ctx),
     ...pathFunctions(),
     ...dateFunctions(ctx),
+    ...cryptoFunctions(ctx),
     ...randomFunctions(ctx),
     getHostByName: goFunc([STRING], (name) => ctx.lookupHost(name), { type: STRING }),
   };
@@ -54,3 +56,4 @@ export { strval, strslice } from './convert.ts';
 export { toFloat64, toInt64 } from './cast.ts';
 export { semverTypes, versionValue } from './semver.ts';
 export { timeString, timeTypes, timeValue } from './dates.ts';
+export { certificateType, decryptAES, derivePassword, encryptAES } from './crypto.ts';
