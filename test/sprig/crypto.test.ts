@@ -27,13 +27,25 @@ test('sprig crypto: deterministic functions and errors match Go', async () => {
     '{{ derivePassword 1 "medium" "p" "u" "s" }}|{{ derivePassword 7 "short" "p" "u" "s" }}|{{ derivePassword 1 "basic" "p" "u" "s" }}|{{ derivePassword 1 "nope" "p" "u" "s" }}',
     '{{ htpasswd "a:b" "x" }}|{{ bcrypt (repeat 73 "x") }}|{{ htpasswd "u" (repeat 80 "é") }}|{{ genPrivateKey "foo" }}',
     '{{ encryptAES "k" "" }}|{{ decryptAES "k" "" }}',
-    ...['!!', 'YQ==', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'AAAAAAAAAAAAAAAAAAAAAA==', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='].map((c) => ({ tpl: '{{ decryptAES "key" .c }}', data: { c } })),
-    '{{ genCAWithKey "x" 1 "junk" }}', '{{ genCAWithKey "x" 1 "-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n" }}',
+    ...[
+      '!!',
+      'YQ==',
+      'AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      'AAAAAAAAAAAAAAAAAAAAAA==',
+      'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    ].map((c) => ({ tpl: '{{ decryptAES "key" .c }}', data: { c } })),
+    '{{ genCAWithKey "x" 1 "junk" }}',
+    '{{ genCAWithKey "x" 1 "-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n" }}',
     '{{ genCAWithKey "x" 1 "-----BEGIN FOO PRIVATE KEY-----\\nAAAA\\n-----END FOO PRIVATE KEY-----\\n" }}',
-    '{{ genSelfSignedCertWithKey "x" (list 1) nil 1 (genPrivateKey "ecdsa") }}', '{{ genSelfSignedCertWithKey "x" (list "1.2.3.400") nil 1 (genPrivateKey "ecdsa") }}',
-    '{{ genSelfSignedCertWithKey "x" nil (list 5) 1 (genPrivateKey "ecdsa") }}', '{{ genSelfSignedCertWithKey "x" nil (list "é.com") 1 (genPrivateKey "ecdsa") }}',
+    '{{ genSelfSignedCertWithKey "x" (list 1) nil 1 (genPrivateKey "ecdsa") }}',
+    '{{ genSelfSignedCertWithKey "x" (list "1.2.3.400") nil 1 (genPrivateKey "ecdsa") }}',
+    '{{ genSelfSignedCertWithKey "x" nil (list 5) 1 (genPrivateKey "ecdsa") }}',
+    '{{ genSelfSignedCertWithKey "x" nil (list "é.com") 1 (genPrivateKey "ecdsa") }}',
     '{{ genSelfSignedCertWithKey "x" nil nil 1 (genPrivateKey "dsa") }}',
-    '{{ buildCustomCert "!!" "" }}', '{{ buildCustomCert "aGk=" "!!" }}', '{{ buildCustomCert "aGk=" "aGk=" }}',
+    '{{ buildCustomCert "!!" "" }}',
+    '{{ buildCustomCert "aGk=" "!!" }}',
+    '{{ buildCustomCert "aGk=" "aGk=" }}',
     '{{ genSignedCertWithKey "x" nil nil 1 (buildCustomCert "aGk=" "aGk=") (genPrivateKey "ecdsa") }}',
   ]);
 });
@@ -60,14 +72,31 @@ test('sprig crypto: bcrypt and htpasswd produce verifiable $2a$10$ hashes', () =
 });
 
 test('sprig crypto: private keys parse and certificates verify, also in Go', async () => {
-  for (const [type, pemType, keyType] of [['ecdsa', 'EC PRIVATE KEY', 'ec'], ['ed25519', 'PRIVATE KEY', 'ed25519'], ['dsa', 'DSA PRIVATE KEY', 'dsa'], ['rsa', 'RSA PRIVATE KEY', 'rsa']] as const) {
+  for (const [type, pemType, keyType] of [
+    ['ecdsa', 'EC PRIVATE KEY', 'ec'],
+    ['ed25519', 'PRIVATE KEY', 'ed25519'],
+    ['dsa', 'DSA PRIVATE KEY', 'dsa'],
+    ['rsa', 'RSA PRIVATE KEY', 'rsa'],
+  ] as const) {
     const pem = out(`{{ genPrivateKey "${type}" }}`);
-    assert.match(pem, new RegExp(`^-----BEGIN ${pemType}-----\\n([A-Za-z0-9+/=]{64}\\n)*[A-Za-z0-9+/=]{1,64}\\n-----END ${pemType}-----\\n$`));
+    assert.match(
+      pem,
+      new RegExp(
+        `^-----BEGIN ${pemType}-----\\n([A-Za-z0-9+/=]{64}\\n)*[A-Za-z0-9+/=]{1,64}\\n-----END ${pemType}-----\\n$`,
+      ),
+    );
     assert.equal(createPrivateKey(pem).asymmetricKeyType, keyType);
     if (type === 'rsa') assert.equal(createPrivateKey(pem).asymmetricKeyDetails?.modulusLength, 4096);
     // Go reads the key back (a CA made with it parses in Go's parsePrivateKeyPEM, or fails as DSA does in Go).
     const go = await theirs(ref, { tpl: '{{ (genCAWithKey "k" 1 .k).Cert | len | lt 0 }}', data: { k: pem } });
-    assert.deepEqual(go, type === 'dsa' ? { err: 'template: t:1:4: executing "t" at <genCAWithKey "k" 1 .k>: error calling genCAWithKey: error creating certificate: x509: certificate private key does not implement crypto.Signer' } : { out: 'true' });
+    assert.deepEqual(
+      go,
+      type === 'dsa'
+        ? {
+            err: 'template: t:1:4: executing "t" at <genCAWithKey "k" 1 .k>: error calling genCAWithKey: error creating certificate: x509: certificate private key does not implement crypto.Signer',
+          }
+        : { out: 'true' },
+    );
   }
   const ca = ours({ tpl: '{{ $ca := genCA "my-ca" 365 }}{{ $ca.Cert }}{{ $ca.Key }}' });
   assert.ok('out' in ca);
@@ -78,7 +107,9 @@ test('sprig crypto: private keys parse and certificates verify, also in Go', asy
     '{{ $e := genSignedCertWithKey "ed" nil nil 1 $ca (genPrivateKey "ed25519") }}' +
     '{{ $ca.Cert }}{{ $c.Cert }}{{ $c.Key }}{{ $s.Cert }}{{ $e.Cert }}{{ typeOf $ca }}';
   const text = out(tpl);
-  const certs = [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)].map((m) => new X509Certificate(m[0]));
+  const certs = [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)].map(
+    (m) => new X509Certificate(m[0]),
+  );
   const [caCert, leaf, self, ed] = certs as [X509Certificate, X509Certificate, X509Certificate, X509Certificate];
   assert.ok(text.endsWith('sprig.certificate'));
   assert.equal(caCert.ca, true);
@@ -89,7 +120,10 @@ test('sprig crypto: private keys parse and certificates verify, also in Go', asy
   assert.equal(leaf.issuer, 'CN=my-ca');
   assert.ok(leaf.checkIssued(caCert));
   assert.ok(leaf.verify(caCert.publicKey));
-  assert.equal(leaf.subjectAltName, 'DNS:web, DNS:web.ns.svc, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:1.2.3.4');
+  assert.equal(
+    leaf.subjectAltName,
+    'DNS:web, DNS:web.ns.svc, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:1.2.3.4',
+  );
   const days = (Date.parse(leaf.validTo) - Date.parse(leaf.validFrom)) / 86_400_000;
   assert.equal(days, 30);
   assert.ok(Math.abs(Date.parse(leaf.validFrom) - Date.now()) < 60_000);
@@ -115,7 +149,18 @@ test('sprig random functions: lengths and alphabets', () => {
   const r = out(
     '{{ randAlphaNum 40 }}\n{{ randAlpha 40 }}\n{{ randNumeric 40 }}\n{{ randAscii 200 }}\n{{ randBytes 30 }}\n{{ uuidv4 }}\n{{ randAlphaNum 0 }}\n{{ randAlpha -3 }}\n{{ shuffle "abcdef" }}\n{{ randInt 5 10 }}',
   ).split('\n');
-  const [alnum = '', alpha = '', num = '', ascii = '', bytes = '', uuid = '', empty = '', neg = '', shuffled = '', int = ''] = r;
+  const [
+    alnum = '',
+    alpha = '',
+    num = '',
+    ascii = '',
+    bytes = '',
+    uuid = '',
+    empty = '',
+    neg = '',
+    shuffled = '',
+    int = '',
+  ] = r;
   assert.match(alnum, /^[A-Za-z0-9]{40}$/);
   assert.match(alpha, /^[A-Za-z]{40}$/);
   assert.match(num, /^[0-9]{40}$/);

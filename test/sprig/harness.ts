@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { Template } from '../../src/engines/gotemplate/index.ts';
-import type { GoValue } from '../../src/engines/gotemplate/values.ts';
+import type { GoValue } from '../../src/engines/gotemplate/index.ts';
 import { sprigFunctions, type SprigOptions } from '../../src/engines/sprig/index.ts';
 import type { SprigRef } from './sprigref.ts';
 

@@ -56,8 +56,9 @@ export class JsonLinesProcess<Req, Res> {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending: ((r: Res) => void)[] = [];
 
-  constructor(path: string) {
-    this.child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `env` adds variables to the program's environment (e.g. TZ for a reference that reads the local zone). */
+  constructor(path: string, env: Record<string, string> = {}) {
+    this.child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const lines = createInterface({ input: this.child.stdout });
     lines.on('line', (line) => this.pending.shift()?.(JSON.parse(line) as Res));
   }

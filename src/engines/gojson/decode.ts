@@ -5,8 +5,8 @@
  * and Go's type errors (`json: cannot unmarshal array into Go value of type map[string]interface {}`), which leave
  * the value unset and let decoding go on, as Go does.
  */
-import { parseFloat as goParseFloat, quote as goQuote } from '../gotemplate/strconv.ts';
-import { GoNil, MAP_ANY, mapSet, SLICE_ANY, type GoMap, type GoValue } from '../gotemplate/values.ts';
+import { quote as goQuote } from '../gotemplate/index.ts';
+import { GoNil, MAP_ANY, mapSet, SLICE_ANY, type GoMap, type GoValue } from '../gotemplate/index.ts';
 import { GoJsonError, JsonSyntaxError } from './errors.ts';
 
 /** Target is the Go type decoded into. */
@@ -259,8 +259,9 @@ class Decoder {
     m.lastIndex = this.i;
     const text = m.exec(s)?.[0] ?? '';
     this.i += text.length;
-    const f = goParseFloat(text);
-    if (f === undefined) {
+    // JSON numbers are plain decimals: JavaScript parses them with Go's rounding; only overflow differs.
+    const f = Number(text);
+    if (!Number.isFinite(f)) {
       this.typeError(`number ${text}`, 'float64');
       return null;
     }

@@ -4,7 +4,7 @@
  * Go's errors (`json: unsupported value: NaN`, `json: unsupported type: func() string`). Strings escape `<`, `>`
  * and `&` unless `escapeHTML` is false, as json.Encoder.SetEscapeHTML(false) does.
  */
-import { formatFloat } from '../gotemplate/strconv.ts';
+import { formatFloat } from '../gotemplate/index.ts';
 import {
   GoChan,
   GoComplex,
@@ -17,7 +17,7 @@ import {
   typeName,
   typeOf,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import { GoJsonError } from './errors.ts';
 
 export interface MarshalOptions {

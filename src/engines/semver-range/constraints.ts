@@ -1,4 +1,4 @@
-import { goQuote } from '../../util/go-quote.ts';
+import { quote as goQuote } from '../gotemplate/index.ts';
 import { SemverError } from './errors.ts';
 import { comparePrerelease, parseVersion, type SemverVersion } from './version.ts';
 

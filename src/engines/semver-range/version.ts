@@ -181,18 +181,23 @@ export function parseStrictVersion(v: string): SemverVersion {
   if (Buffer.byteLength(v, 'utf8') > MAX_VERSION_LEN) {
     throw new SemverError(`version string is too long (max ${MAX_VERSION_LEN} bytes)`);
   }
-  const parts = splitN(v, '.', 3);
-  if (parts.length !== 3) throw new SemverError('invalid semantic version');
-  const [major = '', minor = ''] = parts;
-  let patch = parts[2] ?? '';
+  // strings.SplitN(v, ".", 3): the third part keeps any further dots.
+  const dot1 = v.indexOf('.');
+  const dot2 = dot1 < 0 ? -1 : v.indexOf('.', dot1 + 1);
+  if (dot2 < 0) throw new SemverError('invalid semantic version');
+  const major = v.slice(0, dot1);
+  const minor = v.slice(dot1 + 1, dot2);
+  let patch = v.slice(dot2 + 1);
   let meta = '';
   let pre = '';
-  if (patch.includes('+')) {
-    [patch = '', meta = ''] = splitN(patch, '+', 2);
+  const plus = patch.indexOf('+');
+  if (plus >= 0) {
+    [patch, meta] = [patch.slice(0, plus), patch.slice(plus + 1)];
     validateMetadata(meta);
   }
-  if (patch.includes('-')) {
-    [patch = '', pre = ''] = splitN(patch, '-', 2);
+  const dash = patch.indexOf('-');
+  if (dash >= 0) {
+    [patch, pre] = [patch.slice(0, dash), patch.slice(dash + 1)];
     validatePrerelease(pre);
   }
   for (const p of [major, minor, patch]) {
@@ -207,20 +212,6 @@ export function parseStrictVersion(v: string): SemverVersion {
     return n;
   };
   return new SemverVersion(num(major), num(minor), num(patch), pre, meta, v);
-}
-
-/** splitN is Go's strings.SplitN for n > 0. */
-function splitN(s: string, sep: string, n: number): string[] {
-  const out: string[] = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const at = rest.indexOf(sep);
-    if (at < 0) break;
-    out.push(rest.slice(0, at));
-    rest = rest.slice(at + sep.length);
-  }
-  out.push(rest);
-  return out;
 }
 
 function validatePrerelease(p: string): void {

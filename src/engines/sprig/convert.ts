@@ -2,7 +2,7 @@
  * Conversions Sprig applies to arbitrary values: `strval` (what `toString`, `quote`, `join` and `dict` keys use),
  * `strslice` (`toStrings`, `join`, `sortAlpha`) and reading any Go slice or array as a list.
  */
-import { formatValue } from '../gotemplate/fmt.ts';
+import { formatValue } from '../gotemplate/index.ts';
 import {
   GoNil,
   goInt,
@@ -12,7 +12,7 @@ import {
   utf8Decode,
   withGoType,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 
 /** strval is Sprig's strval: strings as they are, `[]byte` as text, errors and Stringers through their method, else %v. */
 export function strval(v: GoValue): string {

@@ -8,9 +8,21 @@ import { createCipheriv, createDecipheriv, createHmac, scryptSync } from 'node:c
 
 import bcryptjs from 'bcryptjs';
 
-import { formatValue } from '../gotemplate/fmt.ts';
-import { quote as goQuote } from '../gotemplate/strconv.ts';
-import { GoStruct, goFunc, INT, SLICE_ANY, STRING, structType, UINT32, type FuncMap, type GoType, type GoValue } from '../gotemplate/values.ts';
+import { formatValue } from '../gotemplate/index.ts';
+import { quote as goQuote } from '../gotemplate/index.ts';
+import {
+  GoStruct,
+  goFunc,
+  INT,
+  isAsciiOnly,
+  SLICE_ANY,
+  STRING,
+  structType,
+  UINT32,
+  type FuncMap,
+  type GoType,
+  type GoValue,
+} from '../gotemplate/index.ts';
 import type { SprigContext } from './context.ts';
 import { pemDecode, pemEncode } from './crypto/pem.ts';
 import { parseIp } from './crypto/ip.ts';
@@ -90,8 +102,10 @@ export function cryptoFunctions(ctx: SprigContext): FuncMap {
   const str = { type: STRING };
   const certOut = { type: certificateType(), error: true };
   const bcrypt = (input: string): string => {
-    if (bytesOf(input).length > 72) return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
-    const salt = '$2a$10$' + bcryptjs.encodeBase64(Array.from(ctx.randomBytes(BCRYPT_ALPHABET_BYTES)), BCRYPT_ALPHABET_BYTES);
+    if (bytesOf(input).length > 72)
+      return 'failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes';
+    const salt =
+      '$2a$10$' + bcryptjs.encodeBase64(Array.from(ctx.randomBytes(BCRYPT_ALPHABET_BYTES)), BCRYPT_ALPHABET_BYTES);
     return bcryptjs.hashSync(input, salt);
   };
   const now = (): number => Number(ctx.now() / 1_000_000n);
@@ -106,16 +120,31 @@ export function cryptoFunctions(ctx: SprigContext): FuncMap {
       return b;
     });
     const dnsNames = dns.map((d) => {
-      if (typeof d !== 'string') throw new SprigError(`error processing alternate dns name: ${formatValue(d)} is not a string`);
+      if (typeof d !== 'string')
+        throw new SprigError(`error processing alternate dns name: ${formatValue(d)} is not a string`);
       return d;
     });
     const notBefore = now();
-    return { serial: serial(), commonName: cn, ips: ipBytes, dnsNames, notBefore, notAfter: notBefore + days * 86_400_000, isCA };
+    return {
+      serial: serial(),
+      commonName: cn,
+      ips: ipBytes,
+      dnsNames,
+      notBefore,
+      notAfter: notBefore + days * 86_400_000,
+      isCA,
+    };
   };
   /** certAndKey is getCertAndKey: the signed certificate and the subject's key, both PEM. */
-  const certAndKey = (t: ReturnType<typeof baseTemplate>, subject: PrivateKey, parent: Parent | undefined, signer: PrivateKey): GoStruct => {
+  const certAndKey = (
+    t: ReturnType<typeof baseTemplate>,
+    subject: PrivateKey,
+    parent: Parent | undefined,
+    signer: PrivateKey,
+  ): GoStruct => {
     for (const name of t.dnsNames) {
-      if (/[^\x00-\x7f]/.test(name)) throw new SprigError(`error creating certificate: x509: ${goQuote(name)} cannot be encoded as an IA5String`);
+      if (!isAsciiOnly(name))
+        throw new SprigError(`error creating certificate: x509: ${goQuote(name)} cannot be encoded as an IA5String`);
     }
     let der: Uint8Array;
     try {
@@ -136,11 +165,23 @@ export function cryptoFunctions(ctx: SprigContext): FuncMap {
   };
   const genCA = (cn: string, days: number, key: PrivateKey): GoStruct =>
     certAndKey(baseTemplate(cn, [], [], days, true), key, undefined, key);
-  const selfSigned = (cn: string, ips: readonly GoValue[], dns: readonly GoValue[], days: number, key: PrivateKey): GoStruct =>
-    certAndKey(baseTemplate(cn, ips, dns, days, false), key, undefined, key);
-  const signed = (cn: string, ips: readonly GoValue[], dns: readonly GoValue[], days: number, ca: GoValue, key: PrivateKey): GoStruct => {
+  const selfSigned = (
+    cn: string,
+    ips: readonly GoValue[],
+    dns: readonly GoValue[],
+    days: number,
+    key: PrivateKey,
+  ): GoStruct => certAndKey(baseTemplate(cn, ips, dns, days, false), key, undefined, key);
+  const signed = (
+    cn: string,
+    ips: readonly GoValue[],
+    dns: readonly GoValue[],
+    days: number,
+    ca: GoValue,
+    key: PrivateKey,
+  ): GoStruct => {
     const fields = (ca as GoStruct).fields;
-    const block = pemDecode(String(fields.Cert ?? ''));
+    const block = pemDecode(typeof fields.Cert === 'string' ? fields.Cert : '');
     if (block === undefined) throw new SprigError('unable to decode certificate');
     let parent: Parent;
     try {
@@ -148,54 +189,90 @@ export function cryptoFunctions(ctx: SprigContext): FuncMap {
     } catch {
       throw new SprigError('error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate');
     }
-    const signer = parseKey(String(fields.Key ?? ''), 'error parsing private key');
+    const signer = parseKey(typeof fields.Key === 'string' ? fields.Key : '', 'error parsing private key');
     return certAndKey(baseTemplate(cn, ips, dns, days, false), key, parent, signer);
   };
   const rsa2048 = (): PrivateKey => generateKey('rsa', 2048);
   const days = (n: { value: bigint }): number => Number(n.value);
   return {
     bcrypt: goFunc([STRING], bcrypt, str),
-    htpasswd: goFunc([STRING, STRING], (user, pass) => (user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`), str),
-    derivePassword: goFunc([UINT32, STRING, STRING, STRING, STRING], (counter, type, pass, user, site) =>
-      derivePassword(Number(counter.value), type, pass, user, site), str),
-    genPrivateKey: goFunc([STRING], (type) => {
-      const kind = type === '' || type === 'rsa' ? 'rsa' : type;
-      if (kind !== 'rsa' && kind !== 'dsa' && kind !== 'ecdsa' && kind !== 'ed25519') return `Unknown type ${type}`;
-      return keyPem(generateKey(kind));
-    }, str),
-    buildCustomCert: goFunc([STRING, STRING], (b64cert, b64key) => {
-      let cert: string;
-      let key: string;
-      try {
-        cert = Buffer.from(base64Decode(bytesOf(b64cert))).toString('utf8');
-      } catch {
-        throw new SprigError('unable to decode base64 certificate');
-      }
-      try {
-        key = Buffer.from(base64Decode(bytesOf(b64key))).toString('utf8');
-      } catch {
-        throw new SprigError('unable to decode base64 private key');
-      }
-      const block = pemDecode(cert);
-      if (block === undefined) throw new SprigError('unable to decode certificate');
-      try {
-        parentOf(block.bytes);
-      } catch {
-        throw new SprigError('error parsing certificate: decodedCert.Bytes: x509: malformed certificate');
-      }
-      parseKey(key, 'error parsing private key');
-      return certificate(cert, key);
-    }, certOut),
+    htpasswd: goFunc(
+      [STRING, STRING],
+      (user, pass) => (user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(pass)}`),
+      str,
+    ),
+    derivePassword: goFunc(
+      [UINT32, STRING, STRING, STRING, STRING],
+      (counter, type, pass, user, site) => derivePassword(Number(counter.value), type, pass, user, site),
+      str,
+    ),
+    genPrivateKey: goFunc(
+      [STRING],
+      (type) => {
+        const kind = type === '' || type === 'rsa' ? 'rsa' : type;
+        if (kind !== 'rsa' && kind !== 'dsa' && kind !== 'ecdsa' && kind !== 'ed25519') return `Unknown type ${type}`;
+        return keyPem(generateKey(kind));
+      },
+      str,
+    ),
+    buildCustomCert: goFunc(
+      [STRING, STRING],
+      (b64cert, b64key) => {
+        let cert: string;
+        let key: string;
+        try {
+          cert = Buffer.from(base64Decode(bytesOf(b64cert))).toString('utf8');
+        } catch {
+          throw new SprigError('unable to decode base64 certificate');
+        }
+        try {
+          key = Buffer.from(base64Decode(bytesOf(b64key))).toString('utf8');
+        } catch {
+          throw new SprigError('unable to decode base64 private key');
+        }
+        const block = pemDecode(cert);
+        if (block === undefined) throw new SprigError('unable to decode certificate');
+        try {
+          parentOf(block.bytes);
+        } catch {
+          throw new SprigError('error parsing certificate: decodedCert.Bytes: x509: malformed certificate');
+        }
+        parseKey(key, 'error parsing private key');
+        return certificate(cert, key);
+      },
+      certOut,
+    ),
     genCA: goFunc([STRING, INT], (cn, d) => genCA(cn, days(d), rsa2048()), certOut),
-    genCAWithKey: goFunc([STRING, INT, STRING], (cn, d, pem) => genCA(cn, days(d), parseKey(pem, 'parsing private key')), certOut),
-    genSelfSignedCert: goFunc([STRING, SLICE_ANY, SLICE_ANY, INT], (cn, ips, dns, d) => selfSigned(cn, ips, dns, days(d), rsa2048()), certOut),
-    genSelfSignedCertWithKey: goFunc([STRING, SLICE_ANY, SLICE_ANY, INT, STRING], (cn, ips, dns, d, pem) =>
-      selfSigned(cn, ips, dns, days(d), parseKey(pem, 'parsing private key')), certOut),
-    genSignedCert: goFunc([STRING, SLICE_ANY, SLICE_ANY, INT, certificateType()], (cn, ips, dns, d, ca) =>
-      signed(cn, ips, dns, days(d), ca, rsa2048()), certOut),
-    genSignedCertWithKey: goFunc([STRING, SLICE_ANY, SLICE_ANY, INT, certificateType(), STRING], (cn, ips, dns, d, ca, pem) =>
-      signed(cn, ips, dns, days(d), ca, parseKey(pem, 'parsing private key')), certOut),
-    encryptAES: goFunc([STRING, STRING], (password, plaintext) => encryptAES(password, plaintext, ctx.randomBytes(16)), { type: STRING, error: true }),
+    genCAWithKey: goFunc(
+      [STRING, INT, STRING],
+      (cn, d, pem) => genCA(cn, days(d), parseKey(pem, 'parsing private key')),
+      certOut,
+    ),
+    genSelfSignedCert: goFunc(
+      [STRING, SLICE_ANY, SLICE_ANY, INT],
+      (cn, ips, dns, d) => selfSigned(cn, ips, dns, days(d), rsa2048()),
+      certOut,
+    ),
+    genSelfSignedCertWithKey: goFunc(
+      [STRING, SLICE_ANY, SLICE_ANY, INT, STRING],
+      (cn, ips, dns, d, pem) => selfSigned(cn, ips, dns, days(d), parseKey(pem, 'parsing private key')),
+      certOut,
+    ),
+    genSignedCert: goFunc(
+      [STRING, SLICE_ANY, SLICE_ANY, INT, certificateType()],
+      (cn, ips, dns, d, ca) => signed(cn, ips, dns, days(d), ca, rsa2048()),
+      certOut,
+    ),
+    genSignedCertWithKey: goFunc(
+      [STRING, SLICE_ANY, SLICE_ANY, INT, certificateType(), STRING],
+      (cn, ips, dns, d, ca, pem) => signed(cn, ips, dns, days(d), ca, parseKey(pem, 'parsing private key')),
+      certOut,
+    ),
+    encryptAES: goFunc(
+      [STRING, STRING],
+      (password, plaintext) => encryptAES(password, plaintext, ctx.randomBytes(16)),
+      { type: STRING, error: true },
+    ),
     decryptAES: goFunc([STRING, STRING], decryptAES, { type: STRING, error: true }),
   };
 }

@@ -31,24 +31,16 @@ import {
   STRING,
   structType,
   type FuncMap,
-  type GoFunc,
   type GoType,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import type { SprigContext } from './context.ts';
 import { SprigError } from './errors.ts';
+import { method } from './methods.ts';
 
 const SECOND = 1_000_000_000n;
 const MAX_DURATION = (1n << 63n) - 1n;
 const MIN_DURATION = -(1n << 63n);
-
-function method(
-  params: GoType[],
-  impl: (recv: GoValue, ...args: never[]) => GoValue,
-  result: { type?: GoType; error?: boolean } = {},
-): GoFunc {
-  return goFunc(params as [], impl as () => GoValue, result);
-}
 
 const nativeTime = (v: GoValue): GoTime => (v as GoStruct).native as GoTime;
 

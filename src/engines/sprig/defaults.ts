@@ -1,5 +1,5 @@
 /** Sprig's default and flow functions: `default`, `empty`, `coalesce`, `all`, `any`, `ternary`, `fail`. */
-import { ANY, BOOL, goFunc, goVariadicFunc, STRING, type FuncMap } from '../gotemplate/values.ts';
+import { ANY, BOOL, goFunc, goVariadicFunc, STRING, type FuncMap } from '../gotemplate/index.ts';
 import { SprigError } from './errors.ts';
 import { isEmpty } from './reflect.ts';
 

@@ -23,7 +23,7 @@ import {
   type FuncMap,
   type GoMap,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import { stringList, strval } from './convert.ts';
 import { SprigError } from './errors.ts';
 import { isEmpty } from './reflect.ts';

@@ -3,7 +3,7 @@
  * `\r` and `\n` skipped, and on failure Go's error text (`illegal base64 data at input byte 4`), which Sprig's
  * `b64dec`/`b32dec` return as the result.
  */
-import { goFunc, STRING, type FuncMap } from '../gotemplate/values.ts';
+import { goFunc, STRING, type FuncMap } from '../gotemplate/index.ts';
 import { bytesOf } from './gostrings.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -12,3 +12,16 @@ export class SprigError extends FluxtsError {}
  * gigabyte, `until` of a billion). Go would try and exhaust memory; fluxts fails fast with what and how much.
  */
 export class SprigLimitError extends SprigError {}
+
+/**
+ * rethrowAs runs `f` and turns an error of class `from` (a library's Go-error equivalent) into a SprigError with the
+ * same message, which the template engine reports as the function's error.
+ */
+export function rethrowAs<T>(from: abstract new (...args: never[]) => Error, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof from) throw new SprigError(err.message, { cause: err });
+    throw err;
+  }
+}

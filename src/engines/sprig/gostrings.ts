@@ -4,7 +4,7 @@
  * inside a multi-byte character gives U+FFFD where Go would keep the broken bytes: a JavaScript string cannot
  * hold them.
  */
-import { isAsciiOnly } from '../gotemplate/values.ts';
+import { isAsciiOnly } from '../gotemplate/index.ts';
 import { isSpace, RUNE_ERROR } from './unicode.ts';
 
 /** isAscii reports whether every character is ASCII (then bytes and characters coincide). */

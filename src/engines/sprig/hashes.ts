@@ -1,7 +1,7 @@
 /** Sprig's digests: `sha1sum`, `sha256sum`, `sha512sum` (lowercase hex) and `adler32sum` (decimal). */
 import { createHash } from 'node:crypto';
 
-import { goFunc, STRING, type FuncMap } from '../gotemplate/values.ts';
+import { goFunc, STRING, type FuncMap } from '../gotemplate/index.ts';
 import { bytesOf } from './gostrings.ts';
 
 /** adler32 is hash/adler32.Checksum. */

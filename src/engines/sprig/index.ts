@@ -1,5 +1,5 @@
 // Public surface of engines/sprig: the Sprig v3.3.0 function map as Helm v4.2.4 exposes it.
-import { goFunc, STRING, type FuncMap } from '../gotemplate/values.ts';
+import { goFunc, STRING, type FuncMap } from '../gotemplate/index.ts';
 import { sprigContext, type SprigOptions } from './context.ts';
 import { cryptoFunctions } from './crypto.ts';
 import { dateFunctions } from './dates.ts';

@@ -1,8 +1,8 @@
 /** Sprig's JSON functions over engines/gojson (Go's encoding/json). */
 import { marshal, marshalIndent, unmarshal, GoJsonError } from '../gojson/index.ts';
-import { ANY, goFunc, STRING, type FuncMap, type GoValue } from '../gotemplate/values.ts';
+import { ANY, goFunc, STRING, type FuncMap, type GoValue } from '../gotemplate/index.ts';
 import type { SprigContext } from './context.ts';
-import { SprigError } from './errors.ts';
+import { rethrowAs, SprigError } from './errors.ts';
 import { byteLength } from './gostrings.ts';
 import { checkStringSize } from './limits.ts';
 
@@ -17,14 +17,7 @@ function orEmpty(f: () => string): string {
 }
 
 /** orFail turns Go's error into the function's error (must variants, and toRawJson's panic). */
-function orFail(f: () => string): string {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof GoJsonError) throw new SprigError(err.message, { cause: err });
-    throw err;
-  }
-}
+const orFail = (f: () => string): string => rethrowAs(GoJsonError, f);
 
 export function jsonFunctions(ctx: SprigContext): FuncMap {
   const str = { type: STRING };

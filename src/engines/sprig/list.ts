@@ -20,7 +20,7 @@ import {
   withGoType,
   type FuncMap,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import { toInt64, floatToInt64 } from './cast.ts';
 import type { SprigContext } from './context.ts';
 import { listItems, strslice, strval } from './convert.ts';

@@ -1,5 +1,5 @@
 /** Sprig's number functions: casts, int64 and decimal float math, rounding, ranges (Sprig v3.3.0 `numeric.go`). */
-import { formatValue } from '../gotemplate/fmt.ts';
+import { formatValue } from '../gotemplate/index.ts';
 import {
   ANY,
   FLOAT64,
@@ -14,7 +14,7 @@ import {
   type FuncMap,
   type GoInt,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import { toFloat64, toInt64 } from './cast.ts';
 import type { SprigContext } from './context.ts';
 import * as dec from './decimal.ts';

@@ -1,5 +1,5 @@
 /** Sprig's path functions: Go's `path` (slash-separated) and `path/filepath` (identical on Linux, as Helm runs). */
-import { BOOL, goFunc, STRING, type FuncMap } from '../gotemplate/values.ts';
+import { BOOL, goFunc, STRING, type FuncMap } from '../gotemplate/index.ts';
 
 /** clean is path.Clean: shortest equivalent path, `.` for empty, `..` resolved lexically. */
 export function clean(p: string): string {

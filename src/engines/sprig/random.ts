@@ -3,7 +3,7 @@
  * a crypto-strength source), `randBytes`, `uuidv4`, `shuffle` lives with the strings. Results are not reproducible;
  * tests check lengths and alphabets.
  */
-import { goFunc, INT, STRING, type FuncMap } from '../gotemplate/values.ts';
+import { goFunc, INT, STRING, type FuncMap } from '../gotemplate/index.ts';
 import type { SprigContext } from './context.ts';
 import { SprigError } from './errors.ts';
 import { checkStringSize } from './limits.ts';

@@ -19,7 +19,7 @@ import {
   typeOf,
   type FuncMap,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 
 /**
  * isEmpty is Sprig's `empty`: nil, zero numbers, false, and empty strings, slices, arrays and maps are empty;

@@ -18,7 +18,7 @@ import {
   type GoFunc,
   type GoType,
   type GoValue,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import {
   parseConstraint,
   parseVersion,
@@ -26,18 +26,10 @@ import {
   type SemverConstraints,
   type SemverVersion,
 } from '../semver-range/index.ts';
-import { SprigError } from './errors.ts';
+import { rethrowAs, SprigError } from './errors.ts';
+import { method } from './methods.ts';
 
 const native = (v: GoValue): SemverVersion => (v as GoStruct).native as SemverVersion;
-
-/** method defines a Go method: `impl` receives the receiver, then the arguments. */
-function method(
-  params: GoType[],
-  impl: (recv: GoValue, ...args: never[]) => GoValue,
-  result: { type?: GoType; error?: boolean } = {},
-): GoFunc {
-  return goFunc(params as [], impl as () => GoValue, result);
-}
 
 let versionTypes: { value: GoType; ptr: GoType } | undefined;
 
@@ -63,10 +55,16 @@ export function semverTypes(): { value: GoType; ptr: GoType } {
     IncPatch: method([], (r) => asValue(native(r).incPatch())),
     IncMinor: method([], (r) => asValue(native(r).incMinor())),
     IncMajor: method([], (r) => asValue(native(r).incMajor())),
-    SetPrerelease: method([STRING], (r, p: string) => asValue(wrapErr(() => native(r).setPrerelease(p))), {
+    SetPrerelease: method(
+      [STRING],
+      (r, p: string) => asValue(rethrowAs(SemverError, () => native(r).setPrerelease(p))),
+      {
+        error: true,
+      },
+    ),
+    SetMetadata: method([STRING], (r, m: string) => asValue(rethrowAs(SemverError, () => native(r).setMetadata(m))), {
       error: true,
     }),
-    SetMetadata: method([STRING], (r, m: string) => asValue(wrapErr(() => native(r).setMetadata(m))), { error: true }),
     MarshalJSON: method([], (r) => Buffer.from(JSON.stringify(native(r).toString())), { error: true }),
     MarshalText: method([], (r) => Buffer.from(native(r).toString()), { error: true }),
   };
@@ -85,15 +83,6 @@ export function semverTypes(): { value: GoType; ptr: GoType } {
   defineMethods(ptrType, pointerMethods);
   versionTypes = { value, ptr: ptrType };
   return versionTypes;
-}
-
-function wrapErr<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof SemverError) throw new SprigError(err.message, { cause: err });
-    throw err;
-  }
 }
 
 /** versionValue wraps a parsed version as the `*semver.Version` Sprig's `semver` returns. */
@@ -122,13 +111,17 @@ function cachedConstraint(text: string): SemverConstraints {
 
 export function semverFunctions(): FuncMap {
   return {
-    semver: goFunc([STRING], (v) => versionValue(wrapErr(() => parseVersion(v))), {
+    semver: goFunc([STRING], (v) => versionValue(rethrowAs(SemverError, () => parseVersion(v))), {
       type: semverTypes().ptr,
       error: true,
     }),
-    semverCompare: goFunc([STRING, STRING], (c, v) => cachedConstraint(c).check(wrapErr(() => parseVersion(v))), {
-      type: BOOL,
-      error: true,
-    }),
+    semverCompare: goFunc(
+      [STRING, STRING],
+      (c, v) => cachedConstraint(c).check(rethrowAs(SemverError, () => parseVersion(v))),
+      {
+        type: BOOL,
+        error: true,
+      },
+    ),
   };
 }

@@ -1,6 +1,6 @@
 /** Sprig's string functions (Sprig v3.3.0 `strings.go` and the string entries of its function map). */
-import { quote as goQuote } from '../gotemplate/strconv.ts';
-import { formatValue } from '../gotemplate/fmt.ts';
+import { quote as goQuote } from '../gotemplate/index.ts';
+import { formatValue } from '../gotemplate/index.ts';
 import {
   BOOL,
   INT,
@@ -13,7 +13,7 @@ import {
   withGoType,
   type FuncMap,
   type GoMap,
-} from '../gotemplate/values.ts';
+} from '../gotemplate/index.ts';
 import type { SprigContext } from './context.ts';
 import { stringList, strslice, strval } from './convert.ts';
 import { SprigError } from './errors.ts';

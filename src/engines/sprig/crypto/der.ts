@@ -74,7 +74,7 @@ export function read(b: Uint8Array, offset = 0): Element {
 /** children decodes the elements inside a constructed element's body. */
 export function children(body: Uint8Array): Element[] {
   const out: Element[] = [];
-  for (let p = 0; p < body.length; ) {
+  for (let p = 0; p < body.length;) {
     const e = read(body, p);
     out.push(e);
     p += e.raw.length;

@@ -84,7 +84,8 @@ export function parsePrivateKeyPem(text: string): PrivateKey {
     const key = load('pkcs8', 'decoding PEM as PKCS#8');
     return { kind: kindOf(key), key };
   }
-  if (!block.type.endsWith(' PRIVATE KEY')) throw new SprigError(`no private key data in PEM block of type ${block.type}`);
+  if (!block.type.endsWith(' PRIVATE KEY'))
+    throw new SprigError(`no private key data in PEM block of type ${block.type}`);
   switch (block.type.slice(0, -12)) {
     case 'RSA':
       return { kind: 'rsa', key: load('pkcs1', 'parsing RSA private key from PEM') };
@@ -113,6 +114,8 @@ function kindOf(key: KeyObject): PrivateKey['kind'] {
     case 'dsa':
       return 'dsa';
     default:
-      throw new SprigError(`decoding PEM as PKCS#8: x509: PKCS#8 wrapping contained private key with unknown algorithm: ${key.asymmetricKeyType ?? ''}`);
+      throw new SprigError(
+        `decoding PEM as PKCS#8: x509: PKCS#8 wrapping contained private key with unknown algorithm: ${key.asymmetricKeyType ?? ''}`,
+      );
   }
 }

@@ -7,7 +7,21 @@
 import { createHash, sign, X509Certificate, type KeyObject } from 'node:crypto';
 
 import { SprigError } from '../errors.ts';
-import { bitString, bool, children, explicit, integer, nullDer, octets, oid, read, seq, set, tlv, type Der } from './der.ts';
+import {
+  bitString,
+  bool,
+  children,
+  explicit,
+  integer,
+  nullDer,
+  octets,
+  oid,
+  read,
+  seq,
+  set,
+  tlv,
+  type Der,
+} from './der.ts';
 import type { PrivateKey } from './keys.ts';
 
 /** CertTemplate is the part of x509.Certificate Sprig's getBaseCertTemplate fills. */
@@ -69,7 +83,12 @@ function extension(id: string, critical: boolean, value: Der): Der {
 }
 
 /** createCertificate is x509.CreateCertificate for Sprig's templates; returns the DER certificate. */
-export function createCertificate(t: CertTemplate, subjectKey: KeyObject, parent: Parent | undefined, signer: PrivateKey): Uint8Array {
+export function createCertificate(
+  t: CertTemplate,
+  subjectKey: KeyObject,
+  parent: Parent | undefined,
+  signer: PrivateKey,
+): Uint8Array {
   const alg = signatureAlgorithm(signer);
   if (subjectKey.asymmetricKeyType === 'dsa') throw new SprigError('x509: unsupported public key type: *dsa.PublicKey');
   const spki = subjectKey.export({ type: 'spki', format: 'der' });
@@ -77,13 +96,18 @@ export function createCertificate(t: CertTemplate, subjectKey: KeyObject, parent
   const subject = nameDer(t.commonName);
   const issuer = parent?.subject ?? subject;
   const selfIssued = Buffer.compare(Buffer.from(issuer), Buffer.from(subject)) === 0;
-  const authorityKeyId = !selfIssued && parent?.subjectKeyId !== undefined && parent.subjectKeyId.length > 0 ? parent.subjectKeyId : undefined;
+  const authorityKeyId =
+    !selfIssued && parent?.subjectKeyId !== undefined && parent.subjectKeyId.length > 0
+      ? parent.subjectKeyId
+      : undefined;
   // Go 1.26 derives a CA's subject key id from the truncated SHA-256 of the public key (RFC 7093).
   const subjectKeyId = t.isCA ? createHash('sha256').update(publicKeyBits).digest().subarray(0, 20) : undefined;
 
   const exts: Der[] = [];
   // KeyEncipherment | DigitalSignature (| CertSign for CAs), as a BIT STRING with bit 0 first.
-  exts.push(extension('2.5.29.15', true, t.isCA ? bitString(Uint8Array.of(0xa4), 2) : bitString(Uint8Array.of(0xa0), 5)));
+  exts.push(
+    extension('2.5.29.15', true, t.isCA ? bitString(Uint8Array.of(0xa4), 2) : bitString(Uint8Array.of(0xa0), 5)),
+  );
   exts.push(extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'), oid('1.3.6.1.5.5.7.3.2'))));
   exts.push(extension('2.5.29.19', true, t.isCA ? seq(bool(true)) : seq()));
   if (subjectKeyId !== undefined) exts.push(extension('2.5.29.14', false, octets(subjectKeyId)));
@@ -103,7 +127,9 @@ export function createCertificate(t: CertTemplate, subjectKey: KeyObject, parent
     explicit(3, seq(...exts)),
   );
   const signature =
-    signer.kind === 'ec' ? sign(alg.digest, tbs, { key: signer.key, dsaEncoding: 'der' }) : sign(alg.digest, tbs, signer.key);
+    signer.kind === 'ec'
+      ? sign(alg.digest, tbs, { key: signer.key, dsaEncoding: 'der' })
+      : sign(alg.digest, tbs, signer.key);
   return seq(tbs, alg.id, bitString(signature));
 }
 
