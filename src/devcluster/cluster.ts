@@ -9,7 +9,7 @@ import { ensureControlPlaneBinaries } from './build.ts';
 import { type ProcessRecord, startControlPlane, stopControlPlane } from './control-plane.ts';
 import { type InstalledCrd, installCrds, listCrds } from './crds.ts';
 import type { Progress } from './go-build.ts';
-import { writeKubeconfig } from './kubeconfig.ts';
+import { stateDirOf, writeKubeconfig } from './kubeconfig.ts';
 import { isAlive, logTail, ProcessDiedError, sleep, startProcess } from './processes.ts';
 import { RestClient } from './rest.ts';
 
@@ -60,6 +60,8 @@ export async function startDevCluster(options: StartOptions): Promise<DevCluster
       hint: 'use it, or run `fluxts cluster stop` first',
     });
   }
+  // A cluster that died without a stop (a reboot, a kill) still holds its data: release it before starting over.
+  if (existing) await stopControlPlane(existing.processes, existing.dir);
   await mkdir(stateDir, { recursive: true });
   const bins = await ensureControlPlaneBinaries(options.progress);
   options.progress('starting etcd, kube-apiserver and kube-controller-manager');
@@ -76,7 +78,7 @@ export async function startDevCluster(options: StartOptions): Promise<DevCluster
     processes: plane.processes,
   };
   try {
-    await writeKubeconfig(kubeconfig, { server: plane.server, token: plane.token, ca: plane.ca });
+    await writeKubeconfig(kubeconfig, { server: plane.server, token: plane.token, ca: plane.ca, stateDir });
     const simulator = startProcess(
       'pod-simulator',
       process.execPath,
@@ -131,6 +133,22 @@ async function waitForFakeNode(
   } finally {
     client.close();
   }
+}
+
+/**
+ * stateDirForKubeconfig finds the state directory of the dev cluster a kubeconfig was written for (recorded in it by
+ * startDevCluster), for `fluxts cluster stop|status --kubeconfig`.
+ */
+export async function stateDirForKubeconfig(kubeconfig: string): Promise<string> {
+  const dir = await stateDirOf(kubeconfig).catch((cause: unknown) => {
+    throw new FluxtsError(`kubeconfig ${kubeconfig} cannot be read`, { cause });
+  });
+  if (dir === undefined) {
+    throw new FluxtsError(`kubeconfig ${kubeconfig} was not written by \`fluxts cluster start\``, {
+      hint: 'pass the --state-dir the cluster was started with',
+    });
+  }
+  return dir;
 }
 
 /** stopDevCluster stops every process recorded in the state directory and removes the cluster's data. */

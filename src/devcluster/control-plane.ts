@@ -18,6 +18,11 @@ export interface ProcessRecord {
   name: string;
   pid: number;
   logFile: string;
+  /**
+   * dataDir is a directory of the process outside the cluster directory (etcd's store on `/dev/shm`), removed by
+   * stopControlPlane: the process that created it has usually exited by then (`fluxts cluster start` returns).
+   */
+  dataDir?: string;
 }
 
 /** ControlPlane describes a running etcd + kube-apiserver + kube-controller-manager. */
@@ -79,7 +84,8 @@ export async function startControlPlane(
   const started: ManagedProcess[] = [];
   try {
     const credentials = await generateCredentials(dir);
-    const etcdUrl = await withPortRetry('etcd', async () => startEtcd(bins.etcd, dir, started));
+    const etcd = await withPortRetry('etcd', async () => startEtcd(bins.etcd, dir, started));
+    const etcdUrl = etcd.url;
     let preferredPort = options.apiserverPort;
     const { server, ca } = await withPortRetry('kube-apiserver', async () => {
       const port = await choosePort(preferredPort);
@@ -173,7 +179,9 @@ export async function startControlPlane(
       server,
       token: credentials.adminToken,
       ca,
-      processes: started.map(({ name, pid, logFile }) => ({ name, pid, logFile })),
+      processes: started.map(({ name, pid, logFile }) =>
+        name === 'etcd' ? { name, pid, logFile, dataDir: etcd.dataDir } : { name, pid, logFile },
+      ),
     };
   } catch (err) {
     await Promise.all(started.map((p) => stopProcess(p.pid)));
@@ -184,10 +192,15 @@ export async function startControlPlane(
 /** stopControlPlane stops every process (controller manager first, etcd last) and removes the data directory. */
 export async function stopControlPlane(processes: readonly ProcessRecord[], dir: string | undefined): Promise<void> {
   for (const record of [...processes].reverse()) await stopProcess(record.pid);
+  for (const record of processes) if (record.dataDir) await rm(record.dataDir, { recursive: true, force: true });
   if (dir) await rm(dir, { recursive: true, force: true });
 }
 
-async function startEtcd(binary: string, dir: string, started: ManagedProcess[]): Promise<string> {
+async function startEtcd(
+  binary: string,
+  dir: string,
+  started: ManagedProcess[],
+): Promise<{ url: string; dataDir: string }> {
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const clientUrl = `http://127.0.0.1:${clientPort}`;
   // Data on tmpfs when the machine has one: etcd fsyncs a lot, and this store is thrown away anyway.
@@ -209,12 +222,13 @@ async function startEtcd(binary: string, dir: string, started: ManagedProcess[])
     join(dir, 'etcd.log'),
   );
   started.push(etcd);
+  // Removed here when etcd exits while this process lives (tests), else by stopControlPlane from the state file.
   void etcd.exited.then(() => rm(dataDir, { recursive: true, force: true }));
   await waitFor(etcd, async () => {
     const res = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(2_000) });
     return res.ok;
   });
-  return clientUrl;
+  return { url: clientUrl, dataDir };
 }
 
 async function isDir(path: string): Promise<boolean> {

@@ -1,18 +1,28 @@
 // Start/stop of separate dev clusters: a taken port, a dying process, an owner that is killed. Each case starts
 // its own small control plane (a few seconds warm), never the run's shared one.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { devClusterStatus, readState, startDevCluster, stopDevCluster } from '../../src/devcluster/cluster.ts';
 import { isAlive } from '../../src/devcluster/processes.ts';
 import { eventually } from '../support/eventually.ts';
 
 const quiet = (): void => undefined;
+const FLUXTS = fileURLToPath(new URL('../../bin/fluxts.js', import.meta.url));
+
+/** fluxts runs the CLI in its own process (so nothing it starts can be cleaned up by this one) and checks it. */
+function fluxts(args: string[], cwd: string): string {
+  const r = spawnSync(process.execPath, [FLUXTS, ...args], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, `fluxts ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
 
 async function tempStateDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'fluxts-lifecycle-'));
@@ -46,6 +56,37 @@ describe('dev cluster lifecycle', { concurrency: false }, () => {
       [],
     );
     assert.equal(await readState(dir), undefined);
+  });
+
+  test('cluster start/stop from the CLI releases the etcd data, and stop finds the cluster by --kubeconfig', async (t) => {
+    const dir = await tempStateDir(t);
+    const kubeconfig = join(dir, 'elsewhere', 'kubeconfig');
+    fluxts(['cluster', 'start', '--state-dir', dir, '--kubeconfig', kubeconfig, '--no-crds'], dir);
+    const state = await readState(dir);
+    const etcd = state?.processes.find((p) => p.name === 'etcd');
+    assert.ok(etcd?.dataDir !== undefined && existsSync(etcd.dataDir), 'etcd data directory recorded');
+    // From another directory: the default state directory is not this cluster's.
+    assert.match(fluxts(['cluster', 'stop', '--kubeconfig', kubeconfig], tmpdir()), /stopped the control plane/u);
+    assert.deepEqual(
+      state?.processes.filter((p) => isAlive(p.pid)).map((p) => p.name),
+      [],
+    );
+    assert.equal(existsSync(etcd.dataDir), false, `${etcd.dataDir} was left behind (on /dev/shm: RAM)`);
+    assert.equal(await readState(dir), undefined);
+  });
+
+  test('a cluster killed without a stop releases its data when the next one starts', async (t) => {
+    const dir = await tempStateDir(t);
+    fluxts(['cluster', 'start', '--state-dir', dir, '--no-crds'], dir);
+    const dead = await readState(dir);
+    const etcd = dead?.processes.find((p) => p.name === 'etcd');
+    assert.ok(etcd?.dataDir !== undefined);
+    for (const p of dead?.processes ?? []) process.kill(p.pid, 'SIGKILL');
+    await eventually('all killed', () => (dead?.processes.some((p) => isAlive(p.pid)) ? undefined : true));
+    assert.ok(existsSync(etcd.dataDir), 'nobody removed it yet');
+    fluxts(['cluster', 'start', '--state-dir', dir, '--no-crds'], dir);
+    assert.equal(existsSync(etcd.dataDir), false);
+    fluxts(['cluster', 'stop', '--state-dir', dir], dir);
   });
 
   test('a taken apiserver port makes it pick another', async (t) => {

@@ -1,6 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 
-import { defaultStateDir, devClusterStatus, startDevCluster, stopDevCluster } from '../../devcluster/cluster.ts';
+import {
+  defaultStateDir,
+  devClusterStatus,
+  startDevCluster,
+  stateDirForKubeconfig,
+  stopDevCluster,
+} from '../../devcluster/cluster.ts';
 import { stderrProgress } from '../../devcluster/go-build.ts';
 
 function parsePort(value: string): number {
@@ -66,8 +72,9 @@ Examples:
     .command('status')
     .description('Show the processes of the local control plane')
     .option('--state-dir <dir>', 'directory for state, logs and data', defaultStateDir())
-    .action(async (opts: { stateDir: string }) => {
-      const status = await devClusterStatus(opts.stateDir);
+    .option('--kubeconfig <path>', 'the kubeconfig `cluster start` wrote (finds its state directory)')
+    .action(async (opts: { stateDir: string; kubeconfig?: string }) => {
+      const status = await devClusterStatus(await chosenStateDir(opts));
       if (!status) {
         process.stdout.write('no dev cluster recorded here; start one with `fluxts cluster start`\n');
         process.exitCode = 1;
@@ -89,10 +96,16 @@ Examples:
     .command('stop')
     .description('Stop every process of the local control plane and delete its data')
     .option('--state-dir <dir>', 'directory for state, logs and data', defaultStateDir())
-    .action(async (opts: { stateDir: string }) => {
-      const state = await stopDevCluster(opts.stateDir);
+    .option('--kubeconfig <path>', 'the kubeconfig `cluster start` wrote (finds its state directory)')
+    .action(async (opts: { stateDir: string; kubeconfig?: string }) => {
+      const state = await stopDevCluster(await chosenStateDir(opts));
       process.stdout.write(
         state ? `✔ stopped the control plane at ${state.server}\n` : 'no dev cluster recorded here\n',
       );
     });
+}
+
+// --kubeconfig names the cluster by the kubeconfig `cluster start --kubeconfig` wrote; --state-dir otherwise.
+async function chosenStateDir(opts: { stateDir: string; kubeconfig?: string }): Promise<string> {
+  return opts.kubeconfig ? stateDirForKubeconfig(opts.kubeconfig) : opts.stateDir;
 }
