@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
 
@@ -36,9 +36,21 @@ const ownCases = existsSync(own)
   : [];
 const sharedCases = kustomizationDirs(shared);
 
-function ours(dir: string): { ok: boolean; out: string } {
+/**
+ * FLAGS_FILE, in a case's folder, holds `kustomize build` flags for that case (one line); the engine gets the same
+ * setting. Only the load restrictor is supported.
+ */
+const FLAGS_FILE = 'kustomize-flags.txt';
+
+function flagsOf(dir: string): string[] {
+  const file = join(dir, FLAGS_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean) : [];
+}
+
+function ours(dir: string, flags: readonly string[]): { ok: boolean; out: string } {
+  const none = flags.join(' ').includes('--load-restrictor LoadRestrictionsNone');
   try {
-    return { ok: true, out: build(dir, { fs: nodeFileSystem }).yaml };
+    return { ok: true, out: build(dir, { fs: nodeFileSystem, loadRestrictions: none ? 'none' : 'rootOnly' }).yaml };
   } catch (err) {
     if (err instanceof KustomizeBuildError) return { ok: false, out: err.message };
     throw err;
@@ -74,9 +86,10 @@ for (const [group, cases, base] of [
     test('has cases', () => assert.ok(cases.length > 0, `no fixtures found under ${base}`));
     for (const dir of cases) {
       test(relative(base, dir), () => {
-        const ref = runKustomize(bin, dir);
-        const got = ours(dir);
-        const legacy = runKubectlKustomize(dir);
+        const flags = flagsOf(dir);
+        const ref = runKustomize(bin, dir, flags);
+        const got = ours(dir, flags);
+        const legacy = runKubectlKustomize(dir, flags);
         if (legacy && (legacy.ok !== ref.ok || (ref.ok && legacy.stdout !== ref.stdout))) {
           // Where kubectl's kustomize v5.5 disagrees with the pinned current kustomize, current kustomize wins.
           process.stderr.write(`# note: kubectl kustomize (v5.5) differs from kustomize ${relative(base, dir)}\n`);

@@ -17,15 +17,15 @@ export async function kustomizeBinary(): Promise<string> {
   return goInstall(KUSTOMIZE);
 }
 
-/** runKustomize runs `kustomize build dir` with the reference binary. */
-export function runKustomize(bin: string, dir: string): RefResult {
-  const r = spawnSync(bin, ['build', dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+/** runKustomize runs `kustomize build dir [flags]` with the reference binary. */
+export function runKustomize(bin: string, dir: string, flags: readonly string[] = []): RefResult {
+  const r = spawnSync(bin, ['build', dir, ...flags], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** runKubectlKustomize runs `kubectl kustomize dir` (kustomize v5.5), or returns undefined without kubectl. */
-export function runKubectlKustomize(dir: string): RefResult | undefined {
-  const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+export function runKubectlKustomize(dir: string, flags: readonly string[] = []): RefResult | undefined {
+  const r = spawnSync('kubectl', ['kustomize', dir, ...flags], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.error) return undefined;
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
 }

@@ -14,7 +14,7 @@ import {
 import { renderResources, type SortOptions, sortResources } from './output.ts';
 import type { Resource } from './resource.ts';
 import { field, str } from './nodes.ts';
-import { accumulate, type Context, loadKustomization, type LoadOptions } from './target.ts';
+import { accumulate, type Context, loadKustomization, type LoadOptions, tablesOf } from './target.ts';
 import { UnsupportedScalarError } from './yaml/resolve.ts';
 
 /** BuildResult is a finished build: the resources in output order and the exact text kustomize would print. */
@@ -75,11 +75,14 @@ export function build(dir: string, options: LoadOptions): BuildResult {
   const resources = accumulate(ctx, k);
   if (!ctx.problems.empty) throw new KustomizeBuildError(root, ctx.problems.list);
   for (const r of resources) {
-    if (r.generator?.hash) r.setName(`${r.name}-${contentHash(r)}`);
+    if (!r.generator?.hash) continue;
+    r.storePreviousId();
+    r.setName(`${r.name}-${contentHash(r)}`);
   }
-  for (const p of fixNameReferences(resources, ctx.config?.nameReference))
+  const tables = tablesOf(ctx);
+  for (const p of fixNameReferences(resources, tables.nameReference))
     ctx.problems.add(p.resource.file, `${p.resource.subject}: ${p.message}`);
-  resolveVars(resources, ctx.vars ?? [], ctx.problems, ctx.config?.varReference);
+  resolveVars(resources, ctx.vars ?? [], ctx.problems, tables.varReference);
   const meta = parseBuildMetadata(metaOptions);
   addBuildAnnotations(resources, root, meta);
   const sort = sortOptions(k.data['sortOptions'], (m) => ctx.problems.add(k.file, m));

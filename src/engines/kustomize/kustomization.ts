@@ -17,6 +17,63 @@ const KNOWN_FIELDS = new Set([
   'generators', 'transformers', 'validators', 'buildMetadata',
 ]); // prettier-ignore
 
+const KUSTOMIZATION_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
+const COMPONENT_API_VERSION = 'kustomize.config.k8s.io/v1alpha1';
+
+/** FIELD_BY_FOLDED finds a field by its lower-cased name, as Go's JSON decoder matches names without case. */
+const FIELD_BY_FOLDED = new Map([...KNOWN_FIELDS].map((f) => [f.toLowerCase(), f]));
+
+/**
+ * canonicalKeys renames top-level keys to kustomize's spelling: kustomize decodes the file as JSON, whose field
+ * names match case-insensitively (`nameprefix`, `Resources`). Go's decoder visits the keys in sorted order and a
+ * later one overwrites, so of two spellings of one field the one sorting last is kept.
+ */
+function canonicalKeys(node: YAMLMap): void {
+  const keyOf = (p: { key: unknown }): string | undefined => {
+    const v = (p.key as { value?: unknown } | null)?.value;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const canonicalOf = (key: string): string | undefined =>
+    KNOWN_FIELDS.has(key) ? key : FIELD_BY_FOLDED.get(key.toLowerCase());
+  const winners = new Map<string, { key: string; pair: (typeof node.items)[number] }>();
+  for (const pair of node.items) {
+    const key = keyOf(pair);
+    const canonical = key === undefined ? undefined : canonicalOf(key);
+    if (key === undefined || canonical === undefined) continue;
+    const best = winners.get(canonical);
+    if (best === undefined || key > best.key) winners.set(canonical, { key, pair });
+  }
+  node.items = node.items.filter((p) => {
+    const key = keyOf(p);
+    const canonical = key === undefined ? undefined : canonicalOf(key);
+    return canonical === undefined || winners.get(canonical)?.pair === p;
+  });
+  for (const [canonical, { key, pair }] of winners)
+    if (key !== canonical) (pair.key as { value: unknown }).value = canonical;
+}
+
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+/** isNullNode: a missing value or a plain null scalar (the failsafe schema keeps its text). */
+function isNullNode(n: unknown): boolean {
+  if (n === null || n === undefined) return true;
+  return isScalar(n) && (n.value === null || (n.type === 'PLAIN' && typeof n.value === 'string' && NULLS.has(n.value)));
+}
+
+/**
+ * isEmpty is kustomize's CheckEmpty: nothing but apiVersion and kind is set (a null value, or an empty string in a
+ * string field, sets nothing; an empty list or map does).
+ */
+function isEmpty(node: YAMLMap): boolean {
+  return entries(node).every(
+    ([key, v]) =>
+      key === 'apiVersion' ||
+      key === 'kind' ||
+      isNullNode(v) ||
+      (['namePrefix', 'nameSuffix', 'namespace'].includes(key) && isScalar(v) && v.value === ''),
+  );
+}
+
 /** Kustomization is a parsed kustomization file: plain data (scalars as strings) plus its mapping node. */
 export interface Kustomization {
   file: string;
@@ -61,6 +118,7 @@ export function parseKustomization(
     problems.add(file, 'kustomization.yaml is empty');
     return undefined;
   }
+  canonicalKeys(node);
   let ok = true;
   for (const [key] of entries(node)) {
     if (!KNOWN_FIELDS.has(key)) {
@@ -72,17 +130,26 @@ export function parseKustomization(
     }
   }
   ok = checkStringFields(node, text, file, problems) && ok;
-  const data = toJS(node) as Record<string, unknown>;
+  const data = toJS(node, doc) as Record<string, unknown>;
   const kind = data['kind'] ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') {
-    problems.add(file, `unknown kind "${asText(kind)}": expected Kustomization or Component`);
+    problems.add(file, `unknown kind "${asText(kind)}": kind should be Kustomization or Component`);
     ok = false;
+  } else {
+    const apiVersion = data['apiVersion'];
+    const required = kind === 'Component' ? COMPONENT_API_VERSION : KUSTOMIZATION_API_VERSION;
+    if (apiVersion !== undefined && apiVersion !== null && apiVersion !== '' && apiVersion !== required) {
+      problems.add(file, `apiVersion for ${kind} should be ${required}`);
+      ok = false;
+    }
+  }
+  if (ok && isEmpty(node)) {
+    problems.add(file, 'kustomization.yaml is empty');
+    return undefined;
   }
   if (!ok) return undefined;
   return { file, dir, kind: kind as 'Kustomization' | 'Component', node, data, text };
 }
-
-const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
 /**
  * checkStringFields reports string-typed fields written as plain scalars that kustomize's YAML-to-JSON step reads

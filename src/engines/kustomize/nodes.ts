@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 import { newMap, newPair, newScalar } from './yaml/fast-nodes.ts';
 
@@ -113,14 +113,18 @@ export function stringMap(node: unknown): Map<string, string> {
   return m;
 }
 
-/** toJS turns a node into plain data for reading kustomization fields. */
-export function toJS(node: unknown): unknown {
+/**
+ * toJS turns a node into plain data for reading kustomization fields; with the document, aliases read as the
+ * node they name (`objref: *ref`).
+ */
+export function toJS(node: unknown, doc?: Document): unknown {
+  if (isAlias(node) && doc) return toJS(node.resolve(doc), doc);
   if (isMap(node)) {
     const o: Record<string, unknown> = {};
-    for (const [k, v] of entries(node)) o[k] = toJS(v);
+    for (const [k, v] of entries(node)) o[k] = toJS(v, doc);
     return o;
   }
-  if (isSeq(node)) return node.items.map(toJS);
+  if (isSeq(node)) return node.items.map((it) => toJS(it, doc));
   if (isScalar(node)) return node.value ?? null;
   return node ?? null;
 }

@@ -29,7 +29,11 @@ export function sortResources(resources: readonly Resource[], opts: SortOptions 
   }));
   keyed.sort((a, b) => {
     if (a.rank !== b.rank) return a.rank - b.rank;
-    if (a.gvk !== b.gvk) return a.gvk < b.gvk ? -1 : 1;
+    if (a.gvk !== b.gvk) {
+      // kustomize puts the core Namespace before Namespace kinds of other groups (its comparison flips there).
+      const flip = a.r.kind === 'Namespace' && b.r.kind === 'Namespace' && (a.r.group === '' || b.r.group === '');
+      return a.gvk < b.gvk !== flip ? -1 : 1;
+    }
     return a.rest < b.rest ? -1 : a.rest > b.rest ? 1 : 0;
   });
   return keyed.map((k) => k.r);

@@ -5,12 +5,13 @@ import { isMap, isSeq, YAMLMap } from 'yaml';
 import { applyJson6902, Json6902Error } from './jsonpatch/index.ts';
 import { asText, bool, type Kustomization, records, strings } from './kustomization.ts';
 import { MergeError, strategicMergePatchResource } from './merge/index.ts';
-import { field, str, strIn } from './nodes.ts';
+import { field, scalar, str, strIn } from './nodes.ts';
 import { parseDocuments } from './parse.ts';
-import type { Resource } from './resource.ts';
+import { isClusterScoped } from './config.ts';
+import type { Resource, ResId } from './resource.ts';
 import { compileSelector, type Selector } from './selector.ts';
 import { RegexSyntaxError } from './errors.ts';
-import { type Context, withinRoot } from './target.ts';
+import { type Context, mayLoad } from './target.ts';
 import { decodeYaml } from './yaml/limits.ts';
 
 /** PatchSource is a patch's text and where it came from (a file, or the kustomization for inline patches). */
@@ -36,7 +37,7 @@ function loadPatch(
     ctx.problems.add(k.file, `patch file '${path}' does not exist`);
     return undefined;
   }
-  if (!withinRoot(k.dir, abs)) {
+  if (!mayLoad(ctx, k, abs)) {
     ctx.problems.add(k.file, `security; file '${abs}' is not in or below '${k.dir}'`);
     return undefined;
   }
@@ -70,30 +71,43 @@ class Patcher {
     this.out = out;
   }
 
-  /** byId finds the resources a strategic-merge patch without target names (kind, any earlier name, namespace). */
+  /**
+   * byId finds the resources a strategic-merge patch without a target applies to: those with any identity (now or
+   * before a rename, a move or a kind change) equal to the patch's own group, version, kind, name and effective
+   * namespace (kustomize's GetById of the patch's id).
+   */
   byId(patch: YAMLMap): Resource[] {
-    const kind = strIn(patch, ['kind']) ?? '';
     const apiVersion = strIn(patch, ['apiVersion']) ?? '';
-    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+    const kind = strIn(patch, ['kind']) ?? '';
+    const slash = apiVersion.lastIndexOf('/');
     const meta = field(patch, 'metadata');
-    const name = str(field(meta, 'name')) ?? '';
-    const ns = str(field(meta, 'namespace'));
-    const sameNs = (a: string, b: string): boolean => (a || 'default') === (b || 'default');
-    return this.out.filter(
-      (r) =>
-        r.kind === kind &&
-        r.group === group &&
-        r.hadName(name) &&
-        (ns === undefined || sameNs(r.namespace, ns) || r.previousNamespaces.some((p) => sameNs(p, ns))),
-    );
+    const id: ResId = {
+      group: slash < 0 ? '' : apiVersion.slice(0, slash),
+      version: apiVersion.slice(slash + 1),
+      kind,
+      name: str(field(meta, 'name')) ?? '',
+      namespace: str(field(meta, 'namespace')) ?? '',
+      clusterScoped: isClusterScoped(apiVersion, kind),
+    };
+    return this.out.filter((r) => r.anyIdEquals(id));
   }
 
-  smp(r: Resource, patch: YAMLMap, file: string, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
+  /**
+   * smp is kustomize's ApplySmPatch: a patch that may change the name or kind records the old id first; a patch
+   * selected by a target takes the target's apiVersion (only the kind may change, and only when allowed).
+   */
+  smp(
+    r: Resource,
+    patch: YAMLMap,
+    file: string,
+    opts: { allowNameChange?: boolean; allowKindChange?: boolean },
+    targeted = false,
+  ): void {
     try {
-      const oldName = r.name;
+      if (opts.allowNameChange || opts.allowKindChange) r.storePreviousId();
       const result = strategicMergePatchResource(
         r.node,
-        patch,
+        targeted ? withApiVersion(patch, r.apiVersion) : patch,
         this.ctx.schema ? { ...opts, schema: this.ctx.schema } : opts,
       );
       if (result === undefined) {
@@ -102,19 +116,18 @@ class Patcher {
       }
       r.node = result;
       r.refresh();
-      if (r.name !== oldName) r.previousNames.push(oldName);
     } catch (err) {
       if (!(err instanceof MergeError)) throw err;
       this.ctx.problems.add(file, `${r.subject}: ${err.message}`);
     }
   }
 
+  /** json applies an RFC 6902 patch; kustomize records the old id before each one. */
   json(r: Resource, text: string, file: string): void {
     try {
-      const oldName = r.name;
+      r.storePreviousId();
       r.node = withoutEmptyAnnotations(applyJson6902(withAnnotations(r.node), text, file));
       r.refresh();
-      if (r.name !== oldName) r.previousNames.push(oldName);
     } catch (err) {
       if (!(err instanceof Json6902Error)) throw err;
       this.ctx.problems.add(file, `${r.subject}: ${err.message}`);
@@ -132,8 +145,12 @@ class Patcher {
   }
 
   /** strategicById applies each document of a strategic-merge patch to the resource it names. */
-  strategicById(src: PatchSource, opts: { allowNameChange?: boolean; allowKindChange?: boolean }): void {
-    for (const doc of smpDocs(this.ctx, src)) {
+  strategicById(
+    src: PatchSource,
+    opts: { allowNameChange?: boolean; allowKindChange?: boolean },
+    docs = smpDocs(this.ctx, src),
+  ): void {
+    for (const doc of docs) {
       const matches = this.byId(doc);
       const subject = `${strIn(doc, ['kind']) ?? ''}/${strIn(doc, ['metadata', 'name']) ?? ''}`;
       if (matches.length === 0) {
@@ -160,16 +177,25 @@ export function selectorOf(v: unknown): Selector | undefined {
   return s;
 }
 
-/** applyLegacyStrategicMerge runs `patchesStrategicMerge` (file paths or inline patches). */
+/**
+ * applyLegacyStrategicMerge runs `patchesStrategicMerge` (file paths or inline patches). kustomize configures one
+ * transformer for the whole list, and refuses it when no entry holds a patch at all.
+ */
 export function applyLegacyStrategicMerge(ctx: Context, k: Kustomization, out: Resource[]): void {
   const list = strings(k.data['patchesStrategicMerge']);
   if (list.length === 0) return;
   const p = new Patcher(ctx, k, out);
+  const loaded: { src: PatchSource; docs: YAMLMap[] }[] = [];
   for (const entry of list) {
     const inline = entry.includes('\n') || ctx.fs.stat(posix.resolve(k.dir, entry)) !== 'file';
     const src = loadPatch(ctx, k, inline ? undefined : entry, inline ? entry : undefined);
-    if (src) p.strategicById(src, {});
+    if (src) loaded.push({ src, docs: smpDocs(ctx, src) });
   }
+  if (loaded.length === list.length && loaded.every((l) => l.docs.length === 0)) {
+    ctx.problems.add(k.file, `patchesStrategicMerge: patch appears to be empty; files=[${list.join(' ')}]`);
+    return;
+  }
+  for (const { src, docs } of loaded) p.strategicById(src, {}, docs);
 }
 
 /** applyPatches runs `patches`: strategic merge or JSON 6902, by target selector or by the patch's own id. */
@@ -198,7 +224,16 @@ export function applyPatches(ctx: Context, k: Kustomization, out: Resource[]): v
       continue;
     }
     const docs = smpDocs(ctx, src);
-    for (const r of p.select(target, src.file)) for (const d of docs) if (out.includes(r)) p.smp(r, d, src.file, opts);
+    if (docs.length > 1) {
+      ctx.problems.add(
+        src.file,
+        'Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field',
+      );
+      continue;
+    }
+    const doc = docs[0];
+    if (doc === undefined) continue;
+    for (const r of p.select(target, src.file)) if (out.includes(r)) p.smp(r, doc, src.file, opts, true);
   }
 }
 
@@ -219,6 +254,14 @@ export function applyLegacyJson6902(ctx: Context, k: Kustomization, out: Resourc
     if (!src) continue;
     for (const r of p.select(target, src.file)) p.json(r, src.text, src.file);
   }
+}
+
+/** withApiVersion is a copy of the patch with the target's apiVersion (its other pairs shared). */
+function withApiVersion(patch: YAMLMap, apiVersion: string): YAMLMap {
+  const copy = new YAMLMap();
+  copy.items = patch.items.filter((p) => (p.key as { value?: unknown } | null)?.value !== 'apiVersion');
+  copy.set('apiVersion', scalar(apiVersion));
+  return copy;
 }
 
 /**

@@ -100,7 +100,7 @@ export function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig
       if (it['newName']) rule.newName = asText(it['newName']);
       if (it['newTag']) rule.newTag = asText(it['newTag']);
       if (it['digest']) rule.digest = asText(it['digest']);
-      setImages(out, [rule], [], specs);
+      setImages(out, [rule], specs);
       break;
     }
     case 'ReplicaCountTransformer': {
@@ -132,7 +132,11 @@ export function builtinTransform(ctx: Context, k: Kustomization, c: PluginConfig
     case 'HashTransformer':
       // Hashes every object still marked for a suffix; the mark stays, so the build's own hash step appends a
       // second suffix, exactly as kustomize does.
-      for (const r of out) if (r.generator?.hash) r.setName(`${r.name}-${contentHash(r)}`);
+      for (const r of out) {
+        if (!r.generator?.hash) continue;
+        r.storePreviousId();
+        r.setName(`${r.name}-${contentHash(r)}`);
+      }
       break;
     case 'ValueAddTransformer': {
       const problem = runValueAdd(ctx, k, d, out);

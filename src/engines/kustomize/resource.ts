@@ -1,5 +1,6 @@
 import type { Document, YAMLMap } from 'yaml';
 
+import { isClusterScoped } from './config.ts';
 import type { Configured } from './filters/origin.ts';
 import { ensureMap, field, setField, scalar, str, strIn } from './nodes.ts';
 
@@ -9,21 +10,45 @@ export interface GeneratorInfo {
   hash: boolean;
 }
 
+/** NOT_NAMESPACEABLE is the namespace kustomize records for cluster-scoped objects in their previous ids. */
+export const NOT_NAMESPACEABLE = '_non_namespaceable_';
+
+/**
+ * PrevId is one earlier identity of a resource, as kustomize records it (its `previousNames`, `previousNamespaces`
+ * and `previousKinds` build annotations): the namespace is the effective one (`default` for none,
+ * `_non_namespaceable_` for cluster-scoped objects); group and version are always the current ones.
+ */
+export interface PrevId {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** ResId is one identity of a resource: the current one or a previous one, with the current group and version. */
+export interface ResId extends PrevId {
+  group: string;
+  version: string;
+  /** whether kustomize treats this identity as cluster-scoped (decided by its apiVersion and kind). */
+  clusterScoped: boolean;
+}
+
 /**
  * Resource is one Kubernetes object of a build: its YAML mapping (the shared representation the patch engines edit)
- * plus the bookkeeping kustomize keeps beside it: the names it had before renames (for name references), and the
- * prefixes and suffixes applied to it.
+ * plus the bookkeeping kustomize keeps beside it: its earlier identities (recorded at the same steps as kustomize
+ * records them: namespace, prefix, suffix, hash and name- or kind-changing patches), the prefixes and suffixes
+ * applied to it, and the legacy vars bound to it.
  */
 export class Resource {
   node: YAMLMap;
   readonly doc: Document | undefined;
   /** file the resource was read from (or the kustomization that generated it). */
   readonly file: string;
-  /** Names and namespaces before each rename, oldest first; used to rewrite references. */
-  readonly previousNames: string[] = [];
-  readonly previousNamespaces: string[] = [];
+  /** Earlier identities, oldest first; used to find patch targets, replacement selections and references. */
+  readonly prevIds: PrevId[] = [];
   readonly prefixes: string[] = [];
   readonly suffixes: string[] = [];
+  /** legacy `vars:` bound to this object where they were declared (kustomize's refVarNames). */
+  readonly refVarNames: string[] = [];
   generator: GeneratorInfo | undefined;
   /** origin set by a `generators:` plugin config (buildMetadata); file-read and built-in generated objects derive it. */
   origin: Configured | undefined;
@@ -80,37 +105,82 @@ export class Resource {
     return this.ident().namespace;
   }
 
-  /** originalName is the name the resource was declared with. */
-  get originalName(): string {
-    return this.previousNames[0] ?? this.name;
-  }
-  get originalNamespace(): string {
-    return this.previousNamespaces[0] ?? this.namespace;
+  /** clusterScoped: kustomize leaves this object out of namespaces (its exact apiVersion and kind say so). */
+  get clusterScoped(): boolean {
+    return isClusterScoped(this.apiVersion, this.kind);
   }
 
-  /** setName renames the resource, remembering the old name for reference rewriting. */
+  /** effectiveNamespace is the namespace kustomize compares ids by: `default` for none; none for cluster scope. */
+  get effectiveNamespace(): string {
+    return effectiveNamespace(this.clusterScoped, this.namespace);
+  }
+
+  /** originalName is the name of the resource's first identity (kustomize's OrgId). */
+  get originalName(): string {
+    return this.prevIds[0]?.name ?? this.name;
+  }
+
+  /** originalNamespace is the effective namespace of the first identity. */
+  get originalNamespace(): string {
+    return this.prevIds[0]?.namespace ?? this.effectiveNamespace;
+  }
+
+  /** originalKind is the kind of the first identity. */
+  get originalKind(): string {
+    return this.prevIds[0]?.kind ?? this.kind;
+  }
+
+  /** storePreviousId records the current identity before a transformer changes it (kustomize's StorePreviousId). */
+  storePreviousId(): void {
+    this.prevIds.push({ kind: this.kind, name: this.name, namespace: this.effectiveNamespace });
+  }
+
+  /** setName renames the resource; callers record the previous id where kustomize does. */
   setName(name: string): void {
-    const old = this.name;
-    if (old === name) return;
-    this.previousNames.push(old);
-    this.previousNamespaces.push(this.namespace);
+    if (this.name === name) return;
     setField(ensureMap(this.node, 'metadata'), 'name', scalar(name));
     this.cache = undefined;
   }
 
-  /** setNamespace moves the resource, remembering the old id. */
+  /** setNamespace sets metadata.namespace; callers record the previous id where kustomize does. */
   setNamespace(ns: string): void {
-    const old = this.namespace;
-    if (old === ns && field(field(this.node, 'metadata'), 'namespace') !== undefined) return;
-    this.previousNames.push(this.name);
-    this.previousNamespaces.push(old);
     setField(ensureMap(this.node, 'metadata'), 'namespace', scalar(ns));
     this.cache = undefined;
   }
 
-  /** hasName is true when `name` is the current or any earlier name of this resource. */
+  /** hadName is true when `name` is the current or any earlier name of this resource. */
   hadName(name: string): boolean {
-    return this.name === name || this.previousNames.includes(name);
+    return this.name === name || this.prevIds.some((p) => p.name === name);
+  }
+
+  /** currentId is the resource's id now. */
+  get currentId(): ResId {
+    const clusterScoped = this.clusterScoped;
+    return {
+      group: this.group,
+      version: this.version,
+      kind: this.kind,
+      name: this.name,
+      namespace: this.namespace,
+      clusterScoped,
+    };
+  }
+
+  /** previousIds are the earlier ids, oldest first, with the current group and version (kustomize's PrevIds). */
+  get previousIds(): ResId[] {
+    const { group, version } = this;
+    // kustomize builds previous ids without looking up their scope: they compare by the namespace recorded.
+    return this.prevIds.map((p) => ({ group, version, ...p, clusterScoped: false }));
+  }
+
+  /** ids are the current id then the previous ones (kustomize's MakeResIds). */
+  get ids(): ResId[] {
+    return [this.currentId, ...this.previousIds];
+  }
+
+  /** anyIdEquals is kustomize's GetMatchingResourcesByAnyId(id.Equals) test for one resource. */
+  anyIdEquals(id: ResId): boolean {
+    return [...this.previousIds, this.currentId].some((x) => resIdEquals(x, id));
   }
 
   /** id is `group/version/kind/namespace/name`, unique within a build. */
@@ -123,6 +193,23 @@ export class Resource {
     const ns = this.namespace;
     return ns ? `${this.kind}/${ns}/${this.name}` : `${this.kind}/${this.name}`;
   }
+}
+
+/** effectiveNamespace: kustomize compares namespaces with none meaning `default`, and none at all for cluster scope. */
+export function effectiveNamespace(clusterScoped: boolean, namespace: string): string {
+  if (clusterScoped) return NOT_NAMESPACEABLE;
+  return namespace === '' ? 'default' : namespace;
+}
+
+/** resIdEquals is kustomize's ResId.Equals: same group, version, kind and name, and the same effective namespace. */
+export function resIdEquals(a: ResId, b: ResId): boolean {
+  return (
+    a.name === b.name &&
+    a.kind === b.kind &&
+    a.group === b.group &&
+    a.version === b.version &&
+    effectiveNamespace(a.clusterScoped, a.namespace) === effectiveNamespace(b.clusterScoped, b.namespace)
+  );
 }
 
 /** resourceId joins the identifying fields. */

@@ -1,7 +1,6 @@
-import { isClusterScoped } from './filters/namespace.ts';
 import { field, stringMap } from './nodes.ts';
 import { anchoredRe2 } from './regex.ts';
-import type { Resource } from './resource.ts';
+import type { Resource, ResId } from './resource.ts';
 
 /** Selector is a patch or replacement target: anchored regular expressions on group, version, kind, name and namespace, plus label and annotation selectors. */
 export interface Selector {
@@ -60,35 +59,102 @@ interface Matcher {
 /** exactly is the matcher of a replacement source, which kustomize compares verbatim, not as a pattern. */
 const exactly = (want: string): Matcher => ({ test: (v) => v === want });
 
+interface Compiled {
+  kind?: Matcher;
+  group?: Matcher;
+  version?: Matcher;
+  name?: Matcher;
+  namespace?: Matcher;
+  labels: Requirement[];
+  annotations: Requirement[];
+}
+
+function compile(s: Selector, anchored: (p: string) => Matcher): Compiled {
+  const c: Compiled = {
+    labels: s.labelSelector ? parseLabelSelector(s.labelSelector) : [],
+    annotations: s.annotationSelector ? parseLabelSelector(s.annotationSelector) : [],
+  };
+  if (s.kind) c.kind = anchored(s.kind);
+  if (s.group) c.group = anchored(s.group);
+  if (s.version) c.version = anchored(s.version);
+  if (s.name) c.name = anchored(s.name);
+  if (s.namespace) c.namespace = anchored(s.namespace);
+  return c;
+}
+
+/** metadataMatches tests the label and annotation selectors against the object as it is now. */
+function metadataMatches(c: Compiled, r: Resource): boolean {
+  if (c.labels.length) {
+    const l = stringMap(field(field(r.node, 'metadata'), 'labels'));
+    if (!c.labels.every((req) => req(l))) return false;
+  }
+  if (c.annotations.length) {
+    const a = stringMap(field(field(r.node, 'metadata'), 'annotations'));
+    if (!c.annotations.every((req) => req(a))) return false;
+  }
+  return true;
+}
+
+function gvkMatches(c: Compiled, id: { group: string; version: string; kind: string }): boolean {
+  return (
+    (!c.kind || c.kind.test(id.kind)) &&
+    (!c.group || c.group.test(id.group)) &&
+    (!c.version || c.version.test(id.version))
+  );
+}
+
 /**
- * compileSelector returns a predicate over resources: group, version, kind, name and namespace are RE2 patterns
- * anchored at both ends (patch and replacement targets), or with `exact` plain strings (replacement sources).
- * Throws RegexSyntaxError for a pattern Go would not compile.
+ * compileSelector returns kustomize's patch target selection (ResMap.Select) as a predicate: group, version and
+ * kind of the object now, name and namespace of its original or current identity, as RE2 patterns anchored at both
+ * ends; label and annotation selectors on the object now. Throws RegexSyntaxError for a pattern Go would not
+ * compile.
  */
-export function compileSelector(s: Selector, exact = false): (r: Resource) => boolean {
-  const anchored: (p: string) => Matcher = exact ? exactly : anchoredRe2;
-  const kindRe = s.kind ? anchored(s.kind) : undefined;
-  const groupRe = s.group ? anchored(s.group) : undefined;
-  const versionRe = s.version ? anchored(s.version) : undefined;
-  const nameRe = s.name ? anchored(s.name) : undefined;
-  const nsRe = s.namespace ? anchored(s.namespace) : undefined;
-  const labels = s.labelSelector ? parseLabelSelector(s.labelSelector) : [];
-  const annotations = s.annotationSelector ? parseLabelSelector(s.annotationSelector) : [];
-  const effNs = (r: Resource, ns: string): string => (isClusterScoped(r.kind) ? '' : ns || 'default');
+export function compileSelector(s: Selector): (r: Resource) => boolean {
+  const c = compile(s, anchoredRe2);
   return (r) => {
-    if (kindRe && !kindRe.test(r.kind)) return false;
-    if (groupRe && !groupRe.test(r.group)) return false;
-    if (versionRe && !versionRe.test(r.version)) return false;
-    if (nsRe && !nsRe.test(effNs(r, r.originalNamespace)) && !nsRe.test(effNs(r, r.namespace))) return false;
-    if (nameRe && !nameRe.test(r.originalName) && !nameRe.test(r.name)) return false;
-    if (labels.length) {
-      const l = stringMap(field(field(r.node, 'metadata'), 'labels'));
-      if (!labels.every((req) => req(l))) return false;
+    if (!gvkMatches(c, r)) return false;
+    if (c.namespace && !c.namespace.test(r.originalNamespace) && !c.namespace.test(r.effectiveNamespace)) {
+      return false;
     }
-    if (annotations.length) {
-      const a = stringMap(field(field(r.node, 'metadata'), 'annotations'));
-      if (!annotations.every((req) => req(a))) return false;
-    }
-    return true;
+    if (c.name && !c.name.test(r.originalName) && !c.name.test(r.name)) return false;
+    return metadataMatches(c, r);
+  };
+}
+
+/** idNamespace: replacements compare ids without knowing cluster scope, so none means `default`. */
+const idNamespace = (id: ResId): string => id.namespace || 'default';
+
+/**
+ * compileSourceSelector is kustomize's replacement source selection: some identity of the object, now or earlier,
+ * has the selector's group, version, kind and name verbatim and the same effective namespace.
+ */
+export function compileSourceSelector(s: Selector): (r: Resource) => boolean {
+  const c = compile(s, exactly);
+  const ns = s.namespace ? s.namespace : undefined;
+  return (r) =>
+    r.ids.some(
+      (id) => gvkMatches(c, id) && (!c.name || c.name.test(id.name)) && (ns === undefined || idNamespace(id) === ns),
+    );
+}
+
+/**
+ * compileTargetSelector is kustomize's replacement target selection: some identity of the object, now or earlier,
+ * matches the selector's patterns (namespace as written, not defaulted), and the label and annotation selectors
+ * match the object now. Throws RegexSyntaxError for a pattern Go would not compile.
+ */
+export function compileTargetSelector(s: Selector): {
+  selects: (r: Resource) => boolean;
+  /** rejects: kustomize skips an id-less reject selector here (its label/annotation part is checked apart). */
+  rejects: (r: Resource) => boolean;
+  metadata: (r: Resource) => boolean;
+} {
+  const c = compile(s, anchoredRe2);
+  const idEmpty = !s.kind && !s.group && !s.version && !s.name && !s.namespace;
+  const idMatches = (id: ResId): boolean =>
+    gvkMatches(c, id) && (!c.name || c.name.test(id.name)) && (!c.namespace || c.namespace.test(id.namespace));
+  return {
+    selects: (r) => r.ids.some(idMatches),
+    rejects: (r) => !idEmpty && r.ids.some(idMatches),
+    metadata: (r) => metadataMatches(c, r),
   };
 }

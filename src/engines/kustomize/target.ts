@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 
+import { isScalar } from 'yaml';
+
 import {
   asText,
   KUSTOMIZATION_FILES,
@@ -13,28 +15,31 @@ import {
 } from './kustomization.ts';
 import type { Problems } from './errors.ts';
 import type { FileSystem } from './fs.ts';
-import { generate, type GeneratorArgs, type GeneratorOptions } from './filters/generators.ts';
+import { encodeBase64, generate, type GeneratorArgs, type GeneratorOptions } from './filters/generators.ts';
 import { setImages, setReplicas, type ImageRule } from './filters/images.ts';
-import { addAnnotations, addLabels, addPrefixSuffix } from './filters/metadata.ts';
-import { NAMESPACE_FIELD_SPECS, setNamespace } from './filters/namespace.ts';
-import { field, setField, ensureMap, entries, scalar, toJS } from './nodes.ts';
+import { addLabels, affixWithSpecs, setStringsAt } from './filters/metadata.ts';
+import { setNamespace } from './filters/namespace.ts';
+import { deleteField, field, setField, ensureMap, entries, plainString, scalar, toJS } from './nodes.ts';
 import { applyPatches, applyLegacyJson6902, applyLegacyStrategicMerge } from './patches.ts';
 import { parseDocuments, parseResources } from './parse.ts';
 import { applyReplacements, type Replacement, type ReplacementOptions } from './filters/replacements.ts';
 import type { Selector } from './selector.ts';
 import type { Resource } from './resource.ts';
-import { REPLICAS } from './config.ts';
 import { generateKustomization } from './flux.ts';
-import type { Var } from './filters/vars.ts';
-import { compileOpenApi, MergeSchema } from './merge/index.ts';
+import { bindVars, mergeVars, type Var } from './filters/vars.ts';
+import { compileOpenApi, kustomizeMergeSchema, MergeSchema, type MergeTable } from './merge/index.ts';
 import { generatorConfigs, iamPolicyObject, runTransformerPlugins } from './plugins.ts';
 import { runValidatorPlugins } from './validators.ts';
+import { PRECOMPUTED_SCOPE } from './config.ts';
+import { ConfigConflictError } from './filters/fieldspec.ts';
 import {
+  defaultConfig,
+  emptyConfig,
   fieldSpecs,
   isolated,
   loadConfigurations,
   loadCrds,
-  mergeConfig,
+  mergeInto,
   type TransformerConfig,
 } from './transformer-config.ts';
 import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
@@ -47,17 +52,30 @@ export interface LoadOptions {
   allowRemote?: boolean;
   /** Flux's rule: a directory without a kustomization gets one listing every manifest below it. */
   generateMissing?: boolean;
+  /**
+   * kustomize's load restrictor: `rootOnly` (the default, as `kustomize build`) reads files only in or below the
+   * kustomization that names them; `none` (`--load-restrictor LoadRestrictionsNone`, what Flux's controller uses,
+   * inside the source's root) reads them anywhere the file system allows.
+   */
+  loadRestrictions?: 'rootOnly' | 'none';
 }
 
 /** Context is the state of one build shared by every kustomization it loads. */
 export interface Context extends LoadOptions {
   problems: Problems;
   stack: string[];
-  /** schema is the strategic-merge schema a kustomization's `openapi:` field set (else the built-in one). */
+  /** schema is the strategic-merge schema an `openapi:` field set (else the built-in one). */
   schema?: MergeSchema;
-  /** config holds field specs added by `configurations:` files, on top of kustomize's built-in tables. */
+  /** schemaSet: a kustomization of the build chose the schema; later `openapi:` fields are ignored. */
+  schemaSet?: boolean;
+  /**
+   * builtinSchemaLoaded: an object whose type kustomize had to look up in its built-in schema was loaded, so
+   * kustomize has that schema in memory and a custom one set later adds to it rather than replacing it.
+   */
+  builtinSchemaLoaded?: boolean;
+  /** config is the transformer configuration of the kustomization being built (kustomize's accumulator's). */
   config?: TransformerConfig;
-  /** vars collects legacy `vars:` of every kustomization, resolved once at the end of the build. */
+  /** vars is the accumulator's set of legacy `vars:` (bound to objects where declared, resolved at the end). */
   vars?: Var[];
   /** track is set when the root kustomization has buildMetadata: provenance is recorded relative to `root`. */
   track?: { root: string };
@@ -81,47 +99,99 @@ function refuseHelm(ctx: Context, k: Kustomization): void {
   }
 }
 
-/** loadOpenApi compiles a kustomization's `openapi: {path}` document into the merge schema for its patches. */
-function loadOpenApi(ctx: Context, k: Kustomization): void {
+/**
+ * loadOpenApi applies a kustomization's `openapi:` field as kustomize does: the schema is one for the whole build,
+ * and the first kustomization to set one (the root, else the first base or component loaded that has the field)
+ * wins; later ones are ignored, though a named file must still exist. `path` names a custom schema, `version` one
+ * built into kustomize (only v1.21.2); both at once is refused.
+ */
+function loadOpenApi(ctx: Context, k: Kustomization, root: boolean): void {
   const o = k.data['openapi'];
   if (!o || typeof o !== 'object') return;
-  const path = asText((o as Record<string, unknown>)['path']);
-  if (!path) return;
-  const abs = posix.resolve(k.dir, path);
-  if (ctx.fs.stat(abs) !== 'file') {
-    ctx.problems.add(k.file, `openapi: file '${path}' does not exist`);
+  const field = o as Record<string, unknown>;
+  const path = asText(field['path']);
+  let text: string | undefined;
+  if (path) {
+    const abs = posix.resolve(k.dir, path);
+    if (ctx.fs.stat(abs) !== 'file' || !mayLoad(ctx, k, abs)) {
+      ctx.problems.add(k.file, `openapi: file '${path}' does not exist`);
+      return;
+    }
+    text = decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems);
+  }
+  if (ctx.schemaSet && !root) return;
+  const versionProvided = 'version' in field;
+  if (text !== undefined) {
+    if (versionProvided) {
+      ctx.problems.add(k.file, 'openapi: builtin version and custom schema provided, cannot use both');
+      return;
+    }
+    const abs = posix.resolve(k.dir, path);
+    try {
+      const doc: unknown = text.trimStart().startsWith('{')
+        ? JSON.parse(text)
+        : toJS(parseDocuments(text, abs, ctx.problems)[0]?.contents);
+      ctx.schema = new MergeSchema(ctx.builtinSchemaLoaded ? onBuiltin(doc, abs) : compileOpenApi(doc, abs));
+      ctx.schemaSet = true;
+    } catch (err) {
+      ctx.problems.add(abs, `openapi: ${err instanceof Error ? err.message : String(err)}`);
+    }
     return;
   }
-  const text = decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems);
-  try {
-    const doc: unknown = text.trimStart().startsWith('{')
-      ? JSON.parse(text)
-      : toJS(parseDocuments(text, abs, ctx.problems)[0]?.contents);
-    ctx.schema = new MergeSchema(compileOpenApi(doc, abs));
-  } catch (err) {
-    ctx.problems.add(abs, `openapi: ${err instanceof Error ? err.message : String(err)}`);
+  const version = asText(field['version']);
+  if (version === '') return;
+  if (version !== BUILTIN_OPENAPI) {
+    ctx.problems.add(k.file, `openapi: the specified OpenAPI version is not built in (only ${BUILTIN_OPENAPI} is)`);
+    return;
   }
+  ctx.schema = undefined;
+  ctx.schemaSet = true;
 }
+
+/** onBuiltin compiles a custom schema on top of kustomize's built-in one (its definitions win, as kyaml adds them). */
+function onBuiltin(doc: unknown, source: string): MergeTable {
+  const builtin = kustomizeMergeSchema().table;
+  const custom = compileOpenApi(doc, source, { known: new Set(Object.keys(builtin.types)) });
+  return {
+    source: `${source} on ${builtin.source}`,
+    kinds: { ...builtin.kinds, ...custom.kinds },
+    types: { ...builtin.types, ...custom.types },
+  };
+}
+
+/** BUILTIN_OPENAPI is the one Kubernetes schema kustomize v5.8.2 has built in. */
+const BUILTIN_OPENAPI = 'v1.21.2';
 
 const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
 
-/** withinRoot is kustomize's load restriction: a file must sit in or below the kustomization's directory. */
+/** mayLoad is kustomize's load restrictor for a file a kustomization names (kustomization directories are free). */
+export function mayLoad(ctx: Context, k: Kustomization, path: string): boolean {
+  return ctx.loadRestrictions === 'none' || withinRoot(k.dir, path);
+}
+
+/** withinRoot: a file sits in or below the kustomization's directory. */
 export function withinRoot(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
 }
 
 /** findKustomization returns the kustomization file path in `dir`, or undefined. */
 export function findKustomization(fs: FileSystem, dir: string): string | undefined {
-  for (const name of KUSTOMIZATION_FILES) {
-    const p = posix.join(dir, name);
-    if (fs.stat(p) === 'file') return p;
-  }
-  return undefined;
+  return kustomizationFiles(fs, dir)[0];
+}
+
+/** kustomizationFiles lists the kustomization files of `dir` (kustomize refuses more than one). */
+function kustomizationFiles(fs: FileSystem, dir: string): string[] {
+  return KUSTOMIZATION_FILES.map((name) => posix.join(dir, name)).filter((p) => fs.stat(p) === 'file');
 }
 
 /** loadKustomization reads the kustomization of `dir` (or Flux's generated one). */
 export function loadKustomization(ctx: Context, dir: string): Kustomization | undefined {
-  const file = findKustomization(ctx.fs, dir);
+  const files = kustomizationFiles(ctx.fs, dir);
+  if (files.length > 1) {
+    ctx.problems.add(dir, `Found multiple kustomization files under: ${dir}`);
+    return undefined;
+  }
+  const file = files[0];
   if (!file) {
     if (ctx.generateMissing) return generateKustomization(ctx, dir);
     ctx.problems.add(
@@ -144,6 +214,7 @@ function appendAll(ctx: Context, into: Resource[], seen: Set<string>, add: reado
     }
     seen.add(id);
     into.push(r);
+    if (!PRECOMPUTED_SCOPE.has(`${r.apiVersion} ${r.kind}`)) ctx.builtinSchemaLoaded = true;
   }
 }
 
@@ -159,20 +230,29 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
     ctx.problems.add(k.file, `cycle detected: ${[...ctx.stack, k.dir].join(' -> ')}`);
     return out;
   }
+  const root = ctx.stack.length === 0;
   ctx.stack.push(k.dir);
   refuseHelm(ctx, k);
-  loadOpenApi(ctx, k);
+  loadOpenApi(ctx, k, root);
   try {
-    // Field specs from `configurations:` and `crds:` belong to kustomize's accumulator: a kustomization sees its
-    // bases' (merged up after each base is built) and its own (loaded after its resources), never a sibling's or
-    // its parent's. A component shares its parent's accumulator.
-    let own = k.kind === 'Component' ? ctx.config : undefined;
-    for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
-      ctx.config = undefined;
-      appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
-      own = mergeConfig(own, ctx.config);
+    // Field specs from `configurations:` and `crds:` belong to kustomize's accumulator: a kustomization starts an
+    // empty one and merges its bases' (after each base is built), then its own; a component shares its parent's.
+    // Legacy vars live in the accumulator too: a base's set joins its parent's.
+    if (k.kind !== 'Component') {
+      ctx.config = emptyConfig();
+      ctx.vars = [];
     }
-    ctx.config = own;
+    for (const entry of [...strings(d['resources']), ...strings(d['bases'])]) {
+      const own = { config: ctx.config, vars: ctx.vars };
+      ctx.config = undefined;
+      ctx.vars = undefined;
+      appendAll(ctx, out, seen, loadEntry(ctx, k, entry, false), k.file);
+      const base = { config: ctx.config, vars: ctx.vars };
+      ctx.config = own.config;
+      ctx.vars = own.vars;
+      if (base.config) mergeInto(ctx, base.config, k.file);
+      if (base.vars) mergeVars((ctx.vars ??= []), base.vars, ctx.problems);
+    }
     loadConfigurations(ctx, k);
     loadCrds(ctx, k);
     // kustomize runs a kustomization's generators before its components, so components can patch their output.
@@ -190,6 +270,8 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
         continue;
       }
       const next = accumulate(ctx, ck, out);
+      // kustomize moves a component's accumulator into a fresh one: its config is merged (and sorted) once more.
+      mergeFresh(ctx, ck.file);
       out.length = 0;
       out.push(...next);
       seen.clear();
@@ -197,22 +279,52 @@ export function accumulate(ctx: Context, k: Kustomization, initial: Resource[] =
     }
     runTransformers(ctx, k, out);
     runValidatorPlugins(ctx, k, out, (entry) => isolated(ctx, () => loadEntry(ctx, k, entry, false)));
-    for (const v of records(d['vars'])) {
-      const objref = (v['objref'] ?? {}) as Record<string, unknown>;
-      const fieldref = (v['fieldref'] ?? {}) as Record<string, unknown>;
-      const ref: Var['objref'] = { kind: asText(objref['kind']), name: asText(objref['name']) };
-      if (objref['apiVersion'] !== undefined) ref.apiVersion = asText(objref['apiVersion']);
-      (ctx.vars ??= []).push({
-        name: asText(v['name']),
-        objref: ref,
-        fieldpath: asText(fieldref['fieldpath']) || 'metadata.name',
-        file: k.file,
-      });
-    }
+    bindVars(out, varsOf(k), (ctx.vars ??= []), ctx.problems);
   } finally {
     ctx.stack.pop();
   }
   return out;
+}
+
+/** varsOf reads a kustomization's legacy `vars:` (the objref's group and version from apiVersion when set). */
+function varsOf(k: Kustomization): Var[] {
+  return records(k.data['vars']).map((v) => {
+    const objref = (v['objref'] ?? {}) as Record<string, unknown>;
+    const fieldref = (v['fieldref'] ?? {}) as Record<string, unknown>;
+    const apiVersion = asText(objref['apiVersion']);
+    const slash = apiVersion.indexOf('/');
+    let group = asText(objref['group']);
+    let version = asText(objref['version']);
+    if (apiVersion !== '' && slash < 0) version = apiVersion;
+    if (slash >= 0 && apiVersion.indexOf('/', slash + 1) < 0) {
+      group = apiVersion.slice(0, slash);
+      version = apiVersion.slice(slash + 1);
+    }
+    return {
+      name: asText(v['name']),
+      objref: {
+        kind: asText(objref['kind']),
+        name: asText(objref['name']),
+        namespace: asText(objref['namespace']),
+        group,
+        version,
+      },
+      fieldpath: asText(fieldref['fieldpath'] ?? fieldref['fieldPath']) || 'metadata.name',
+      file: k.file,
+    };
+  });
+}
+
+/** mergeFresh replaces the accumulator's config by its merge into an empty one, as kustomize does for components. */
+function mergeFresh(ctx: Context, file: string): void {
+  const had = ctx.config;
+  ctx.config = emptyConfig();
+  if (had) mergeInto(ctx, had, file);
+}
+
+/** tablesOf is the configuration the transformers of the current kustomization use. */
+export function tablesOf(ctx: Context): TransformerConfig {
+  return (ctx.config ??= defaultConfig());
 }
 
 function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boolean): Resource[] {
@@ -249,7 +361,7 @@ function loadEntry(ctx: Context, k: Kustomization, entry: string, component: boo
     }
     return accumulate(ctx, sub);
   }
-  if (!withinRoot(k.dir, path)) {
+  if (!mayLoad(ctx, k, path)) {
     {
       const pos = positionOf(k, k.data['resources'] !== undefined ? 'resources' : 'bases', entry);
       ctx.problems.add(k.file, `security; file '${path}' is not in or below '${k.dir}'`, pos.line, pos.col);
@@ -316,55 +428,105 @@ function runGenerators(ctx: Context, k: Kustomization, out: Resource[], seen: Se
     if (g['env'] !== undefined) args.env = asText(g['env']);
     if (g['type'] !== undefined) args.type = asText(g['type']);
     if (g['options'] !== undefined) args.options = generatorOptions(g['options']);
-    const r = generate(kind, args, global, k.dir, file, ctx.fs, ctx.problems);
+    const r = generate(kind, args, global, k.dir, file, ctx.fs, ctx.problems, ctx.loadRestrictions !== 'none');
     if (!r) continue;
     r.origin = origin;
-    const behavior = r.generator?.behavior ?? 'create';
-    if (behavior === 'create') {
-      appendAll(ctx, out, seen, [r], k.file);
-      continue;
-    }
-    const ns = r.namespace;
-    const existing = out.find(
-      (x) =>
-        x.kind === kind &&
-        x.hadName(r.name) &&
-        (x.originalNamespace || 'default') === (ns || x.originalNamespace || 'default'),
-    );
-    if (!existing) {
-      ctx.problems.add(
-        k.file,
-        `${kind} ${r.name}: behavior ${behavior} but no existing ${kind} of that name to ${behavior}`,
-      );
-      continue;
-    }
-    mergeGenerated(existing, r, behavior);
+    absorbGenerated(ctx, k, out, seen, r, asText(g['behavior']) || 'unspecified');
   }
 }
 
-/** mergeGenerated folds a merge/replace generator result into the existing object, keeping its identity. */
-function mergeGenerated(existing: Resource, r: Resource, behavior: 'merge' | 'replace'): void {
-  for (const key of ['data', 'binaryData']) {
-    const src = field(r.node, key);
+/**
+ * absorbGenerated is kustomize's appendReplaceOrMerge: a generated object whose id (with `default` standing for
+ * no namespace) some object already has (now or before a rename) replaces or merges into it, as its behavior
+ * says; otherwise it is added. Anything else fails.
+ */
+function absorbGenerated(
+  ctx: Context,
+  k: Kustomization,
+  out: Resource[],
+  seen: Set<string>,
+  r: Resource,
+  behaviorText: string,
+): void {
+  const behavior = r.generator?.behavior ?? 'create';
+  const matches = out.filter((x) => x.anyIdEquals(r.currentId));
+  const id = `${r.kind}/${r.effectiveNamespace}/${r.name}`;
+  if (matches.length === 0) {
+    if (behavior === 'create') appendAll(ctx, out, seen, [r], k.file);
+    else ctx.problems.add(k.file, `${r.kind} ${r.name}: id ${id} does not exist; cannot merge or replace`);
+    return;
+  }
+  const old = matches[0] as Resource;
+  if (matches.length > 1) {
+    ctx.problems.add(k.file, `${r.kind} ${r.name}: found multiple objects that could accept merge of ${id}`);
+  } else if (behavior === 'create') {
+    ctx.problems.add(
+      k.file,
+      `${r.kind} ${r.name}: id ${id} exists; can not use behavior: '${behaviorText}', behavior must be merge or replace`,
+    );
+  } else {
+    mergeGenerated(old, r, behavior);
+    // A replaced object was made by this generator; a merged one keeps where it came from.
     if (behavior === 'replace') {
-      if (src !== undefined) setField(existing.node, key, src);
-      else if (field(existing.node, key) !== undefined)
-        existing.node.items = existing.node.items.filter((p) => (p.key as { value?: unknown }).value !== key);
-      continue;
+      old.origin = r.origin ?? (ctx.track ? builtinRef(ctx.track.root, r.file, `${r.kind}Generator`) : undefined);
     }
-    if (src === undefined) continue;
-    const dst = ensureMap(existing.node, key);
-    for (const [k, v] of entries(src)) setField(dst, k, v);
   }
+}
+
+/** stringEntries reads a mapping of scalars as text (a missing or null mapping is empty). */
+function stringEntries(m: unknown): [string, string][] {
+  return entries(m).map(([key, v]) => [key, isScalar(v) ? plainString(v.value) : '']);
+}
+
+/**
+ * mergeGenerated is kustomize's merge and replace of a generated object into an existing one: the result is the
+ * generated object, with the existing one's name and namespace, labels and annotations under its own, and for
+ * `merge` the existing `data` and `binaryData` under its own (a Secret's `stringData` encoded into `data` first,
+ * as the apiserver would). Other fields of the existing object are not kept. The existing Resource stays (its
+ * earlier ids, affixes and bound vars are kustomize's build annotations, taken from it).
+ */
+function mergeGenerated(existing: Resource, r: Resource, behavior: 'merge' | 'replace'): void {
+  const node = r.node;
+  const meta = ensureMap(node, 'metadata');
+  const oldMeta = field(existing.node, 'metadata');
   for (const key of ['labels', 'annotations']) {
-    const src = field(field(r.node, 'metadata'), key);
-    if (src === undefined) continue;
-    const dst = ensureMap(ensureMap(existing.node, 'metadata'), key);
-    for (const [k, v] of entries(src)) setField(dst, k, v);
+    const merged = new Map([...stringEntries(field(oldMeta, key)), ...stringEntries(field(meta, key))]);
+    if (merged.size === 0) continue;
+    const m = ensureMap(meta, key);
+    m.items = [];
+    for (const [k, v] of merged) setField(m, k, scalar(v));
   }
+  setField(meta, 'name', scalar(existing.name));
+  if (existing.namespace === '') deleteField(meta, 'namespace');
+  else setField(meta, 'namespace', scalar(existing.namespace));
+  if (behavior === 'merge') {
+    const oldData = stringEntries(field(existing.node, 'data'));
+    if (r.kind === 'Secret' && r.apiVersion === 'v1') {
+      for (const [k, v] of stringEntries(field(existing.node, 'stringData'))) {
+        const i = oldData.findIndex(([key]) => key === k);
+        const encoded: [string, string] = [k, encodeBase64(new TextEncoder().encode(v))];
+        if (i >= 0) oldData[i] = encoded;
+        else oldData.push(encoded);
+      }
+    }
+    for (const [key, old] of [
+      ['data', oldData],
+      ['binaryData', stringEntries(field(existing.node, 'binaryData'))],
+    ] as const) {
+      const merged = new Map([...old, ...stringEntries(field(node, key))]);
+      if (merged.size === 0) {
+        deleteField(node, key);
+        continue;
+      }
+      const m = ensureMap(node, key);
+      m.items = [];
+      for (const [k, v] of merged) setField(m, k, scalar(v));
+    }
+  }
+  existing.node.items = node.items;
+  existing.refresh();
   // kustomize keeps the hash-suffix mark only when both the existing object and the merging generator carry it:
   // merging into a plain ConfigMap read from a file leaves its name alone.
-  // An object read from a file stays one (no hash, its file as origin).
   if (existing.generator)
     existing.generator = { behavior: 'create', hash: existing.generator.hash && (r.generator?.hash ?? true) };
 }
@@ -438,42 +600,37 @@ export function runReplacements(ctx: Context, k: Kustomization, out: Resource[])
 
 function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void {
   const d = k.data;
+  const t = tablesOf(ctx);
   applyLegacyStrategicMerge(ctx, k, out);
   applyPatches(ctx, k, out);
   const ns = d['namespace'];
   if (typeof ns === 'string' && ns !== '') {
-    const problem = setNamespace(out, ns, { fieldSpecs: [...NAMESPACE_FIELD_SPECS, ...(ctx.config?.namespace ?? [])] });
+    const problem = setNamespace(out, ns, { fieldSpecs: t.namespace });
     if (problem) ctx.problems.add(k.file, problem);
   }
+  // namePrefix and nameSuffix are two transformers in kustomize: each records the name it changes.
   const prefix = typeof d['namePrefix'] === 'string' ? d['namePrefix'] : '';
   const suffix = typeof d['nameSuffix'] === 'string' ? d['nameSuffix'] : '';
-  if (prefix || suffix) addPrefixSuffix(out, prefix, suffix, ctx.config?.namePrefix, ctx.config?.nameSuffix);
-  const tables = ctx.config ?? {};
+  if (prefix) affixWithSpecs(out, t.namePrefix, prefix, '');
+  if (suffix) affixWithSpecs(out, t.nameSuffix, '', suffix);
   for (const l of records(d['labels'])) {
-    addLabels(
-      out,
-      {
-        pairs: stringRecord(l['pairs']),
-        includeSelectors: bool(l['includeSelectors']),
-        includeTemplates: bool(l['includeTemplates']),
-        includeVolumeClaimTemplates: bool(l['includeVolumeClaimTemplates']),
-        fields: fieldSpecs(l['fields']),
-      },
-      tables,
-    );
+    const set = {
+      pairs: stringRecord(l['pairs']),
+      includeSelectors: bool(l['includeSelectors']),
+      includeTemplates: bool(l['includeTemplates']),
+      includeVolumeClaimTemplates: bool(l['includeVolumeClaimTemplates']),
+      fields: fieldSpecs(l['fields']),
+    };
+    try {
+      addLabels(out, set, t);
+    } catch (err) {
+      if (!(err instanceof ConfigConflictError)) throw err;
+      ctx.problems.add(k.file, `labels: failed to merge labels: ${err.message}`);
+    }
   }
-  // commonLabels is one more label transformer with kustomize's commonLabels table alone.
-  const common = stringRecord(d['commonLabels']);
-  if (common.size) {
-    addLabels(
-      out,
-      { pairs: common, includeSelectors: true, includeTemplates: true, fields: [] },
-      {
-        commonLabels: ctx.config?.commonLabels ?? [],
-      },
-    );
-  }
-  addAnnotations(out, stringRecord(d['commonAnnotations']), ctx.config?.commonAnnotations);
+  // commonLabels is one more label transformer with the commonLabels table alone.
+  setStringsAt(out, t.commonLabels, stringRecord(d['commonLabels']));
+  setStringsAt(out, t.commonAnnotations, stringRecord(d['commonAnnotations']));
   applyLegacyJson6902(ctx, k, out);
   for (const problem of setReplicas(
     out,
@@ -481,7 +638,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
       name: String(r['name'] as string),
       count: BigInt(String(r['count'] as string)),
     })),
-    [...REPLICAS, ...(ctx.config?.replicas ?? [])],
+    t.replicas,
   ))
     ctx.problems.add(k.file, `replicas: ${problem}`);
   // kustomize appends the deprecated imageTags to images (FixKustomization).
@@ -492,7 +649,7 @@ function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void 
     if (i['digest']) rule.digest = asText(i['digest']);
     return rule;
   });
-  setImages(out, images, ctx.config?.images);
+  setImages(out, images, t.images);
   runReplacements(ctx, k, out);
   if (ctx.track) recordTransformations(out, builtinTransformersRan(ctx.track.root, k));
   runTransformerPlugins(ctx, k, out, (entry) => isolated(ctx, () => loadEntry(ctx, k, entry, false)));

@@ -14,9 +14,12 @@ export interface FieldSpec {
   create?: boolean;
 }
 
-/** selects is true when the spec's group/version/kind (empty meaning any) match the resource. */
-export function selects(fs: Pick<FieldSpec, 'group' | 'version' | 'kind'>, r: Resource): boolean {
-  if (fs.kind && fs.kind !== r.kind) return false;
+/**
+ * selects is true when the spec's group/version/kind (empty meaning any) match the resource (its current kind, or
+ * `kind` where a transformer selects by an earlier one).
+ */
+export function selects(fs: Pick<FieldSpec, 'group' | 'version' | 'kind'>, r: Resource, kind = r.kind): boolean {
+  if (fs.kind && fs.kind !== kind) return false;
   if (fs.group && fs.group !== r.group) return false;
   if (fs.version && fs.version !== r.version) return false;
   return true;
@@ -24,14 +27,16 @@ export function selects(fs: Pick<FieldSpec, 'group' | 'version' | 'kind'>, r: Re
 
 const pathCache = new Map<string, string[]>();
 
-/** splitPath splits a field-spec path at unescaped slashes and drops `[]` list markers. */
+/**
+ * splitPath splits a field-spec path at unescaped slashes. A `[]` suffix (a field kustomize expects to be a list)
+ * is kept on its segment: the walk strips it, and never creates such a field.
+ */
 export function splitPath(path: string): string[] {
   let parts = pathCache.get(path);
   if (parts === undefined) {
     parts = path
       .split(/(?<!\\)\//)
       .map((p) => p.replaceAll('\\/', '/'))
-      .map((p) => (p.endsWith('[]') ? p.slice(0, -2) : p))
       .filter((p) => p !== '');
     pathCache.set(path, parts);
   }
@@ -64,13 +69,15 @@ function walk(
     return;
   }
   if (!isMap(node)) return;
-  const key = parts[i] ?? '';
+  const part = parts[i] ?? '';
+  const list = part.endsWith('[]');
+  const key = list ? part.slice(0, -2) : part;
   if (i === parts.length - 1) {
     fn(node, key);
     return;
   }
   let next = field(node, key);
-  if ((next === undefined || isNullish(next)) && create) {
+  if ((next === undefined || isNullish(next)) && create && !list) {
     const m = newMap();
     setField(node, key, m);
     next = m;
@@ -82,6 +89,36 @@ function isNullish(n: unknown): boolean {
   if (n === null) return true;
   const v = (n as { value?: unknown }).value;
   return !isMap(n) && !isSeq(n) && (v === null || v === '' || v === undefined);
+}
+
+/** ConfigConflictError: two field specs of one table select the same field but disagree on `create`. */
+export class ConfigConflictError extends Error {}
+
+/** selectedBy is kustomize's Gvk.IsSelected: each part the selector sets must be equal. */
+function selectedBy(
+  x: Pick<FieldSpec, 'group' | 'version' | 'kind'>,
+  selector: Pick<FieldSpec, 'group' | 'version' | 'kind'>,
+): boolean {
+  return (
+    (!selector.group || x.group === selector.group) &&
+    (!selector.version || x.version === selector.version) &&
+    (!selector.kind || x.kind === selector.kind)
+  );
+}
+
+/**
+ * mergeSpecs is kustomize's FsSlice.MergeAll: each incoming spec is appended unless an earlier one has the same
+ * path and is selected by its group/version/kind (then it is dropped, or refused when `create` differs). The test
+ * is one-sided, so a kind-specific spec already present hides a later kind-less one of the same path.
+ */
+export function mergeSpecs(into: readonly FieldSpec[], incoming: readonly FieldSpec[]): FieldSpec[] {
+  const out = [...into];
+  for (const x of incoming) {
+    const have = out.find((h) => h.path === x.path && selectedBy(h, x));
+    if (have === undefined) out.push(x);
+    else if ((have.create === true) !== (x.create === true)) throw new ConfigConflictError('conflicting fieldspecs');
+  }
+  return out;
 }
 
 /** applyFieldSpecs runs `fn` on every field the specs select in every resource. */

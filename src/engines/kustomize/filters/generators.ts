@@ -36,6 +36,21 @@ function removeQuotes(s: string): string {
   return s[0] === '"' || s[0] === "'" ? s.slice(1, -1) : s;
 }
 
+const SECRET_LINE = 70;
+
+/**
+ * encodeBase64 is kyaml's encoding of generated Secret data and ConfigMap binaryData: base64, split into lines of
+ * 70 characters each ending with a newline when it takes more than one line (kustomize prints those as literal
+ * blocks).
+ */
+export function encodeBase64(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('base64');
+  if (text.length < SECRET_LINE) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i += SECRET_LINE) out += `${text.slice(i, i + SECRET_LINE)}\n`;
+  return out;
+}
+
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** envPairs parses a dotenv file the way kustomize does: `KEY=value` lines, `#` comments, blank lines. */
@@ -73,6 +88,7 @@ export function generate(
   kustFile: string,
   fs: FileSystem,
   problems: Problems,
+  rootOnly = true,
 ): Resource | undefined {
   const name = args.name ?? '';
   if (!name) {
@@ -105,7 +121,7 @@ export function generate(
       problems.add(kustFile, `${kind} ${name}: file "${rel}" not found`);
       continue;
     }
-    if (!path.startsWith(`${dir}/`)) {
+    if (rootOnly && !path.startsWith(`${dir}/`)) {
       problems.add(kustFile, `${kind} ${name}: security; file '${path}' is not in or below '${dir}'`);
       continue;
     }
@@ -122,7 +138,7 @@ export function generate(
       problems.add(kustFile, `${kind} ${name}: env file "${rel}" not found`);
       continue;
     }
-    if (!path.startsWith(`${dir}/`)) {
+    if (rootOnly && !path.startsWith(`${dir}/`)) {
       problems.add(kustFile, `${kind} ${name}: security; file '${path}' is not in or below '${dir}'`);
       continue;
     }
@@ -156,11 +172,11 @@ export function generate(
   if (data.size) {
     const d = ensureMap(m, 'data');
     for (const [k, v] of data)
-      setField(d, k, scalar(kind === 'Secret' ? Buffer.from(v, 'utf8').toString('base64') : v));
+      setField(d, k, scalar(kind === 'Secret' ? encodeBase64(new TextEncoder().encode(v)) : v));
   }
   if (binary.size) {
     const d = ensureMap(m, kind === 'Secret' ? 'data' : 'binaryData');
-    for (const [k, v] of binary) setField(d, k, scalar(Buffer.from(v).toString('base64')));
+    for (const [k, v] of binary) setField(d, k, scalar(encodeBase64(v)));
   }
   if (opts.immutable) setField(m, 'immutable', new Scalar(true));
   const r = new Resource(m, kustFile);

@@ -1,6 +1,5 @@
 import { isMap, isSeq, Scalar, type YAMLMap } from 'yaml';
 
-import { IMAGE_VOLUMES, REPLICAS } from '../config.ts';
 import { field, scalar, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
 import { applyFieldSpecs, type FieldSpec, selects } from './fieldspec.ts';
@@ -67,22 +66,23 @@ function walkContainers(node: unknown, rules: readonly ImageRule[]): void {
   }
 }
 
-/** setImages is kustomize's image tag transformer. */
+/**
+ * setImages is kustomize's image tag transformer: every containers list is rewritten regardless (its legacy
+ * image filter), then the fields `specs` select (kustomize's images table, or a plugin config's own field specs).
+ */
 export function setImages(
   resources: readonly Resource[],
   rules: readonly ImageRule[],
-  extra: readonly FieldSpec[] = [],
-  own?: readonly FieldSpec[],
+  specs: readonly FieldSpec[],
 ): void {
-  // Every containers list is rewritten regardless (kustomize's legacy image filter); beyond them, a plugin config's
-  // own field specs replace kustomize's table.
-  const specs = own ?? [...IMAGE_VOLUMES, ...extra];
+  // kustomize's image filter never creates a field, whatever the table's `create` says.
+  const found = specs.map((fs) => (fs.create ? { ...fs, create: false } : fs));
   // kustomize runs one transformer per entry, in order: a later entry sees what an earlier one wrote, so two
   // entries for the same image chain (nginx → nginx:2 → nginx:3) rather than the first one winning.
   for (const rule of rules) {
     const one = [rule];
     for (const r of resources) walkContainers(r.node, one);
-    applyFieldSpecs(resources, specs, (parent, key) => rewriteAt(parent, key, one));
+    applyFieldSpecs(resources, found, (parent, key) => rewriteAt(parent, key, one));
   }
 }
 
@@ -100,7 +100,7 @@ export interface ReplicaRule {
 export function setReplicas(
   resources: readonly Resource[],
   rules: readonly ReplicaRule[],
-  specs: readonly FieldSpec[] = REPLICAS,
+  specs: readonly FieldSpec[],
 ): string[] {
   const problems: string[] = [];
   for (const rule of rules) {

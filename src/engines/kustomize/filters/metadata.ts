@@ -1,9 +1,9 @@
 import { isMap, YAMLMap } from 'yaml';
 
-import { COMMON_ANNOTATIONS, METADATA_LABELS, PREFIX_SKIP, TEMPLATE_LABELS, COMMON_LABELS } from '../config.ts';
+import { PREFIX_SKIP } from '../config.ts';
 import { field, scalar, setField } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
-import { applyFieldSpecs, type FieldSpec, selects } from './fieldspec.ts';
+import { applyFieldSpecs, type FieldSpec, mergeSpecs, selects } from './fieldspec.ts';
 
 /** setStringsAt writes each key/value into the mapping the field specs select (creating it where allowed). */
 export function setStringsAt(
@@ -39,88 +39,38 @@ export interface LabelSet {
   fields: FieldSpec[];
 }
 
-/** LabelTables are the label field specs `configurations:` files add to kustomize's tables. */
+/** LabelTables are the label tables of kustomize's transformer configuration. */
 export interface LabelTables {
-  commonLabels?: readonly FieldSpec[];
-  labels?: readonly FieldSpec[];
-  templateLabels?: readonly FieldSpec[];
-  volumeClaimTemplateLabels?: readonly FieldSpec[];
+  commonLabels: readonly FieldSpec[];
+  labels: readonly FieldSpec[];
+  templateLabels: readonly FieldSpec[];
+  volumeClaimTemplateLabels: readonly FieldSpec[];
 }
-
-/** VOLUME_CLAIM_TEMPLATE_LABELS is kustomize's volumeClaimTemplateLabels table. */
-const VOLUME_CLAIM_TEMPLATE_LABELS: FieldSpec = {
-  path: 'spec/volumeClaimTemplates[]/metadata/labels',
-  create: true,
-  group: 'apps',
-  kind: 'StatefulSet',
-};
 
 /**
- * labelSpecs picks the field specs a labels entry writes, as kustomize's label transformer configures them: its
- * own fields and the configured `labels` table always; then the selector table, or metadata/labels plus the
- * template and volume-claim-template tables the entry asks for.
+ * labelSpecs picks the field specs a `labels:` entry writes, as kustomize configures its label transformer: its own
+ * fields merged with the `labels` table; then the commonLabels table (selectors), or the template and
+ * volume-claim-template tables it asks for and metadata/labels. Merges are kustomize's (see mergeSpecs); throws
+ * ConfigConflictError where kustomize refuses one.
  */
-export function labelSpecs(l: LabelSet, t: LabelTables = {}): FieldSpec[] {
-  const base = [...l.fields, ...(t.labels ?? [])];
-  if (l.includeSelectors) return [...base, ...COMMON_LABELS, ...(t.commonLabels ?? [])];
-  return [
-    ...base,
-    ...(l.includeTemplates ? [...TEMPLATE_LABELS, ...(t.templateLabels ?? [])] : []),
-    ...(l.includeVolumeClaimTemplates ? [VOLUME_CLAIM_TEMPLATE_LABELS, ...(t.volumeClaimTemplateLabels ?? [])] : []),
-    METADATA_LABELS,
-  ];
+export function labelSpecs(l: LabelSet, t: LabelTables): FieldSpec[] {
+  let fss = mergeSpecs(l.fields, t.labels);
+  if (l.includeSelectors) return mergeSpecs(fss, t.commonLabels);
+  if (l.includeTemplates) fss = mergeSpecs(fss, t.templateLabels);
+  if (l.includeVolumeClaimTemplates) fss = mergeSpecs(fss, t.volumeClaimTemplateLabels);
+  return mergeSpecs(fss, [{ path: 'metadata/labels', create: true }]);
 }
 
-/** addLabels applies one label set. */
-export function addLabels(resources: readonly Resource[], l: LabelSet, t: LabelTables = {}): void {
+/** addLabels applies one `labels:` entry. */
+export function addLabels(resources: readonly Resource[], l: LabelSet, t: LabelTables): void {
   setStringsAt(resources, labelSpecs(l, t), l.pairs);
 }
 
-/** addAnnotations applies commonAnnotations. */
-export function addAnnotations(
-  resources: readonly Resource[],
-  values: Map<string, string>,
-  extra: readonly FieldSpec[] = [],
-): void {
-  setStringsAt(resources, [...COMMON_ANNOTATIONS, ...extra], values);
-}
-
 /**
- * addPrefixSuffix renames every resource kustomize renames, recording the affixes for reference matching.
- * `prefixFields`/`suffixFields` are further string fields the prefix or suffix alone is added to (identity fields
- * from `crds:`, `configurations:` namePrefix/nameSuffix); metadata/name is always renamed.
- */
-export function addPrefixSuffix(
-  resources: readonly Resource[],
-  prefix: string,
-  suffix: string,
-  prefixFields: readonly FieldSpec[] = [],
-  suffixFields: readonly FieldSpec[] = [],
-): void {
-  const renamed = resources.filter(
-    (r) => !PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group)),
-  );
-  for (const r of renamed) {
-    if (prefix) r.prefixes.push(prefix);
-    if (suffix) r.suffixes.push(suffix);
-    r.setName(`${prefix}${r.name}${suffix}`);
-  }
-  const affix = (specs: readonly FieldSpec[], before: string, after: string): void => {
-    const extra = specs.filter((fs) => fs.path !== 'metadata/name');
-    if (extra.length === 0 || (!before && !after)) return;
-    applyFieldSpecs(renamed, extra, (parent, key) => {
-      const s = (field(parent, key) as { value?: unknown } | undefined)?.value;
-      if (typeof s === 'string') setField(parent, key, scalar(`${before}${s}${after}`));
-    });
-  };
-  affix(prefixFields, prefix, '');
-  affix(suffixFields, '', suffix);
-}
-
-/**
- * affixWithSpecs is a PrefixTransformer or SuffixTransformer plugin config: objects a `metadata/name` spec selects
- * are renamed (and remember the affix for name references); other selected string fields get the affix too.
- * kustomize's skip list (CRDs, APIServices, Namespaces) holds here as for the kustomization fields.
+ * affixWithSpecs is kustomize's PrefixTransformer (with `suffix` empty) or SuffixTransformer (with `prefix` empty):
+ * for every object outside kustomize's skip list (CRDs, APIServices, Namespaces, by original kind), each field spec
+ * selecting it adds the affix to its field; a `metadata/name` spec renames the object, recording the affix for name
+ * references and the old id, as kustomize does.
  */
 export function affixWithSpecs(
   resources: readonly Resource[],
@@ -128,22 +78,22 @@ export function affixWithSpecs(
   prefix: string,
   suffix: string,
 ): void {
-  const eligible = resources.filter(
-    (r) => !PREFIX_SKIP.some((s) => s.kind === r.kind && (s.group === undefined || s.group === r.group)),
-  );
-  for (const fs of specs) {
-    if (fs.path === 'metadata/name') {
-      for (const r of eligible) {
-        if (!selects(fs, r)) continue;
+  for (const r of resources) {
+    const kind = r.originalKind;
+    if (PREFIX_SKIP.some((s) => s.kind === kind && (s.group === undefined || s.group === r.group))) continue;
+    for (const fs of specs) {
+      if (!selects(fs, r, kind)) continue;
+      if (fs.path === 'metadata/name') {
         if (prefix) r.prefixes.push(prefix);
         if (suffix) r.suffixes.push(suffix);
+        if (prefix || suffix) r.storePreviousId();
         r.setName(`${prefix}${r.name}${suffix}`);
+        continue;
       }
-      continue;
+      applyFieldSpecs([r], [fs], (parent, key) => {
+        const s = (field(parent, key) as { value?: unknown } | undefined)?.value;
+        if (typeof s === 'string') setField(parent, key, scalar(`${prefix}${s}${suffix}`));
+      });
     }
-    applyFieldSpecs(eligible, [fs], (parent, key) => {
-      const s = (field(parent, key) as { value?: unknown } | undefined)?.value;
-      if (typeof s === 'string') setField(parent, key, scalar(`${prefix}${s}${suffix}`));
-    });
   }
 }

@@ -23,7 +23,7 @@ subjects:
 
 function subjects(mode: string, unsetOnly = false): string {
   const rs = parseResources(BINDING, 'rb.yaml', new Problems());
-  assert.equal(setNamespace(rs, 'target', { subjects: mode, unsetOnly }), undefined);
+  assert.equal(setNamespace(rs, 'target', { subjects: mode, unsetOnly, fieldSpecs: [] }), undefined);
   return renderResources(rs);
 }
 
@@ -45,5 +45,8 @@ test('setNamespace: unsetOnly keeps namespaces already written', () => {
 });
 
 test('setNamespace: an unknown subjects mode is refused', () => {
-  assert.match(setNamespace([], 'x', { subjects: 'some' }) ?? '', /invalid value "some" for setRoleBindingSubjects/);
+  assert.match(
+    setNamespace([], 'x', { subjects: 'some', fieldSpecs: [] }) ?? '',
+    /invalid value "some" for setRoleBindingSubjects/,
+  );
 });

@@ -1,25 +1,8 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 
-import { CLUSTER_SCOPED } from '../config.ts';
 import { field, scalar, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
 import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
-
-/** isClusterScoped is true for kinds that live outside namespaces. */
-export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
-}
-
-/** NAMESPACE_FIELD_SPECS is kustomize's namespace table: the fields a kustomization's `namespace:` also sets. */
-export const NAMESPACE_FIELD_SPECS: readonly FieldSpec[] = [
-  { path: 'metadata/name', kind: 'Namespace', create: true },
-  { path: 'spec/service/namespace', group: 'apiregistration.k8s.io', kind: 'APIService', create: true },
-  {
-    path: 'spec/conversion/webhook/clientConfig/service/namespace',
-    group: 'apiextensions.k8s.io',
-    kind: 'CustomResourceDefinition',
-  },
-];
 
 /** NamespaceOptions are the NamespaceTransformer's settings beyond the namespace itself. */
 export interface NamespaceOptions {
@@ -27,8 +10,13 @@ export interface NamespaceOptions {
   unsetOnly?: boolean;
   /** which role binding subjects get the namespace: `defaultOnly` (the default), `allServiceAccounts`, `none`. */
   subjects?: string;
-  /** further fields to set (a plugin config's own list; the kustomization field uses kustomize's table). */
-  fieldSpecs?: readonly FieldSpec[];
+  /** further fields to set (kustomize's namespace table, or a plugin config's own list). */
+  fieldSpecs: readonly FieldSpec[];
+  /**
+   * record each object's id before the change, as kustomize's NamespaceTransformer does for every object it visits
+   * (the ValueAdd transformer's namespace target does not).
+   */
+  storePrevious?: boolean;
 }
 
 const SUBJECT_MODES = new Set(['', 'defaultOnly', 'allServiceAccounts', 'none']);
@@ -38,19 +26,16 @@ const SUBJECT_MODES = new Set(['', 'defaultOnly', 'allServiceAccounts', 'none'])
  * set, whatever the field specs), role binding subjects follow by mode, then the field specs are set (a v1
  * Namespace's metadata/name renames it). Returns a message where kustomize fails.
  */
-export function setNamespace(
-  resources: readonly Resource[],
-  ns: string,
-  opts: NamespaceOptions = {},
-): string | undefined {
+export function setNamespace(resources: readonly Resource[], ns: string, opts: NamespaceOptions): string | undefined {
   const mode = opts.subjects ?? '';
   if (!SUBJECT_MODES.has(mode)) {
     return `invalid value "${mode}" for setRoleBindingSubjects: must be one of "defaultOnly", "none" or "allServiceAccounts"`;
   }
   const empty = (n: unknown): boolean => n === undefined || (isScalar(n) && (n.value === '' || n.value === null));
-  const specs = (opts.fieldSpecs ?? NAMESPACE_FIELD_SPECS).filter((fs) => fs.path !== 'metadata/namespace');
+  const specs = opts.fieldSpecs.filter((fs) => fs.path !== 'metadata/namespace');
   for (const r of resources) {
-    if (!isClusterScoped(r.kind) && (!opts.unsetOnly || empty(field(field(r.node, 'metadata'), 'namespace')))) {
+    if (opts.storePrevious !== false) r.storePreviousId();
+    if (!r.clusterScoped && (!opts.unsetOnly || empty(field(field(r.node, 'metadata'), 'namespace')))) {
       r.setNamespace(ns);
     }
     const binding = r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding';

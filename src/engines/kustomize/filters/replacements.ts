@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { Problems } from '../errors.ts';
 import { field, plainString, setField, str } from '../nodes.ts';
 import type { Resource } from '../resource.ts';
-import { compileSelector, type Selector } from '../selector.ts';
+import { compileSourceSelector, compileTargetSelector, type Selector } from '../selector.ts';
 import { RegexSyntaxError } from '../errors.ts';
 import { newMap, newScalar, newSeq } from '../yaml/fast-nodes.ts';
 
@@ -118,9 +118,9 @@ export function applyReplacements(
 
 /** applyOne runs one replacement; throws RegexSyntaxError for a target pattern Go would not compile. */
 function applyOne(resources: Resource[], rep: Replacement, file: string, problems: Problems): void {
-  // kustomize matches the source by plain equality of its id fields; only targets are patterns.
-  const srcSel = compileSelector(rep.source, true);
-  const sources = resources.filter(srcSel);
+  // kustomize matches the source by plain equality of its id fields; only targets are patterns. Both look at every
+  // identity the object had (a target may be named as it was before a prefix, or after the first of two).
+  const sources = resources.filter(compileSourceSelector(rep.source));
   if (sources.length !== 1) {
     problems.add(
       file,
@@ -137,10 +137,14 @@ function applyOne(resources: Resource[], rep: Replacement, file: string, problem
   }
   const value = sourceValue(found[0]?.node, rep.source.options);
   for (const t of rep.targets) {
-    const sel = compileSelector(t.select);
-    const rejects = (t.reject ?? []).map((r) => compileSelector(r));
+    const sel = compileTargetSelector(t.select);
+    const rejects = (t.reject ?? []).map((r) => ({
+      ...compileTargetSelector(r),
+      byMetadata: !!(r.labelSelector || r.annotationSelector),
+    }));
     for (const r of resources) {
-      if (!sel(r) || rejects.some((rj) => rj(r))) continue;
+      if (!sel.metadata(r) || rejects.some((rj) => rj.byMetadata && rj.metadata(r))) continue;
+      if (rejects.some((rj) => rj.rejects(r)) || !sel.selects(r)) continue;
       for (const fp of t.fieldPaths ?? ['metadata.name']) {
         const hits = lookup(r.node, splitFieldPath(fp), t.options?.create === true);
         for (const h of hits) {
@@ -157,7 +161,9 @@ function applyOne(resources: Resource[], rep: Replacement, file: string, problem
   }
 }
 
-function withDelimiter(target: unknown, value: unknown, opts: ReplacementOptions | undefined): unknown {
+function withDelimiter(found: unknown, value: unknown, opts: ReplacementOptions | undefined): unknown {
+  // A field just created (`create: true`) is an empty scalar, which a delimiter splits like any other.
+  const target = found === undefined && opts?.delimiter ? newScalar('') : found;
   // A scalar target keeps its own style (kustomize copies only the value), so "4" into `replicas: 1` stays a number.
   if (!opts?.delimiter && isScalar(target) && isScalar(value)) return newScalar(value.value, target.type);
   if (!opts?.delimiter || !isScalar(target)) return cloneScalar(value);

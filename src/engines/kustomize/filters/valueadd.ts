@@ -72,7 +72,7 @@ export function valueAdd(
     for (const r of selected) {
       if (t.fieldPath === 'metadata/namespace') {
         // kustomize hands this path to its namespace filter, with no further field specs.
-        const problem = setNamespace([r], value, { fieldSpecs: [] });
+        const problem = setNamespace([r], value, { fieldSpecs: [], storePrevious: false });
         if (problem) return problem;
         continue;
       }

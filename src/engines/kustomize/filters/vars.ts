@@ -1,60 +1,53 @@
-import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 
 import type { Problems } from '../errors.ts';
 import { field, plainString, setField } from '../nodes.ts';
-import type { Resource } from '../resource.ts';
+import { resIdEquals, type Resource, type ResId } from '../resource.ts';
 import { newScalar } from '../yaml/fast-nodes.ts';
 import { applyFieldSpecs, type FieldSpec } from './fieldspec.ts';
 
 /** Var is one legacy `vars:` entry: a name bound to a field of an object of the build. */
 export interface Var {
   name: string;
-  objref: { kind: string; name: string; apiVersion?: string };
+  /** the object: kind and name, group and version (from `apiVersion`, or `group`/`version`), namespace or ''. */
+  objref: { kind: string; name: string; group: string; version: string; namespace: string };
   fieldpath: string;
   file: string;
 }
 
-const POD_FIELDS = [
-  'containers/args',
-  'containers/command',
-  'containers/env/value',
-  'containers/volumeMounts/mountPath',
-];
-
-/** VAR_REFERENCES is kustomize's varReference table: the only fields `$(VAR)` is expanded in. */
-const VAR_REFERENCES: FieldSpec[] = (() => {
-  const out: FieldSpec[] = [];
-  const owners: [string, string][] = [
-    ['CronJob', 'spec/jobTemplate/spec/template/spec'],
-    ['DaemonSet', 'spec/template/spec'],
-    ['Deployment', 'spec/template/spec'],
-    ['Job', 'spec/template/spec'],
-    ['Pod', 'spec'],
-    ['ReplicaSet', 'spec/template/spec'],
-    ['StatefulSet', 'spec/template/spec'],
-  ];
-  for (const [kind, prefix] of owners) {
-    for (const f of POD_FIELDS) {
-      out.push(
-        { kind, path: `${prefix}/${f}` },
-        { kind, path: `${prefix}/${f.replace('containers', 'initContainers')}` },
-      );
+/**
+ * bindVars is kustomize's MergeVars at the end of one kustomization: each var is bound to the one object, among
+ * those this kustomization accumulated, that has (now or before a rename) its kind, group, version and name, and its
+ * namespace when it names one. Binding there, not at the end of the build, is what keeps apart the vars of a base
+ * reached twice (a diamond) or of objects of one name in two namespaces. The vars then join the accumulator's set.
+ */
+export function bindVars(resources: readonly Resource[], vars: readonly Var[], into: Var[], problems: Problems): void {
+  for (const v of vars) {
+    const target: ResId = { ...v.objref, clusterScoped: false };
+    const named = (id: ResId): boolean =>
+      id.name === target.name && id.kind === target.kind && id.group === target.group && id.version === target.version;
+    const matches = resources.filter((r) =>
+      [...r.previousIds, r.currentId].some((id) => (v.objref.namespace !== '' ? resIdEquals(target, id) : named(id))),
+    );
+    if (matches.length > 1) {
+      problems.add(v.file, `found ${matches.length} resId matches for var '${v.name}' (unable to disambiguate)`);
+      continue;
     }
-    if (kind !== 'StatefulSet') out.push({ kind, path: `${prefix}/volumes/nfs/server` });
+    matches[0]?.refVarNames.push(v.name);
   }
-  out.push(
-    { kind: 'StatefulSet', path: 'spec/volumeClaimTemplates/spec/nfs/server' },
-    { kind: 'Ingress', path: 'spec/rules/host' },
-    { kind: 'Ingress', path: 'spec/tls/hosts' },
-    { kind: 'Ingress', path: 'spec/tls/secretName' },
-    { kind: 'Service', path: 'spec/ports/port' },
-    { kind: 'Service', path: 'spec/ports/targetPort' },
-    { kind: 'PersistentVolume', path: 'spec/nfs/server' },
-    { path: 'metadata/labels' },
-    { path: 'metadata/annotations' },
-  );
-  return out;
-})();
+  mergeVars(into, vars, problems);
+}
+
+/** mergeVars adds vars to an accumulator's set; a name already there fails, as in kustomize. */
+export function mergeVars(into: Var[], vars: readonly Var[], problems: Problems): void {
+  for (const v of vars) {
+    if (into.some((x) => x.name === v.name)) {
+      problems.add(v.file, `var '${v.name}' already encountered`);
+      continue;
+    }
+    into.push(v);
+  }
+}
 
 /** fieldAt reads a dotted field path with optional `[index]` steps (`spec.containers[0].image`). */
 function fieldAt(node: unknown, path: string): unknown {
@@ -70,77 +63,62 @@ function fieldAt(node: unknown, path: string): unknown {
 }
 
 /** expand replaces `$(NAME)` with known values; `$$` escapes a dollar; unknown names stay as written. */
-function expand(s: string, values: Map<string, string>, used: Set<string>): string {
+function expand(s: string, values: Map<string, string>): string {
   return s.replace(/\$\$|\$\(([^)]*)\)/g, (m: string, name: string | undefined) => {
     if (m === '$$') return '$';
     const v = name === undefined ? undefined : values.get(name);
-    if (v === undefined) return m;
-    used.add(name as string);
-    return v;
+    return v === undefined ? m : v;
   });
 }
 
-/** resolveVars binds each var to its object's field and expands `$(VAR)` in the varReference fields. */
+/**
+ * resolveVars gives each var of the build the value of its field in the object it was bound to, then expands
+ * `$(VAR)` in the fields of kustomize's varReference table (`table`: the built-in one merged with configurations):
+ * scalar fields, and the string entries of lists and maps there.
+ */
 export function resolveVars(
   resources: readonly Resource[],
   vars: readonly Var[],
   problems: Problems,
-  extra: readonly FieldSpec[] = [],
+  table: readonly FieldSpec[],
 ): void {
   if (vars.length === 0) return;
   const values = new Map<string, string>();
-  const nodes = new Map<string, unknown>();
-  for (const v of vars) {
-    if (values.has(v.name)) {
-      problems.add(v.file, `var '${v.name}' already encountered`);
-      continue;
-    }
-    const group = v.objref.apiVersion?.includes('/')
-      ? v.objref.apiVersion.slice(0, v.objref.apiVersion.lastIndexOf('/'))
-      : undefined;
-    const matches = resources.filter(
-      (r) => r.kind === v.objref.kind && r.hadName(v.objref.name) && (group === undefined || r.group === group),
-    );
-    if (matches.length !== 1) {
+  const nodes = new Map<string, Scalar>();
+  for (const v of [...vars].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const owner = resources.find((r) => r.refVarNames.includes(v.name));
+    if (!owner) {
       problems.add(v.file, `var '${v.name}' cannot be mapped to a field in the set of known resources`);
       continue;
     }
-    const n = fieldAt((matches[0] as Resource).node, v.fieldpath);
-    if (!isScalar(n)) {
-      problems.add(
-        v.file,
-        `var '${v.name}': field '${v.fieldpath}' is not a scalar in ${(matches[0] as Resource).subject}`,
-      );
+    const n = fieldAt(owner.node, v.fieldpath);
+    if (n === undefined) {
+      problems.add(v.file, `field specified in var '${v.name}' not found in corresponding resource ${owner.subject}`);
       continue;
     }
+    // Only a scalar can replace a reference; kustomize leaves `$(VAR)` of a map or list value as written.
+    if (!isScalar(n)) continue;
     values.set(v.name, plainString(n.value));
     nodes.set(v.name, n);
   }
-  const used = new Set<string>();
-  const sub = (parent: YAMLMap, key: string): void => {
-    const n = field(parent, key);
-    if (isScalar(n) && typeof n.value === 'string') {
-      const whole = /^\$\(([^)]*)\)$/.exec(n.value);
-      const src = whole ? nodes.get(whole[1] ?? '') : undefined;
-      if (src && isScalar(src)) {
-        used.add(whole?.[1] ?? '');
-        setField(parent, key, newScalar(src.value, src.type));
-        return;
-      }
-      const next = expand(n.value, values, used);
-      if (next !== n.value) setField(parent, key, newScalar(next, n.type === 'PLAIN' ? undefined : n.type));
-    } else if (isSeq(n)) {
-      n.items = n.items.map((it) => {
-        if (!isScalar(it) || typeof it.value !== 'string') return it;
-        const next = expand(it.value, values, used);
-        return next === it.value ? it : newScalar(next);
-      });
-    } else if (isMap(n)) {
-      for (const p of n.items) {
-        const k = (p.key as { value?: unknown }).value;
-        if (typeof k === 'string') sub(n, k);
-      }
-    }
+  // A field that is exactly `$(VAR)` takes the value with its type (a port stays a number).
+  const replace = (n: Scalar): Scalar | undefined => {
+    if (typeof n.value !== 'string') return undefined;
+    const whole = /^\$\(([^)]*)\)$/.exec(n.value);
+    const src = whole ? nodes.get(whole[1] ?? '') : undefined;
+    if (src) return newScalar(src.value, src.type);
+    const next = expand(n.value, values);
+    return next === n.value ? undefined : newScalar(next, n.type === 'PLAIN' ? undefined : n.type);
   };
-  applyFieldSpecs(resources, [...VAR_REFERENCES, ...extra], (parent, key) => sub(parent, key));
+  applyFieldSpecs(resources, table, (parent: YAMLMap, key: string) => {
+    const n = field(parent, key);
+    if (isScalar(n)) {
+      const next = replace(n);
+      if (next) setField(parent, key, next);
+    } else if (isSeq(n)) {
+      n.items = n.items.map((it) => (isScalar(it) ? (replace(it) ?? it) : it));
+    } else if (isMap(n)) {
+      for (const p of n.items) if (isScalar(p.value)) p.value = replace(p.value) ?? p.value;
+    }
+  });
 }

@@ -18,6 +18,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export interface CompileOptions {
   /** include keeps a definition by name; e.g. only built-in types (`io.k8s.…`), leaving out a cluster's CRDs. */
   include?: (definition: string) => boolean;
+  /**
+   * known names types defined outside the document (another table's) that references may point to: a custom
+   * schema compiled on top of the built-in one refers to built-in types it does not define.
+   */
+  known?: ReadonlySet<string>;
 }
 
 /**
@@ -38,9 +43,10 @@ export function compileOpenApi(doc: unknown, source: string, options: CompileOpt
     .filter((n) => options.include?.(n) ?? true)
     .sort();
   // A named type is kept when a patch strategy is reachable from it; find the set by fixpoint since types recurse.
-  let kept = new Set<string>();
+  const known = options.known ?? new Set<string>();
+  let kept = new Set<string>(known);
   for (;;) {
-    const next = new Set(names.filter((n) => compileSchema(defs[n], kept) !== undefined));
+    const next = new Set([...known, ...names.filter((n) => compileSchema(defs[n], kept) !== undefined)]);
     if (next.size === kept.size) break;
     kept = next;
   }

@@ -1,0 +1,169 @@
+// `node scripts/krusty-conformance.ts [--dumps DIR] [--json FILE] [--verbose] [TestName...]`
+//
+// Measures how src/engines/kustomize conforms to kustomize's own acceptance suite (api/krusty/*_test.go of the
+// api module kustomize v5.8.2 is built from). The suite is Go code that builds in-memory kustomizations, so it is
+// not copied here; instead:
+//   1. the api module is fetched through the Go module proxy and copied to a scratch directory;
+//   2. scripts/kustomize/fluxts_dump.go wraps krusty's Kustomizer.Run so that every build a test asks for is recorded
+//      (its files, directory and options), and `go test ./krusty/` runs the suite once;
+//   3. every recorded case is written to disk and built twice, with the real kustomize v5.8.2 binary
+//      (`kustomize build`, as a user runs it: legacy sort order) and with fluxts.
+// A case passes when both succeed with identical bytes, or both fail. Cases that need what Flux itself turns off
+// (non-built-in plugins, helm inflation, remote bases, the managed-by label option) are counted apart as out of
+// scope. The summary prints the pass rate over in-scope cases; each failing case names its test and test file line.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { build, KustomizeBuildError, nodeFileSystem } from '../src/engines/kustomize/index.ts';
+import { KUSTOMIZE, kustomizeBinary } from '../test/kustomize/reference.ts';
+import { copyApiModule, go, KUSTOMIZE_API as KRUSTY_API } from './kustomize/api-module.ts';
+
+/** RecordedCase is one build a krusty test ran, as fluxts_dump.go wrote it. */
+interface RecordedCase {
+  test: string;
+  file: string;
+  line: number;
+  index: number;
+  path: string;
+  root: string;
+  onDisk: boolean;
+  loadRestrictionsNone: boolean;
+  pluginsEnabled: boolean;
+  helmEnabled: boolean;
+  addManagedByLabel: boolean;
+  /** Go's encoding/json writes []byte as base64. */
+  files: Record<string, string> | null;
+  dirs: string[] | null;
+  krustyOk: boolean;
+  krustyError?: string;
+}
+
+type Verdict = 'pass' | 'differs' | 'fails-where-kustomize-builds' | 'accepts-kustomize-error' | 'out-of-scope';
+
+interface Outcome {
+  id: string;
+  where: string;
+  verdict: Verdict;
+  detail: string;
+}
+
+const { values, positionals } = parseArgs({
+  options: {
+    dumps: { type: 'string' },
+    json: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+
+/** recordCases runs the krusty suite with the recording hook and returns the directory of recorded cases. */
+function recordCases(): string {
+  const copy = copyApiModule();
+  const kustomizer = join(copy, 'krusty', 'kustomizer.go');
+  const source = readFileSync(kustomizer, 'utf8');
+  const renamed = source.replace('func (b *Kustomizer) Run(', 'func (b *Kustomizer) runInner(');
+  if (renamed === source) throw new Error(`${kustomizer}: Kustomizer.Run not found; the recording hook needs updating`);
+  writeFileSync(kustomizer, renamed);
+  cpSync(join(import.meta.dirname, 'kustomize', 'fluxts_dump.go'), join(copy, 'krusty', 'fluxts_dump.go'));
+  const dumps = join(dirname(copy), 'cases');
+  mkdirSync(dumps);
+  process.stderr.write(
+    `running kustomize's krusty suite (${KRUSTY_API.module}@${KRUSTY_API.version}) to record its cases\n`,
+  );
+  // Tests needing helm, container runtimes or the network fail here; that is fine, their builds are out of scope.
+  const run = go(['test', '-count=1', './krusty/'], copy, { FLUXTS_KRUSTY_DUMP: dumps });
+  if (readdirSync(dumps).length === 0) throw new Error(`the krusty suite recorded no case:\n${run.out.slice(-4000)}`);
+  return dumps;
+}
+
+/** outOfScope names what a case needs that Flux's kustomize-controller itself turns off, or undefined. */
+function outOfScope(c: RecordedCase): string | undefined {
+  if (c.pluginsEnabled || c.helmEnabled) return 'non-built-in plugins or helm (Flux disables them)';
+  if (/Remote/.test(c.test)) return 'remote bases';
+  if (c.addManagedByLabel) return 'the managed-by label build option';
+  if (c.onDisk && c.files === null) return 'on-disk files outside a temporary directory';
+  return undefined;
+}
+
+/** materialize writes a case's files under `dir` and returns the directory to build. */
+function materialize(c: RecordedCase, dir: string): string {
+  const root = c.onDisk ? c.root : '/';
+  const local = (p: string): string => join(dir, posix.relative(root, posix.resolve(root, p)));
+  for (const d of c.dirs ?? []) mkdirSync(local(d), { recursive: true });
+  for (const [p, data] of Object.entries(c.files ?? {})) {
+    mkdirSync(dirname(local(p)), { recursive: true });
+    writeFileSync(local(p), Buffer.from(data, 'base64'));
+  }
+  return local(c.path);
+}
+
+function firstDifference(actual: string, expected: string): string {
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  let i = 0;
+  while (i < a.length && i < e.length && a[i] === e[i]) i++;
+  return `line ${i + 1}: ours ${JSON.stringify(a[i] ?? '<end>')} kustomize ${JSON.stringify(e[i] ?? '<end>')}`;
+}
+
+function judge(c: RecordedCase, bin: string, scratch: string): Outcome {
+  const id = `${c.test}#${c.index}`;
+  const where = `${c.file}:${c.line}`;
+  const scope = outOfScope(c);
+  if (scope) return { id, where, verdict: 'out-of-scope', detail: scope };
+  const caseDir = join(scratch, `${c.test}-${c.index}`);
+  const target = materialize(c, caseDir);
+  const args = ['build', target];
+  if (c.loadRestrictionsNone) args.push('--load-restrictor', 'LoadRestrictionsNone');
+  const ref = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  let ours: { ok: boolean; out: string };
+  try {
+    const opts = { fs: nodeFileSystem, loadRestrictions: c.loadRestrictionsNone ? 'none' : 'rootOnly' } as const;
+    ours = { ok: true, out: build(target, opts).yaml };
+  } catch (err) {
+    ours = {
+      ok: false,
+      out: err instanceof KustomizeBuildError ? err.message : `crash: ${String((err as Error).stack ?? err)}`,
+    };
+  }
+  const refErr = ref.stderr.trim().split('\n').slice(-1)[0] ?? '';
+  if (ref.status !== 0) {
+    return ours.ok
+      ? { id, where, verdict: 'accepts-kustomize-error', detail: refErr }
+      : { id, where, verdict: 'pass', detail: '' };
+  }
+  if (!ours.ok) return { id, where, verdict: 'fails-where-kustomize-builds', detail: ours.out.split('\n')[1] ?? '' };
+  if (ours.out !== ref.stdout) return { id, where, verdict: 'differs', detail: firstDifference(ours.out, ref.stdout) };
+  return { id, where, verdict: 'pass', detail: '' };
+}
+
+const dumps = values.dumps ?? recordCases();
+const bin = await kustomizeBinary();
+const scratch = mkdtempSync(join(tmpdir(), 'fluxts-krusty-cases-'));
+const outcomes: Outcome[] = [];
+try {
+  for (const name of readdirSync(dumps).sort()) {
+    const c = JSON.parse(readFileSync(join(dumps, name), 'utf8')) as RecordedCase;
+    if (positionals.length > 0 && !positionals.includes(c.test)) continue;
+    outcomes.push(judge(c, bin, scratch));
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const count = (v: Verdict): number => outcomes.filter((o) => o.verdict === v).length;
+for (const o of outcomes) {
+  if (o.verdict === 'pass' || (o.verdict === 'out-of-scope' && !values.verbose)) continue;
+  console.log(`${o.verdict.padEnd(28)} ${o.id.padEnd(60)} ${o.where}\n    ${o.detail}`);
+}
+const inScope = outcomes.length - count('out-of-scope');
+const passed = count('pass');
+console.log(
+  `krusty conformance (${KRUSTY_API.module}@${KRUSTY_API.version} cases vs kustomize ${KUSTOMIZE.version}): ` +
+    `${passed}/${inScope} in-scope cases pass (${((100 * passed) / Math.max(1, inScope)).toFixed(1)}%); ` +
+    `differs ${count('differs')}, fails where kustomize builds ${count('fails-where-kustomize-builds')}, ` +
+    `accepts a kustomize error ${count('accepts-kustomize-error')}; out of scope ${count('out-of-scope')}`,
+);
+if (values.json) writeFileSync(values.json, JSON.stringify(outcomes, null, 2));
