@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 /**
  * registerKustomizeCommand adds `fluxts kustomize build DIR`, which prints what `kustomize build DIR` prints. The
@@ -12,12 +12,21 @@ export function registerKustomizeCommand(program: Command): void {
     .argument('[dir]', 'directory holding kustomization.yaml', '.')
     .option('--generate-missing', "Flux's rule: generate a kustomization for a directory without one", false)
     .option('--allow-remote', 'permit remote bases (reported, never fetched: the engine has no network)', false)
-    .action(async (dir: string, opts: { generateMissing: boolean; allowRemote: boolean }) => {
+    .addOption(
+      new Option(
+        '--load-restrictor <restrictor>',
+        'LoadRestrictionsNone lets a kustomization read files outside its directory (as Flux does)',
+      )
+        .choices(['LoadRestrictionsRootOnly', 'LoadRestrictionsNone'])
+        .default('LoadRestrictionsRootOnly'),
+    )
+    .action(async (dir: string, opts: { generateMissing: boolean; allowRemote: boolean; loadRestrictor: string }) => {
       const { build, nodeFileSystem } = await import('../../engines/kustomize/index.ts');
       const { yaml } = build(dir, {
         fs: nodeFileSystem,
         generateMissing: opts.generateMissing,
         allowRemote: opts.allowRemote,
+        loadRestrictions: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
       });
       process.stdout.write(yaml);
     });

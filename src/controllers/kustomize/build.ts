@@ -103,7 +103,14 @@ export async function buildObjects(input: BuildInput): Promise<KubeObject[]> {
   if (input.decrypt.sources) fs = overlayFileSystem(fs, await input.decrypt.sources(fs, root, input.dir, ks));
   let yaml: string;
   try {
-    yaml = build(input.dir, { fs, generateMissing: true, allowRemote: input.allowRemote }).yaml;
+    // As Flux's controller: files may come from anywhere in the source (the rooted file system keeps reads inside
+    // it), not only from below each kustomization (kustomize's LoadRestrictionsNone).
+    yaml = build(input.dir, {
+      fs,
+      generateMissing: true,
+      allowRemote: input.allowRemote,
+      loadRestrictions: 'none',
+    }).yaml;
   } catch (err) {
     if (err instanceof KustomizeBuildError) {
       throw new StepError(Reason.BuildFailed, relative(err.message), { cause: err });
