@@ -41,7 +41,8 @@ function canonicalKeys(node: YAMLMap): void {
     const canonical = key === undefined ? undefined : canonicalOf(key);
     if (key === undefined || canonical === undefined) continue;
     const best = winners.get(canonical);
-    if (best === undefined || key > best.key) winners.set(canonical, { key, pair });
+    // The same spelling twice: YAML decoding already kept the last one.
+    if (best === undefined || key >= best.key) winners.set(canonical, { key, pair });
   }
   node.items = node.items.filter((p) => {
     const key = keyOf(p);
