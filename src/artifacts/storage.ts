@@ -54,6 +54,17 @@ export class ArtifactStorage {
     return { path, url: `${this.baseUrl}/${path}`, revision, lastUpdateTime: rfc3339Now() };
   }
 
+  /**
+   * withCurrentUrl returns the artifact with its URL on this storage's advertised address (Flux's
+   * `SetArtifactURL`, done in every storage step): after a restart on a new address (a new Pod IP, a changed
+   * `--storage-adv-addr`), consumers must find the artifact even when the next fetch of the source fails.
+   */
+  withCurrentUrl<T extends Pick<Artifact, 'path' | 'url'>>(artifact: T): T {
+    checkSegments(artifact.path);
+    const url = `${this.baseUrl}/${artifact.path}`;
+    return artifact.url === url ? artifact : { ...artifact, url };
+  }
+
   /** localPath is the file's absolute path on disk. */
   localPath(artifact: Pick<Artifact, 'path'>): string {
     checkSegments(artifact.path);

@@ -81,12 +81,23 @@ export async function reconcileGitRepository(
   if (!conditions.isReady(obj))
     conditions.markUnknown(obj, ConditionTypes.Ready, Reasons.Progressing, 'reconciliation in progress');
 
-  // The artifact may have vanished from disk (an emptyDir after a restart): forget it, so it is rebuilt.
-  if (status.artifact && !(await deps.storage.exists(status.artifact))) {
+  // The storage step (Flux's reconcileStorage): an artifact that vanished from disk (an emptyDir after a restart)
+  // or no longer has its digest is forgotten, so it is rebuilt; one that is there gets the URL of the storage's
+  // current address, before anything can fail, so consumers keep fetching it whatever happens next.
+  if (status.artifact && !(await deps.storage.verify(status.artifact))) {
+    if (await deps.storage.exists(status.artifact)) {
+      ctx.manager.events.event(obj, {
+        severity: 'error',
+        reason: 'ArtifactVerificationFailed',
+        message: `failed to verify integrity of artifact: digest mismatch for ${status.artifact.path}`,
+      });
+      await deps.storage.remove(status.artifact);
+    }
     delete status.artifact;
     conditions.remove(obj, SourceConditionType.ArtifactInStorage);
     conditions.markReconciling(obj, 'NoArtifact', 'no artifact for resource in storage');
   }
+  if (status.artifact) status.artifact = deps.storage.withCurrentUrl(status.artifact);
 
   const work = await mkdtemp(join(deps.workDir ?? tmpdir(), 'fluxts-git-'));
   try {
