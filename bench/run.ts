@@ -4,6 +4,7 @@ import { runArtifactBench } from './artifacts.ts';
 import { runGitRepositoryBench } from './gitrepositories.ts';
 import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
+import { runEventBench, runReceiverBench } from './notification.ts';
 
 /** BENCHES maps a benchmark name to its runner; each prints its own table. */
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -11,6 +12,8 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   artifacts: () => runArtifactBench(),
   gitrepositories: () => runGitRepositoryBench(100),
   kustomizations: () => runKustomizationBench(),
+  receivers: () => runReceiverBench(),
+  events: () => runEventBench(),
 };
 
 const selected = process.argv.slice(2);

@@ -52,8 +52,8 @@ export interface NotificationControllerOptions {
 
 /** NotificationController is the ControllerSetup plus its two servers' lifecycle. */
 export interface NotificationController extends ControllerSetup {
-  /** ports are the bound ports once setup ran. */
-  ports(): { events: number; receiver: number };
+  /** listening resolves with the bound ports once both servers listen (setup may run after start returns). */
+  listening(): Promise<{ events: number; receiver: number }>;
   close(): Promise<void>;
 }
 
@@ -132,10 +132,11 @@ function finalizerReconciler<T extends KubeObject>(
 /** notificationController builds notification-controller for `fluxts controller notification-controller`. */
 export function notificationController(options: NotificationControllerOptions): NotificationController {
   const closers: (() => Promise<void>)[] = [];
-  let ports = { events: 0, receiver: 0 };
+  let bound!: (ports: { events: number; receiver: number }) => void;
+  const listening = new Promise<{ events: number; receiver: number }>((resolve) => (bound = resolve));
   return {
     name: 'notification-controller',
-    ports: () => ports,
+    listening: () => listening,
     close: async () => {
       for (const close of closers.splice(0).reverse()) await close();
     },
@@ -249,7 +250,7 @@ export function notificationController(options: NotificationControllerOptions): 
         googleCertsUrl: options.googleCertsUrl ?? 'https://www.googleapis.com/oauth2/v3/certs',
       });
       closers.push(() => receiverServer.close());
-      ports = { events: events.port, receiver: receiverServer.port };
+      bound({ events: events.port, receiver: receiverServer.port });
     },
   };
 }
