@@ -10,6 +10,7 @@ import type { Logger } from '../../../runtime/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
 import { answer, BODY_TOO_LARGE, listenLimited, readBody, tooLarge } from '../http-limits.ts';
 import type { JwksFetcher } from './jwt.ts';
+import { SecretCache } from './secret-cache.ts';
 import { requestReconciliation, resourceFilters } from './trigger.ts';
 import { validateRequest, ValidationError } from './validate.ts';
 
@@ -39,6 +40,7 @@ function isJson(contentType: string): boolean {
 
 export async function startReceiverServer(opts: ReceiverServerOptions) {
   const logger = opts.logger.child({ server: 'receiver-server' });
+  const secrets = new SecretCache((ns, name) => opts.readSecret(ns, name));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url ?? '/';
@@ -75,23 +77,32 @@ export async function startReceiverServer(opts: ReceiverServerOptions) {
     }
     let validated;
     try {
-      const secret = receiver.spec.secretRef
-        ? await opts
-            .readSecret(receiver.metadata.namespace ?? '', receiver.spec.secretRef.name)
-            .catch((err: unknown) => {
+      const ns = receiver.metadata.namespace ?? '';
+      const ref = receiver.spec.secretRef;
+      const check = async (fresh: boolean) => {
+        const secret = ref
+          ? await secrets.get(ns, ref.name, fresh).catch((err: unknown) => {
               throw new ValidationError(`unable to read secret, error: ${errorMessage(err)}`);
             })
-        : undefined;
-      validated = await validateRequest(
-        receiver,
-        { headers: req.headers, body },
-        {
-          ...(secret ? { secret } : {}),
-          fetchJwks: opts.fetchJwks,
-          discover: (issuer) => opts.discover(issuer),
-          googleCertsUrl: opts.googleCertsUrl,
-        },
-      );
+          : undefined;
+        return validateRequest(
+          receiver,
+          { headers: req.headers, body },
+          {
+            ...(secret ? { secret } : {}),
+            fetchJwks: opts.fetchJwks,
+            discover: (issuer) => opts.discover(issuer),
+            googleCertsUrl: opts.googleCertsUrl,
+          },
+        );
+      };
+      try {
+        validated = await check(false);
+      } catch (err) {
+        // A rotated token must work at once: a failed check re-reads the Secret (at most once a second).
+        if (!ref || !(err instanceof ValidationError) || !secrets.stale(ns, ref.name)) throw err;
+        validated = await check(true);
+      }
     } catch (err) {
       log.error({ error: errorMessage(err) }, 'unable to validate payload');
       answer(res, 400);
