@@ -142,14 +142,15 @@ export function objectReference(obj: KubeObject): ObjectReference {
 
 /**
  * eventMetadata prefixes bare metadata keys (revision, token, …) with the object's API group and adds the
- * object's `event.toolkit.fluxcd.io/<key>` annotations as `<key>`.
+ * object's `event.toolkit.fluxcd.io/<key>` annotations with their prefix, as Flux's recorder does:
+ * notification-controller keeps only keys of that group or the object's, and strips the prefix itself.
  */
 export function eventMetadata(obj: KubeObject, metadata: Record<string, string> = {}): Record<string, string> {
   const { group } = splitApiVersion(obj.apiVersion ?? '');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) {
     if (k.startsWith(eventAnnotationPrefix) && k.length > eventAnnotationPrefix.length) {
-      out[k.slice(eventAnnotationPrefix.length)] = v;
+      out[k] = v;
     }
   }
   for (const [k, v] of Object.entries(metadata)) out[k.includes('/') || group === '' ? k : `${group}/${k}`] = v;

@@ -103,7 +103,7 @@ void test('events are recorded as core/v1 Events, aggregated, and posted to the 
   assert.equal(first.reportingController, 'widget-controller');
   assert.match(first.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.deepEqual(first.metadata, {
-    team: 'platform',
+    'event.toolkit.fluxcd.io/team': 'platform',
     'runtime.fluxts.test/revision': 'main@sha1:abc',
     'runtime.fluxts.test/token': 't1',
   });
