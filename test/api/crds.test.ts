@@ -10,8 +10,9 @@ import { findKind, GitRepositoryKind, withDefaults, type FluxObject, type GitRep
 import { KubeClient } from '../../src/kube/index.ts';
 import { useCluster, useNamespace, type TestCluster } from '../support/cluster.ts';
 import { fluxDocuments, installFluxCrds, kubectl, mustKubectl } from './support.ts';
+import { SHARED_FIXTURES } from '../support/fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/flux2-kustomize-helm-example');
+const FIXTURES = join(SHARED_FIXTURES, 'flux2-kustomize-helm-example');
 
 function gitRepository(namespace: string, name: string, spec: Partial<GitRepository['spec']> = {}): GitRepository {
   return {

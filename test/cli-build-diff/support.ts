@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHARED_FIXTURES } from '../support/fixtures.ts';
 
 /** RunResult is the outcome of one process. */
 export interface RunResult {
@@ -58,5 +59,5 @@ export function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-/** FIXTURES is the team's shared, read-only fixture repositories (../shared/fixtures beside the checkout). */
-export const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+/** FIXTURES is the shared, read-only fixture repositories (vendored under test/fixtures/shared). */
+export const FIXTURES = SHARED_FIXTURES;

@@ -10,8 +10,9 @@ import { parseAllDocuments } from 'yaml';
 
 import { substituteResource } from '../../src/engines/envsubst/index.ts';
 import { FluxRef } from '../kstatus/fluxref.ts';
+import { SHARED_FIXTURES } from '../support/fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures');
+const FIXTURES = SHARED_FIXTURES;
 
 async function yamlFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

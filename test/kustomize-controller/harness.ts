@@ -23,9 +23,10 @@ import { type TestCluster, useCluster } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import type { FileChange } from '../support/git-repo.ts';
 import { type GitServer, startGitServer } from '../support/git-server.ts';
+import { SHARED_FIXTURES } from '../support/fixtures.ts';
 
 /** FIXTURES is the shared, read-only fixture tree; files are copied into test repositories at test time. */
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = SHARED_FIXTURES;
 
 export interface Harness {
   cluster: TestCluster;

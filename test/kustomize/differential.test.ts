@@ -5,11 +5,11 @@ import { before, describe, test } from 'node:test';
 
 import { build, KustomizeBuildError, nodeFileSystem } from '../../src/engines/kustomize/index.ts';
 import { kustomizeBinary, runKubectlKustomize, runKustomize } from './reference.ts';
+import { SHARED_FIXTURES } from '../support/fixtures.ts';
 
 const here = import.meta.dirname;
-const repo = resolve(here, '../..');
 const own = join(here, 'fixtures');
-const shared = resolve(repo, '../shared/fixtures');
+const shared = SHARED_FIXTURES;
 const KFILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** kustomizationDirs lists every directory below root holding a kustomization file. */

@@ -7,8 +7,9 @@ import { after, before, describe, test } from 'node:test';
 
 import { AgeKeyService, AgeRecipient, decrypt, encrypt } from '../../src/engines/sops/index.ts';
 import { runSops, setup, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
+import { SHARED_FIXTURES } from '../support/fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures');
+const FIXTURES = SHARED_FIXTURES;
 const sops = await sopsBinary();
 
 function yamlFiles(dir: string): string[] {
