@@ -1,6 +1,7 @@
 // `npm run bench [name…]`: every benchmark compares fluxts with the reference tool on the same input, in the same
 // run, and prints the figures and ratios. With names, only those run.
 import { runArtifactBench } from './artifacts.ts';
+import { runGoTemplateBench } from './gotemplate.ts';
 import { runGitRepositoryBench } from './gitrepositories.ts';
 import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   kustomizations: () => runKustomizationBench(),
   receivers: () => runReceiverBench(),
   events: () => runEventBench(),
+  gotemplate: () => runGoTemplateBench(),
 };
 
 const selected = process.argv.slice(2);

@@ -15,6 +15,8 @@ export interface GoRefRequest {
   data?: unknown;
   options?: string[];
   delims?: [string, string];
+  /** Parse and execute this many times and report the mean times instead of the output. */
+  bench?: number;
 }
 
 /** GoRefResponse is the output, or the error and whether parsing or executing failed. */
@@ -22,6 +24,8 @@ export interface GoRefResponse {
   output?: string;
   error?: string;
   phase?: 'parse' | 'exec' | 'panic' | 'request';
+  parseNs?: number;
+  execNs?: number;
 }
 
 /** buildGoRef builds the reference program once per source digest and Go version; returns its path. */

@@ -7,6 +7,7 @@ import { sprint, sprintf, sprintln } from './fmt.ts';
 import { isPrint } from './strconv.ts';
 import {
   ANY,
+  GoBoxed,
   assignable,
   BOOL,
   GoChan,
@@ -38,17 +39,32 @@ import {
   compareStrings,
 } from './values.ts';
 
+/**
+ * Iface is a non-nil value whose static type is `interface {}` (it came out of a `map[string]interface {}` or
+ * `[]interface {}`), as built-ins with reflect.Value parameters receive it: some of them see the difference
+ * (`slice` does not unwrap its indexes: `cannot index slice/array with type interface {}`).
+ */
+export class Iface extends GoBoxed {
+  override readonly type: GoType = ANY;
+  readonly v: GoValue;
+  constructor(v: GoValue) {
+    super();
+    this.v = v;
+  }
+}
+
 /** A value as builtins receive it: `undefined` is Go's invalid reflect.Value, `null` a nil interface. */
 type V = GoValue | undefined;
 
-/** typeNameOfValue names a value's dynamic type; the `interface {}` of a nil interface. */
+/** typeNameOfValue names a value's static type; `interface {}` for a nil or wrapped interface. */
 function typeNameOf(v: V): string {
   if (v === null) return 'interface {}';
   return typeOf(v as GoValue)!.name;
 }
 
 /** indirectInterface forgets the interface: a nil interface becomes no value. */
-function indirectInterface(v: V): V {
+export function indirectInterface(v: V): V {
+  if (v instanceof Iface) return v.v;
   return v === null ? undefined : v;
 }
 
@@ -195,7 +211,7 @@ function sliceBuiltin(item: V, ...indexes: V[]): V {
     throw new Error(`can't slice item of type ${typeNameOf(item)}`);
   }
   const idx = [0, len, 0];
-  indexes.forEach((x, i) => (idx[i] = indexArg(indirectInterface(x), cap)));
+  indexes.forEach((x, i) => (idx[i] = indexArg(x, cap)));
   if (idx[0]! > idx[1]!) throw new Error(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!) throw new Error(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   const [i, j] = [idx[0]!, idx[1]!];
@@ -212,6 +228,7 @@ function tagLike(out: GoValue[], like: GoValue[]): GoValue[] {
 }
 
 function length(item: V): GoValue {
+  if (item instanceof Iface) item = item.v;
   if (isNilPointer(item)) throw new Error('len of nil pointer');
   if (item === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
   item = deref(item);

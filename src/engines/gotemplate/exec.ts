@@ -10,7 +10,17 @@
  * receiver's static type is `interface {}` (it came out of a `map[string]interface {}` or `[]interface {}`) is
  * tracked beside dot and variables: it shows in Go's messages (`can't evaluate field x in type interface {}`).
  */
-import { BUILTINS, callFunc, canBeNil, deref, emptyOf, printable, zeroOf } from './builtins.ts';
+import {
+  BUILTINS,
+  callFunc,
+  canBeNil,
+  deref,
+  emptyOf,
+  Iface,
+  indirectInterface,
+  printable,
+  zeroOf,
+} from './builtins.ts';
 import { TemplateExecError } from './errors.ts';
 import { formatValue } from './fmt.ts';
 import {
@@ -46,7 +56,9 @@ import {
   isGoMap,
   isIntKind,
   isTrue,
+  MAP_ANY,
   mapGet,
+  taggedType,
   REFLECT_VALUE,
   sortedKeys,
   typeOf,
@@ -128,12 +140,18 @@ type Frame = ListFrame | RangeFrame | TemplateFrame;
  * execute runs a template on `data` and returns its output; throws {@link TemplateExecError}.
  */
 export function execute(tmpl: ExecTemplate, data: V): string {
-  const s = new State(tmpl);
+  const s: State = new State(tmpl);
   const dot = data === null ? undefined : data;
   s.vars = [{ name: '$', value: dot, iface: false }];
-  const tree = tmpl.tree;
-  if (tree === undefined) s.errorf(`${quote(tmpl.name)} is an incomplete or empty template`);
-  else s.run(dot, tree.root.nodes);
+  const nodes = tmpl.tree?.root.nodes;
+  if (nodes === undefined) s.errorf(`${quote(tmpl.name)} is an incomplete or empty template`);
+  try {
+    s.run(dot, nodes);
+  } catch (err) {
+    // Expressions nested deeper than the JavaScript stack allows (Go's stack grows) fail at the current node.
+    if (err instanceof RangeError) s.errorf('max expression depth exceeded');
+    throw err;
+  }
   return s.out;
 }
 
@@ -529,6 +547,7 @@ class State {
     const v = this.varOf(variable.ident[0]!);
     if (variable.ident.length === 1) {
       this.notAFunction(args, final);
+      this.fieldIface = v.iface;
       return v.value;
     }
     return this.evalFieldChain(dot, dotIface, v.value, v.iface, variable, variable.ident, 1, args, final);
@@ -570,8 +589,8 @@ class State {
     }
     // Fast path: a field of a plain map[string]interface{}.
     if (typeof receiver === 'object' && receiver !== null && receiver.constructor === Object) {
-      const tagged = typeOf(receiver)!;
-      if (!tagged.hasMethods()) {
+      const tagged = taggedType(receiver) ?? MAP_ANY;
+      if (tagged === MAP_ANY || !tagged.hasMethods()) {
         if ((args !== undefined && args.length > 1) || final !== MISSING) {
           this.errorf(`${fieldName} is not a method but has arguments`);
         }
@@ -678,10 +697,10 @@ class State {
       let v: V;
       for (const arg of args) {
         v = this.evalArg(dot, dotIface, argType, arg);
-        if (isTrue(v) === (name === 'or')) return v;
+        if (isTrue(indirectInterface(v)) === (name === 'or')) return v instanceof Iface ? v.v : v;
       }
       if (final !== MISSING) v = this.validateType(final, argType);
-      return v;
+      return v instanceof Iface ? v.v : v;
     }
 
     const argv: V[] = [];
@@ -716,6 +735,7 @@ class State {
             : String(err);
       this.errorf(`error calling ${name}: ${message}`, err);
     }
+    this.fieldIface = fn.result === ANY;
     return result;
   }
 
@@ -739,21 +759,24 @@ class State {
     this.node = n;
     switch (n.type) {
       case 'dot':
-        return this.validateType(dot, typ);
+        return this.reflectArg(this.validateType(dot, typ), typ, dotIface);
       case 'nil':
         if (typ !== undefined && canBeNil(typ)) return zeroOf(typ);
         this.errorf(`cannot assign nil to ${typ?.name ?? '<nil>'}`);
         break;
       case 'field':
-        return this.validateType(this.evalFieldNode(dot, dotIface, n, [n], MISSING), typ);
+        return this.reflectArg(this.validateType(this.evalFieldNode(dot, dotIface, n, [n], MISSING), typ), typ);
       case 'variable':
-        return this.validateType(this.evalVariableNode(dot, dotIface, n, undefined, MISSING), typ);
+        return this.reflectArg(
+          this.validateType(this.evalVariableNode(dot, dotIface, n, undefined, MISSING), typ),
+          typ,
+        );
       case 'pipe':
         return this.validateType(this.evalPipeline(dot, dotIface, n), typ);
       case 'identifier':
-        return this.validateType(this.evalFunction(dot, dotIface, n, n, undefined, MISSING), typ);
+        return this.reflectArg(this.validateType(this.evalFunction(dot, dotIface, n, n, undefined, MISSING), typ), typ);
       case 'chain':
-        return this.validateType(this.evalChainNode(dot, dotIface, n, undefined, MISSING), typ);
+        return this.reflectArg(this.validateType(this.evalChainNode(dot, dotIface, n, undefined, MISSING), typ), typ);
     }
     if (typ === undefined) this.errorf(`can't handle ${nodeString(n)} for arg of type <nil>`);
     const kind = typ.kind;
@@ -783,6 +806,14 @@ class State {
       this.errorf(`expected string; found ${nodeString(n)}`);
     }
     this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ.name}`);
+  }
+
+  /**
+   * reflectArg marks a value whose static type is `interface {}` (per `iface`, by default the side result of the
+   * evaluation just done) when it goes to a reflect.Value parameter of a built-in.
+   */
+  private reflectArg(v: V, typ: GoType | undefined, iface = this.fieldIface): V {
+    return typ === REFLECT_VALUE && iface && v !== undefined && v !== null ? new Iface(v) : v;
   }
 
   private evalEmptyInterface(dot: V, n: ArgNode): V {

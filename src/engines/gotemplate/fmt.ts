@@ -24,7 +24,16 @@ import {
   utf8Encode,
   mapGet,
 } from './values.ts';
-import { canBackquote, formatFloat, isPrint, quote, quoteRune, quoteToASCII } from './strconv.ts';
+import {
+  canBackquote,
+  decodeRune,
+  formatFloat,
+  isPrint,
+  quote,
+  quoteBytes,
+  quoteRune,
+  quoteToASCII,
+} from './strconv.ts';
 
 const ldigits = '0123456789abcdefx';
 const udigits = '0123456789ABCDEFX';
@@ -377,6 +386,30 @@ class Printer {
     this.pad(this.f.plus ? quoteToASCII(s) : quote(s));
   }
 
+  /** fmtQBytes is fmtQ of a byte string, which may not be valid UTF-8. */
+  private fmtQBytes(b: Uint8Array): void {
+    if (this.f.precPresent) {
+      let n = this.f.prec;
+      let i = 0;
+      while (i < b.length && n-- > 0) i += decodeRune(b, i)[1];
+      b = b.subarray(0, i);
+    }
+    let valid = true;
+    for (let i = 0; i < b.length && valid;) {
+      const [r, w] = decodeRune(b, i);
+      if (r === 0xfffd && w === 1) valid = false;
+      i += w;
+    }
+    if (valid) {
+      const saved = this.f.precPresent;
+      this.f.precPresent = false;
+      this.fmtQ(utf8Decode(b));
+      this.f.precPresent = saved;
+      return;
+    }
+    this.pad(quoteBytes(b, this.f.plus));
+  }
+
   private fmtString(v: string, verb: string): void {
     switch (verb) {
       case 'v':
@@ -427,7 +460,7 @@ class Printer {
       case 'X':
         return this.fmtSbx(v, udigits);
       case 'q':
-        return this.fmtQ(utf8Decode(v));
+        return this.fmtQBytes(v);
     }
     this.printValue(v, verb, 0);
   }
@@ -953,7 +986,10 @@ export function formatValue(v: GoValue): string {
     case 'string':
       return v;
     case 'number':
-      return formatFloat(v, 'g', -1);
+      // Integral floats below 1e6 print as JavaScript prints them (Go switches to %e at 1e6).
+      return Number.isInteger(v) && v < 1e6 && v > -1e6 && (v !== 0 || !Object.is(v, -0))
+        ? String(v)
+        : formatFloat(v, 'g', -1);
     case 'boolean':
       return v ? 'true' : 'false';
   }

@@ -45,20 +45,22 @@ export const T = {
 } as const;
 export type ItemType = (typeof T)[keyof typeof T];
 
-const KEYWORDS: Record<string, ItemType> = {
-  '.': T.dot,
-  block: T.block,
-  break: T.break,
-  continue: T.continue,
-  define: T.define,
-  else: T.else,
-  end: T.end,
-  if: T.if,
-  range: T.range,
-  nil: T.nil,
-  template: T.template,
-  with: T.with,
-};
+const KEYWORDS: ReadonlyMap<string, ItemType> = new Map<string, ItemType>(
+  Object.entries({
+    '.': T.dot,
+    block: T.block,
+    break: T.break,
+    continue: T.continue,
+    define: T.define,
+    else: T.else,
+    end: T.end,
+    if: T.if,
+    range: T.range,
+    nil: T.nil,
+    template: T.template,
+    with: T.with,
+  }) as [string, ItemType][],
+);
 
 /** Item is one token: its type, start offset, text and the line it starts on. */
 export interface Item {
@@ -85,7 +87,8 @@ function isSpace(r: number): boolean {
 }
 
 function isAlphaNumeric(r: number): boolean {
-  return r === 0x5f || isLetter(r) || isDigit(r);
+  if (r < 0x80) return (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || (r >= 0x30 && r <= 0x39) || r === 0x5f;
+  return isLetter(r) || isDigit(r);
 }
 
 function hasLeftTrimMarker(s: string, i: number): boolean {
@@ -138,6 +141,11 @@ export class Lexer {
     this.text = input;
     this.leftDelim = left || '{{';
     this.rightDelim = right || '}}';
+  }
+
+  /** currentLine is the line the scanner has reached. */
+  get currentLine(): number {
+    return this.line;
   }
 
   /** nextItem returns the next token. */
@@ -231,10 +239,13 @@ export class Lexer {
   }
 
   atTerminator(): boolean {
-    const r = this.peek();
+    if (this.pos >= this.text.length) {
+      this.atEOF = true;
+      return true;
+    }
+    const r = this.text.charCodeAt(this.pos);
     if (isSpace(r)) return true;
     switch (r) {
-      case EOF:
       case 0x2e: // .
       case 0x2c: // ,
       case 0x7c: // |
@@ -406,10 +417,16 @@ export class Lexer {
 
   lexSpace(): StateFn {
     let numSpaces = 0;
+    const text = this.text;
     for (;;) {
-      const r = this.peek();
-      if (!isSpace(r)) break;
-      this.next();
+      if (this.pos >= text.length) {
+        this.atEOF = true;
+        break;
+      }
+      const c = text.charCodeAt(this.pos);
+      if (!isSpace(c)) break;
+      this.pos++;
+      if (c === 0x0a) this.line++;
       numSpaces++;
     }
     if (hasRightTrimMarker(this.text, this.pos - 1) && this.text.startsWith(this.rightDelim, this.pos + 1)) {
@@ -419,15 +436,35 @@ export class Lexer {
     return this.emit(T.space);
   }
 
-  lexIdentifier(): StateFn {
+  /** scanAlnum moves past letters, digits and underscores; returns the rune it stopped at (EOF at the end). */
+  private scanAlnum(): number {
+    const text = this.text;
     for (;;) {
-      const r = this.next();
-      if (isAlphaNumeric(r)) continue;
-      this.backup();
+      if (this.pos >= text.length) {
+        this.atEOF = true;
+        return EOF;
+      }
+      const c = text.charCodeAt(this.pos);
+      if (c < 0x80) {
+        if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f) {
+          this.pos++;
+          continue;
+        }
+        return c;
+      }
+      const r = text.codePointAt(this.pos)!;
+      if (!isAlphaNumeric(r)) return r;
+      this.pos += r > 0xffff ? 2 : 1;
+    }
+  }
+
+  lexIdentifier(): StateFn {
+    {
+      const r = this.scanAlnum();
       const word = this.text.slice(this.start, this.pos);
       if (!this.atTerminator()) return this.errorf(`bad character ${unicodeName(r)}`);
-      const kw = KEYWORDS[word];
-      if (kw !== undefined && Object.hasOwn(KEYWORDS, word) && kw > T.keyword) {
+      const kw = KEYWORDS.get(word);
+      if (kw !== undefined && kw > T.keyword) {
         if ((kw === T.break && !this.breakOK) || (kw === T.continue && !this.continueOK)) {
           return this.emit(T.identifier);
         }
@@ -444,14 +481,7 @@ export class Lexer {
       if (typ === T.variable) return this.emit(T.variable);
       return this.emit(T.dot);
     }
-    let r: number;
-    for (;;) {
-      r = this.next();
-      if (!isAlphaNumeric(r)) {
-        this.backup();
-        break;
-      }
-    }
+    const r = this.scanAlnum();
     if (!this.atTerminator()) return this.errorf(`bad character ${unicodeName(r)}`);
     return this.emit(typ);
   }

@@ -49,8 +49,16 @@ export function parseTrees(name: string, text: string, options: ParseOptions): M
   lexer.breakOK = !options.hasFunction('break');
   lexer.continueOK = !options.hasFunction('continue');
   const p = new TreeParser(name, source, lexer, treeSet, options);
-  p.parse();
-  p.add();
+  try {
+    p.parse();
+    p.add();
+  } catch (err) {
+    // Go's stack grows; ours does not. Nesting deep enough to exhaust it (thousands of levels of parentheses or
+    // control structures) fails as Go fails past its own limit.
+    if (err instanceof RangeError)
+      throw new TemplateParseError(name, lexer.currentLine, 'max expression depth exceeded');
+    throw err;
+  }
   return treeSet;
 }
 
@@ -203,6 +211,10 @@ class TreeParser {
   }
 
   private unquote(s: string): string {
+    // Fast path: a quoted string without escapes, or a raw string without carriage returns.
+    if ((s[0] === '"' && !s.includes('\\')) || (s[0] === '`' && !s.includes('\r'))) {
+      if (s.length >= 2 && s[s.length - 1] === s[0] && s.indexOf(s[0], 1) === s.length - 1) return s.slice(1, -1);
+    }
     try {
       return unquote(s);
     } catch (err) {

@@ -340,6 +340,43 @@ function quoteWith(s: string, quote: number, asciiOnly: boolean, graphicOnly: bo
   return out + String.fromCharCode(quote);
 }
 
+/**
+ * decodeRune is Go's utf8.DecodeRune: the rune at `b[i]` and its width; invalid or short encodings are U+FFFD
+ * with width 1.
+ */
+export function decodeRune(b: Uint8Array, i: number): [rune: number, width: number] {
+  const c0 = b[i]!;
+  if (c0 < 0x80) return [c0, 1];
+  const need = c0 >= 0xf0 && c0 <= 0xf4 ? 4 : c0 >= 0xe0 && c0 <= 0xef ? 3 : c0 >= 0xc2 && c0 <= 0xdf ? 2 : 0;
+  if (need === 0 || i + need > b.length) return [0xfffd, 1];
+  let r = need === 2 ? c0 & 0x1f : need === 3 ? c0 & 0x0f : c0 & 0x07;
+  for (let k = 1; k < need; k++) {
+    const c = b[i + k]!;
+    if ((c & 0xc0) !== 0x80) return [0xfffd, 1];
+    // Second-byte ranges that exclude overlong forms, surrogates and values above U+10FFFF.
+    if (k === 1) {
+      if (c0 === 0xe0 && c < 0xa0) return [0xfffd, 1];
+      if (c0 === 0xed && c > 0x9f) return [0xfffd, 1];
+      if (c0 === 0xf0 && c < 0x90) return [0xfffd, 1];
+      if (c0 === 0xf4 && c > 0x8f) return [0xfffd, 1];
+    }
+    r = (r << 6) | (c & 0x3f);
+  }
+  return [r, need];
+}
+
+/** quoteBytes is Go's strconv.Quote of a byte string that may hold invalid UTF-8 (printed as `\xNN`). */
+export function quoteBytes(b: Uint8Array, asciiOnly = false): string {
+  let out = '"';
+  for (let i = 0; i < b.length;) {
+    const [r, w] = decodeRune(b, i);
+    if (w === 1 && r === 0xfffd) out += '\\x' + hex(b[i]!, 2);
+    else out += escapeRune(r, 0x22, asciiOnly, false);
+    i += w;
+  }
+  return out + '"';
+}
+
 /** quote is Go's strconv.Quote (what `%q` and Sprig's `quote` print). */
 export function quote(s: string): string {
   return quoteWith(s, 0x22, false, false);

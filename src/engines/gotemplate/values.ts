@@ -527,7 +527,10 @@ export function isGoSlice(v: GoValue | undefined): v is GoValue[] {
 
 /** mapGet reads a map entry; `undefined` when the key is absent (inherited properties never count). */
 export function mapGet(m: GoMap, key: string): GoValue | undefined {
-  return Object.hasOwn(m, key) ? m[key] : undefined;
+  const v = m[key];
+  // Map values are never JavaScript functions, so a function is Object.prototype's; so is __proto__'s object.
+  if (v === undefined || ((typeof v === 'function' || key === '__proto__') && !Object.hasOwn(m, key))) return undefined;
+  return v;
 }
 
 /** mapSet writes a map entry; safe for every key, including `__proto__`. */

@@ -10,10 +10,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/template"
+	"time"
 )
 
 type request struct {
@@ -23,12 +26,17 @@ type request struct {
 	Data      any         `json:"data"`
 	Options   []string    `json:"options"`
 	Delims    []string    `json:"delims"`
+	// Bench, when positive, parses the set and executes it that many times each and reports the mean times.
+	Bench int `json:"bench"`
 }
 
 type response struct {
 	Output *string `json:"output,omitempty"`
 	Error  string  `json:"error,omitempty"`
 	Phase  string  `json:"phase,omitempty"`
+	// ParseNs and ExecNs are the mean times of a bench request.
+	ParseNs int64 `json:"parseNs,omitempty"`
+	ExecNs  int64 `json:"execNs,omitempty"`
 }
 
 // Point is a struct with methods on the pointer, exported and unexported fields.
@@ -194,16 +202,8 @@ func decodeTyped(kind string, v any) any {
 	panic("unknown typed value $" + kind)
 }
 
-func handle(req request) (resp response) {
-	root := req.Root
-	if root == "" {
-		root = "t"
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			resp = response{Error: fmt.Sprint(r), Phase: "panic"}
-		}
-	}()
+// parseSet builds the template set of a request.
+func parseSet(req request, root string) (*template.Template, error) {
 	t := template.New(root).Funcs(funcs())
 	if len(req.Options) > 0 {
 		t.Option(req.Options...)
@@ -217,12 +217,60 @@ func handle(req request) (resp response) {
 			target = t.New(tpl[0])
 		}
 		if _, err := target.Parse(tpl[1]); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// cpuTime is the process's user and system CPU time so far (what a busy shared machine does not distort).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// bench times parsing and executing a request's set, in CPU time.
+func bench(req request, root, exec string) response {
+	start := cpuTime()
+	var t *template.Template
+	for i := 0; i < req.Bench; i++ {
+		var err error
+		if t, err = parseSet(req, root); err != nil {
 			return response{Error: err.Error(), Phase: "parse"}
 		}
 	}
+	parseNs := (cpuTime() - start).Nanoseconds() / int64(req.Bench)
+	data := decode(req.Data)
+	start = cpuTime()
+	for i := 0; i < req.Bench; i++ {
+		if err := t.ExecuteTemplate(io.Discard, exec, data); err != nil {
+			return response{Error: err.Error(), Phase: "exec"}
+		}
+	}
+	return response{ParseNs: parseNs, ExecNs: (cpuTime() - start).Nanoseconds() / int64(req.Bench)}
+}
+
+func handle(req request) (resp response) {
+	root := req.Root
+	if root == "" {
+		root = "t"
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			resp = response{Error: fmt.Sprint(r), Phase: "panic"}
+		}
+	}()
 	exec := req.Exec
 	if exec == "" {
 		exec = root
+	}
+	if req.Bench > 0 {
+		return bench(req, root, exec)
+	}
+	t, err := parseSet(req, root)
+	if err != nil {
+		return response{Error: err.Error(), Phase: "parse"}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, exec, decode(req.Data)); err != nil {
