@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 
 import { isNotFound, type KubeClient, type KubeObject, RestMappingError } from '../../kube/index.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
+import { LabelSelectorError, selectorForList } from '../../util/label-selector.ts';
 import { CliInputError } from '../shared/errors.ts';
 import { addKindCommands } from '../shared/kind-commands.ts';
 import { CLI_KINDS, type CliKind, statusMatches } from '../shared/kinds.ts';
@@ -14,6 +15,8 @@ interface GetFlags {
   noHeader: boolean;
   watch: boolean;
   statusSelector: string | undefined;
+  /** labelSelector, as sent to the apiserver (already checked as flux checks it). */
+  labelSelector: string | undefined;
   output: 'table' | 'yaml' | 'json';
   /** showSource adds flux's SOURCE column (`get ks|hr --show-source`). */
   showSource: boolean;
@@ -26,17 +29,45 @@ function getFlags(cmd: Command): GetFlags {
     noHeader: o['header'] === false,
     watch: o['watch'] === true,
     statusSelector: typeof o['statusSelector'] === 'string' ? o['statusSelector'] : undefined,
+    labelSelector: labelSelectorOf(o['labelSelector']),
     output: (o['output'] as GetFlags['output'] | undefined) ?? 'table',
     showSource: o['showSource'] === true,
   };
 }
 
-/** parseSelector splits `--status-selector ready=false` into a condition type and status. */
-function parseSelector(selector: string | undefined): { type: string; status: string } | undefined {
-  if (selector === undefined) return undefined;
-  const eq = selector.indexOf('=');
-  if (eq < 0) throw new CliInputError(`expected status selector in type=status format, but found: ${selector}`);
-  return { type: selector.slice(0, eq), status: selector.slice(eq + 1) };
+/** labelSelectorOf checks `-l` as flux does (metav1.ParseToLabelSelector) and returns what to send. */
+function labelSelectorOf(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  try {
+    return selectorForList(v);
+  } catch (err) {
+    if (err instanceof LabelSelectorError) throw new CliInputError(`unable to parse label selector: ${err.message}`);
+    throw err;
+  }
+}
+
+/** StatusFilter is `--status-selector type=status` (or `type!=status`, which keeps the others). */
+interface StatusFilter {
+  type: string;
+  status: string;
+  negated: boolean;
+}
+
+/** parseSelector reads `--status-selector` as flux 2.9 does: `!=` first, since it also contains `=`. */
+function parseSelector(selector: string | undefined): StatusFilter | undefined {
+  if (selector === undefined || selector === '') return undefined;
+  const negated = selector.includes('!=');
+  const sep = negated ? '!=' : '=';
+  const at = selector.indexOf(sep);
+  if (at < 0) {
+    throw new CliInputError(`expected status selector in type=status or type!=status format, but found: ${selector}`);
+  }
+  return { type: selector.slice(0, at), status: selector.slice(at + sep.length), negated };
+}
+
+function keeps(filter: StatusFilter | undefined): (obj: KubeObject) => boolean {
+  if (!filter) return () => true;
+  return (obj) => statusMatches(obj, filter.type, filter.status) !== filter.negated;
 }
 
 /** rowsOf renders objects as table rows: NAMESPACE first with -A, `kind/name` in `get all`. */
@@ -61,10 +92,17 @@ export function headersOf(kind: CliKind, allNamespaces: boolean, showSource = fa
   return allNamespaces ? ['Namespace', ...headers] : headers;
 }
 
-async function listKind(client: KubeClient, kind: CliKind, namespace: string | undefined, name?: string) {
+async function listKind(
+  client: KubeClient,
+  kind: CliKind,
+  namespace: string | undefined,
+  labelSelector: string | undefined,
+  name?: string,
+) {
   const list = await client.listAll(kind, {
     ...(namespace ? { namespace } : {}),
     ...(name ? { fieldSelector: `metadata.name=${name}` } : {}),
+    ...(labelSelector ? { labelSelector } : {}),
   });
   return list.items;
 }
@@ -82,14 +120,14 @@ async function getOne(cmd: Command, kind: CliKind, name: string | undefined, o: 
   const namespace = f.allNamespaces ? undefined : g.namespace;
   const where = f.allNamespaces ? 'any' : JSON.stringify(g.namespace);
   if (f.watch) return watchKind(client, kind, namespace, name, f, g.timeoutMs, o);
-  let items = await listKind(client, kind, namespace, name);
+  let items = await listKind(client, kind, namespace, f.labelSelector, name);
   // flux returns these as errors: `✗ …` on stderr and exit code 1.
   if (items.length === 0) {
     if (name) throw new CliInputError(`${kind.kind} object '${name}' not found in ${where} namespace`);
     throw new CliInputError(`no ${kind.kind} objects found in ${where} namespace`);
   }
   if (f.output !== 'table') return printObjects(o, items, f.output);
-  if (selector) items = items.filter((i) => statusMatches(i, selector.type, selector.status));
+  items = items.filter(keeps(selector));
   o.out(
     renderTable(
       f.noHeader ? [] : headersOf(kind, f.allNamespaces, f.showSource),
@@ -111,6 +149,7 @@ async function watchKind(
   const events = await client.watch(kind, {
     ...(namespace ? { namespace } : {}),
     ...(name ? { fieldSelector: `metadata.name=${name}` } : {}),
+    ...(f.labelSelector ? { labelSelector: f.labelSelector } : {}),
     signal,
   });
   let first = true;
@@ -156,13 +195,13 @@ async function getAll(cmd: Command, kinds: readonly CliKind[], o: Output): Promi
   for (const kind of inGetAllOrder(kinds)) {
     let items: KubeObject[];
     try {
-      items = await listKind(client, kind, f.allNamespaces ? undefined : g.namespace);
+      items = await listKind(client, kind, f.allNamespaces ? undefined : g.namespace, f.labelSelector);
     } catch (err) {
       // A kind whose CRD is not installed (e.g. image automation) is skipped, as flux get all does.
       if (err instanceof RestMappingError || isNotFound(err)) continue;
       throw err;
     }
-    if (selector) items = items.filter((i) => statusMatches(i, selector.type, selector.status));
+    items = items.filter(keeps(selector));
     if (items.length === 0) continue;
     const header = f.noHeader ? [] : headersOf(kind, f.allNamespaces);
     o.out(`${renderTable(header, rowsOf(kind, items, f.allNamespaces, true))}\n`);
@@ -176,7 +215,11 @@ export function registerGetCommand(program: Command, o: Output = processOutput()
     .option('-A, --all-namespaces', 'list the requested object(s) across all namespaces')
     .option('--no-header', 'skip the header when printing the results')
     .option('-w, --watch', 'after listing/getting the requested object, watch for changes')
-    .option('--status-selector <type=status>', 'filter by a status condition, e.g. ready=false')
+    .option(
+      '--status-selector <type=status>',
+      'specify the status condition name and the desired state to filter the get result, e.g. ready=false or ready!=true',
+    )
+    .option('-l, --label-selector <selector>', 'filter objects by label selector')
     .addOption(
       new Option('-o, --output <format>', 'output format (fluxts extension)').choices(['table', 'yaml', 'json']),
     )
