@@ -209,3 +209,23 @@ test('sprig paths and misc', async () => {
     '{{ (semver "1.2.3").LessThan (semver "1.3.0") }}|{{ (semver "1.2.3").Compare (semver "1.2.3") }}|{{ (semver "v1.2.3").IncMinor }}',
   ]);
 });
+
+test('sprig urlParse and urlJoin follow net/url', async () => {
+  const urls = [
+    'https://user:p%40ss@example.com:8443/a/b%20c?x=1&y=2#frag%20ment', 'http://example.com', 'mailto:joe@example.com',
+    '/relative/path?q', 'http://[::1]:80/x', 'http://[fe80::1%25en0]/', 'foo://a:b:c/', 'http://a:b:c/', 'http://h:xx/',
+    'http://[::1', 'http://a[b]/', '1http://x', ':foo', 'a:b/c', 'this:that', 'x/y:z', 'http://%41/', 'http://h/%zz',
+    'http://h/é', 'http://u@h', 'http://u:@h', 'http://a b/', 'http://h/?', '', '*', 'file:///etc/passwd', 'http://h#%',
+    'HTTP://Example.COM/Path', '//host/path', '///a', 'http://h/a?b?c', 'http://ü.de/',
+  ]; // prettier-ignore
+  await compareAll(
+    ref,
+    urls.map((u) => ({ tpl: '{{ $p := urlParse .u }}{{ $p | toJson }}|{{ urlJoin $p }}', data: { u } })),
+  );
+  await compareAll(ref, [
+    '{{ urlJoin (dict "scheme" "https" "host" "h:1" "path" "a b/ü" "query" "q=1" "fragment" "f g" "userinfo" "us er:pa ss") }}',
+    '{{ urlJoin (dict "path" "a:b") }}|{{ urlJoin (dict) }}|{{ urlJoin (dict "opaque" "x@y" "scheme" "mailto") }}',
+    '{{ urlJoin (dict "host" 1) }}',
+    '{{ urlJoin (dict "userinfo" "a/b") }}',
+  ]);
+});

@@ -29,7 +29,7 @@ import { SprigError } from './errors.ts';
 import { isEmpty } from './reflect.ts';
 
 /** MAX_DEPTH bounds merge and copy recursion: Go would overflow its stack on a map that contains itself. */
-const MAX_DEPTH = 10_000;
+const MAX_DEPTH = 1000;
 
 const NIL_MAP = new GoNil(MAP_ANY);
 

@@ -16,6 +16,7 @@ import { reflectFunctions } from './reflect.ts';
 import { regexFunctions } from './regex.ts';
 import { semverFunctions } from './semver.ts';
 import { stringFunctions } from './strings.ts';
+import { urlFunctions } from './url.ts';
 
 /**
  * sprigFunctions returns Sprig's text function map as Helm v4.2.4 exposes it: every Sprig v3.3.0 function except
@@ -42,6 +43,7 @@ export function sprigFunctions(options: SprigOptions = {}): FuncMap {
     ...pathFunctions(),
     ...dateFunctions(ctx),
     ...cryptoFunctions(ctx),
+    ...urlFunctions(),
     ...randomFunctions(ctx),
     getHostByName: goFunc([STRING], (name) => ctx.lookupHost(name), { type: STRING }),
   };

@@ -18,7 +18,7 @@ import {
 import { toFloat64, toInt64 } from './cast.ts';
 import type { SprigContext } from './context.ts';
 import * as dec from './decimal.ts';
-import { SprigError } from './errors.ts';
+import { SprigError, SprigLimitError } from './errors.ts';
 import { checkListSize, type SprigLimits } from './limits.ts';
 
 const int64 = (n: bigint): GoInt => goInt(n, INT64);
@@ -163,13 +163,28 @@ export function untilStep(start: bigint, stop: bigint, step: bigint, limits: Spr
     if (step >= 0n) return out;
     // Predict the length first, so that a billion-element request fails before it allocates.
     checkListSize(limits, 'untilStep', Number((start - stop + (-step - 1n)) / -step));
-    for (let i = start; i > stop; i = BigInt.asIntN(64, i + step)) push(i);
+    for (let i = start; i > stop;) {
+      push(i);
+      const next = BigInt.asIntN(64, i + step);
+      if (next > i) throw wrapsAround();
+      i = next;
+    }
     return out;
   }
   if (step <= 0n) return out;
   checkListSize(limits, 'untilStep', Number((stop - start + (step - 1n)) / step));
-  for (let i = start; i < stop; i = BigInt.asIntN(64, i + step)) push(i);
+  for (let i = start; i < stop;) {
+    push(i);
+    const next = BigInt.asIntN(64, i + step);
+    // Go's int wraps around and keeps counting from the other end, far past any memory: refuse at once.
+    if (next < i) throw wrapsAround();
+    i = next;
+  }
   return out;
+}
+
+function wrapsAround(): SprigLimitError {
+  return new SprigLimitError('untilStep: the count wraps around the int range, so the list would have no end');
 }
 
 /** seq is Sprig's seq: like GNU seq, 1..n, start..end or start,step..end, as space-separated text. */
