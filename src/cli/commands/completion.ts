@@ -26,24 +26,80 @@ export function completionTable(root: Command): CompletionTable {
   return table;
 }
 
+/**
+ * ValueFlags maps every flag that takes a value (`-n`, `--namespace`, `--output`; anywhere in the tree) to the
+ * values it accepts, empty when free-form. A completion skips the word after such a flag when working out the
+ * command path, and completes that word from the choices instead of offering commands.
+ */
+export type ValueFlags = Map<string, string[]>;
+
+/** valueFlags collects the flags of the tree that take a value, with their choices. */
+export function valueFlags(root: Command): ValueFlags {
+  const flags: ValueFlags = new Map();
+  const walk = (cmd: Command): void => {
+    for (const opt of cmd.options) {
+      if (!opt.required && !opt.optional) continue;
+      const choices = (opt as { argChoices?: string[] }).argChoices ?? [];
+      for (const name of [opt.short, opt.long]) {
+        if (name) flags.set(name, [...new Set([...(flags.get(name) ?? []), ...choices])].sort());
+      }
+    }
+    for (const sub of cmd.commands) walk(sub);
+  };
+  walk(root);
+  return flags;
+}
+
 const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
 
 function caseArms(table: CompletionTable, emit: (words: string) => string): string {
   return [...table].map(([path, words]) => `    ${quote(path)}) ${emit(words.join(' '))} ;;`).join('\n');
 }
 
-/** bashScript completes command words and long options from the tree; `complete -F` registers it. */
-export function bashScript(name: string, table: CompletionTable): string {
+/** flagArms is a `case` over the value-taking flags, each setting the choices of its value. */
+function flagArms(flags: ValueFlags, emit: (words: string) => string): string {
+  return [...flags].map(([flag, choices]) => `    ${quote(flag)}) ${emit(choices.join(' '))} ;;`).join('\n');
+}
+
+/**
+ * bashScript completes command words and long options from the tree, and the values of flags that take one (from
+ * their choices; files when free-form); `complete -F` registers it. Bash splits `--flag=value` at `=`.
+ */
+export function bashScript(name: string, table: CompletionTable, flags: ValueFlags = new Map()): string {
   const fn = `_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return `# bash completion for ${name}; load with: source <(${name} completion bash)
+${fn}_values() {
+  case "$1" in
+${flagArms(flags, (w) => `printf '%s' ${quote(w)}; return 0`)}
+  esac
+  return 1
+}
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" w i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" w i skip="" flag=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
-    [[ "$w" == -* ]] && continue
+    if [[ -n "$skip" ]]; then
+      skip=""
+      [[ "$w" == "=" ]] && skip=1
+      continue
+    fi
+    if [[ "$w" == -* ]]; then
+      [[ "$w" != *=* ]] && ${fn}_values "$w" >/dev/null && skip=1
+      continue
+    fi
     path="\${path:+$path }$w"
   done
+  if ((COMP_CWORD >= 2)) && [[ "\${COMP_WORDS[COMP_CWORD-1]}" == "=" ]]; then
+    flag="\${COMP_WORDS[COMP_CWORD-2]}"
+  elif ((COMP_CWORD >= 1)); then
+    flag="\${COMP_WORDS[COMP_CWORD-1]}"
+  fi
+  [[ "$cur" == "=" ]] && cur=""
   local words=""
+  if [[ "$flag" == -* ]] && words="$(${fn}_values "$flag")"; then
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    return
+  fi
   case "$path" in
 ${caseArms(table, (w) => `words=${quote(w)}`)}
   esac
@@ -53,19 +109,37 @@ complete -o default -F ${fn} ${name}
 `;
 }
 
-/** zshScript is the same table for zsh's completion system. */
-export function zshScript(name: string, table: CompletionTable): string {
+/** zshScript is the same table for zsh's completion system (which keeps `--flag=value` as one word). */
+export function zshScript(name: string, table: CompletionTable, flags: ValueFlags = new Map()): string {
   const fn = `_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return `#compdef ${name}
 # zsh completion for ${name}; load with: source <(${name} completion zsh)
+${fn}_values() {
+  case "$1" in
+${flagArms(flags, (w) => `reply=(${w}); return 0`)}
+  esac
+  return 1
+}
 ${fn}() {
-  local path_="" w i
+  local path_="" w i skip="" cur="\${words[CURRENT]}"
+  local -a reply candidates
   for ((i = 2; i < CURRENT; i++)); do
     w="\${words[i]}"
-    [[ "$w" == -* ]] && continue
+    if [[ -n "$skip" ]]; then skip=""; continue; fi
+    if [[ "$w" == -* ]]; then
+      [[ "$w" != *=* ]] && ${fn}_values "$w" && skip=1
+      continue
+    fi
     path_="\${path_:+$path_ }$w"
   done
-  local -a candidates
+  if [[ "$cur" == -*=* ]] && ${fn}_values "\${cur%%=*}"; then
+    compadd -P "\${cur%%=*}=" -- $reply
+    return
+  fi
+  if ((CURRENT > 2)) && [[ "\${words[CURRENT-1]}" == -* && "\${words[CURRENT-1]}" != *=* ]] && ${fn}_values "\${words[CURRENT-1]}"; then
+    compadd -- $reply
+    return
+  fi
   case "$path_" in
 ${caseArms(table, (w) => `candidates=(${w})`)}
   esac
@@ -80,22 +154,45 @@ const fishQuote = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceA
 
 /**
  * fishScript registers one `complete` line per command path; a helper function compares the words typed so far
- * (flags dropped) with the path.
+ * (flags and their values dropped) with the path. Flags that take a value are declared to fish with their choices,
+ * so fish completes their value (`--output y`, `--output=y`) instead of offering commands there.
  */
-export function fishScript(name: string, table: CompletionTable): string {
+export function fishScript(name: string, table: CompletionTable, flags: ValueFlags = new Map()): string {
   const fn = `__${name.replace(/[^A-Za-z0-9_]/g, '_')}_path_is`;
   const lines = [...table].map(
     ([path, words]) =>
       `complete -c ${name} -f -n ${fishQuote(`${fn} ${fishQuote(path)}`)} -a ${fishQuote(words.join(' '))}`,
   );
+  const valued = [...flags].map(([flag, choices]) => {
+    const opt = flag.startsWith('--') ? `-l ${fishQuote(flag.slice(2))}` : `-s ${fishQuote(flag.slice(1))}`;
+    return choices.length > 0
+      ? `complete -c ${name} ${opt} -x -a ${fishQuote(choices.join(' '))}`
+      : `complete -c ${name} ${opt} -r`;
+  });
+  const valueFlags = [...flags.keys()].map(fishQuote).join(' ');
   return `# fish completion for ${name}; load with: ${name} completion fish | source
 function ${fn}
   set -l words (commandline -opc)
   set -e words[1]
-  set -l path (string join ' ' -- (string match -v -- '-*' $words))
-  test "$path" = "$argv[1]"
+  set -l path
+  set -l skip 0
+  for w in $words
+    if test $skip = 1
+      set skip 0
+      continue
+    end
+    if string match -q -- '-*' $w
+      if not string match -q -- '*=*' $w; and contains -- $w ${valueFlags}
+        set skip 1
+      end
+      continue
+    end
+    set -a path $w
+  end
+  set -l joined (string join ' ' -- $path)
+  test "$joined" = "$argv[1]"
 end
-${lines.join('\n')}
+${[...lines, ...valued].join('\n')}
 `;
 }
 
@@ -103,18 +200,36 @@ ${lines.join('\n')}
 const psQuote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** powershellScript registers a native argument completer with the same table as a hashtable. */
-export function powershellScript(name: string, table: CompletionTable): string {
+export function powershellScript(name: string, table: CompletionTable, flags: ValueFlags = new Map()): string {
+  const id = name.replace(/[^A-Za-z0-9_]/g, '_');
   const entries = [...table].map(([path, words]) => `  ${psQuote(path)} = @(${words.map(psQuote).join(', ')})`);
+  const flagEntries = [...flags].map(([flag, choices]) => `  ${psQuote(flag)} = @(${choices.map(psQuote).join(', ')})`);
   return `# powershell completion for ${name}; load with: ${name} completion powershell | Out-String | Invoke-Expression
-$__${name.replace(/[^A-Za-z0-9_]/g, '_')}Completions = @{
+$__${id}Completions = @{
 ${entries.join('\n')}
+}
+$__${id}ValueFlags = @{
+${flagEntries.join('\n')}
 }
 Register-ArgumentCompleter -Native -CommandName ${psQuote(name)} -ScriptBlock {
   param($wordToComplete, $commandAst, $cursorPosition)
   $words = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() })
   if ($wordToComplete -ne '' -and $words.Count -gt 0) { $words = @($words | Select-Object -SkipLast 1) }
-  $path = (@($words | Where-Object { -not $_.StartsWith('-') }) -join ' ')
-  $candidates = $__${name.replace(/[^A-Za-z0-9_]/g, '_')}Completions[$path]
+  $path = @()
+  $skip = $false
+  foreach ($w in $words) {
+    if ($skip) { $skip = $false; continue }
+    if ($w.StartsWith('-')) {
+      if (-not $w.Contains('=') -and $__${id}ValueFlags.ContainsKey($w)) { $skip = $true }
+      continue
+    }
+    $path += $w
+  }
+  if ($skip) {
+    $candidates = $__${id}ValueFlags[$words[-1]]
+  } else {
+    $candidates = $__${id}Completions[($path -join ' ')]
+  }
   if ($null -eq $candidates) { return }
   $candidates | Where-Object { $_.StartsWith($wordToComplete) } | ForEach-Object {
     [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
@@ -127,11 +242,11 @@ const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** completionScript renders the script for one shell. */
-export function completionScript(shell: Shell, name: string, table: CompletionTable): string {
-  if (shell === 'bash') return bashScript(name, table);
-  if (shell === 'zsh') return zshScript(name, table);
-  if (shell === 'fish') return fishScript(name, table);
-  return powershellScript(name, table);
+export function completionScript(shell: Shell, name: string, table: CompletionTable, flags: ValueFlags): string {
+  if (shell === 'bash') return bashScript(name, table, flags);
+  if (shell === 'zsh') return zshScript(name, table, flags);
+  if (shell === 'fish') return fishScript(name, table, flags);
+  return powershellScript(name, table, flags);
 }
 
 /** registerCompletionCommand adds `fluxts completion bash|zsh|fish|powershell`, generated from the command tree. */
@@ -162,6 +277,6 @@ Examples:
   fluxts completion powershell | Out-String | Invoke-Expression`,
     )
     .action((shell: Shell) => {
-      o.out(completionScript(shell, program.name(), completionTable(program)));
+      o.out(completionScript(shell, program.name(), completionTable(program), valueFlags(program)));
     });
 }
