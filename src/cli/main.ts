@@ -44,6 +44,10 @@ const COMMAND_GROUPS: { names: readonly string[]; load: () => Promise<Register> 
   { names: ['controller'], load: async () => (await import('./commands/controller.ts')).registerControllerCommand },
   { names: ['kustomize'], load: async () => (await import('./commands/kustomize.ts')).registerKustomizeCommand },
   { names: ['sops'], load: async () => (await import('./commands/sops.ts')).registerSopsCommand },
+  {
+    names: ['push', 'pull', 'tag', 'list'],
+    load: async () => (await import('./commands/artifact.ts')).registerArtifactCommands,
+  },
 ];
 
 /**

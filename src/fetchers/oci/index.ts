@@ -40,3 +40,14 @@ export {
 } from './reference.ts';
 export { parseChallenge, type Challenge } from './auth.ts';
 export type { TlsOptions, ProxyOptions } from './transport.ts';
+export {
+  Annotation,
+  DEFAULT_PUSH_IGNORE,
+  buildArtifactLayer,
+  pushFluxArtifact,
+  fetchFluxManifest,
+  selectLayer,
+  type PushMetadata,
+  type PushedArtifact,
+  type PulledManifest,
+} from './flux-artifact.ts';
