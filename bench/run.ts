@@ -6,6 +6,7 @@ import { runGitRepositoryBench } from './gitrepositories.ts';
 import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
 import { runEventBench, runReceiverBench } from './notification.ts';
+import { runOCIRepositoryBench } from './ocirepositories.ts';
 
 /** BENCHES maps a benchmark name to its runner; each prints its own table. */
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   receivers: () => runReceiverBench(),
   events: () => runEventBench(),
   gotemplate: () => runGoTemplateBench(),
+  ocirepositories: () => runOCIRepositoryBench(100),
 };
 
 const selected = process.argv.slice(2);

@@ -23,6 +23,7 @@ const CONTROLLER_SUITES = [
   'test/cli-build-diff',
   'test/dev',
   'test/notification',
+  'test/ocirepository',
 ];
 
 ensureSystemDeps();

@@ -1,8 +1,8 @@
 // `fluxts push|pull|tag|list artifact` against a real registry with basic auth, and interop with the real flux
 // CLI: artifacts pushed by flux are read by fluxts and the other way round.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -149,6 +149,47 @@ describe('artifact commands', () => {
     );
   });
 
+  test('build artifact writes the tarball; diff artifact compares a directory with the remote content', async () => {
+    const url = `${reg.url}/apps/diffed:v1`;
+    const push = await exec('fluxts', [
+      'push',
+      'artifact',
+      url,
+      '--path',
+      src,
+      '--source',
+      's',
+      '--revision',
+      'r',
+      '--creds',
+      creds,
+    ]);
+    assert.equal(push.code, 0, push.stderr);
+    const same = await exec('fluxts', ['diff', 'artifact', url, '--path', src, '--creds', creds]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stderr, /✔ no changes detected/u);
+    const changed = mkdtempSync(join(tmpdir(), 'fluxts-diff-src-'));
+    try {
+      cpSync(src, changed, { recursive: true });
+      writeFileSync(join(changed, 'kustomization.yaml'), 'resources: []\n');
+      writeFileSync(join(changed, 'extra.yaml'), 'kind: Namespace\n');
+      const diff = await exec('fluxts', ['diff', 'artifact', url, '--path', changed, '--creds', creds]);
+      assert.equal(diff.code, 1, diff.stderr);
+      assert.match(diff.stderr, /kustomization\.yaml: differs/u);
+      assert.match(diff.stderr, /extra\.yaml: only in the local content/u);
+      assert.match(diff.stderr, /the remote artifact contents differs from the local one/u);
+      const out = join(changed, 'out.tgz');
+      const build = await exec('fluxts', ['build', 'artifact', '--path', src, '--output', out]);
+      assert.equal(build.code, 0, build.stderr);
+      assert.match(build.stderr, /✔ artifact created at/u);
+      const listing = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' });
+      assert.match(listing, /apps\/podinfo\/cm\.yaml/u);
+      assert.doesNotMatch(listing, /\.git\/HEAD|logo\.png/u);
+    } finally {
+      rmSync(changed, { recursive: true, force: true });
+    }
+  });
+
   test('wrong credentials and unknown tags fail with one clear line and no secret', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fluxts-pull-'));
     try {
@@ -186,9 +227,23 @@ describe('artifact commands', () => {
     const env = { HOME: home, DOCKER_CONFIG: join(home, '.docker') };
     const out = mkdtempSync(join(tmpdir(), 'fluxts-interop-'));
     try {
+      const ours = await exec('fluxts', [
+        'push',
+        'artifact',
+        `${reg.url}/apps/interop:v1.0.0`,
+        '--path',
+        src,
+        '--source',
+        'https://github.com/org/repo',
+        '--revision',
+        'main@sha1:0123456789abcdef0123456789abcdef01234567',
+        '--creds',
+        creds,
+      ]);
+      assert.equal(ours.code, 0, ours.stderr);
       const fromFluxts = await exec(
         flux,
-        ['pull', 'artifact', `${reg.url}/apps/manifests:v1.0.0`, '--output', out, '--creds', creds],
+        ['pull', 'artifact', `${reg.url}/apps/interop:v1.0.0`, '--output', out, '--creds', creds],
         env,
       );
       assert.equal(fromFluxts.code, 0, fromFluxts.stderr);
@@ -236,9 +291,12 @@ describe('artifact commands', () => {
       } finally {
         rmSync(out2, { recursive: true, force: true });
       }
-      const list = await exec(flux, ['list', 'artifacts', `${reg.url}/apps/manifests`, '--creds', creds], env);
+      const list = await exec('fluxts', ['list', 'artifacts', `${reg.url}/from-flux`, '--creds', creds], env);
       assert.equal(list.code, 0, list.stderr);
-      assert.match(list.stdout, /v1\.0\.0/u);
+      assert.match(
+        list.stdout,
+        new RegExp(`from-flux:v2\\s+${digest}\\s+https://example\\.com/repo\\.git\\s+v2@sha1:abcdef`, 'u'),
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
       rmSync(home, { recursive: true, force: true });

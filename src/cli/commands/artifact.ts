@@ -2,11 +2,11 @@
 // Credentials come from `--creds user[:password]`, else from the docker config (`$DOCKER_CONFIG/config.json`,
 // default `~/.docker/config.json`), as the flux CLI's keychain reads them.
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type Command, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 
 import { extractTarGz } from '../../artifacts/index.ts';
@@ -319,4 +319,90 @@ export function registerArtifactCommands(program: Command): void {
   ).action((url: string | undefined, flags: RegistryFlags & { filterRegex?: string; filterSemver?: string }) =>
     listArtifacts(url, flags),
   );
+}
+
+interface BuildFlags {
+  path?: string;
+  output?: string;
+  ignorePaths?: string[];
+  addIgnorePaths?: string[];
+}
+
+/** buildArtifactCommand is `build artifact`: the tarball `push artifact` would upload, written locally. */
+export function buildArtifactCommand(): Command {
+  return new Command('artifact')
+    .description('Build artifact: a tarball of the given directory or single file, as push artifact makes it')
+    .option('-p, --path <path>', 'path to the directory where the Kubernetes manifests are located')
+    .option('-o, --output <file>', 'path to where the artifact tgz file should be written', 'artifact.tgz')
+    .option('--ignore-paths <paths>', 'set paths to ignore in .gitignore format', sliceArg)
+    .option('--add-ignore-paths <paths>', 'additional paths to ignore in .gitignore format', sliceArg)
+    .action(async (flags: BuildFlags) => {
+      const log = new Logger(processOutput());
+      if (!flags.path) throw new CliInputError('invalid path ""');
+      log.action(`building artifact from ${flags.path}`);
+      const ignore = [...(flags.ignorePaths ?? DEFAULT_PUSH_IGNORE), ...(flags.addIgnorePaths ?? [])];
+      await buildArtifactLayer(flags.path, flags.output ?? 'artifact.tgz', ignore);
+      log.success(`artifact created at ${flags.output ?? 'artifact.tgz'}`);
+    });
+}
+
+async function listFiles(root: string, rel = ''): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) for (const [k, v] of await listFiles(root, p)) out.set(k, v);
+    else if (e.isFile()) out.set(p, await readFile(join(root, p)));
+  }
+  return out;
+}
+
+/**
+ * diffArtifactCommand is `diff artifact`: compares the content of a remote artifact with a local directory
+ * (built with the same ignore rules); exit 0 when equal, 1 with the differing paths otherwise.
+ */
+export function diffArtifactCommand(): Command {
+  return addRegistryFlags(
+    new Command('artifact')
+      .argument('[url]', 'oci://<registry>/<repository>:<tag>')
+      .description('Diff artifact: compare a remote OCI artifact with a local directory or file')
+      .option('--path <path>', 'path to the directory or file containing the Kubernetes manifests')
+      .option('--ignore-paths <paths>', 'set paths to ignore in .gitignore format', sliceArg)
+      .option('--add-ignore-paths <paths>', 'additional paths to ignore in .gitignore format', sliceArg),
+  ).action(async (url: string | undefined, flags: RegistryFlags & BuildFlags) => {
+    const log = new Logger(processOutput());
+    if (!flags.path) throw new CliInputError('invalid path ""');
+    const ref = parseArtifactUrl(url);
+    const client = registryClient(ref, flags, log);
+    const work = await mkdtemp(join(tmpdir(), 'fluxts-diff-'));
+    try {
+      const ignore = [...(flags.ignorePaths ?? DEFAULT_PUSH_IGNORE), ...(flags.addIgnorePaths ?? [])];
+      const local = join(work, 'local.tgz');
+      await buildArtifactLayer(flags.path, local, ignore);
+      const signal = signalOf(flags);
+      const pulled = await fetchFluxManifest(client, ref.repository, ref.digest ?? ref.tag ?? 'latest', { signal });
+      const remote = join(work, 'remote.tgz');
+      await client.downloadBlob(ref.repository, pulled.layer, remote, { signal });
+      const [a, b] = await Promise.all([
+        extractTarGz(local, { parentDir: work }),
+        extractTarGz(remote, { parentDir: work }),
+      ]);
+      const [la, lb] = await Promise.all([listFiles(a), listFiles(b)]);
+      const changed = [...new Set([...la.keys(), ...lb.keys()])]
+        .sort()
+        .filter((p) => !la.get(p)?.equals(lb.get(p) ?? Buffer.alloc(0)) || la.has(p) !== lb.has(p));
+      if (changed.length === 0) {
+        log.success('no changes detected');
+        return;
+      }
+      for (const p of changed)
+        log.failure(
+          `${p}: ${!lb.has(p) ? 'only in the local content' : !la.has(p) ? 'only in the remote artifact' : 'differs'}`,
+        );
+      process.exitCode = 1;
+      throw new CliInputError('the remote artifact contents differs from the local one');
+    } finally {
+      client.close();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
 }

@@ -19,6 +19,7 @@ import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliClusterError, CliInputError, CliWaitError } from '../shared/errors.ts';
 import type { YamlValue } from './create/index.ts';
+import { buildArtifactCommand } from './artifact.ts';
 
 /**
  * loadEngines imports the build machinery when a build runs, so that registering the command costs other fluxts
@@ -542,5 +543,6 @@ Examples:
   addRecursiveFlags(ks, 'build');
   addGlobalFlags(ks);
   buildCmd.addCommand(ks);
+  buildCmd.addCommand(buildArtifactCommand());
   program.addCommand(buildCmd);
 }

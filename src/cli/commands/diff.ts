@@ -22,6 +22,7 @@ import {
   withDeadline,
   type BuildRequest,
 } from './build.ts';
+import { diffArtifactCommand } from './artifact.ts';
 
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -415,5 +416,6 @@ Examples:
   addRecursiveFlags(ks, 'diff');
   addGlobalFlags(ks);
   diffCmd.addCommand(ks);
+  diffCmd.addCommand(diffArtifactCommand());
   program.addCommand(diffCmd);
 }
