@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 
-import { extractTarGz } from '../../artifacts/index.ts';
+import { buildArtifactLayer, DEFAULT_PUSH_IGNORE, extractTarGz } from '../../artifacts/index.ts';
 import {
   Annotation,
-  buildArtifactLayer,
-  DEFAULT_PUSH_IGNORE,
   DockerConfigKeychain,
   fetchFluxManifest,
   parseOCIUrl,
@@ -23,7 +21,7 @@ import {
   type Keychain,
   type Reference,
 } from '../../fetchers/oci/index.ts';
-import { parseDuration } from '../../runtime/duration.ts';
+import { parseDuration } from '../../runtime/index.ts';
 import { CliInputError } from '../shared/errors.ts';
 import { renderTable } from '../shared/table.ts';
 import { Logger, processOutput } from '../shared/terminal.ts';

@@ -1,55 +1,22 @@
 // Flux's OCI artifact format (what `flux push artifact` writes and source-controller reads): an OCI image
 // manifest with config media type `application/vnd.cncf.flux.config.v1+json`, one tar+gzip layer
 // `application/vnd.cncf.flux.content.v1.tar+gzip`, and `org.opencontainers.image.*` annotations.
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-
-import { packDirectory, type PackResult } from '../../artifacts/index.ts';
-import { EXCLUDE_EXT, EXCLUDE_VCS, IgnoreMatcher, readPatterns } from '../../engines/sourceignore/index.ts';
 import type { OpOptions, RegistryClient } from './client.ts';
 import { OCIError } from './errors.ts';
 import type { Descriptor, ImageManifest } from './manifest.ts';
 import { MediaType } from './media-types.ts';
+
+/** PackedLayer is a layer file's digest and size (what `artifacts.buildArtifactLayer` returns). */
+export interface PackedLayer {
+  digest: string;
+  size: number;
+}
 
 export const Annotation = {
   Created: 'org.opencontainers.image.created',
   Source: 'org.opencontainers.image.source',
   Revision: 'org.opencontainers.image.revision',
 } as const;
-
-/** DEFAULT_PUSH_IGNORE is flux's `--ignore-paths` default for `push|build|diff artifact`: VCS and binary files. */
-export const DEFAULT_PUSH_IGNORE: readonly string[] = [...EXCLUDE_VCS, ...EXCLUDE_EXT];
-
-/**
- * buildArtifactLayer packs a directory, or a single file under its base name, into `out` as a deterministic
- * tar+gzip, leaving out paths matched by the gitignore-style `ignore` patterns.
- */
-export async function buildArtifactLayer(
-  path: string,
-  out: string,
-  ignore: readonly string[] = DEFAULT_PUSH_IGNORE,
-): Promise<PackResult> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (cause) {
-    throw new OCIError('invalid-reference', `invalid path '${path}', must point to an existing directory or file`, {
-      cause,
-    });
-  }
-  const matcher = ignore.length > 0 ? new IgnoreMatcher(readPatterns(ignore.join('\n'))) : undefined;
-  const filter = matcher ? (p: readonly string[], isDir: boolean): boolean => matcher.excludes(p, isDir) : undefined;
-  if (info.isDirectory()) return packDirectory(path, createWriteStream(out, { mode: 0o600 }), filter);
-  const dir = await mkdtemp(join(tmpdir(), 'fluxts-push-'));
-  try {
-    await copyFile(path, join(dir, basename(path)));
-    return await packDirectory(dir, createWriteStream(out, { mode: 0o600 }), filter);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 export interface PushMetadata {
   source: string;
@@ -76,7 +43,7 @@ export async function pushFluxArtifact(
   repository: string,
   tag: string,
   layerFile: string,
-  layer: PackResult,
+  layer: PackedLayer,
   meta: PushMetadata,
   opts: OpOptions & { layerMediaType?: string } = {},
 ): Promise<PushedArtifact> {

@@ -42,11 +42,10 @@ export { parseChallenge, type Challenge } from './auth.ts';
 export type { TlsOptions, ProxyOptions } from './transport.ts';
 export {
   Annotation,
-  DEFAULT_PUSH_IGNORE,
-  buildArtifactLayer,
   pushFluxArtifact,
   fetchFluxManifest,
   selectLayer,
+  type PackedLayer,
   type PushMetadata,
   type PushedArtifact,
   type PulledManifest,
