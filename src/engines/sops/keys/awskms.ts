@@ -4,18 +4,18 @@ import { parse } from 'yaml';
 
 import { SopsKeyError } from '../errors.ts';
 import type { KeyService, MasterKey, Recipient } from './keyservice.ts';
-import { sign, type AwsCredentials } from './sigv4.ts';
+import { sign, type AwsCredentials } from '../../sigv4/index.ts';
 
 /**
  * AWS KMS master keys (sops `kms` entries: `arn`, optional `role`, `context`, `aws_profile`), as sops 3.x handles
  * them: the data key is wrapped with KMS Encrypt and unwrapped with KMS Decrypt under the key's ARN and encryption
  * context; a `role` is assumed through STS AssumeRole (session `sops@<hostname>`) with the given credentials first.
- * Requests are signed with SigV4 (./sigv4.ts). The region comes from the ARN. Credentials are static, as Flux
+ * Requests are signed with SigV4 (engines/sigv4). The region comes from the ARN. Credentials are static, as Flux
  * reads them from the `sops.aws-kms` entry of a decryption Secret; `aws_profile` is kept in the metadata but not
  * read (fluxts reads no shared AWS config files). The plaintext data key never appears in an error.
  */
 
-export type { AwsCredentials } from './sigv4.ts';
+export type { AwsCredentials } from '../../sigv4/index.ts';
 
 /** ARN_RE is sops' arnRegex; the first group is the region. */
 const ARN_RE = /^arn:aws[\w-]*:kms:(.+):[0-9]+:(key|alias)\/.+$/;

@@ -1,5 +1,6 @@
 // sigv4ref signs one request with the AWS SDK for Go v2 signer: the reference for fluxts' SigV4 implementation.
-// Input (stdin, JSON): method, url, headers, body, service, region, credentials, unix time. Output: the headers.
+// Input (stdin, JSON): method, url, headers, body, service, region, credentials, unix time, optional payload hash.
+// Output: the headers. Service s3 signs as the SDK's S3 client does (path as sent, x-amz-content-sha256 header).
 package main
 
 import (
@@ -27,6 +28,7 @@ type input struct {
 	SecretAccessKey string            `json:"secretAccessKey"`
 	SessionToken    string            `json:"sessionToken"`
 	Unix            int64             `json:"unix"`
+	PayloadHash     string            `json:"payloadHash"`
 }
 
 func main() {
@@ -42,8 +44,21 @@ func main() {
 		req.Header.Set(k, v)
 	}
 	sum := sha256.Sum256([]byte(in.Body))
+	payloadHash := hex.EncodeToString(sum[:])
+	if in.PayloadHash != "" {
+		payloadHash = in.PayloadHash
+	}
+	s3 := in.Service == "s3"
+	if s3 {
+		// What the SDK's S3 client does: the content hash travels as a header, the path is signed as sent.
+		req.Header.Set("X-Amz-Content-Sha256", payloadHash)
+	}
 	creds := aws.Credentials{AccessKeyID: in.AccessKeyID, SecretAccessKey: in.SecretAccessKey, SessionToken: in.SessionToken}
-	if err := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true }).SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), in.Service, in.Region, time.Unix(in.Unix, 0).UTC()); err != nil {
+	signer := v4.NewSigner(func(o *v4.SignerOptions) {
+		o.DisableHeaderHoisting = true
+		o.DisableURIPathEscaping = s3
+	})
+	if err := signer.SignHTTP(context.Background(), creds, req, payloadHash, in.Service, in.Region, time.Unix(in.Unix, 0).UTC()); err != nil {
 		panic(err)
 	}
 	out := map[string]string{}
