@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { before, describe, test } from 'node:test';
 
 import { build, KustomizeBuildError, nodeFileSystem } from '../../src/engines/kustomize/index.ts';
