@@ -197,6 +197,7 @@ function ignoringFileSystem(e: Engines, dir: string, patterns: readonly string[]
         const child = posix.join(p, n);
         return !hidden(child, nodeFileSystem.stat(child) === 'dir');
       }),
+    ...(nodeFileSystem.realPath ? { realPath: nodeFileSystem.realPath } : {}),
   };
 }
 
@@ -211,6 +212,7 @@ function layeredFileSystem(e: Engines, files: ReadonlyMap<string, Uint8Array>): 
       for (const f of files.keys()) if (posix.dirname(f) === posix.resolve(p)) names.add(posix.basename(f));
       return [...names];
     },
+    realPath: (p) => (files.has(posix.resolve(p)) ? posix.resolve(p) : (nodeFileSystem.realPath?.(p) ?? p)),
   };
 }
 

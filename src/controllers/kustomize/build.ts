@@ -41,6 +41,7 @@ export function rootedFileSystem(root: string): FileSystem {
     },
     stat: (p) => (inside(p) ? nodeFileSystem.stat(p) : undefined),
     readDir: (p) => (inside(p) ? nodeFileSystem.readDir(p) : []),
+    realPath: (p) => nodeFileSystem.realPath?.(p) ?? p,
   };
 }
 

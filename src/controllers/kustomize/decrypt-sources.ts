@@ -201,5 +201,6 @@ export function overlayFileSystem(base: FileSystem, files: ReadonlyMap<string, U
     readFile: (p) => files.get(posix.resolve(p)) ?? base.readFile(p),
     stat: (p) => base.stat(p),
     readDir: (p) => base.readDir(p),
+    ...(base.realPath ? { realPath: base.realPath.bind(base) } : {}),
   };
 }

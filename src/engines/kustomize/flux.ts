@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 
 import { Problems } from './errors.ts';
+import { isLink } from './fs.ts';
 import { type Kustomization } from './kustomization.ts';
 import { parseResources } from './parse.ts';
 import { YAMLMap } from 'yaml';
@@ -10,7 +11,7 @@ import { decodeYaml } from './yaml/limits.ts';
 /**
  * generateKustomization is Flux's rule for a directory without a kustomization file (kustomize-controller's
  * generator): list every `.yaml`/`.yml` file below it that decodes as Kubernetes objects, and every
- * sub-directory that has its own kustomization (without descending into it).
+ * sub-directory that has its own kustomization (without descending into it). Linked directories are skipped.
  */
 export function generateKustomization(ctx: Context, dir: string): Kustomization | undefined {
   const dirs: string[] = [];
@@ -19,6 +20,8 @@ export function generateKustomization(ctx: Context, dir: string): Kustomization 
     for (const name of ctx.fs.readDir(d).sort()) {
       const p = posix.join(d, name);
       const kind = ctx.fs.stat(p);
+      // Like Flux's walk, a linked directory is not entered: two links to "." would make it exponential.
+      if (kind === 'dir' && isLink(ctx.fs, p)) continue;
       if (kind === 'dir') {
         if (findKustomization(ctx.fs, p)) dirs.push(p);
         else walk(p);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 
 /**
@@ -12,20 +12,67 @@ export interface FileSystem {
   stat(path: string): 'file' | 'dir' | undefined;
   /** readDir lists the entry names of a directory. */
   readDir(path: string): string[];
+  /**
+   * realPath resolves symbolic links (throwing when the path does not exist). A filesystem that can hold links
+   * implements it, so kustomize's load restrictor sees where a link really points (`withinRealRoot`).
+   */
+  realPath?(path: string): string;
+}
+
+/** MAX_FILE_BYTES caps one file read from disk: nothing a kustomization reads is near it, /dev/zero is past it. */
+export const MAX_FILE_BYTES = 64 << 20;
+
+/**
+ * withinRealRoot is kustomize's load restriction (`RestrictionRootOnly`): `path` must sit in or below `root`, by
+ * name and, where the filesystem resolves links, after resolving them; a link out of the root is refused.
+ */
+export function withinRealRoot(fs: FileSystem, root: string, path: string): boolean {
+  if (!within(root, path)) return false;
+  if (fs.realPath === undefined) return true;
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = fs.realPath(root);
+    real = fs.realPath(path);
+  } catch {
+    return true; // missing: the read reports it
+  }
+  return within(realRoot, real);
+}
+
+/** isLink reports whether a directory entry is a symbolic link (false where the filesystem has no links). */
+export function isLink(fs: FileSystem, path: string): boolean {
+  if (fs.realPath === undefined) return false;
+  try {
+    return fs.realPath(path) !== posix.join(fs.realPath(posix.dirname(path)), posix.basename(path));
+  } catch {
+    return false;
+  }
+}
+
+function within(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
 }
 
 /** nodeFileSystem reads the real disk. */
 export const nodeFileSystem: FileSystem = {
-  readFile: (path) => readFileSync(path),
+  readFile(path) {
+    // Only regular files, and not huge ones: a link to /dev/zero must not read until memory runs out.
+    const s = statSync(path);
+    if (!s.isFile()) throw new Error(`open ${path}: not a regular file`);
+    if (s.size > MAX_FILE_BYTES) throw new Error(`open ${path}: ${s.size} bytes, over the limit of ${MAX_FILE_BYTES}`);
+    return readFileSync(path);
+  },
   stat(path) {
     try {
       const s = statSync(path);
-      return s.isDirectory() ? 'dir' : 'file';
+      return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
     } catch {
       return undefined;
     }
   },
   readDir: (path) => readdirSync(path),
+  realPath: (path) => realpathSync.native(path),
 };
 
 /**

@@ -11,7 +11,7 @@ import { parseDocuments } from './parse.ts';
 import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches, selectorOf } from './patches.ts';
 import { type PluginConfig, pluginName } from './plugins.ts';
 import type { Resource } from './resource.ts';
-import { type Context, runReplacements } from './target.ts';
+import { type Context, mayLoad, runReplacements } from './target.ts';
 import { fieldSpecs } from './transformer-config.ts';
 import { decodeYaml } from './yaml/limits.ts';
 
@@ -29,6 +29,7 @@ function runValueAdd(ctx: Context, k: Kustomization, d: Record<string, unknown>,
   if (file) {
     const abs = posix.resolve(k.dir, file);
     if (ctx.fs.stat(abs) !== 'file') return `targetFilePath '${file}' does not exist`;
+    if (!mayLoad(ctx, k, abs)) return `security; file '${abs}' is not in or below '${k.dir}'`;
     for (const doc of parseDocuments(decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), abs, ctx.problems).slice(
       0,
       1,

@@ -14,7 +14,7 @@ import {
   bool,
 } from './kustomization.ts';
 import type { Problems } from './errors.ts';
-import type { FileSystem } from './fs.ts';
+import { type FileSystem, withinRealRoot } from './fs.ts';
 import { encodeBase64, generate, type GeneratorArgs, type GeneratorOptions } from './filters/generators.ts';
 import { setImages, setReplicas, type ImageRule } from './filters/images.ts';
 import { addLabels, affixWithSpecs, setStringsAt } from './filters/metadata.ts';
@@ -166,7 +166,7 @@ const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bi
 
 /** mayLoad is kustomize's load restrictor for a file a kustomization names (kustomization directories are free). */
 export function mayLoad(ctx: Context, k: Kustomization, path: string): boolean {
-  return ctx.loadRestrictions === 'none' || withinRoot(k.dir, path);
+  return ctx.loadRestrictions === 'none' || withinRealRoot(ctx.fs, k.dir, path);
 }
 
 /** withinRoot: a file sits in or below the kustomization's directory. */
@@ -586,6 +586,10 @@ export function runReplacements(ctx: Context, k: Kustomization, out: Resource[])
     const abs = posix.resolve(k.dir, asText(entry['path']));
     if (ctx.fs.stat(abs) !== 'file') {
       ctx.problems.add(k.file, `replacements: file '${asText(entry['path'])}' does not exist`);
+      continue;
+    }
+    if (!mayLoad(ctx, k, abs)) {
+      ctx.problems.add(k.file, `replacements: security; file '${abs}' is not in or below '${k.dir}'`);
       continue;
     }
     for (const d of parseDocuments(decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), abs, ctx.problems)) {

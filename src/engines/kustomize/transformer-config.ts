@@ -206,6 +206,11 @@ export function loadConfigurations(ctx: Context, k: Kustomization): void {
       ctx.problems.add(k.file, `configurations: file '${entry}' does not exist`, pos.line, pos.col);
       continue;
     }
+    if (!mayLoad(ctx, k, abs)) {
+      const pos = positionOf(k, 'configurations', entry);
+      ctx.problems.add(k.file, `security; file '${abs}' is not in or below '${k.dir}'`, pos.line, pos.col);
+      continue;
+    }
     const cfg = emptyConfig();
     // kustomize decodes the first document of the file as JSON into its TransformerConfig: table names match
     // case-insensitively, and an unknown one fails the build.

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { Scalar, YAMLMap } from 'yaml';
 
 import type { Problems } from '../errors.ts';
-import type { FileSystem } from '../fs.ts';
+import { type FileSystem, withinRealRoot } from '../fs.ts';
 import { ensureMap, scalar, setField } from '../nodes.ts';
 import { Resource } from '../resource.ts';
 
@@ -121,7 +121,7 @@ export function generate(
       problems.add(kustFile, `${kind} ${name}: file "${rel}" not found`);
       continue;
     }
-    if (rootOnly && !path.startsWith(`${dir}/`)) {
+    if (rootOnly && (!path.startsWith(`${dir}/`) || !withinRealRoot(fs, dir, path))) {
       problems.add(kustFile, `${kind} ${name}: security; file '${path}' is not in or below '${dir}'`);
       continue;
     }
@@ -138,7 +138,7 @@ export function generate(
       problems.add(kustFile, `${kind} ${name}: env file "${rel}" not found`);
       continue;
     }
-    if (rootOnly && !path.startsWith(`${dir}/`)) {
+    if (rootOnly && (!path.startsWith(`${dir}/`) || !withinRealRoot(fs, dir, path))) {
       problems.add(kustFile, `${kind} ${name}: security; file '${path}' is not in or below '${dir}'`);
       continue;
     }
