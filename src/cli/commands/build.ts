@@ -197,7 +197,7 @@ function ignoringFileSystem(e: Engines, dir: string, patterns: readonly string[]
         const child = posix.join(p, n);
         return !hidden(child, nodeFileSystem.stat(child) === 'dir');
       }),
-    ...(nodeFileSystem.realPath ? { realPath: nodeFileSystem.realPath } : {}),
+    ...(nodeFileSystem.realPath === undefined ? {} : { realPath: (p: string) => nodeFileSystem.realPath?.(p) ?? p }),
   };
 }
 
