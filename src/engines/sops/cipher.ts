@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 import { SopsDecryptError, SopsError } from './errors.ts';
-import { formatFloatF } from './gofmt.ts';
+import { formatFloatF } from '../../util/go-float.ts';
 import { Comment, TimeValue, type Scalar } from './tree.ts';
 
 /** NONCE_SIZE is sops' AES-GCM nonce length: 32 bytes, not the usual 12. */

@@ -1,5 +1,5 @@
 import { SopsFormatError } from '../errors.ts';
-import { formatFloatG } from '../gofmt.ts';
+import { formatFloatG } from '../../../util/go-float.ts';
 import type { Metadata } from '../metadata.ts';
 import { Branch, Comment, TimeValue, type Item, type Value } from '../tree.ts';
 import { attachMetadata, decodeUtf8, extractMetadata, type Store } from './store.ts';

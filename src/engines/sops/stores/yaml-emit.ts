@@ -1,4 +1,4 @@
-import { formatFloatG } from '../gofmt.ts';
+import { formatFloatG } from '../../../util/go-float.ts';
 import { Branch, Comment, TimeValue, type Value } from '../tree.ts';
 import { analyzeScalar, doubleQuoted, needsQuotes } from './yaml-scalar.ts';
 

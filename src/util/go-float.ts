@@ -1,6 +1,6 @@
 /**
- * Number formatting exactly as Go's strconv does it, because sops hashes (MAC) and encrypts the textual form Go
- * produces: a different spelling of the same float would break the MAC.
+ * Number formatting exactly as Go's strconv and encoding/json do it. Engines that reproduce Go programs byte for
+ * byte need it: sops hashes (MAC) and encrypts the textual form Go produces, Helm prints values as Go formats them.
  */
 
 interface Digits {
@@ -61,4 +61,26 @@ export function formatFloatJSON(v: number): string {
     return expo(shortestDigits(v), 'e').replace(/e-0(\d)$/, 'e-$1');
   }
   return formatFloatF(v);
+}
+
+/**
+ * formatFloat32G is Go's `strconv.FormatFloat(v, 'g', -1, 32)`: the shortest digits that read back as the same
+ * float32 (sigs.k8s.io/yaml spells YAML floats in string-typed fields and map keys this way: `1.10` → `1.1`).
+ */
+export function formatFloat32G(v: number): string {
+  const s = special(v);
+  if (s) return s;
+  const f = Math.fround(v);
+  let d: Digits | undefined;
+  for (let p = 1; p <= 9 && d === undefined; p++) {
+    const text = Math.abs(f).toPrecision(p);
+    if (Math.fround(Number(text)) === Math.abs(f)) {
+      const [mant = '0', exp = '0'] = Number(text).toExponential().split('e');
+      d = { neg: f < 0 || Object.is(f, -0), digits: mant.replace('.', ''), dp: Number(exp) + 1 };
+    }
+  }
+  d ??= shortestDigits(f);
+  const x = d.dp - 1;
+  if (d.digits !== '0' && (x < -4 || x >= 6)) return expo(d, 'e');
+  return fixed(d);
 }

@@ -1,0 +1,145 @@
+// helmref answers questions about Helm v4.2.4's building blocks (YAML decoding, values files, the --set family),
+// one JSON request per line on stdin, one JSON answer per line on stdout, by calling Helm's own packages. The
+// differential unit tests of engines/helm compare against it; whole renders are compared with the helm binary.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/strvals"
+)
+
+type request struct {
+	Op     string   `json:"op"`
+	Text   string   `json:"text"`
+	Inputs []string `json:"inputs"`
+	Kinds  []string `json:"kinds"`
+}
+
+type response struct {
+	Value *string `json:"value,omitempty"`
+	Error *string `json:"error,omitempty"`
+}
+
+// typed renders a Go value with its dynamic types, so that float64 and int64 are told apart.
+func typed(v any) string {
+	var b strings.Builder
+	writeTyped(&b, v)
+	return b.String()
+}
+
+func writeTyped(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case string:
+		q, _ := json.Marshal(x)
+		b.WriteString("s")
+		b.Write(q)
+	case float64:
+		b.WriteString("f(" + strconv.FormatFloat(x, 'g', -1, 64) + ")")
+	case int64:
+		b.WriteString("i64(" + strconv.FormatInt(x, 10) + ")")
+	case int:
+		b.WriteString("int(" + strconv.Itoa(x) + ")")
+	case []any:
+		b.WriteString("[")
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			writeTyped(b, e)
+		}
+		b.WriteString("]")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString("{")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			q, _ := json.Marshal(k)
+			b.Write(q)
+			b.WriteString(":")
+			writeTyped(b, x[k])
+		}
+		b.WriteString("}")
+	default:
+		fmt.Fprintf(b, "?%T", v)
+	}
+}
+
+func answer(req request) (string, error) {
+	switch req.Op {
+	case "yaml":
+		var v any
+		if err := yaml.Unmarshal([]byte(req.Text), &v); err != nil {
+			return "", err
+		}
+		return typed(v), nil
+	case "values":
+		v, err := loader.LoadValues(bytes.NewReader([]byte(req.Text)))
+		if err != nil {
+			return "", err
+		}
+		return typed(v), nil
+	case "strvals":
+		dest := map[string]any{}
+		for i, in := range req.Inputs {
+			var err error
+			switch req.Kinds[i] {
+			case "set":
+				err = strvals.ParseInto(in, dest)
+			case "set-string":
+				err = strvals.ParseIntoString(in, dest)
+			case "set-json":
+				err = strvals.ParseJSON(in, dest)
+			case "set-literal":
+				err = strvals.ParseLiteralInto(in, dest)
+			}
+			if err != nil {
+				return "", err
+			}
+		}
+		return typed(dest), nil
+	}
+	return "", fmt.Errorf("unknown op %q", req.Op)
+}
+
+func main() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<28)
+	out := bufio.NewWriter(os.Stdout)
+	enc := json.NewEncoder(out)
+	for in.Scan() {
+		var req request
+		var resp response
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			msg := err.Error()
+			resp.Error = &msg
+		} else if v, err := answer(req); err != nil {
+			msg := err.Error()
+			resp.Error = &msg
+		} else {
+			resp.Value = &v
+		}
+		_ = enc.Encode(resp)
+		_ = out.Flush()
+	}
+}
