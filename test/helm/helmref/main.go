@@ -15,7 +15,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/chart/loader"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	v2loader "helm.sh/helm/v4/pkg/chart/v2/loader"
 	"helm.sh/helm/v4/pkg/strvals"
 )
 
@@ -85,6 +87,45 @@ func writeTyped(b *strings.Builder, v any) {
 	}
 }
 
+// chartDesc is what a loaded chart is compared by: its metadata and lock as encoding/json writes them, file
+// names by kind, typed default values, the schema and the subcharts (ordered by name).
+type chartDesc struct {
+	Metadata  json.RawMessage `json:"metadata"`
+	Lock      json.RawMessage `json:"lock"`
+	Templates []string        `json:"templates"`
+	Files     []string        `json:"files"`
+	Values    string          `json:"values"`
+	Schema    *string         `json:"schema"`
+	Deps      []chartDesc     `json:"deps"`
+}
+
+func describe(c *chart.Chart) chartDesc {
+	md, _ := json.Marshal(c.Metadata)
+	lock, _ := json.Marshal(c.Lock)
+	d := chartDesc{Metadata: md, Lock: lock, Templates: []string{}, Files: []string{}, Deps: []chartDesc{}}
+	for _, f := range c.Templates {
+		d.Templates = append(d.Templates, f.Name)
+	}
+	for _, f := range c.Files {
+		d.Files = append(d.Files, f.Name)
+	}
+	if c.Values == nil {
+		d.Values = "nil"
+	} else {
+		d.Values = typed(c.Values)
+	}
+	if c.Schema != nil {
+		s := string(c.Schema)
+		d.Schema = &s
+	}
+	deps := c.Dependencies()
+	sort.Slice(deps, func(i, j int) bool { return deps[i].Name() < deps[j].Name() })
+	for _, dep := range deps {
+		d.Deps = append(d.Deps, describe(dep))
+	}
+	return d
+}
+
 func answer(req request) (string, error) {
 	switch req.Op {
 	case "yaml":
@@ -94,7 +135,7 @@ func answer(req request) (string, error) {
 		}
 		return typed(v), nil
 	case "values":
-		v, err := loader.LoadValues(bytes.NewReader([]byte(req.Text)))
+		v, err := v2loader.LoadValues(bytes.NewReader([]byte(req.Text)))
 		if err != nil {
 			return "", err
 		}
@@ -118,6 +159,17 @@ func answer(req request) (string, error) {
 			}
 		}
 		return typed(dest), nil
+	case "loadchart":
+		c, err := loader.Load(req.Text)
+		if err != nil {
+			return "", err
+		}
+		ch, ok := c.(*chart.Chart)
+		if !ok {
+			return "", fmt.Errorf("invalid chart apiVersion")
+		}
+		d, err := json.Marshal(describe(ch))
+		return string(d), err
 	}
 	return "", fmt.Errorf("unknown op %q", req.Op)
 }

@@ -1,4 +1,4 @@
-import { goQuote } from './go-quote.ts';
+import { goQuote } from '../../../util/go-quote.ts';
 import { decodeGoJsonPrefix } from './json.ts';
 import { goTypeName, type Value, type ValueMap } from './value.ts';
 

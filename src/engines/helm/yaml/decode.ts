@@ -1,5 +1,5 @@
 import { formatFloat32G, formatFloatG } from '../../../util/go-float.ts';
-import { goQuote } from '../values/go-quote.ts';
+import { goQuote } from '../../../util/go-quote.ts';
 import type { Value, ValueMap } from '../values/value.ts';
 import { composeFirst, type YNode } from './compose.ts';
 import { YamlError } from './errors.ts';
