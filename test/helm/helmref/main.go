@@ -15,9 +15,14 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/loader"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	v2loader "helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/cli/values"
+	"helm.sh/helm/v4/pkg/getter"
 	"helm.sh/helm/v4/pkg/strvals"
 )
 
@@ -26,6 +31,8 @@ type request struct {
 	Text   string   `json:"text"`
 	Inputs []string `json:"inputs"`
 	Kinds  []string `json:"kinds"`
+	// Values are the values flags of a pipeline request.
+	Values values.Options `json:"values"`
 }
 
 type response struct {
@@ -159,6 +166,28 @@ func answer(req request) (string, error) {
 			}
 		}
 		return typed(dest), nil
+	case "pipeline":
+		// The values steps of helm template: user values, chart load, dependency processing, coalescing and
+		// schema validation.
+		vals, err := req.Values.MergeValues(getter.Providers{})
+		if err != nil {
+			return "", err
+		}
+		c, err := loader.Load(req.Text)
+		if err != nil {
+			return "", err
+		}
+		ch := c.(*chart.Chart)
+		if err := chartutil.ProcessDependencies(ch, vals); err != nil {
+			return "", fmt.Errorf("chart dependencies processing failed: %w", err)
+		}
+		top, err := util.ToRenderValuesWithSchemaValidation(ch, vals, common.ReleaseOptions{Name: "r", Namespace: "ns", Revision: 1, IsInstall: true}, nil, false)
+		if err != nil {
+			return "", err
+		}
+		out := map[string]any{"config": typed(vals), "values": typed(map[string]any(top["Values"].(common.Values))), "chart": describe(ch)}
+		d, err := json.Marshal(out)
+		return string(d), err
 	case "loadchart":
 		c, err := loader.Load(req.Text)
 		if err != nil {

@@ -67,7 +67,12 @@ export function metadataJson(md: Metadata): string {
     ['deprecated', md.deprecated ? 'true' : undefined],
     ['annotations', annotations],
     ['kubeVersion', omitStr(md.kubeVersion)],
-    ['dependencies', md.dependencies.length === 0 ? undefined : `[${md.dependencies.map(dependencyJson).join(',')}]`],
+    [
+      'dependencies',
+      md.dependencies === null || md.dependencies.length === 0
+        ? undefined
+        : `[${md.dependencies.map(dependencyJson).join(',')}]`,
+    ],
     ['type', omitStr(md.type)],
   ]);
 }

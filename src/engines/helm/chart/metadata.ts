@@ -179,7 +179,7 @@ export function validateMetadata(md: Metadata): void {
   }
   for (const m of md.maintainers) validateMaintainer(m);
   const seen = new Set<string>();
-  for (const d of md.dependencies) {
+  for (const d of md.dependencies ?? []) {
     validateDependency(d);
     const key = d!.alias !== '' ? d!.alias : d!.name;
     if (seen.has(key)) throw new ChartValidationError(`more than one dependency with name or alias ${goQ(key)}`);

@@ -46,7 +46,8 @@ export interface Metadata {
   /** annotations: undefined when the file has none (Go's nil map). */
   annotations: Record<string, string> | undefined;
   kubeVersion: string;
-  dependencies: (Dependency | null)[];
+  /** dependencies: null when Chart.yaml declares none (Go's nil: dependency processing is skipped then). */
+  dependencies: (Dependency | null)[] | null;
   type: string;
 }
 
@@ -148,7 +149,7 @@ export function emptyMetadata(): Metadata {
     deprecated: false,
     annotations: undefined,
     kubeVersion: '',
-    dependencies: [],
+    dependencies: null,
     type: '',
   };
 }
