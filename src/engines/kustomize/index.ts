@@ -16,3 +16,5 @@ export { KUSTOMIZATION_FILES } from './kustomization.ts';
 export type { Context } from './target.ts';
 export { parseLabelSelector } from './selector.ts';
 export { anchoredRe2 } from './regex.ts';
+// The go-yaml v2 emitter over plain values; engines/helm's toYaml uses it until the shared engines/goyaml lands.
+export { emitDocument, type Value as EmitValue } from './yaml/emit.ts';

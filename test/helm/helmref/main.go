@@ -188,6 +188,16 @@ func answer(req request) (string, error) {
 		out := map[string]any{"config": typed(vals), "values": typed(map[string]any(top["Values"].(common.Values))), "chart": describe(ch)}
 		d, err := json.Marshal(out)
 		return string(d), err
+	case "schema":
+		// Inputs[0] is the schema, Text the values (YAML, as a values file).
+		v, err := v2loader.LoadValues(bytes.NewReader([]byte(req.Text)))
+		if err != nil {
+			return "", err
+		}
+		if err := util.ValidateAgainstSingleSchema(v, []byte(req.Inputs[0])); err != nil {
+			return "", err
+		}
+		return "valid", nil
 	case "loadchart":
 		c, err := loader.Load(req.Text)
 		if err != nil {

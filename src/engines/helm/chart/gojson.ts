@@ -16,7 +16,7 @@ export type GoType =
   | { kind: 'any' }
   | { kind: 'slice'; goName: string; elem: GoType; nilable?: boolean }
   | { kind: 'map'; goName: string; elem: GoType }
-  | { kind: 'struct'; goName: string; fields: GoField[]; pointer?: boolean };
+  | { kind: 'struct'; goName: string; fields: GoField[]; pointer?: boolean; structName?: string };
 
 export interface GoField {
   /** json: the field's JSON name. */
@@ -134,7 +134,7 @@ function decodeInto(v: Value, t: GoType, current: unknown, ctx: Context): unknow
           t.fields.find((f) => f.json === key) ?? t.fields.find((f) => f.json.toLowerCase() === key.toLowerCase());
         if (field === undefined) continue;
         const saved = { struct: ctx.struct, depth: ctx.stack.length };
-        ctx.struct = t.goName.replace(/^.*\./, '');
+        ctx.struct = t.structName ?? t.goName.replace(/^.*\./, '');
         ctx.stack.push(field.json);
         out[field.prop] = decodeInto(v.get(key)!, field.type, out[field.prop], ctx);
         ctx.stack.length = saved.depth;

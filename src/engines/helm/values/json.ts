@@ -22,8 +22,11 @@ function quoteChar(c: string): string {
 class Reader {
   readonly s: string;
   pos = 0;
-  constructor(s: string) {
+  /** numberText keeps a number's literal text (json.Decoder.UseNumber) instead of converting it. */
+  private readonly numberText: ((text: string) => Value) | undefined;
+  constructor(s: string, numberText?: (text: string) => Value) {
     this.s = s;
+    this.numberText = numberText;
   }
 
   private fail(context: string): never {
@@ -94,6 +97,7 @@ class Reader {
       if (!digit()) this.fail('in exponent of numeric literal');
       while (digit()) this.pos++;
     }
+    if (this.numberText !== undefined) return this.numberText(this.s.slice(start, this.pos)) as number;
     const v = Number(this.s.slice(start, this.pos));
     if (!Number.isFinite(v)) {
       throw new GoJsonError(
@@ -226,9 +230,12 @@ class Reader {
   }
 }
 
-/** parseGoJson is json.Unmarshal into interface{}: exactly one value, surrounded only by whitespace. */
-export function parseGoJson(text: string): Value {
-  const r = new Reader(text);
+/**
+ * parseGoJson is json.Unmarshal into interface{}: exactly one value, surrounded only by whitespace. With
+ * `numberText`, numbers are handed over as their literal text (json.Decoder.UseNumber).
+ */
+export function parseGoJson(text: string, numberText?: (text: string) => Value): Value {
+  const r = new Reader(text, numberText);
   r.skipSpace();
   if (r.pos >= text.length) throw new GoJsonError('unexpected end of JSON input');
   const v = r.value(0);
@@ -244,8 +251,11 @@ export function parseGoJson(text: string): Value {
  * decodeGoJsonPrefix is json.Decoder.Decode on `text`: the first JSON value and the offset just past it
  * (json.Decoder.InputOffset). Errors use the decoder's words (`unexpected EOF` for a truncated value).
  */
-export function decodeGoJsonPrefix(text: string): { value: Value; offset: number } {
-  const r = new Reader(text);
+export function decodeGoJsonPrefix(
+  text: string,
+  numberText?: (text: string) => Value,
+): { value: Value; offset: number } {
+  const r = new Reader(text, numberText);
   r.skipSpace();
   if (r.pos >= text.length) throw new GoJsonError('EOF');
   try {
