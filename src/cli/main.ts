@@ -48,6 +48,7 @@ const COMMAND_GROUPS: { names: readonly string[]; load: () => Promise<Register> 
     names: ['push', 'pull', 'tag', 'list'],
     load: async () => (await import('./commands/artifact.ts')).registerArtifactCommands,
   },
+  { names: ['helm'], load: async () => (await import('./commands/helm.ts')).registerHelmCommand },
 ];
 
 /**

@@ -29,7 +29,7 @@ import { validateAgainstSchema } from '../schema/validate.ts';
 import { coalesceValues } from '../values/coalesce.ts';
 import { mergeValues, type ReadFile, type ValueOptions } from '../values/options.ts';
 import type { ValueMap } from '../values/value.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 
 /**
  * `helm template` as Helm v4.2.4 runs it: name and chart from the arguments, user values, the chart loaded and

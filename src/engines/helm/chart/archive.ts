@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import { detectContentType } from './sniff.ts';
 import type { ChartFile } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import { loadValues, ValuesError } from '../values/load.ts';
 import { ArchiveError, ensureArchive, loadArchiveFiles, MAX_FILE_SIZE } from './archive.ts';
 import type { ChartFileSystem } from './fs.ts';

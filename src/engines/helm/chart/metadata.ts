@@ -1,4 +1,4 @@
-import { goQuote, isGoPrint } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import { parseVersion } from '../../semver-range/index.ts';
 import { yamlToJson, YamlToJsonError } from '../yaml/decode.ts';
 import type { Value } from '../values/value.ts';
@@ -113,12 +113,19 @@ export class ChartValidationError extends Error {
 /** GO_SPACE is unicode.IsSpace: Latin-1 spaces (NEL and NBSP included) and the White_Space property. */
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
 
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+/** isGoPrint is unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+function isGoPrint(ch: string): boolean {
+  return ch === ' ' || PRINTABLE.test(ch);
+}
+
 /** sanitizeString turns every Unicode space into an ASCII space and drops non-printable characters (Go rules). */
 export function sanitizeString(s: string): string {
   let out = '';
   for (const ch of s) {
     if (GO_SPACE.test(ch)) out += ' ';
-    else if (isGoPrint(ch.codePointAt(0)!)) out += ch;
+    else if (isGoPrint(ch)) out += ch;
   }
   return out;
 }

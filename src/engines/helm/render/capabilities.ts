@@ -12,7 +12,7 @@ import {
   type GoValue,
 } from '../../gotemplate/index.ts';
 import { parseVersion } from '../../semver-range/index.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 
 /**
  * `.Capabilities` as Helm v4.2.4 builds it for `helm template`: the Kubernetes version its client-go (v0.36)

@@ -11,11 +11,12 @@ import {
   SLICE_ANY,
   STRING,
 } from '../../gotemplate/index.ts';
-import { GoJsonError, jsonKind, parseGoJson } from '../values/json.ts';
+import { GoJsonError, marshal, unmarshal } from '../../gojson/index.ts';
+import { jsonKind } from '../values/json.ts';
 import type { Value } from '../values/value.ts';
 import { yamlToJson, YamlToJsonError } from '../yaml/decode.ts';
 import { toGoValue } from './model.ts';
-import { MarshalError, toJsonText, toYamlText } from './yaml-out.ts';
+import { MarshalError, toYamlText } from './yaml-out.ts';
 import { fromTomlText, toTomlText } from './toml.ts';
 
 /**
@@ -65,39 +66,28 @@ function fromYamlArray(text: string): GoValue {
   return toGoValue(v);
 }
 
+/** fromJson is json.Unmarshal into map[string]interface{}, the error text in `Error`. */
 function fromJson(text: string): GoValue {
-  let v: Value;
-  try {
-    v = parseGoJson(text);
-  } catch (err) {
-    if (err instanceof GoJsonError) return errorMap(err.message);
-    throw err;
+  const r = unmarshal(text, 'map');
+  if (r.error !== undefined) {
+    const m = isGoMap(r.value) ? r.value : {};
+    mapSet(m, 'Error', r.error.message);
+    return m;
   }
-  if (v === null) return new GoNil(MAP_ANY);
-  if (!(v instanceof Map)) {
-    return errorMap(`json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`);
-  }
-  return toGoValue(v);
+  return r.value;
 }
 
+/** fromJsonArray is json.Unmarshal into []interface{}, an error becoming the only element. */
 function fromJsonArray(text: string): GoValue {
-  let v: Value;
-  try {
-    v = parseGoJson(text);
-  } catch (err) {
-    if (err instanceof GoJsonError) return [err.message];
-    throw err;
-  }
-  if (v === null) return new GoNil(SLICE_ANY);
-  if (!Array.isArray(v)) return [`json: cannot unmarshal ${jsonKind(v)} into Go value of type []interface {}`];
-  return toGoValue(v);
+  const r = unmarshal(text, 'slice');
+  return r.error !== undefined ? [r.error.message] : r.value;
 }
 
 function swallow(f: () => string): string {
   try {
     return f();
   } catch (err) {
-    if (err instanceof MarshalError) return '';
+    if (err instanceof MarshalError || err instanceof GoJsonError) return '';
     throw err;
   }
 }
@@ -110,8 +100,8 @@ export function helmFuncs(): FuncMap {
     toYamlPretty: goFunc([ANY], (v) => swallow(() => toYamlText(v)), { type: STRING }),
     fromYaml: goFunc([STRING], fromYaml, { type: MAP_ANY }),
     fromYamlArray: goFunc([STRING], fromYamlArray, { type: SLICE_ANY }),
-    toJson: goFunc([ANY], (v) => swallow(() => toJsonText(v)), { type: STRING }),
-    mustToJson: goFunc([ANY], (v) => toJsonText(v), { type: STRING }),
+    toJson: goFunc([ANY], (v) => swallow(() => marshal(v)), { type: STRING }),
+    mustToJson: goFunc([ANY], (v) => marshal(v), { type: STRING }),
     fromJson: goFunc([STRING], fromJson, { type: MAP_ANY }),
     fromJsonArray: goFunc([STRING], fromJsonArray, { type: SLICE_ANY }),
     toToml: goFunc([ANY], (v) => toTomlText(v, false), { type: STRING }),

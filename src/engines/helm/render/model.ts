@@ -19,7 +19,7 @@ import {
   STRING,
   withGoType,
 } from '../../gotemplate/index.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import type { Value } from '../values/value.ts';
 import { compileGlob } from './glob.ts';
 import { toYamlText } from './yaml-out.ts';

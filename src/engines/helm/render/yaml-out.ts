@@ -10,7 +10,8 @@ import {
   typeOf,
 } from '../../gotemplate/index.ts';
 import { emitDocument, type EmitValue } from '../../kustomize/index.ts';
-import { encodeGoJson } from '../values/json-encode.ts';
+import { GoJsonError, marshal } from '../../gojson/index.ts';
+import { parseGoJson } from '../values/json.ts';
 import type { Value } from '../values/value.ts';
 import { formatFloatG } from '../../../util/go-float.ts';
 
@@ -55,10 +56,21 @@ export function marshalable(v: GoValue | undefined): Value {
   if (v instanceof GoInt) return v.value;
   if (v instanceof GoNil) return null;
   if (v instanceof GoFunc) throw new MarshalError(`json: unsupported type: ${v.type.name}`);
+  if (
+    v instanceof GoStruct &&
+    !JSON_TAGS.has((v.type.kind === 'ptr' ? v.type.elem! : v.type).name) &&
+    v.type.name !== '*common.Capabilities'
+  ) {
+    // Types from other engines (time.Time, *semver.Version, …) marshal through their own MarshalJSON.
+    try {
+      return parseGoJson(marshal(v));
+    } catch (err) {
+      if (err instanceof GoJsonError) throw new MarshalError(err.message);
+      throw err;
+    }
+  }
   if (v instanceof GoStruct) {
     const type = v.type.kind === 'ptr' ? v.type.elem! : v.type;
-    const native = v.native;
-    if (native instanceof Date) return native.toISOString();
     const tags = JSON_TAGS.get(type.name);
     const out = new Map<string, Value>();
     for (const f of type.fields) {
@@ -93,9 +105,4 @@ function emitValue(v: Value): EmitValue {
 export function toYamlText(v: GoValue | Value | undefined): string {
   const data = v instanceof Map ? (v as Value) : marshalable(v as GoValue | undefined);
   return emitDocument(emitValue(data)).replace(/\n$/, '');
-}
-
-/** toJsonText is json.Marshal's text (HTML characters escaped). */
-export function toJsonText(v: GoValue | undefined): string {
-  return encodeGoJson(marshalable(v));
 }

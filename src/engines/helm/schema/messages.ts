@@ -1,5 +1,5 @@
 import { formatFloatG } from '../../../util/go-float.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 
 /**
  * How santhosh-tekuri/jsonschema v6 words its errors: golang.org/x/text's English printer (digit grouping,

@@ -3,7 +3,7 @@ import { RE2JS } from 're2js';
 import type { Chart } from '../chart/types.ts';
 import { formatFloatG } from '../../../util/go-float.ts';
 import { decodeGoJsonPrefix, GoJsonError } from '../values/json.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import type { Value, ValueMap } from '../values/value.ts';
 import { FORMATS } from './formats.ts';
 import { jsonPointer, printFloat, printInt, quote } from './messages.ts';

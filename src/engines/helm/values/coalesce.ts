@@ -1,6 +1,6 @@
 import type { Chart } from '../chart/types.ts';
 import { formatFloatG } from '../../../util/go-float.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import { deepCopy, isMap, type Value, type ValueMap } from './value.ts';
 
 /**

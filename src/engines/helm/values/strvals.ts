@@ -1,4 +1,4 @@
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import { decodeGoJsonPrefix } from './json.ts';
 import { goTypeName, type Value, type ValueMap } from './value.ts';
 

@@ -1,5 +1,5 @@
 import { formatFloat32G, formatFloatG } from '../../../util/go-float.ts';
-import { goQuote } from '../../../util/go-quote.ts';
+import { quote as goQuote } from '../../gotemplate/index.ts';
 import type { Value, ValueMap } from '../values/value.ts';
 import { composeFirst, type YNode } from './compose.ts';
 import { YamlError } from './errors.ts';

@@ -1,0 +1,3 @@
+{{- define "common.fullname" -}}
+{{- .Release.Name }}-overridden-by-shallower
+{{- end -}}
