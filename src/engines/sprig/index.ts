@@ -14,6 +14,9 @@ import { pathFunctions } from './paths.ts';
 import { randomFunctions } from './random.ts';
 import { reflectFunctions } from './reflect.ts';
 import { regexFunctions } from './regex.ts';
+
+/** Go's regexp expansion (`$1`, `${name}`), for other engines that take Go replacement templates. */
+export { expandTemplate, offsets, type Match } from './regex.ts';
 import { semverFunctions } from './semver.ts';
 import { stringFunctions } from './strings.ts';
 import { urlFunctions } from './url.ts';

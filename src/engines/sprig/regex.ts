@@ -66,9 +66,10 @@ function width(s: string, pos: number): number {
 }
 
 /** Match is the group offsets of one match: [start0, end0, start1, end1, …], -1 for groups that did not take part. */
-type Match = number[];
+export type Match = number[];
 
-function offsets(m: Matcher, groups: number): Match {
+/** offsets is the matcher's group offsets after a successful find (Go's FindStringSubmatchIndex layout). */
+export function offsets(m: Matcher, groups: number): Match {
   const out: Match = [];
   for (let g = 0; g <= groups; g++) out.push(m.start(g), m.end(g));
   return out;
@@ -139,8 +140,11 @@ function replaceAll(re: RE2JS, src: string, repl: string, literal: boolean, guar
   return out + src.slice(lastEnd);
 }
 
-/** expandTemplate is Regexp.expand: `$n`, `${n}`, `$name`, `${name}` and `$$` in a replacement. */
-function expandTemplate(template: string, src: string, match: Match, names: Record<string, number>): string {
+/**
+ * expandTemplate is Regexp.expand (ReplaceAllString, ExpandString): `$n`, `${n}`, `$name`, `${name}` and `$$` in a
+ * replacement; a group that does not exist or did not take part expands to nothing. Image policies' `extract` uses it.
+ */
+export function expandTemplate(template: string, src: string, match: Match, names: Record<string, number>): string {
   let out = '';
   let t = template;
   for (;;) {
