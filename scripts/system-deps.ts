@@ -12,6 +12,16 @@ const REQUIRED: Record<string, string> = {
   // The completion tests source the generated scripts in the real shells.
   '/usr/bin/zsh': 'zsh',
   '/usr/bin/fish': 'fish',
+  // `npm run test:image`: the image build (mmdebstrap, GNU tar and strip), its push (skopeo) and the pods run
+  // from it (runc).
+  ...(process.env['FLUXTS_TEST_IMAGE'] === '1'
+    ? {
+        '/usr/bin/mmdebstrap': 'mmdebstrap',
+        '/usr/bin/skopeo': 'skopeo',
+        '/usr/sbin/runc': 'runc',
+        '/usr/bin/strip': 'binutils',
+      }
+    : {}),
 };
 
 /** ensureSystemDeps installs the missing packages, or exits with the command that would. */

@@ -24,6 +24,7 @@ const CONTROLLER_SUITES = [
   'test/dev',
   'test/notification',
   'test/ocirepository',
+  'test/image',
 ];
 
 ensureSystemDeps();

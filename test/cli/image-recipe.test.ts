@@ -1,7 +1,8 @@
-// deploy/Dockerfile cannot be built here (no docker): these checks keep it consistent with what `fluxts install`
-// deploys — the image name, `fluxts controller <name>` through the image's entrypoint, a numeric non-root user for
-// runAsNonRoot, HOME and the temp dir on the /tmp emptyDir of a read-only root filesystem, the tools the
-// controllers run — and make sure `npm ci --omit=dev` installs every package the sources import at run time.
+// The image recipe (src/devcluster/image/recipe.ts, what `npm run image` builds) kept consistent with what
+// `fluxts install` deploys: the image name, `fluxts controller <name>` through the image's entrypoint, a numeric
+// non-root user for runAsNonRoot, HOME and the temp dir on the /tmp emptyDir of a read-only root filesystem, the
+// tools the controllers run, the files bin/fluxts.js loads — and that `npm ci --omit=dev` installs every package the
+// sources import at run time. test/cluster/image.test.ts checks the built image itself.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +10,13 @@ import { test } from 'node:test';
 
 import { defaultInstallOptions, installObjects } from '../../src/cli/shared/install-manifests.ts';
 import { IMAGE_REPOSITORY, VERSION } from '../../src/cli/shared/version.ts';
+import * as recipe from '../../src/devcluster/image/recipe.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const dockerfile = readFileSync(join(root, 'deploy', 'Dockerfile'), 'utf8');
-const ignore = readFileSync(join(root, 'deploy', 'Dockerfile.dockerignore'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   version: string;
   dependencies: Record<string, string>;
+  scripts: Record<string, string>;
 };
 
 interface Container {
@@ -30,25 +31,25 @@ const containers = (): Container[] =>
     .filter((o) => o.kind === 'Deployment')
     .map((d) => (d.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0]!);
 
-test('install deploys the image the Dockerfile documents, running `fluxts controller <name>`', () => {
+test('install deploys the image `npm run image` builds, running `fluxts controller <name>`', () => {
   assert.equal(VERSION, pkg.version);
-  const image = `${IMAGE_REPOSITORY}:v${VERSION}`;
-  assert.match(dockerfile, /-t ghcr\.io\/fluxts\/fluxts:v\$\(node -p "require\('\.\/package\.json'\)\.version"\)/);
-  assert.equal(IMAGE_REPOSITORY, 'ghcr.io/fluxts/fluxts');
-  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
-  assert.deepEqual(JSON.parse(entrypoint ?? '[]'), ['/usr/bin/tini', '--', 'node', '/app/bin/fluxts.js']);
+  assert.equal(IMAGE_REPOSITORY, recipe.IMAGE_NAME);
+  assert.equal(pkg.scripts['image'], 'node scripts/image.ts');
+  assert.deepEqual(recipe.ENTRYPOINT.slice(-2), ['/usr/local/bin/node', '/app/bin/fluxts.js']);
+  assert.equal(recipe.ENTRYPOINT[0], '/usr/bin/tini');
   const all = containers();
   assert.ok(all.length >= 4);
   for (const c of all) {
-    assert.equal(c.image, image);
+    assert.equal(c.image, `${recipe.IMAGE_NAME}:v${VERSION}`);
     assert.equal(c.args[0], 'controller');
     assert.match(c.args[1] ?? '', /-controller$/);
   }
 });
 
 test('the image runs as a numeric non-root user with HOME on the /tmp emptyDir', () => {
-  assert.match(dockerfile, /^USER 65534:65534$/m);
-  assert.match(dockerfile, /^ENV HOME=\/tmp /m);
+  assert.match(recipe.USER, /^[1-9]\d*:\d+$/);
+  assert.equal(recipe.ENV.HOME, '/tmp');
+  assert.match(recipe.PASSWD, new RegExp(`^nobody:x:${recipe.USER}:`, 'm'));
   for (const c of containers()) {
     assert.equal(c.securityContext.runAsNonRoot, true);
     assert.equal(c.securityContext.readOnlyRootFilesystem, true);
@@ -57,11 +58,18 @@ test('the image runs as a numeric non-root user with HOME on the /tmp emptyDir',
 });
 
 test('the image has the programs the controllers run and the files bin/fluxts.js loads', () => {
-  const apt = /apt-get install[^\n]*/.exec(dockerfile)?.[0] ?? '';
-  for (const p of ['git', 'openssh-client', 'gnupg', 'tini', 'ca-certificates'])
-    assert.match(apt, new RegExp(`\\b${p}\\b`));
-  for (const copy of ['COPY bin ./bin', 'COPY src ./src', 'COPY package.json ./']) assert.ok(dockerfile.includes(copy));
-  for (const keep of ['!package.json', '!package-lock.json', '!bin/**', '!src/**']) assert.ok(ignore.includes(keep));
+  for (const p of ['git', 'openssh-client', 'gpg', 'tini', 'ca-certificates', 'libstdc++6']) {
+    assert.ok((recipe.DEBIAN_PACKAGES as readonly string[]).includes(p), p);
+  }
+  for (const keep of ['package.json', 'bin/fluxts.js', 'src/cli/main.ts', 'src/controllers/source/setup.ts']) {
+    assert.ok(recipe.isAppFile(keep), keep);
+  }
+  for (const drop of ['src/cli/commands/completion.test.ts', 'src/engines/kustomize/testdata/x.yaml', 'test/a.ts']) {
+    assert.ok(!recipe.isAppFile(drop), drop);
+  }
+  // Nothing the trim removes is on the path of a program the controllers run.
+  for (const t of recipe.TRIM)
+    assert.ok(!['usr/bin/git', 'usr/bin/ssh', 'usr/bin/gpg', 'usr/lib/git-core/git-remote-http'].includes(t));
 });
 
 test('every package the sources import at run time is a production dependency (npm ci --omit=dev)', () => {
