@@ -39,7 +39,9 @@ export {
   type Reference,
 } from './reference.ts';
 export { parseChallenge, type Challenge } from './auth.ts';
-export type { TlsOptions, ProxyOptions } from './transport.ts';
+export type { TlsOptions, ProxyOptions, HttpRequest, HttpResponse, HttpOptions } from './transport.ts';
+// The keep-alive transport (TLS material, proxies, network errors classified) is shared with fetchers/bucket.
+export { HttpClient, classifyNetworkError, readBody } from './transport.ts';
 export {
   Annotation,
   pushFluxArtifact,

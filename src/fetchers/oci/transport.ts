@@ -15,7 +15,7 @@ import {
 } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 
 import { OCIError } from './errors.ts';
 
@@ -205,7 +205,8 @@ export class HttpClient {
           method: req.method,
           headers,
           agent: secure ? this.#https : this.#http,
-          ...(secure ? { servername: req.url.hostname } : {}),
+          // SNI carries host names only (RFC 6066): an IP address is left out.
+          ...(secure && isIP(host) === 0 ? { servername: req.url.hostname } : {}),
           ...(req.signal ? { signal: req.signal } : {}),
         },
         (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),

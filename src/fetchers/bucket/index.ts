@@ -1,0 +1,14 @@
+// Public surface of fetchers/bucket: object-storage clients for Bucket sources and the provider-independent fetch.
+export type { BucketClient, ObjectVisitor, ProxyOptions, TlsOptions } from './client.ts';
+export { BucketError, isNotFound, type BucketErrorKind } from './errors.ts';
+export { indexDigest, sortedKeys, compareBytes, type EtagIndex } from './digest.ts';
+export { localPath, unsafeKeyReason } from './keys.ts';
+export { S3Client, parseEndpoint, decodeS3Url, type S3Options } from './s3.ts';
+export {
+  fetchEtagIndex,
+  fetchIndexFiles,
+  MAX_CONCURRENT_FETCHES,
+  type IndexOptions,
+  type DownloadOptions,
+} from './sync.ts';
+export { parseXml, decodeEntities, XmlError, type XmlElement } from './xml.ts';
