@@ -18,6 +18,9 @@ test('sprig lists', async () => {
     '{{ append (list 1) 2 }}|{{ push (splitList "," "a,b") "c" }}|{{ prepend (list 1) 0 }}|{{ typeOf (append (until 2) 5) }}',
     '{{ first (list 1 2) }}|{{ first (list) }}|{{ last (list 1 2) }}|{{ last (until 0) }}|{{ first (splitList "," "x,y") }}',
     '{{ rest (list 1 2 3) }}|{{ rest (list) }}|{{ initial (list 1 2 3) }}|{{ initial (list) }}',
+    // Typed nils (rest/initial of an empty list) reach interface {} parameters as nil: toJson prints null.
+    '{{ rest (list) | toJson }}|{{ initial (list) | toJson }}|{{ printf "%#v %v %d" (rest (list)) (rest (list)) (len (rest (list))) }}|{{ kindOf (rest (list)) }}|{{ typeOf (initial (list)) }}|{{ empty (rest (list)) }}|{{ toString (rest (list)) }}',
+    '{{ append (rest (list)) 1 }}|{{ concat (rest (list)) (list 2) }}|{{ has 1 (rest (list)) }}|{{ reverse (initial (list)) | toJson }}|{{ compact (rest (list)) | toJson }}|{{ deepCopy (rest (list)) | toJson }}|{{ toPrettyJson (dict "a" (rest (list))) }}',
     '{{ reverse (list 1 2 3) }}|{{ uniq (list 1 1 "a" "a" (list 1) (list 1)) }}|{{ without (list 1 2 3 2) 2 3 }}',
     '{{ has 2 (list 1 2) }}|{{ has "2" (list 1 2) }}|{{ has 1 nil }}|{{ compact (list 0 1 "" "a" nil false (list)) }}',
     '{{ slice (list 1 2 3 4) 1 3 }}|{{ slice (list 1 2 3) 1 }}|{{ slice (list 1 2 3) }}|{{ slice (list) }}|{{ typeOf (slice (splitList "," "a,b") 1) }}',

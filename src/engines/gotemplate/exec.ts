@@ -833,15 +833,16 @@ class State {
 }
 
 /**
- * normalizeNilArgs hands function bodies an empty array or object where Go passes a nil slice or map, so that
- * bodies can rely on the JavaScript shape of their parameter types.
+ * normalizeNilArgs hands a body an empty array or object where Go passes a nil slice or map to a slice or map
+ * parameter, so that bodies can rely on the JavaScript shape of their parameter types. An `interface {}`
+ * parameter keeps the typed nil (`toJson` prints it as `null`, `%#v` as `[]string(nil)`).
  */
 function normalizeNilArgs(fn: GoFunc, argv: V[]): void {
   for (let k = 0; k < argv.length; k++) {
     const v = argv[k];
     if (v instanceof GoNil && (v.type.kind === 'slice' || v.type.kind === 'map')) {
-      const t = k < fn.params.length ? fn.params[k]! : (fn.variadic ?? v.type);
-      argv[k] = emptyOf(t.kind === 'slice' || t.kind === 'map' ? t : v.type);
+      const t = k < fn.params.length ? fn.params[k]! : fn.variadic;
+      if (t !== undefined && (t.kind === 'slice' || t.kind === 'map')) argv[k] = emptyOf(t);
     }
   }
 }

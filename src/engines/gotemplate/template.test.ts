@@ -4,6 +4,12 @@ import { describe, test } from 'node:test';
 import {
   ANY,
   defineMethods,
+  formatValue,
+  GoChan,
+  GoNil,
+  sprint,
+  sprintf,
+  sprintln,
   goFunc,
   type GoInt,
   goMethod,
@@ -332,5 +338,148 @@ describe('gotemplate: errors', () => {
     assert.throws(() => t.execute(), /output exceeds the limit of 1000 characters/);
     const slow = new Template('t').limit({ deadline: Date.now() - 1 }).parse('{{ range 1000000000 }}{{ end }}');
     assert.throws(() => slow.execute(), /exceeded its deadline/);
+  });
+});
+
+describe('gotemplate: template sets', () => {
+  test('clone isolates names, functions and options; trees are shared', () => {
+    const root = new Template('gotpl').option('missingkey=zero');
+    root.new('a').parse('{{ define "x" }}orig{{ end }}A{{ template "x" }}');
+    const copy = root.clone();
+    copy.new('b').parse('{{ define "x" }}cloned{{ end }}B{{ template "x" }}');
+    assert.equal(copy.executeTemplate('a'), 'Acloned');
+    assert.equal(root.executeTemplate('a'), 'Aorig');
+    assert.equal(root.lookup('b'), undefined);
+    assert.equal(copy.missingKey, 'zero');
+    copy.option('missingkey=error');
+    assert.equal(root.missingKey, 'zero');
+  });
+
+  test('functions may be replaced after parsing (Helm binds include and tpl late)', () => {
+    const t = new Template('t').funcs({ greet: goFunc([], () => 'placeholder', { type: STRING }) });
+    t.parse('{{ greet }}');
+    t.funcs({ greet: goFunc([], () => 'bound', { type: STRING }) });
+    assert.equal(t.execute(), 'bound');
+    assert.throws(
+      () => t.funcs({ 'not-valid': goFunc([], () => '') }),
+      /function name "not-valid" is not a valid identifier/,
+    );
+  });
+
+  test('user functions shadow built-ins, and break/continue become functions when defined', () => {
+    const t = new Template('t').funcs({
+      len: goFunc([ANY], () => 'mine', { type: STRING }),
+      break: goFunc([], () => 'a function', { type: STRING }),
+    });
+    assert.equal(t.parse('{{ len "abc" }} {{ break }}').execute(), 'mine a function');
+  });
+
+  test('lookup, templates, definedTemplates and executing an unparsed template', () => {
+    const root = new Template('root');
+    assert.equal(root.definedTemplates(), '');
+    root.new('a').parse('{{ define "d" }}x{{ end }}');
+    assert.deepEqual(
+      root
+        .templates()
+        .map((t) => t.name)
+        .sort(),
+      ['a', 'd'],
+    );
+    assert.match(root.definedTemplates(), /^; defined templates are: ("a", "d"|"d", "a")$/);
+    assert.equal(root.lookup('d')?.execute(), 'x');
+    assert.throws(() => root.execute(), { message: 'template: root: "root" is an incomplete or empty template' });
+    assert.throws(() => root.executeTemplate('nope'), /template: no template "nope" associated with template "root"/);
+  });
+
+  test('delims apply to later parses', () => {
+    const t = new Template('t').delims('[[', ']]');
+    assert.equal(t.parse('{{ .x }} [[ .x ]] [[- " y " -]] z').execute({ x: 1 }), '{{ .x }} 1 y z');
+  });
+
+  test('nested execution errors become the cause of error calling NAME', () => {
+    const root = new Template('gotpl');
+    root.funcs({ include: goFunc([STRING, ANY], (name, data) => root.executeTemplate(name, data), { type: STRING }) });
+    root.new('helpers').parse('{{ define "inner" }}{{ .a.b }}{{ end }}');
+    root.new('file').parse('{{ include "inner" . }}');
+    assert.throws(
+      () => root.executeTemplate('file', { a: 'str' }),
+      (err: Error) => {
+        assert.ok(err instanceof TemplateExecError);
+        assert.equal(
+          err.message,
+          'template: file:1:3: executing "file" at <include "inner" .>: error calling include: template: helpers:1:25: executing "inner" at <.a.b>: can\'t evaluate field b in type interface {}',
+        );
+        assert.ok(err.cause instanceof TemplateExecError);
+        assert.equal(err.cause.templateName, 'inner');
+        assert.equal(err.cause.location, 'helpers:1:25');
+        assert.equal(err.cause.context, '.a.b');
+        return true;
+      },
+    );
+  });
+
+  test('typed nils keep their type through interface {} parameters; slice parameters get empty values', () => {
+    const setup = (t: Template): void => {
+      t.funcs({
+        nilStrings: goFunc([], () => new GoNil(SLICE_STRING), { type: SLICE_STRING }),
+        kind: goFunc([ANY], (v) => (v instanceof GoNil ? `nil ${v.type.name}` : typeof v), { type: STRING }),
+        count: goFunc([SLICE_STRING], (l) => goInt(l.length), { type: INT }),
+      });
+    };
+    assert.equal(
+      run('{{ kind nilStrings }} {{ count nilStrings }} {{ len nilStrings }} {{ nilStrings }}', undefined, setup),
+      'nil []string 0 0 []',
+    );
+  });
+
+  test('channels are ranged over once, in order', () => {
+    const ch = new GoChan(ANY, ['a', 'b', goInt(3)]);
+    assert.equal(
+      run('{{ len .c }} {{ range $i, $v := .c }}{{ $i }}={{ $v }} {{ end }}{{ len .c }}', { c: ch }),
+      '3 0=a 1=b 2=3 0',
+    );
+  });
+});
+
+describe('gotemplate: fmt used directly', () => {
+  test("sprint, sprintln, sprintf and formatValue as in Go's fmt documentation", () => {
+    assert.equal(sprint('a', 1, 2, 'b', 3.5), 'a1 2b3.5');
+    assert.equal(sprintln('a', 1, true), 'a 1 true\n');
+    assert.equal(
+      sprintf(
+        '%6.2f|%-6d|%06d|%x|%X|%o|%O|%b|%e|%E|%g',
+        3.14159,
+        goInt(42),
+        goInt(-42),
+        'hi',
+        goInt(255),
+        goInt(8),
+        goInt(8),
+        goInt(5),
+        1234.5678,
+        1e-10,
+        1e21,
+      ),
+      '  3.14|42    |-00042|6869|FF|10|0o10|101|1.234568e+03|1.000000E-10|1e+21',
+    );
+    assert.equal(sprintf('%[2]d %[1]d %d', goInt(1), goInt(2)), '2 1 2');
+    assert.equal(
+      sprintf('%*d|%-*d|%.*f', goInt(5), goInt(42), goInt(5), goInt(42), goInt(2), 3.14159),
+      '   42|42   |3.14',
+    );
+    assert.equal(sprintf('%!'), '%!!(MISSING)');
+    assert.equal(sprintf('%'), '%!(NOVERB)');
+    assert.equal(sprintf('%d %d', goInt(1)), '1 %!d(MISSING)');
+    assert.equal(
+      sprintf('%.3q %+q %#q %x', 'héllo', 'héllo', 'back`tick', 'é'),
+      '"hél" "h\\u00e9llo" "back`tick" c3a9',
+    );
+    assert.equal(
+      sprintf('%U %#U %c %q', goInt(0x1f600), goInt(0x41), goInt(0x1f600), goInt(0x27)),
+      "U+1F600 U+0041 'A' 😀 '\\''",
+    );
+    assert.equal(formatValue([1, 'a', null, { b: 1, a: [true] }]), '[1 a <nil> map[a:[true] b:1]]');
+    assert.equal(formatValue(withGoType(['x'], SLICE_STRING)), '[x]');
+    assert.equal(sprintf('%v %.2v %5.1f %t', NaN, Infinity, -Infinity, false), 'NaN +Inf  -Inf false');
   });
 });
