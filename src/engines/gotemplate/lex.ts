@@ -230,12 +230,13 @@ export class Lexer {
     return null;
   }
 
-  atRightDelim(): [delim: boolean, trimSpaces: boolean] {
-    if (hasRightTrimMarker(this.text, this.pos) && this.text.startsWith(this.rightDelim, this.pos + 2)) {
-      return [true, true];
-    }
-    if (this.text.startsWith(this.rightDelim, this.pos)) return [true, false];
-    return [false, false];
+  /** atRightDelim reports whether a right delimiter starts here: 0 no, 1 plain, 2 with a trim marker (` -}}`). */
+  atRightDelim(): 0 | 1 | 2 {
+    const text = this.text;
+    const pos = this.pos;
+    if (hasRightTrimMarker(text, pos) && text.startsWith(this.rightDelim, pos + 2)) return 2;
+    if (text.charCodeAt(pos) === this.rightDelim.charCodeAt(0) && text.startsWith(this.rightDelim, pos)) return 1;
+    return 0;
   }
 
   atTerminator(): boolean {
@@ -331,8 +332,9 @@ export class Lexer {
     const x = this.text.indexOf('*/', this.pos);
     if (x < 0) return this.errorf('unclosed comment');
     this.pos = x + 2;
-    const [delim, trimSpace] = this.atRightDelim();
-    if (!delim) return this.errorf('comment ends before closing delimiter');
+    const delim = this.atRightDelim();
+    const trimSpace = delim === 2;
+    if (delim === 0) return this.errorf('comment ends before closing delimiter');
     this.line += countNewlines(this.text, this.start, this.pos);
     const i = this.thisItem(T.comment);
     if (trimSpace) this.pos += 2;
@@ -344,7 +346,7 @@ export class Lexer {
   }
 
   lexRightDelim(): StateFn {
-    const [, trimSpace] = this.atRightDelim();
+    const trimSpace = this.atRightDelim() === 2;
     if (trimSpace) {
       this.pos += 2;
       this.ignore();
@@ -360,8 +362,7 @@ export class Lexer {
   }
 
   lexInsideAction(): StateFn {
-    const [delim] = this.atRightDelim();
-    if (delim) {
+    if (this.atRightDelim() !== 0) {
       if (this.parenDepth === 0) return lexRightDelim;
       return this.errorf('unclosed left paren');
     }
