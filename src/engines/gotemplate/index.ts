@@ -4,5 +4,14 @@ export { TemplateError, TemplateExecError, TemplateParseError } from './errors.t
 export { MAX_EXEC_DEPTH, type ExecLimits, type MissingKey } from './exec.ts';
 export { formatValue, sprint, sprintf, sprintln } from './fmt.ts';
 export { htmlEscape, jsEscape, urlQueryEscape } from './builtins.ts';
-export { formatFloat, parseFloat, quote, quoteRune, quoteToASCII, unquote } from './strconv.ts';
+export {
+  canBackquote,
+  formatFloat,
+  parseFloat,
+  parseInt64,
+  quote,
+  quoteRune,
+  quoteToASCII,
+  unquote,
+} from './strconv.ts';
 export * from './values.ts';

@@ -603,7 +603,7 @@ export function parseUint(s: string): bigint | undefined {
   return n;
 }
 
-/** parseInt is Go's strconv.ParseInt(s, 0, 64); `undefined` on any error. */
+/** parseInt64 is Go's strconv.ParseInt(s, 0, 64); `undefined` on any error. */
 export function parseInt64(s: string): bigint | undefined {
   if (s === '') return undefined;
   let neg = false;

@@ -4,8 +4,7 @@
  * parse with Go's base prefixes after a trailing `.0…` is dropped (`"0x1F"`, `"010"` is octal 8, `"5.00"` is 5);
  * bools are 1 or 0.
  */
-import { parseFloat as goParseFloat, parseInt64 } from './gostrconv.ts';
-import { GoInt, type GoValue } from '../gotemplate/index.ts';
+import { GoInt, type GoValue, parseFloat as goParseFloat, parseInt64 } from '../gotemplate/index.ts';
 
 const MIN_INT64 = -(1n << 63n);
 const TWO_63 = 2 ** 63;

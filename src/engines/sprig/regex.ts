@@ -5,7 +5,7 @@
  */
 import { RE2JS, type Matcher } from 're2js';
 
-import { quote as goQuote } from '../gotemplate/index.ts';
+import { canBackquote, quote as goQuote } from '../gotemplate/index.ts';
 import { BOOL, GoNil, goFunc, INT, SLICE_STRING, STRING, type FuncMap, type GoValue } from '../gotemplate/index.ts';
 import type { SprigContext } from './context.ts';
 import { stringList } from './convert.ts';
@@ -32,20 +32,6 @@ function compile(pattern: string): RE2JS {
   }
   if (re instanceof RegexpError) throw re;
   return re;
-}
-
-/** canBackquote is strconv.CanBackquote: text a Go raw string literal can hold (no control bytes but tab, no `). */
-function canBackquote(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x60 || c === 0x7f || c === 0xfeff || c === 0xfffd) return false;
-    if (c >= 0xd800 && c < 0xdc00) {
-      const lo = s.charCodeAt(i + 1);
-      if (!(lo >= 0xdc00 && lo < 0xe000)) return false;
-      i++;
-    } else if (c >= 0xdc00 && c < 0xe000) return false;
-  }
-  return true;
 }
 
 /** mustCompile is regexp.MustCompile: a compile error becomes Go's panic text. */
