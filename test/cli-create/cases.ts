@@ -8,14 +8,18 @@ const TLS_FILES = new Set(['ca.crt', 'client.crt', 'client.key', 'other.key']);
 const data = (file: string): string =>
   TLS_FILES.has(file) ? join(tlsMaterialDir(), file) : join(import.meta.dirname, 'testdata', file);
 
-/** GoldenCase is one command line; `expect` says whether flux accepts it. */
+/**
+ * GoldenCase is one command line; `expect` says whether flux accepts it, and `fail-same` that fluxts must refuse it
+ * with flux's very message.
+ */
 export interface GoldenCase {
   args: string[];
-  expect: 'ok' | 'fail';
+  expect: 'ok' | 'fail' | 'fail-same';
 }
 
 const ok = (...args: string[]): GoldenCase => ({ args: ['create', ...args, '--export'], expect: 'ok' });
 const fail = (...args: string[]): GoldenCase => ({ args: ['create', ...args, '--export'], expect: 'fail' });
+const failSame = (...args: string[]): GoldenCase => ({ args: ['create', ...args, '--export'], expect: 'fail-same' });
 const GIT = '--url=https://github.com/stefanprodan/podinfo';
 
 /** CASES: many flag combinations per command, and the invalid inputs each command must reject. */
@@ -733,13 +737,34 @@ export const CASES: GoldenCase[] = [
     'dupscope',
     'json',
     'timestamp',
+    ...[
+      'multivalued',
+      'escaped-hex-invalid',
+      'escaped-short',
+      'duplicate',
+      'ber',
+      'no-type',
+      'empty-rdn',
+      'incomplete',
+      'escaped-overlap',
+      'escaped-control',
+      'unicode-quote',
+    ].map((dn) => `dn-${dn}`),
+    ...['version', 'policies-object', 'name', 'override', 'document'].map((t) => `type-${t}`),
   ].map((bad) =>
-    fail(
+    failSame(
       'secret',
       'notation',
       'cfg',
-      `--trust-policy-file=${data(`notation-bad-${bad}.json`)}`,
+      `--trust-policy-file=${data(bad.startsWith('dn-') || bad.startsWith('type-') ? `notation-${bad}.json` : `notation-bad-${bad}.json`)}`,
       `--ca-cert-file=${data('ca.crt')}`,
     ),
+  ),
+  ok(
+    'secret',
+    'notation',
+    'cfg',
+    `--trust-policy-file=${data('notation-dn-forms.json')}`,
+    `--ca-cert-file=${data('ca.crt')}`,
   ),
 ];

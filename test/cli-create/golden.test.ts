@@ -92,6 +92,7 @@ describe('create --export matches the flux CLI', { concurrency: 2, timeout: 50 *
         assert.equal(got.stdout, '', 'nothing may be printed on stdout when the input is rejected');
         const lines = got.stderr.trim().split('\n');
         assert.equal(lines.length, 1, `one error line expected, got:\n${got.stderr}`);
+        if (c.expect === 'fail-same') assert.equal(got.stderr, want.stderr, "the message must be flux's");
       }
     });
   }
