@@ -3,6 +3,7 @@ export type { BucketClient, ObjectVisitor, ProxyOptions, TlsOptions } from './cl
 export { BucketError, isNotFound, type BucketErrorKind } from './errors.ts';
 export { indexDigest, sortedKeys, compareBytes, type EtagIndex } from './digest.ts';
 export { localPath, unsafeKeyReason } from './keys.ts';
+export { GcsClient, parseServiceAccountKey, type GcsOptions, type ServiceAccountKey } from './gcs.ts';
 export { S3Client, parseEndpoint, decodeS3Url, type S3Options } from './s3.ts';
 export {
   fetchEtagIndex,
