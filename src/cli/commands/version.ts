@@ -41,16 +41,24 @@ export function registerVersionCommand(program: Command, o: Output = processOutp
     )
     .action(
       clusterAction(async (flags: { client?: boolean; output?: 'yaml' | 'json' }, c: Command) => {
-        const info: Record<string, string> = { fluxts: `v${VERSION}` };
-        if (!flags.client) Object.assign(info, await componentVersions(c));
-        if (flags.output === 'json') o.out(`${JSON.stringify(info, null, 2)}\n`);
-        else if (flags.output === 'yaml') o.out(stringify(info));
-        else
-          o.out(
-            Object.entries(info)
-              .map(([k, v]) => `${k}: ${v}\n`)
-              .join(''),
-          );
+        const client = { fluxts: `v${VERSION}` };
+        if (flags.output === 'json') {
+          // One JSON document: nothing is printed until the server side is known.
+          const info = flags.client ? client : { ...client, ...(await componentVersions(c)) };
+          o.out(`${JSON.stringify(info, null, 2)}\n`);
+          return;
+        }
+        // Text and YAML print the client line first, so it is there even when the cluster cannot be reached.
+        const lines = (info: Record<string, string>): string =>
+          flags.output === 'yaml'
+            ? stringify(info)
+            : Object.entries(info)
+                .map(([k, v]) => `${k}: ${v}\n`)
+                .join('');
+        o.out(lines(client));
+        if (flags.client) return;
+        const server = await componentVersions(c);
+        if (Object.keys(server).length > 0) o.out(lines(server));
       }),
     );
 }

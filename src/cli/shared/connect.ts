@@ -79,11 +79,27 @@ export function connect(flags: GlobalFlags): KubeClient {
       hint: 'pass --kubeconfig or --context pointing at a cluster',
     });
   }
-  return new KubeClient(kc);
+  // No API call may outlive --timeout (a hung API server must not hang the command); waits keep their own deadline
+  // and message (pollUntil), so a request in flight when --timeout passes is aborted at the latest one timeout later.
+  return new KubeClient(kc, { requestTimeoutMs: flags.timeoutMs });
+}
+
+/** isDeadline tells an abort by the command's deadline (a TimeoutError, possibly as an AbortError's cause). */
+function isDeadline(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.name === 'TimeoutError') return true;
+  }
+  return false;
 }
 
 /** explainClusterError turns connection failures into one line with a hint; other errors pass through. */
 export function explainClusterError(err: unknown): unknown {
+  if (isDeadline(err)) {
+    return new CliClusterError('context deadline exceeded', {
+      cause: err,
+      hint: 'the Kubernetes API server did not answer within --timeout; check it, or raise --timeout',
+    });
+  }
   if (err instanceof KubeConnectionError) {
     return new CliClusterError(`cannot reach the Kubernetes API server: ${errorMessage(err)}`, {
       cause: err,

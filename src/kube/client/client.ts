@@ -52,9 +52,10 @@ export class KubeClient {
   readonly transport: Transport;
   readonly mapper: RestMapper;
 
-  constructor(kubeConfig: KubeConfig, options: { qps?: number; burst?: number } = {}) {
-    const { qps, burst } = options;
-    this.transport = new Transport(kubeConfig, qps ? { qps, burst: burst ?? qps } : undefined);
+  /** `options.requestTimeoutMs` aborts any request of this client still in flight after that long. */
+  constructor(kubeConfig: KubeConfig, options: { qps?: number; burst?: number; requestTimeoutMs?: number } = {}) {
+    const { qps, burst, requestTimeoutMs } = options;
+    this.transport = new Transport(kubeConfig, qps ? { qps, burst: burst ?? qps } : undefined, requestTimeoutMs);
     this.mapper = new RestMapper(this.transport);
   }
 

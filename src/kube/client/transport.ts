@@ -30,20 +30,31 @@ export class Transport {
   readonly #credentials: CredentialSource;
   readonly #rateLimit: { qps: number; burst: number } | undefined;
   readonly #throttles = new Map<string, Throttle>();
+  readonly #requestTimeoutMs: number | undefined;
 
   /**
    * The optional rate limit is `--kube-api-qps`/`--kube-api-burst` with the semantics Flux's controllers get from
    * controller-runtime: every resource (group, version, resource) has its own REST client, and so its own token
-   * bucket of that size; discovery has one more.
+   * bucket of that size; discovery has one more. The optional request timeout aborts any call (response body
+   * included) still in flight after that long, besides each call's own signal (the CLI's `--timeout`).
    */
-  constructor(kubeConfig: KubeConfig, rateLimit?: { qps: number; burst: number }) {
+  constructor(kubeConfig: KubeConfig, rateLimit?: { qps: number; burst: number }, requestTimeoutMs?: number) {
     this.kubeConfig = kubeConfig;
     this.#credentials = new CredentialSource(kubeConfig);
     this.#rateLimit = rateLimit;
+    this.#requestTimeoutMs = requestTimeoutMs;
+  }
+
+  /** #bounded adds the transport's request timeout to a call's own signal. */
+  #bounded(opts: RequestOptions): RequestOptions {
+    if (this.#requestTimeoutMs === undefined) return opts;
+    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
+    return { ...opts, signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout };
   }
 
   /** request sends one call and returns the decoded JSON body (undefined for an empty body). */
   async request<T>(opts: RequestOptions): Promise<T> {
+    opts = this.#bounded(opts);
     const response = await this.#send(opts);
     const text = await readText(response, opts);
     const code = response.statusCode ?? 0;
@@ -53,6 +64,7 @@ export class Transport {
 
   /** stream sends one call and returns the response body as a byte stream (used for watches). */
   async stream(opts: RequestOptions): Promise<ReadableStream<Uint8Array>> {
+    opts = this.#bounded(opts);
     const response = await this.#send(opts);
     const code = response.statusCode ?? 0;
     if (code >= 300) throw apiError(opts, code, await readText(response, opts));
