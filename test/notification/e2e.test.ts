@@ -21,7 +21,7 @@ import {
 } from '../kustomize-controller/harness.ts';
 import { type Endpoint, startEndpoint } from './endpoint.ts';
 import { create, type NotificationHarness, secret, startNotification } from './harness.ts';
-import { checkGitHubRequest, findOperation } from './openapi.ts';
+import { checkGitHubRequest } from '../support/github-openapi.ts';
 
 const PROVIDER = { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider' };
 const ALERT = { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Alert' };
@@ -42,7 +42,6 @@ async function freePort(): Promise<number> {
 }
 
 before(async () => {
-  findOperation('GET', '/');
   const port = await freePort();
   nc = await startNotification({ eventsAddr: `127.0.0.1:${port}` });
   h = await startHarness([`--events-addr=http://127.0.0.1:${port}/`]);

@@ -1,7 +1,8 @@
-// Requests checked against GitHub's published OpenAPI description (@octokit/openapi): the operation must exist for
-// the method and path, and the JSON body must satisfy its request schema (the subset of JSON Schema GitHub uses).
+// Requests checked against GitHub's published OpenAPI description: the operation must exist for the method and path,
+// and the JSON body must satisfy its request schema (the subset of JSON Schema GitHub uses). The description is the
+// part of @octokit/openapi that fluxts talks to, extracted with its provenance by scripts/gen-github-openapi.ts
+// (`--check` re-verifies it against the published package); add paths there when a new operation is needed.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 interface Schema {
   type?: string | string[];
@@ -28,9 +29,7 @@ type Spec = { paths: Record<string, Record<string, Operation>> };
 let spec: Spec | undefined;
 
 function load(): Spec {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@octokit/openapi/generated/api.github.com.deref.json');
-  spec ??= JSON.parse(readFileSync(file, 'utf8')) as Spec;
+  spec ??= JSON.parse(readFileSync(new URL('github-openapi.json', import.meta.url), 'utf8')) as Spec;
   return spec;
 }
 
@@ -93,7 +92,11 @@ export function validate(schema: Schema, value: unknown, at = '$'): string[] {
 export function checkGitHubRequest(method: string, pathWithQuery: string, apiPrefix: string, body: string): string {
   const path = pathWithQuery.split('?')[0]?.slice(apiPrefix.length) ?? '';
   const found = findOperation(method, path);
-  if (!found) throw new Error(`${method} ${path} is not an operation of the GitHub REST API`);
+  if (!found) {
+    throw new Error(
+      `${method} ${path} is not an operation of the GitHub REST API (or not among scripts/gen-github-openapi.ts's paths)`,
+    );
+  }
   const schema = found.op.requestBody?.content?.['application/json']?.schema;
   if (schema) {
     const errors = validate(schema, JSON.parse(body) as unknown);
