@@ -14,6 +14,7 @@ import {
   GoComplex,
   GoFunc,
   GoInt,
+  GoKeyedMap,
   GoNil,
   GoStruct,
   type GoType,
@@ -239,6 +240,7 @@ function length(item: V): GoValue {
     return goInt(0);
   }
   if (isGoMap(item)) return goInt(Object.keys(item).length);
+  if (item instanceof GoKeyedMap) return goInt(item.entries.length);
   throw new Error(`len of type ${typeNameOf(item)}`);
 }
 

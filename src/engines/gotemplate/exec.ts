@@ -54,6 +54,7 @@ import {
   type GoValue,
   goInt,
   isGoMap,
+  GoKeyedMap,
   isIntKind,
   isTrue,
   MAP_ANY,
@@ -331,6 +332,11 @@ class State {
       elems = keys.map((k) => mapGet(val, k as string)!);
       count = keys.length;
       elemIface = (type.elem ?? ANY) === ANY;
+    } else if (val instanceof GoKeyedMap) {
+      keys = val.entries.map(([k]) => k);
+      elems = val.entries.map(([, v]) => v);
+      count = keys.length;
+      elemIface = (val.type.elem ?? ANY) === ANY;
     } else if (val instanceof GoChan) {
       elems = [];
       for (let v = val.receive(); v !== undefined; v = val.receive()) elems.push(v);

@@ -12,6 +12,7 @@ import {
   GoComplex,
   GoFunc,
   GoInt,
+  GoKeyedMap,
   GoNil,
   GoStruct,
   type GoType,
@@ -634,6 +635,17 @@ class Printer {
     if (value instanceof GoInt) return this.fmtInteger(value.value, isUintKind(value.type.kind), verb);
     if (value instanceof GoComplex) return this.fmtComplex(value, verb);
     if (value instanceof GoNil) return this.printNil(value, verb);
+    if (value instanceof GoKeyedMap) {
+      this.buf += this.f.sharpV ? value.type.name + '{' : 'map[';
+      value.entries.forEach(([k, v], i) => {
+        if (i > 0) this.buf += this.f.sharpV ? ', ' : ' ';
+        this.printValue(k, verb, depth + 1);
+        this.buf += ':';
+        this.printValue(v, verb, depth + 1);
+      });
+      this.buf += this.f.sharpV ? '}' : ']';
+      return;
+    }
     if (value instanceof GoStruct) {
       if (value.type.kind === 'ptr') {
         if (depth === 0) {

@@ -338,6 +338,36 @@ export class GoStruct extends GoBoxed {
   }
 }
 
+/**
+ * GoKeyedMap is a Go map whose keys are not strings (struct keys, as image-automation-controller's
+ * `map[ObjectIdentifier][]Change`). Entries are kept in Go's `range` order (internal/fmtsort: structs field by field,
+ * strings bytewise, numbers by value), computed once here.
+ */
+export class GoKeyedMap extends GoBoxed {
+  override readonly type: GoType;
+  readonly entries: readonly (readonly [GoValue, GoValue])[];
+  constructor(type: GoType, entries: Iterable<readonly [GoValue, GoValue]>) {
+    super();
+    this.type = type;
+    this.entries = [...entries].sort(([a], [b]) => compareKeys(a, b));
+  }
+}
+
+/** compareKeys orders map keys as Go's internal/fmtsort does for the kinds templates use as keys. */
+function compareKeys(a: GoValue, b: GoValue): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  if (a instanceof GoInt && b instanceof GoInt) return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (a instanceof GoStruct && b instanceof GoStruct) {
+    for (const f of a.type.fields) {
+      const c = compareKeys(a.fields[f.name] ?? null, b.fields[f.name] ?? null);
+      if (c !== 0) return c;
+    }
+  }
+  return 0;
+}
+
 /** GoNil is a typed nil: a nil pointer, slice, map, func or channel of `type` (untyped nil is `null`). */
 export class GoNil extends GoBoxed {
   override readonly type: GoType;
@@ -593,6 +623,7 @@ export function isTrue(v: GoValue | undefined): boolean {
   if (v instanceof GoInt) return v.value !== 0n;
   if (v instanceof GoNil) return false;
   if (v instanceof GoComplex) return v.re !== 0 || v.im !== 0;
+  if (v instanceof GoKeyedMap) return v.entries.length > 0;
   if (v instanceof GoBoxed) return true;
   if (v instanceof Uint8Array) return v.length > 0;
   for (const k in v) if (Object.hasOwn(v, k)) return true;
@@ -606,6 +637,7 @@ export function goLen(v: GoValue): number | undefined {
   if (v instanceof GoChan) return v.length;
   if (v instanceof GoNil) return v.type.kind === 'ptr' || v.type.kind === 'func' ? undefined : 0;
   if (isGoMap(v)) return mapLen(v);
+  if (v instanceof GoKeyedMap) return v.entries.length;
   return undefined;
 }
 

@@ -12,3 +12,11 @@ export {
   type UpdateResult,
 } from './update.ts';
 export { imageRefString, setterValues, type ImageRef, type PolicyRef, type SetterValue } from './values.ts';
+export {
+  CommitMessageError,
+  DEFAULT_MESSAGE_TEMPLATE,
+  RemovedTemplateFieldError,
+  renderCommitMessage,
+  templateData,
+  type MessageData,
+} from './message.ts';
