@@ -1,19 +1,22 @@
 // Public surface of engines/helm: Helm v4.2.4's chart loading, values, rendering and manifest handling, pure
 // (no cluster, no network; the filesystem behind ChartFileSystem).
+export { helmTemplate, renderRelease, type TemplateOptions } from './action/template.ts';
 export {
-  helmTemplate,
-  renderRelease,
-  HelmError,
+  renderChart,
+  releaseCapabilities,
+  checkInstallable,
   validateReleaseName,
-  type TemplateOptions,
+  HelmError,
+  ReleaseRenderError,
+  type ReleaseContext,
   type RenderedRelease,
-} from './action/template.ts';
+} from './action/render-chart.ts';
 export { type ChartFileSystem, memoryChartFileSystem, nodeChartFileSystem } from './chart/fs.ts';
 export { loadChart, loadArchive, loadDir, loadFiles, ChartLoadError } from './chart/load.ts';
 export { Chart, type ChartFile, type Dependency, type Metadata } from './chart/types.ts';
 export { processDependencies, isCompatibleRange } from './chart/dependencies.ts';
 export { render, RenderError, type Lookup, type RenderOptions } from './render/engine.ts';
-export { mergeValues, type ValueOptions } from './values/options.ts';
+export { mergeValues, type ValueOptions, type ReadFile } from './values/options.ts';
 export { coalesceValues } from './values/coalesce.ts';
 export { type Value, type ValueMap } from './values/value.ts';
 export {
@@ -24,3 +27,35 @@ export {
   type Hook,
   type Manifest,
 } from './release/manifests.ts';
+export {
+  newRelease,
+  hooksFor,
+  startHook,
+  finishHook,
+  releaseJson,
+  parseReleaseJson,
+  encodeRelease,
+  decodeRelease,
+  ReleaseDecodeError,
+  type Release,
+  type ReleaseHook,
+  type ReleaseInfo,
+  type ReleaseStatus,
+  type HookExecution,
+  type HookPhase,
+  type NewReleaseOptions,
+} from './release/record.ts';
+export {
+  releaseSecret,
+  releaseFromSecret,
+  releaseSecretName,
+  releaseSelector,
+  RELEASE_SECRET_TYPE,
+  SYSTEM_LABELS,
+  ReleaseLabelError,
+  type ReleaseSecret,
+  type StoredSecret,
+} from './release/storage.ts';
+export { type GoTime, localTime, formatRfc3339Nano, parseRfc3339 } from './release/time.ts';
+export { loadValues } from './values/load.ts';
+export { DEFAULT_KUBE_VERSION, DEFAULT_API_VERSIONS, type Capabilities } from './render/capabilities.ts';

@@ -6,14 +6,26 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kubefake "k8s.io/client-go/kubernetes/fake"
+
+	"helm.sh/helm/v4/pkg/action"
+	helmkubefake "helm.sh/helm/v4/pkg/kube/fake"
+	rspb "helm.sh/helm/v4/pkg/release/v1"
+	"helm.sh/helm/v4/pkg/storage"
+	"helm.sh/helm/v4/pkg/storage/driver"
 
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/common/util"
@@ -33,6 +45,78 @@ type request struct {
 	Kinds  []string `json:"kinds"`
 	// Values are the values flags of a pipeline request.
 	Values values.Options `json:"values"`
+	// Labels are the labels of a stored release (install, decodeSecret).
+	Labels map[string]string `json:"labels"`
+}
+
+// storedSecret is a release Secret as the storage driver wrote it: name, labels, type and the release data
+// (the base64 text of the gzipped JSON, as Secret.Data holds it).
+type storedSecret struct {
+	Name    string            `json:"name"`
+	Labels  map[string]string `json:"labels"`
+	Type    string            `json:"type"`
+	Release string            `json:"release"`
+}
+
+// install runs Helm's install action against a fake cluster (a fake clientset behind the Secret storage driver,
+// and Helm's fake kube client, which accepts everything) and returns the release Secrets it wrote.
+func install(req request) (string, error) {
+	vals, err := req.Values.MergeValues(getter.Providers{})
+	if err != nil {
+		return "", err
+	}
+	c, err := loader.Load(req.Text)
+	if err != nil {
+		return "", err
+	}
+	name, ns := req.Inputs[0], req.Inputs[1]
+	clientset := kubefake.NewClientset()
+	secrets := driver.NewSecrets(clientset.CoreV1().Secrets(ns))
+	cfg := &action.Configuration{
+		Releases:     storage.Init(secrets),
+		KubeClient:   &helmkubefake.FailingKubeClient{PrintingKubeClient: helmkubefake.PrintingKubeClient{Out: io.Discard}},
+		Capabilities: common.DefaultCapabilities,
+	}
+	inst := action.NewInstall(cfg)
+	inst.ReleaseName = name
+	inst.Namespace = ns
+	inst.Labels = req.Labels
+	if _, err := inst.Run(c, vals); err != nil {
+		return "", err
+	}
+	list, err := clientset.CoreV1().Secrets(ns).List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	out := []storedSecret{}
+	for _, s := range list.Items {
+		out = append(out, storedSecret{Name: s.Name, Labels: s.Labels, Type: string(s.Type), Release: string(s.Data["release"])})
+	}
+	d, err := json.Marshal(out)
+	return string(d), err
+}
+
+// decodeSecret reads a release Secret written by fluxts through Helm's Secret driver and returns the release as
+// Helm marshals it, with the labels Helm reports.
+func decodeSecret(req request) (string, error) {
+	ns := req.Inputs[1]
+	obj := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: req.Inputs[0], Namespace: ns, Labels: req.Labels},
+		Type:       "helm.sh/release.v1",
+		Data:       map[string][]byte{"release": []byte(req.Text)},
+	}
+	clientset := kubefake.NewClientset(obj)
+	r, err := driver.NewSecrets(clientset.CoreV1().Secrets(ns)).Get(req.Inputs[0])
+	if err != nil {
+		return "", err
+	}
+	rel := r.(*rspb.Release)
+	j, err := json.Marshal(rel)
+	if err != nil {
+		return "", err
+	}
+	d, err := json.Marshal(map[string]any{"json": string(j), "labels": rel.Labels})
+	return string(d), err
 }
 
 type response struct {
@@ -198,6 +282,10 @@ func answer(req request) (string, error) {
 			return "", err
 		}
 		return "valid", nil
+	case "install":
+		return install(req)
+	case "decodeSecret":
+		return decodeSecret(req)
 	case "loadchart":
 		c, err := loader.Load(req.Text)
 		if err != nil {

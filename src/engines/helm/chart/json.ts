@@ -1,7 +1,18 @@
 import { goJsonString } from '../values/json.ts';
 import { encodeGoJson } from '../values/json-encode.ts';
 import { formatRfc3339Nano, localTime, parseRfc3339, ZERO_TIME_TEXT } from '../release/time.ts';
-import type { Chart, ChartFile, Dependency, Lock, Maintainer, Metadata } from './types.ts';
+import type { Value } from '../values/value.ts';
+import { decodeGoStruct, GoJsonTypeError } from './gojson.ts';
+import { LOCK, METADATA } from './metadata.ts';
+import {
+  Chart,
+  type ChartFile,
+  type Dependency,
+  emptyMetadata,
+  type Lock,
+  type Maintainer,
+  type Metadata,
+} from './types.ts';
 
 /**
  * A chart as Go's encoding/json writes Helm's chart.Chart (release records store the root chart this way):
@@ -117,4 +128,64 @@ export function chartJson(c: Chart): string {
     ['files', filesJson(c.files)],
     ['modtime', c.modTime === undefined ? undefined : timeJson(c.modTime)],
   ]);
+}
+
+/** ChartJsonError is a stored chart that does not decode. */
+export class ChartJsonError extends Error {}
+
+function filesFromJson(v: Value | undefined, what: string): ChartFile[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new ChartJsonError(`chart ${what}: expected a list`);
+  return v.map((e) => {
+    if (!(e instanceof Map)) throw new ChartJsonError(`chart ${what}: expected objects`);
+    const name = e.get('name');
+    const data = e.get('data');
+    if (typeof name !== 'string' || (data !== null && data !== undefined && typeof data !== 'string')) {
+      throw new ChartJsonError(`chart ${what}: a file needs a string name and base64 data`);
+    }
+    const file: ChartFile = { name, data: new Uint8Array(Buffer.from(data ?? '', 'base64')) };
+    const modTime = timeFromJson(e.get('modtime'));
+    if (modTime !== undefined) file.modTime = modTime;
+    return file;
+  });
+}
+
+function timeFromJson(v: Value | undefined): bigint | undefined {
+  if (typeof v !== 'string' || v === '' || v === ZERO_TIME_TEXT) return undefined;
+  const t = parseRfc3339(v);
+  if (t === undefined) throw new ChartJsonError(`chart: malformed time ${JSON.stringify(v)}`);
+  return t.ns;
+}
+
+/**
+ * chartFromJson is the inverse of chartJson: the root chart a release record stores (no subcharts; their
+ * templates were rendered into the manifest).
+ */
+export function chartFromJson(v: Value): Chart {
+  if (!(v instanceof Map)) throw new ChartJsonError('chart: expected an object');
+  let md: Metadata;
+  let lock: Lock | null;
+  try {
+    const raw = v.get('metadata');
+    md = raw === undefined || raw === null ? emptyMetadata() : decodeGoStruct<Metadata>(raw, METADATA);
+    const rawLock = v.get('lock');
+    lock = rawLock === undefined || rawLock === null ? null : decodeGoStruct<Lock>(rawLock, LOCK);
+  } catch (err) {
+    if (err instanceof GoJsonTypeError) throw new ChartJsonError(`chart: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const chart = new Chart(md);
+  chart.lock = lock;
+  chart.templates = filesFromJson(v.get('templates'), 'templates');
+  chart.files = filesFromJson(v.get('files'), 'files');
+  const values = v.get('values');
+  if (values !== undefined && values !== null && !(values instanceof Map)) {
+    throw new ChartJsonError('chart values: expected an object');
+  }
+  chart.values = values ?? null;
+  const schema = v.get('schema');
+  chart.schema = typeof schema === 'string' ? new Uint8Array(Buffer.from(schema, 'base64')) : null;
+  chart.schemaModTime = timeFromJson(v.get('schemamodtime'));
+  chart.modTime = timeFromJson(v.get('modtime'));
+  return chart;
 }
