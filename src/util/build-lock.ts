@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { sleep } from './sleep.ts';
 
@@ -28,9 +29,13 @@ export async function withBuildLock<T>(
   const lock = join(dir, 'build.lock');
   const ownerFile = join(lock, 'owner');
   let announced = false;
+  const waitStarted = Date.now();
   for (;;) {
     const done = await ready();
-    if (done !== undefined) return done;
+    if (done !== undefined) {
+      if (announced) recordTiming('build-wait', basename(dir), Date.now() - waitStarted);
+      return done;
+    }
     try {
       await mkdir(lock);
     } catch (err) {
@@ -56,7 +61,10 @@ export async function withBuildLock<T>(
       await writeFile(ownerFile, `${hostname()} ${process.pid}\n`);
       const finished = await ready();
       if (finished !== undefined) return finished;
-      return await build();
+      const started = Date.now();
+      const result = await build();
+      recordTiming('build', basename(dir), Date.now() - started);
+      return result;
     } finally {
       clearInterval(heartbeat);
       await rm(lock, { recursive: true, force: true });
@@ -82,5 +90,20 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * recordTiming appends one line `{"kind","name","ms"}` to the file named by FLUXTS_TIMING_FILE, when set: the test
+ * runner (scripts/test.ts) sets it to say at the end of a run where the time went. One short append per line, so
+ * concurrent processes do not interleave.
+ */
+export function recordTiming(kind: string, name: string, ms: number): void {
+  const file = process.env['FLUXTS_TIMING_FILE'];
+  if (!file) return;
+  try {
+    appendFileSync(file, `${JSON.stringify({ kind, name, ms })}\n`);
+  } catch {
+    // Timing is advisory: a missing directory must not fail a build.
   }
 }
