@@ -11,7 +11,8 @@ import { Resource } from './resource.ts';
  * PARSE_OPTIONS read every scalar as a string that remembers its style: kustomize's own typing (go-yaml v3) is
  * applied on output, so the YAML 1.2 core schema of the `yaml` package must not retype anything first.
  */
-export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, strict: false } as const;
+// logLevel 'error': warnings stay in the document (a pure engine prints nothing to the process's warnings).
+export const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, strict: false, logLevel: 'error' } as const;
 
 /** ParsedDoc is one YAML document: its root node and, when the full parser read it, the Document (for aliases). */
 export interface ParsedDoc {

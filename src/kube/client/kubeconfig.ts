@@ -96,7 +96,7 @@ export class KubeConfig {
   loadFromString(text: string, baseDir = process.cwd(), source = 'kubeconfig', inlineOnly = false): void {
     let doc: unknown;
     try {
-      doc = parse(text);
+      doc = parse(text, { logLevel: 'error' }); // warnings (an unknown tag) are not worth a process warning
     } catch {
       throw new KubeConfigError(`${source}: not valid YAML`);
     }
