@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, sep } from 'node:path';
 
+import { BODYLESS_SERVER_OPTIONS, limitBodylessServer, refuseBody } from '../util/http-bodyless.ts';
+
 /** StorageServer is a running artifact file server. */
 export interface StorageServer {
   server: Server;
@@ -16,16 +18,19 @@ export interface StorageServer {
  * serveStorage serves the storage root read-only over HTTP, like source-controller's `--storage-addr` file
  * server: the URL path is the artifact path. Only GET and HEAD of regular files whose real path stays inside
  * the root; directories, dot-files (in-flight temp files), `..` and anything that resolves outside are 404.
+ * A request carrying a body is refused with 413 unread; headers and slow clients are bounded (util/http-bodyless).
  * @example const s = await serveStorage(storage.root, { host: '127.0.0.1', port: 0 }); … await s.close()
  */
 export async function serveStorage(root: string, listen: { host: string; port: number }): Promise<StorageServer> {
   const realRoot = await realpath(root);
-  const server = createServer((req, res) => {
+  const server = createServer(BODYLESS_SERVER_OPTIONS, (req, res) => {
+    if (refuseBody(req, res)) return;
     handle(realRoot, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
+  limitBodylessServer(server);
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(listen.port, listen.host, () => ok());

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { FluxtsError } from '../util/errors.ts';
+import { BODYLESS_SERVER_OPTIONS, limitBodylessServer, refuseBody } from '../util/http-bodyless.ts';
 
 /** ListenError is an address that could not be bound. */
 export class ListenError extends FluxtsError {}
@@ -25,10 +26,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** serveRoutes binds a small HTTP server with a fixed route table; unknown paths get 404. */
+/**
+ * serveRoutes binds a small HTTP server with a fixed route table; unknown paths get 404. Routes take no request
+ * body: one is refused with 413 unread, and headers and slow clients are bounded (util/http-bodyless).
+ */
 export async function serveRoutes(addr: string, routes: Record<string, Route>): Promise<RunningServer> {
   const { host, port } = parseListenAddress(addr);
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(BODYLESS_SERVER_OPTIONS, (req, res) => {
+    if (refuseBody(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = routes[path];
     if (!route) {
@@ -40,6 +45,7 @@ export async function serveRoutes(addr: string, routes: Record<string, Route>): 
       res.end(`${err instanceof Error ? err.message : String(err)}\n`);
     });
   });
+  limitBodylessServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new ListenError(`listen ${addr}: ${err.message}`, { cause: err })));
     server.listen(port, host, () => resolve());
