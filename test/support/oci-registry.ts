@@ -2,7 +2,7 @@
 // goInstall), with htpasswd basic auth, Docker token auth (bearer tokens from a token server in this file that
 // follows Docker's token specification and signs ES256 JWTs the registry checks against its rootcertbundle), TLS
 // and mutual TLS. Distribution has no OCI 1.1 referrers API, so clients exercise the tag-schema fallback on it.
-import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createSign, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +14,7 @@ import bcrypt from 'bcryptjs';
 
 import { goInstall } from '../../src/devcluster/go-build.ts';
 import { freePort } from '../../src/devcluster/ports.ts';
+import { EC_KEY, makeTestPki, openssl, type TestPki } from './pki.ts';
 
 export const DISTRIBUTION_VERSION = 'v3.1.2';
 
@@ -64,61 +65,17 @@ export interface TestRegistry {
 
 export const DEFAULT_USER: RegistryUser = { username: 'flux', password: 'fluxts-registry-s3cret' };
 
-interface Pki {
-  ca: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
+interface Pki extends TestPki {
   signerCert: string;
   signerKey: string;
 }
 
 function makePki(dir: string): Pki {
-  const openssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl([
+  const pki = makeTestPki(dir, 'fluxts-registry');
+  openssl(dir, [
     'req',
     '-x509',
-    ...ec,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-subj',
-    '/CN=fluxts-registry-ca',
-    '-days',
-    '2',
-  ]);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const [name, ext] of [
-    ['server', 'server.ext'],
-    ['client', 'client.ext'],
-  ] as const) {
-    openssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=fluxts-registry-${name}`]);
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '2',
-      '-extfile',
-      ext,
-    ]);
-  }
-  openssl([
-    'req',
-    '-x509',
-    ...ec,
+    ...EC_KEY,
     '-keyout',
     'signer.key',
     '-out',
@@ -128,15 +85,10 @@ function makePki(dir: string): Pki {
     '-days',
     '2',
   ]);
-  const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
   return {
-    ca: read('ca.crt'),
-    serverCert: read('server.crt'),
-    serverKey: read('server.key'),
-    clientCert: read('client.crt'),
-    clientKey: read('client.key'),
-    signerCert: read('signer.crt'),
-    signerKey: read('signer.key'),
+    ...pki,
+    signerCert: readFileSync(join(dir, 'signer.crt'), 'utf8'),
+    signerKey: readFileSync(join(dir, 'signer.key'), 'utf8'),
   };
 }
 

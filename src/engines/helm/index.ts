@@ -59,3 +59,21 @@ export {
 export { type GoTime, localTime, formatRfc3339Nano, parseRfc3339 } from './release/time.ts';
 export { loadValues } from './values/load.ts';
 export { DEFAULT_KUBE_VERSION, DEFAULT_API_VERSIONS, type Capabilities } from './render/capabilities.ts';
+// Go's encoding/json and sigs.k8s.io/yaml as Helm reads and writes its own types (chart metadata, repository
+// indexes): fetchers/helm decodes index.yaml with them.
+export {
+  decodeGoStruct,
+  GoAny,
+  GoBool,
+  GoJsonTypeError,
+  GoString,
+  sigsTarget,
+  type GoField,
+  type GoType,
+} from './chart/gojson.ts';
+export { metadataJson } from './chart/json.ts';
+export { ChartValidationError, METADATA, validateMetadata } from './chart/metadata.ts';
+export { encodeGoJson } from './values/json-encode.ts';
+export { goJsonString, parseGoJson } from './values/json.ts';
+export { fromJs } from './values/value.ts';
+export { yamlToJson, YamlToJsonError } from './yaml/decode.ts';
