@@ -106,7 +106,8 @@ export function renderRelease(opts: TemplateOptions): RenderedRelease {
   const chartPath = locateChart(opts, chartRef);
   let config: ValueMap;
   try {
-    config = mergeValues(opts.values ?? {}, (p) => opts.readFile(posix.resolve(opts.cwd, p)));
+    // Paths go to readFile as given: helm names them so in its errors (`open nope.yaml: …`).
+    config = mergeValues(opts.values ?? {}, opts.readFile);
   } catch (err) {
     throw new HelmError((err as Error).message, { cause: err });
   }

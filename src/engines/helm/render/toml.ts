@@ -232,7 +232,7 @@ class Parser {
   private header(): void {
     const array = this.s[this.pos + 1] === '[';
     this.pos += array ? 2 : 1;
-    const key = this.key();
+    const key = this.key(true);
     if (this.peek() !== ']' || (array && this.s[this.pos + 1] !== ']')) this.fail('expected end of table name');
     this.pos += array ? 2 : 1;
     let t = this.root;
@@ -265,8 +265,19 @@ class Parser {
     this.current = t;
   }
 
-  private key(): string[] {
+  /** key reads a dotted key; `table` is a [table] header (BurntSushi's lexer words empty names differently). */
+  private key(table = false): string[] {
     const parts: string[] = [];
+    this.ws();
+    const first = this.peek();
+    if (table && (first === ']' || first === '')) {
+      this.fail('unexpected end of table name (table names cannot be empty)');
+    }
+    if (table && first === '.') this.fail('unexpected table separator (table names cannot be empty)');
+    if (!table && (first === '=' || first === '')) {
+      this.fail("unexpected '=': key name appears blank");
+    }
+    if (!table && first === '.') this.fail("unexpected '.': keys cannot start with a '.'");
     for (;;) {
       this.ws();
       const c = this.peek();
