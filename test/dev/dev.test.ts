@@ -63,7 +63,17 @@ test('fluxts dev applies the example app, follows a commit, and stops on Ctrl-C'
   );
   t.diagnostic(`commit reached the cluster in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
+  // fluxts check sees dev's controllers as running processes, not as missing Deployments.
+  const checkArgs = [FLUXTS, 'check', '--kubeconfig', cluster.kubeconfigPath];
+  const check = spawnSync(process.execPath, [...checkArgs, '--components=source-controller,kustomize-controller'], {
+    encoding: 'utf8',
+  });
+  assert.equal(check.status, 0, check.stderr);
+  assert.match(check.stderr, /✔ source-controller: running as a local process \(fluxts dev on .*, pid \d+\)/);
+
   child.kill('SIGINT');
   assert.equal(await exited, 0);
   assert.match(output, /✔ stopped/);
+  const gone = spawnSync(process.execPath, [...checkArgs, '--components=source-controller'], { encoding: 'utf8' });
+  assert.match(gone.stderr, /✗ source-controller: deployment not found/, 'a stopped dev no longer counts');
 });

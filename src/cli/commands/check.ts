@@ -6,6 +6,7 @@ import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.t
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliClusterError } from '../shared/errors.ts';
 import { DEFAULT_COMPONENTS } from '../shared/install-manifests.ts';
+import { localControllers } from '../shared/local-controllers.ts';
 import { Logger, type Output, processOutput } from '../shared/terminal.ts';
 import { deploymentReady } from './install.ts';
 
@@ -35,8 +36,13 @@ async function checkKubernetes(client: KubeClient, log: Logger): Promise<boolean
   return false;
 }
 
+/**
+ * checkControllers checks each component's Deployment; a component without one passes when it runs as a local
+ * process (`fluxts dev`, or `fluxts controller` holding its leader lease), and says so.
+ */
 async function checkControllers(client: KubeClient, ns: string, components: string[], log: Logger) {
   let ok = true;
+  let local: Map<string, string> | undefined;
   for (const name of components) {
     try {
       const d = await client.get<KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: ns, name });
@@ -49,6 +55,12 @@ async function checkControllers(client: KubeClient, ns: string, components: stri
       ok &&= ready;
     } catch (err) {
       if (!isNotFound(err)) throw err;
+      local ??= await localControllers(client, ns);
+      const runner = local.get(name);
+      if (runner !== undefined) {
+        log.success(`${name}: running as a local process (${runner})`);
+        continue;
+      }
       log.failure(`${name}: deployment not found in ${ns} namespace`);
       ok = false;
     }

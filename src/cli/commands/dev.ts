@@ -11,6 +11,7 @@ import { stderrProgress } from '../../devcluster/go-build.ts';
 import { isAlreadyExists, KubeClient, KubeConfig, type KubeObject } from '../../kube/index.ts';
 import { controllerOptionsFrom, createLogger, registerControllerFlags, startManager } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
+import { announceLocalControllers } from '../shared/local-controllers.ts';
 import { prepareControllers } from './controller.ts';
 
 const NAMESPACE = 'flux-system';
@@ -112,6 +113,13 @@ async function runDev(opts: DevOptions): Promise<void> {
     cleanups.push(() => running.stop());
 
     await applyObjects(client, repo);
+    // So that `fluxts check` sees these controllers as running, not as missing Deployments.
+    try {
+      const presence = await announceLocalControllers(client, NAMESPACE, ['source-controller', 'kustomize-controller']);
+      cleanups.push(() => presence.stop());
+    } catch (err) {
+      step(`fluxts check will not see these controllers (Lease ${NAMESPACE}/fluxts-dev: ${errorMessage(err)})`);
+    }
     done(`created GitRepository/${NAMESPACE}/${NAME} and Kustomization/${NAMESPACE}/${NAME}`);
     const first = await waitReady(client, repo.head(), stopped);
     if (first) printInventory(first);
