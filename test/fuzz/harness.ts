@@ -21,6 +21,7 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** expectTyped rethrows anything that is not one of the allowed typed errors, with the input in the message. */
 export function expectTyped(err: unknown, allowed: readonly ErrorClass[], input: unknown): void {
+  if (err instanceof assert.AssertionError) throw err; // a target's own invariant failed: report it as is
   if (allowed.some((c) => err instanceof c)) return;
   const what = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
   assert.fail(`untyped error ${what}\non input ${JSON.stringify(input)?.slice(0, 2000)}`);
