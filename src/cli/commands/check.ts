@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import semver from 'semver';
 
 import { allCrds } from '../../api/index.ts';
+import { parseConstraint, parseFluxVersion, type SemverVersion } from '../../engines/semver-range/index.ts';
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliClusterError } from '../shared/errors.ts';
@@ -19,20 +19,36 @@ export async function serverVersion(client: KubeClient): Promise<string> {
   return v.gitVersion ?? '';
 }
 
+/**
+ * kubernetesVersion reads a gitVersion as flux check does (fluxcd/pkg/version.ParseVersion: strict SemVer, optional
+ * `v`); undefined when it is not one.
+ */
+export function kubernetesVersion(gitVersion: string): SemverVersion | undefined {
+  try {
+    return parseFluxVersion(gitVersion);
+  } catch {
+    return undefined;
+  }
+}
+
 /** kubernetesSupported tests a gitVersion against the constraint (build metadata and pre-releases allowed). */
 export function kubernetesSupported(gitVersion: string): boolean {
-  const v = semver.coerce(gitVersion, { includePrerelease: true });
-  return v !== null && semver.satisfies(v, KUBERNETES_CONSTRAINT, { includePrerelease: true });
+  const v = kubernetesVersion(gitVersion);
+  return v !== undefined && parseConstraint(KUBERNETES_CONSTRAINT).check(v);
 }
 
 async function checkKubernetes(client: KubeClient, log: Logger): Promise<boolean> {
-  const gitVersion = await serverVersion(client);
-  const shown = gitVersion.replace(/^v/, '');
-  if (kubernetesSupported(gitVersion)) {
-    log.success(`Kubernetes ${shown} ${KUBERNETES_CONSTRAINT}`);
+  const v = kubernetesVersion(await serverVersion(client));
+  if (v === undefined) {
+    log.failure("Kubernetes version can't be determined");
+    return false;
+  }
+  if (parseConstraint(KUBERNETES_CONSTRAINT).check(v)) {
+    log.success(`Kubernetes ${v.toString()} ${KUBERNETES_CONSTRAINT}`);
     return true;
   }
-  log.failure(`Kubernetes version ${shown} does not match ${KUBERNETES_CONSTRAINT}`);
+  // flux prints the version as the server sent it here (v.Original()), and without the `v` on success (v.String()).
+  log.failure(`Kubernetes version ${v.original} does not match ${KUBERNETES_CONSTRAINT}`);
   return false;
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { kubernetesSupported } from './check.ts';
+import { kubernetesSupported, kubernetesVersion } from './check.ts';
 import { humanDuration } from './events.ts';
 import { requestToken } from './reconcile.ts';
 import { parseInventoryId } from './tree.ts';
@@ -59,4 +59,7 @@ test('kubernetesSupported applies >=1.33.0-0 to git versions', () => {
   assert.equal(kubernetesSupported('v1.34.1-eks-abc123'), true);
   assert.equal(kubernetesSupported('v1.32.9'), false);
   assert.equal(kubernetesSupported('nonsense'), false);
+  assert.equal(kubernetesSupported('v1.34'), false, 'not a strict version: flux cannot determine it');
+  assert.equal(kubernetesVersion('v1.34.1+k3s1')?.toString(), '1.34.1+k3s1');
+  assert.equal(kubernetesVersion('v1.34.1+k3s1')?.original, 'v1.34.1+k3s1');
 });

@@ -8,3 +8,4 @@ export {
 } from './constraints.ts';
 export { SemverError } from './errors.ts';
 export { comparePrerelease, parseStrictVersion, parseVersion, SemverVersion, MAX_VERSION_LEN } from './version.ts';
+export { latestInRange, parseFluxVersion } from './flux.ts';

@@ -1,4 +1,5 @@
-import semver from 'semver';
+import { latestInRange, parseConstraint, type SemverConstraints } from '../../engines/semver-range/index.ts';
+import { errorMessage } from '../../util/errors.ts';
 import { GitRefNotFoundError } from './errors.ts';
 
 /** GitReference is a GitRepository's `spec.ref`; precedence commit > name > semver > tag > branch. */
@@ -62,10 +63,14 @@ export function resolveTarget(subject: string, ref: GitReference, refs: RemoteRe
     return { fetchRef: ref.name, commit: c, refName: ref.name };
   }
   if (ref.semver !== undefined) {
-    const best = bestSemverTag(ref.semver, [...(refs?.keys() ?? [])]);
-    if (best === undefined) {
-      throw new GitRefNotFoundError(`${subject}: no tag matches the semver range '${ref.semver}'`);
+    let range: SemverConstraints;
+    try {
+      range = parseConstraint(ref.semver);
+    } catch (err) {
+      throw new GitRefNotFoundError(`${subject}: semver parse error: ${errorMessage(err)}`, { cause: err });
     }
+    const best = bestSemverTag(range, [...(refs?.keys() ?? [])]);
+    if (best === undefined) throw new GitRefNotFoundError(`${subject}: no match found for semver: ${ref.semver}`);
     const full = `refs/tags/${best}`;
     return { fetchRef: full, commit: peeled(full) as string, refName: best };
   }
@@ -82,28 +87,15 @@ export function resolveTarget(subject: string, ref: GitReference, refs: RemoteRe
 }
 
 /**
- * bestSemverTag returns the highest tag (name without `refs/tags/`) satisfying the range, parsing tags like
- * Masterminds/semver does: optional `v`, missing minor/patch as 0; pre-releases only when the range asks.
- * Commas in the range mean AND (Masterminds syntax).
+ * bestSemverTag returns the highest tag (name without `refs/tags/`) satisfying the range, reading tags as Flux does
+ * (fluxcd/pkg/version: strict SemVer, optional `v`; `v1.5` is not a version). Flux breaks ties between equal
+ * versions (build metadata) by the tagged commit's time, which ls-remote does not give: here the first tag wins.
  */
-export function bestSemverTag(range: string, refNames: string[]): string | undefined {
-  const r = semver.validRange(range.replace(/,/gu, ' '));
-  if (r === null) return undefined;
-  let best: { tag: string; v: semver.SemVer } | undefined;
-  for (const ref of refNames) {
-    if (!ref.startsWith('refs/tags/') || ref.endsWith('^{}')) continue;
-    const tag = ref.slice('refs/tags/'.length);
-    const v = parseTagVersion(tag);
-    if (v === undefined || !semver.satisfies(v, r)) continue;
-    if (best === undefined || semver.gt(v, best.v)) best = { tag, v };
-  }
-  return best?.tag;
-}
-
-function parseTagVersion(tag: string): semver.SemVer | undefined {
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/u.exec(tag);
-  if (m === null) return undefined;
-  return semver.parse(`${m[1]}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}${m[5] ?? ''}`) ?? undefined;
+export function bestSemverTag(range: SemverConstraints | string, refNames: string[]): string | undefined {
+  const tags = refNames
+    .filter((r) => r.startsWith('refs/tags/') && !r.endsWith('^{}'))
+    .map((r) => r.slice('refs/tags/'.length));
+  return latestInRange(tags, range);
 }
 
 /** formatRevision renders Flux's revision string: `<name>@sha1:<hex>`, or `sha1:<hex>` without a name. */

@@ -16,6 +16,10 @@ test('bestSemverTag picks the highest match, skips non-versions, honours semverF
   );
   assert.throws(() => bestSemverTag(tags, 'not a range'), /parse error/u);
   assert.throws(() => bestSemverTag(tags, '*', '('), /not a valid regular expression/u);
+  assert.equal(bestSemverTag(['1.2', 'v1.1.0', '01.3.0'], '*'), 'v1.1.0', 'only strict versions, as Flux reads tags');
+  // semverFilter is Go's regexp (RE2): \A anchors, lookaheads do not exist.
+  assert.equal(bestSemverTag(['1.0.0', '2.1.0'], '*', '\\A1\\.'), '1.0.0');
+  assert.throws(() => bestSemverTag(tags, '*', '^(?=1)'), /not a valid regular expression/u);
 });
 
 test('Helm chart tags map _ to + for build metadata', () => {

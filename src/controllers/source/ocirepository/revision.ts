@@ -1,6 +1,8 @@
 // Which artifact an OCIRepository's `spec.ref` points at: digest > semver (with semverFilter) > tag > `latest`,
 // and the revision string Flux records for it (`<tag>@sha256:<hex>`, or the digest alone for a digest ref).
-import { parseConstraint, parseVersion, type SemverVersion } from '../../../engines/semver-range/index.ts';
+import { RE2JS } from 're2js';
+
+import { latestInRange, parseConstraint } from '../../../engines/semver-range/index.ts';
 import { MediaType } from '../../../fetchers/oci/index.ts';
 import { errorMessage, FluxtsError } from '../../../util/errors.ts';
 
@@ -17,8 +19,9 @@ export class RefError extends FluxtsError {}
 
 /**
  * bestSemverTag picks the highest tag satisfying a Masterminds semver range, after the optional `semverFilter`
- * regular expression; tags that are not versions are skipped. Helm chart tags carry `_` for the `+` of build
- * metadata (OCI tags cannot contain `+`), so with the Helm chart media type they are read that way.
+ * regular expression (RE2, as Go's regexp); tags that are not versions as Flux reads them (strict SemVer with an
+ * optional `v`) are skipped. Helm chart tags carry `_` for the `+` of build metadata (OCI tags cannot contain `+`),
+ * so with the Helm chart media type they are read that way.
  * @example bestSemverTag(['1.0.0', '1.2.0', 'latest'], '1.x') // '1.2.0'
  */
 export function bestSemverTag(
@@ -33,10 +36,10 @@ export function bestSemverTag(
   } catch (err) {
     throw new RefError(`semver '${range}' parse error: ${errorMessage(err)}`, { cause: err });
   }
-  let re: RegExp | undefined;
+  let re: RE2JS | undefined;
   if (filter) {
     try {
-      re = new RegExp(filter, 'u');
+      re = RE2JS.compile(filter);
     } catch (err) {
       throw new RefError(`semverFilter '${filter}' is not a valid regular expression: ${errorMessage(err)}`, {
         cause: err,
@@ -44,20 +47,10 @@ export function bestSemverTag(
     }
   }
   const helm = layerMediaType === MediaType.HelmChartContent;
-  let best: { tag: string; v: SemverVersion } | undefined;
-  for (const tag of tags) {
-    if (re && !re.test(tag)) continue;
-    let v: SemverVersion;
-    try {
-      v = parseVersion(helm ? tag.replace(/_/gu, '+') : tag);
-    } catch {
-      continue;
-    }
-    if (!constraint.check(v)) continue;
-    if (!best || v.compare(best.v) > 0) best = { tag, v };
-  }
-  if (!best) throw new RefError(`no match found for semver: ${range}`);
-  return best.tag;
+  const candidates = re ? tags.filter((t) => re.matcher(t).find()) : tags;
+  const best = latestInRange(candidates, constraint, helm ? (t) => t.replace(/_/gu, '+') : String);
+  if (best === undefined) throw new RefError(`no match found for semver: ${range}`);
+  return best;
 }
 
 /** formatRevision renders Flux's revision: `<tag>@<digest>`, or the digest alone when no tag was involved. */
