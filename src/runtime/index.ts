@@ -21,7 +21,7 @@ export type { SourceRef } from './indexes.ts';
 export { Informer } from './informer.ts';
 export type { InformerHandlers, InformerOptions } from './informer.ts';
 export { defaultIntervalJitterPercentage, intervalJitter, JitterError } from './jitter.ts';
-export { LeaderElector } from './leader-election.ts';
+export { LeaderElector, microTime } from './leader-election.ts';
 export type { LeaderElectionOptions, Lease, LeaseSpec } from './leader-election.ts';
 export { clientListWatch } from './list-watch.ts';
 export type { ListWatch, ListWatchScope } from './list-watch.ts';

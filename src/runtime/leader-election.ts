@@ -178,7 +178,7 @@ export class LeaderElector {
   }
 }
 
-/** microTime formats now as metav1.MicroTime (RFC 3339 with microseconds). */
-function microTime(): string {
-  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+/** microTime formats a time (default now) as metav1.MicroTime (RFC 3339 with microseconds). */
+export function microTime(at = new Date()): string {
+  return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

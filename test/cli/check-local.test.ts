@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 
 import { announceLocalControllers } from '../../src/cli/shared/local-controllers.ts';
 import { KubeClient } from '../../src/kube/index.ts';
+import { microTime } from '../../src/runtime/index.ts';
 import { type TestCluster, useCluster, useNamespace } from '../support/cluster.ts';
 import { runCli } from './support.ts';
 
@@ -19,7 +20,6 @@ before(async () => {
 });
 
 const leaseType = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
-const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 test('controllers of fluxts dev and leader-holding local controllers count as running; stale leases do not', async (t) => {
   const ns = await useNamespace(t, cluster);
@@ -34,12 +34,12 @@ test('controllers of fluxts dev and leader-holding local controllers count as ru
   await client.create({
     ...leaseType,
     metadata: { name: 'helm-controller-leader-election', namespace: ns },
-    spec: { holderIdentity: 'laptop_1234', leaseDurationSeconds: 35, renewTime: microTime(Date.now()) },
+    spec: { holderIdentity: 'laptop_1234', leaseDurationSeconds: 35, renewTime: microTime() },
   });
   await client.create({
     ...leaseType,
     metadata: { name: 'notification-controller-leader-election', namespace: ns },
-    spec: { holderIdentity: 'gone_99', leaseDurationSeconds: 35, renewTime: microTime(Date.now() - 120_000) },
+    spec: { holderIdentity: 'gone_99', leaseDurationSeconds: 35, renewTime: microTime(new Date(Date.now() - 120_000)) },
   });
 
   const r = await runCli(['check', '-n', ns, components, kc]);

@@ -4,7 +4,8 @@
 // not report a running local controller as a missing Deployment.
 import { hostname } from 'node:os';
 
-import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
+import { isNotFound, type KubeClient } from '../../kube/index.ts';
+import { type Lease, microTime } from '../../runtime/index.ts';
 
 const leaseType = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 
@@ -13,18 +14,6 @@ export const DEV_LEASE = 'fluxts-dev';
 export const COMPONENTS_ANNOTATION = 'fluxts.io/dev-components';
 const RENEW_MS = 10_000;
 const DURATION_SECONDS = 30;
-
-interface LeaseSpec {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  renewTime?: string;
-}
-type Lease = KubeObject<LeaseSpec>;
-
-/** microTime is a Kubernetes MicroTime (RFC 3339 with microseconds). */
-function microTime(at = new Date()): string {
-  return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 /**
  * announceLocalControllers writes the dev Lease now and renews it every 10 s (it expires 30 s after the last
