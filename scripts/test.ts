@@ -37,7 +37,9 @@ const stateDir = await mkdtemp(join(tmpdir(), 'fluxts-test-run-'));
 const timingFile = join(stateDir, 'timing.jsonl');
 process.env['FLUXTS_TIMING_FILE'] = timingFile;
 const started = Date.now();
-const cluster = await startDevCluster({ stateDir, ownerPid: process.pid, progress: stderrProgress });
+// `npm run test:image` runs the pods of the controller image for real (src/devcluster/pods/).
+const runPods = process.env['FLUXTS_TEST_IMAGE'] === '1';
+const cluster = await startDevCluster({ stateDir, ownerPid: process.pid, runPods, progress: stderrProgress });
 recordPhase(timingFile, 'control plane', Date.now() - started);
 stderrProgress(`control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s at ${cluster.server}`);
 const reporter = join(import.meta.dirname, 'timing-reporter.ts');

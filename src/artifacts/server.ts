@@ -17,7 +17,8 @@ export interface StorageServer {
 /**
  * serveStorage serves the storage root read-only over HTTP, like source-controller's `--storage-addr` file
  * server: the URL path is the artifact path. Only GET and HEAD of regular files whose real path stays inside
- * the root; directories, dot-files (in-flight temp files), `..` and anything that resolves outside are 404.
+ * the root (and `/` itself, answered empty, for the readiness probe of the install manifests); other directories,
+ * dot-files (in-flight temp files), `..` and anything that resolves outside are 404.
  * A request carrying a body is refused with 413 unread; headers and slow clients are bounded (util/http-bodyless).
  * @example const s = await serveStorage(storage.root, { host: '127.0.0.1', port: 0 }); … await s.close()
  */
@@ -50,6 +51,12 @@ export async function serveStorage(root: string, listen: { host: string; port: n
 async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  // The root answers 200 (with no listing): Flux's manifests probe readiness with `GET /` on this port, which Go's
+  // file server answers with the root's listing.
+  if (new URL(req.url ?? '/', 'http://storage').pathname === '/') {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end();
     return;
   }
   const file = await resolveFile(root, req.url ?? '/');

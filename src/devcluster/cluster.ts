@@ -22,6 +22,8 @@ export interface DevClusterState {
   dir: string;
   startedAt: string;
   processes: ProcessRecord[];
+  /** Pods whose images are in the local OCI layout run under runc (`cluster start --run-pods`). */
+  runPods?: boolean;
 }
 
 export interface StartOptions {
@@ -35,6 +37,8 @@ export interface StartOptions {
   crds?: boolean;
   /** When set, the control plane is stopped as soon as this process exits, however it exits. */
   ownerPid?: number;
+  /** Run pods whose images are in the local OCI layout (`npm run image`) under runc instead of simulating them. */
+  runPods?: boolean;
   progress: Progress;
 }
 
@@ -76,6 +80,7 @@ export async function startDevCluster(options: StartOptions): Promise<DevCluster
     dir: plane.dir,
     startedAt: new Date().toISOString(),
     processes: plane.processes,
+    ...(options.runPods ? { runPods: true } : {}),
   };
   try {
     await writeKubeconfig(kubeconfig, { server: plane.server, token: plane.token, ca: plane.ca, stateDir });

@@ -59,6 +59,9 @@ const KCM_CONTROLLERS = [
   'resourcequota-controller',
 ];
 
+/** SERVICE_CIDR is the Service range: room for thousands of Services; pods that run for real route it locally. */
+export const SERVICE_CIDR = '10.96.0.0/12';
+
 const START_TIMEOUT_MS = 120_000;
 const PORT_ATTEMPTS = 3;
 
@@ -103,7 +106,7 @@ export async function startControlPlane(
           `--token-auth-file=${credentials.tokenFile}`,
           '--authorization-mode=RBAC',
           // Room for thousands of Services (a /24 runs out at 254, e.g. in the 1,000-Kustomization benchmark).
-          '--service-cluster-ip-range=10.96.0.0/12',
+          `--service-cluster-ip-range=${SERVICE_CIDR}`,
           '--allow-privileged=true',
           `--service-account-issuer=https://127.0.0.1:${port}`,
           `--service-account-key-file=${credentials.serviceAccountPublicKey}`,

@@ -2,12 +2,15 @@
 // pid of the owning process (0 for none). It doubles as the reaper: when the owner dies, however it dies, it stops
 // the whole control plane, so an interrupted test run leaves no stray process.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
 import type { DevClusterState } from './cluster.ts';
 import { stopControlPlane } from './control-plane.ts';
-import { PodSimulator } from './pod-simulator.ts';
+import { SERVICE_CIDR } from './control-plane.ts';
+import { FAKE_NODE, HOST_IP, PodSimulator } from './pod-simulator.ts';
+import { PodRunner } from './pods/pod-runner.ts';
 import { isAlive } from './processes.ts';
 import { RestClient } from './rest.ts';
 
@@ -28,7 +31,18 @@ const client = new RestClient({
   token,
   ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
 });
-const simulator = new PodSimulator(client);
+// `--run-pods` (state.runPods): pods of images in the local OCI layout run under runc (pods/pod-runner.ts).
+const runner = state.runPods
+  ? new PodRunner({
+      client,
+      runDir: join(state.dir, 'pods'),
+      nodeName: FAKE_NODE,
+      nodeIP: HOST_IP,
+      serviceCidr: SERVICE_CIDR,
+      apiserverPort: Number(new URL(cluster.server).port),
+    })
+  : undefined;
+const simulator = new PodSimulator(client, runner);
 await simulator.start();
 process.stderr.write(`[pod-simulator] running against ${cluster.server}\n`);
 

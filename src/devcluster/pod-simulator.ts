@@ -1,9 +1,12 @@
 import { ApiError, type RestClient } from './rest.ts';
 import { podOutcome, simulatedStatus, type SimPod } from './pod-status.ts';
+import type { PodRunner } from './pods/pod-runner.ts';
+import type { RunPod } from './pods/pod-spec.ts';
 
 /** FAKE_NODE is the one Node of the dev cluster; every pod is bound to it. */
 export const FAKE_NODE = 'fluxts-node';
-const HOST_IP = '10.200.0.1';
+/** HOST_IP is the node's address; pods that run for real reach the host's loopback through it (pods/services.ts). */
+export const HOST_IP = '10.200.0.1';
 
 interface PodList {
   metadata: { resourceVersion: string };
@@ -25,14 +28,19 @@ export class PodSimulator {
   private nextIP = 2;
   private running: Promise<void> | undefined;
 
-  constructor(client: RestClient) {
+  private readonly runner: PodRunner | undefined;
+
+  /** With a runner, pods whose images are in the local OCI layout run for real; the others stay simulated. */
+  constructor(client: RestClient, runner?: PodRunner) {
     this.client = client;
+    this.runner = runner;
   }
 
   /** start registers the fake node and begins watching pods; it returns once the node exists. */
   async start(): Promise<void> {
     await this.ensureNode();
     await this.untaintNode();
+    await this.runner?.start();
     this.running = this.loop();
   }
 
@@ -40,6 +48,7 @@ export class PodSimulator {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
+    await this.runner?.stop();
   }
 
   private async ensureNode(): Promise<void> {
@@ -181,6 +190,11 @@ export class PodSimulator {
   private async handle(pod: SimPod): Promise<void> {
     const { name, namespace } = pod.metadata;
     const base = `/api/v1/namespaces/${namespace}/pods/${name}`;
+    const runPod = pod as unknown as RunPod;
+    if (this.runner && (pod.spec.nodeName || pod.metadata.deletionTimestamp) && (await this.runner.runs(runPod))) {
+      await this.runner.sync(runPod);
+      return;
+    }
     if (pod.metadata.deletionTimestamp) {
       // The kubelet's part of a graceful delete: containers stopped, so the pod object can go now.
       await this.client.request('DELETE', base, {

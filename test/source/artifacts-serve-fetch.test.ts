@@ -115,6 +115,9 @@ void test('the file server serves artifacts with GET and HEAD and nothing outsid
         assert.equal(r.status, 404, bad);
         await r.body?.cancel();
       }
+      const rootProbe = await fetch(`${base}/`);
+      assert.equal(rootProbe.status, 200, 'the readiness probe of the install manifests');
+      assert.equal(await rootProbe.text(), '', 'no listing of the storage');
       const post = await fetch(`${base}/${art.path}`, { method: 'POST' });
       assert.equal(post.status, 405);
     } finally {

@@ -29,7 +29,9 @@ export function useCluster(): Promise<TestCluster> {
     let kubeconfigPath = process.env['FLUXTS_TEST_KUBECONFIG'];
     if (!kubeconfigPath) {
       const stateDir = await mkdtemp(join(tmpdir(), 'fluxts-test-cluster-'));
-      const state = await startDevCluster({ stateDir, ownerPid: process.pid, progress: stderrProgress });
+      // `npm run test:image` runs the controller image's pods for real (src/devcluster/pods/).
+      const runPods = process.env['FLUXTS_TEST_IMAGE'] === '1';
+      const state = await startDevCluster({ stateDir, ownerPid: process.pid, runPods, progress: stderrProgress });
       kubeconfigPath = state.kubeconfig;
     }
     const kubeConfig = new KubeConfig();

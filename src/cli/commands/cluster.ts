@@ -44,29 +44,36 @@ Examples:
     .option('--state-dir <dir>', 'directory for state, logs and data', defaultStateDir())
     .option('--port <port>', 'preferred apiserver port (another free port is used when it is taken)', parsePort)
     .option('--no-crds', 'do not install the Flux CRDs')
-    .action(async (opts: { kubeconfig?: string; stateDir: string; crds: boolean; port?: number }) => {
-      const started = Date.now();
-      const state = await startDevCluster({
-        stateDir: opts.stateDir,
-        ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
-        crds: opts.crds,
-        ...(opts.port ? { port: opts.port } : {}),
-        progress: stderrProgress,
-      });
-      process.stdout.write(
-        `✔ control plane ready at ${state.server} in ${((Date.now() - started) / 1000).toFixed(1)}s\n` +
-          `  kubeconfig: ${state.kubeconfig}\n  export KUBECONFIG=${state.kubeconfig}\n`,
-      );
-      if (state.crds) {
-        process.stdout.write(`\nFlux CRDs installed (${state.crds.length}):\n`);
-        const width = Math.max(...state.crds.map((c) => c.name.length));
-        for (const crd of state.crds) {
-          process.stdout.write(
-            `  ${crd.established ? '✔' : '✗'} ${crd.name.padEnd(width)}  ${crd.kind.padEnd(22)} ${crd.versions.join(',')}\n`,
-          );
+    .option(
+      '--run-pods',
+      'run pods whose image is in the local OCI layout (`npm run image`) under runc, as root; other pods stay simulated',
+    )
+    .action(
+      async (opts: { kubeconfig?: string; stateDir: string; crds: boolean; port?: number; runPods?: boolean }) => {
+        const started = Date.now();
+        const state = await startDevCluster({
+          stateDir: opts.stateDir,
+          ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
+          crds: opts.crds,
+          ...(opts.port ? { port: opts.port } : {}),
+          ...(opts.runPods ? { runPods: true } : {}),
+          progress: stderrProgress,
+        });
+        process.stdout.write(
+          `✔ control plane ready at ${state.server} in ${((Date.now() - started) / 1000).toFixed(1)}s\n` +
+            `  kubeconfig: ${state.kubeconfig}\n  export KUBECONFIG=${state.kubeconfig}\n`,
+        );
+        if (state.crds) {
+          process.stdout.write(`\nFlux CRDs installed (${state.crds.length}):\n`);
+          const width = Math.max(...state.crds.map((c) => c.name.length));
+          for (const crd of state.crds) {
+            process.stdout.write(
+              `  ${crd.established ? '✔' : '✗'} ${crd.name.padEnd(width)}  ${crd.kind.padEnd(22)} ${crd.versions.join(',')}\n`,
+            );
+          }
         }
-      }
-    });
+      },
+    );
 
   cluster
     .command('status')

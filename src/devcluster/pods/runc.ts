@@ -2,7 +2,7 @@
 // `runc run` in the foreground so that its exit is the container's exit, with the container's output appended to a
 // log file. crun 1.8 refuses this machine's hybrid cgroup layout; runc accepts it (see deploy/README.md).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { openSync, closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -163,4 +163,22 @@ export async function runContainer(o: ContainerOptions, bundleDir: string, logFi
       return (JSON.parse(r.stdout) as { pid?: number }).pid;
     },
   };
+}
+
+/**
+ * containerMemoryBytes reads a running container's memory use from its cgroup (v1 `memory.usage_in_bytes`, or v2
+ * `memory.current`), as runc recorded the cgroup in its state; undefined when the container is not running.
+ */
+export function containerMemoryBytes(id: string): number | undefined {
+  const state = join(RUNC_ROOT, id, 'state.json');
+  if (!existsSync(state)) return undefined;
+  const paths =
+    (JSON.parse(readFileSync(state, 'utf8')) as { cgroup_paths?: Record<string, string> }).cgroup_paths ?? {};
+  for (const file of [
+    paths['memory'] && join(paths['memory'], 'memory.usage_in_bytes'),
+    paths[''] && join(paths[''], 'memory.current'),
+  ]) {
+    if (file && existsSync(file)) return Number(readFileSync(file, 'utf8').trim());
+  }
+  return undefined;
 }
