@@ -19,3 +19,10 @@ export {
   GitOperationError,
   type GitErrorKind,
 } from './errors.ts';
+export {
+  GitPushRejectedError,
+  UpdateCheckout,
+  type CommitAuthor,
+  type PushOptions,
+  type UpdateCheckoutOptions,
+} from './update.ts';
