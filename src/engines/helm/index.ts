@@ -75,5 +75,8 @@ export { metadataJson } from './chart/json.ts';
 export { ChartValidationError, METADATA, validateMetadata } from './chart/metadata.ts';
 export { encodeGoJson } from './values/json-encode.ts';
 export { goJsonString, parseGoJson } from './values/json.ts';
-export { fromJs } from './values/value.ts';
+export { fromJs, toJs } from './values/value.ts';
 export { yamlToJson, YamlToJsonError } from './yaml/decode.ts';
+// Values as Helm reads and merges them (helm-controller composes spec.values and valuesFrom with them).
+export { decodeValuesDocument, mergeMaps, ValuesError } from './values/load.ts';
+export { parseInto, parseIntoString, parseLiteralInto, StrvalsError } from './values/strvals.ts';
