@@ -2,9 +2,9 @@
 // latest of a list of (possibly extracted) tag values, with Flux's error messages.
 import { parseFloat } from '../gotemplate/index.ts';
 import {
+  latestInRange,
   parseConstraint,
-  parseStrictVersion,
-  parseVersion,
+  parseFluxVersion,
   type SemverConstraints,
   type SemverVersion,
 } from '../semver-range/index.ts';
@@ -37,14 +37,10 @@ export function policerFromSpec(choice: PolicyChoice): Policer {
   throw new InvalidPolicyError('given ImagePolicyChoice object is invalid');
 }
 
-/**
- * parseTagVersion is fluxcd/pkg/version.ParseVersion: strict `X.Y.Z[-pre][+meta]` after an optional leading `v`,
- * so `1.2` or `20240101` are not versions; the result keeps the original text (with its `v`).
- */
+/** parseTagVersion is fluxcd/pkg/version.ParseVersion (engines/semver-range's parseFluxVersion), undefined if not. */
 export function parseTagVersion(tag: string): SemverVersion | undefined {
   try {
-    parseStrictVersion(tag.startsWith('v') ? tag.slice(1) : tag);
-    return parseVersion(tag);
+    return parseFluxVersion(tag);
   } catch {
     return undefined;
   }
@@ -60,13 +56,9 @@ function semverPolicer(range: string): Policer {
   return {
     latest(values) {
       if (values.length === 0) throw new NoLatestError(EMPTY);
-      let best: SemverVersion | undefined;
-      for (const value of values) {
-        const v = parseTagVersion(value);
-        if (v && constraint.check(v) && (best === undefined || v.compare(best) > 0)) best = v;
-      }
+      const best = latestInRange(values, constraint);
       if (best === undefined) throw new NoLatestError('unable to determine latest version from provided list');
-      return best.original;
+      return best;
     },
   };
 }
