@@ -1,5 +1,5 @@
 // The generic condition types and reasons are defined once, with the API types (fluxcd/pkg apis/meta).
-export { ConditionType as ConditionTypes, Reason as Reasons } from '../api/index.ts';
+export { ConditionType, Reason } from '../api/index.ts';
 
 /** ConditionStatus is metav1.ConditionStatus. */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';

@@ -1,4 +1,4 @@
-import { ConditionTypes, type Condition, type ConditionStatus, type ConditionsHolder } from './condition-types.ts';
+import { ConditionType, type Condition, type ConditionStatus, type ConditionsHolder } from './condition-types.ts';
 
 /** NewCondition is a condition before `set` stamps its generation and transition time. */
 export interface NewCondition {
@@ -112,35 +112,35 @@ export function markUnknown(obj: ConditionsHolder, type: string, reason: string,
 
 /** markReconciling sets Reconciling=True and removes Stalled: the object is being worked on. */
 export function markReconciling(obj: ConditionsHolder, reason: string, message: string): void {
-  remove(obj, ConditionTypes.Stalled);
-  markTrue(obj, ConditionTypes.Reconciling, reason, message);
+  remove(obj, ConditionType.Stalled);
+  markTrue(obj, ConditionType.Reconciling, reason, message);
 }
 
 /** markStalled sets Stalled=True and removes Reconciling: no progress is possible until the spec changes. */
 export function markStalled(obj: ConditionsHolder, reason: string, message: string): void {
-  remove(obj, ConditionTypes.Reconciling);
-  markTrue(obj, ConditionTypes.Stalled, reason, message);
+  remove(obj, ConditionType.Reconciling);
+  markTrue(obj, ConditionType.Stalled, reason, message);
 }
 
 /** isReady reports Ready=True. */
 export function isReady(obj: ConditionsHolder): boolean {
-  return isTrue(obj, ConditionTypes.Ready);
+  return isTrue(obj, ConditionType.Ready);
 }
 
 /** isStalled reports Stalled=True. */
 export function isStalled(obj: ConditionsHolder): boolean {
-  return isTrue(obj, ConditionTypes.Stalled);
+  return isTrue(obj, ConditionType.Stalled);
 }
 
 /** isReconciling reports Reconciling=True. */
 export function isReconciling(obj: ConditionsHolder): boolean {
-  return isTrue(obj, ConditionTypes.Reconciling);
+  return isTrue(obj, ConditionType.Reconciling);
 }
 
 const weights: Record<string, number> = {
-  [ConditionTypes.Stalled]: 0,
-  [ConditionTypes.Reconciling]: 1,
-  [ConditionTypes.Ready]: 2,
+  [ConditionType.Stalled]: 0,
+  [ConditionType.Reconciling]: 1,
+  [ConditionType.Ready]: 2,
 };
 
 /** compareConditions orders Stalled, Reconciling, Ready first, then the rest by type. */

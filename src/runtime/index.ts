@@ -1,7 +1,6 @@
 // Public surface of the controller runtime: everything a controller needs, nothing of the wiring inside.
 export { handleRequestedAt, isSuspended, requestedAt, requestedAtAnnotation } from './annotations.ts';
 export type { RequestedAtStatus } from './annotations.ts';
-export { ConditionTypes, Reasons } from './condition-types.ts';
 export type { Condition, ConditionStatus, ConditionsHolder } from './condition-types.ts';
 export * as conditions from './conditions.ts';
 export { Controller, fluxUpdatePredicate } from './controller.ts';
@@ -42,7 +41,14 @@ export type { Result } from './result.ts';
 export { LeaderElectionLostError, runManager, startManager } from './run.ts';
 export type { ControllerSetup, RunningManager, StartOverrides } from './run.ts';
 export { intervalOf, objectReconciler, summarize } from './shape.ts';
-export type { FluxObject, FluxStatus, ObjectReconcilerSpec, StepContext } from './shape.ts';
+export type { ObjectReconcilerSpec } from './shape.ts';
+export { addObjectController } from './object-controller.ts';
+export type { ObjectController, ObjectControllerSpec } from './object-controller.ts';
+export { addWatch, artifactChanged, becameReady, resourceVersionChanged } from './watches.ts';
+export type { Watch, WatchEventName } from './watches.ts';
+export type { FluxObject, FluxStatus } from './flux-object.ts';
+export { asStepError, recordFailure, StepError } from './steps.ts';
+export type { FailureOptions, StepContext, StepErrorOptions } from './steps.ts';
 export { StatusPatcher } from './status-patcher.ts';
 export { Store, storeKey } from './store.ts';
 export type { IndexFunc } from './store.ts';

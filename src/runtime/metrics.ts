@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-import { ConditionTypes, type ConditionsHolder } from './condition-types.ts';
+import { ConditionType, type ConditionsHolder } from './condition-types.ts';
 import { get } from './conditions.ts';
 
 /** ObjectRef is what metrics and events say about an object. */
@@ -78,7 +78,7 @@ export class MetricsRecorder {
 
   /** recordReadiness records Ready (what Flux's reconcilers record after every run). */
   recordReadiness(ref: ObjectRef, obj: ConditionsHolder, deleted = false): void {
-    this.recordCondition(ref, obj, ConditionTypes.Ready, deleted);
+    this.recordCondition(ref, obj, ConditionType.Ready, deleted);
   }
 
   /** recordSuspend sets gotk_suspend_status to 1 when suspended. */

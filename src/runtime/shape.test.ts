@@ -7,7 +7,8 @@ import type { ReconcileRequest } from './controller.ts';
 import type { Informer } from './informer.ts';
 import type { Manager } from './manager.ts';
 import { done, retry, stalled } from './result.ts';
-import { objectReconciler, summarize, type FluxObject } from './shape.ts';
+import type { FluxObject } from './flux-object.ts';
+import { objectReconciler, summarize } from './shape.ts';
 
 function flux(generation: number, requestedAt?: string): FluxObject {
   return {

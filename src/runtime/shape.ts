@@ -1,32 +1,18 @@
-import type { KubeObject, TypeRef } from '../kube/client/index.ts';
+import type { TypeRef } from '../kube/client/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import { handleRequestedAt, isSuspended } from './annotations.ts';
-import { ConditionTypes, Reasons, type Condition } from './condition-types.ts';
+import { ConditionType, Reason } from './condition-types.ts';
 import { get, isStalled, markFalse, markReconciling, markStalled, remove } from './conditions.ts';
-import type { ReconcileRequest, Reconciler } from './controller.ts';
-import { parseDuration } from './duration.ts';
+import type { Reconciler } from './controller.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { addFinalizer, hasFinalizer, isDeleting, removeFinalizer } from './finalizers.ts';
+import type { FluxObject } from './flux-object.ts';
 import type { Informer } from './informer.ts';
 import type { Manager } from './manager.ts';
 import type { ObjectRef } from './metrics.ts';
 import { done, isSuccess, requeueAfter, retry, type Result } from './result.ts';
 import { StatusPatcher } from './status-patcher.ts';
-
-/** FluxStatus is the status every reconciled Flux kind shares. */
-export interface FluxStatus {
-  observedGeneration?: number;
-  conditions?: Condition[];
-  lastHandledReconcileAt?: string;
-}
-
-/** FluxObject is a Flux kind as the runtime sees it: `spec.suspend`, `spec.interval` and the shared status. */
-export type FluxObject = KubeObject<{ suspend?: boolean; interval?: string }, FluxStatus>;
-
-/** StepContext is what pipeline steps get besides the object. */
-export interface StepContext {
-  request: ReconcileRequest;
-  manager: Manager;
-}
+import { asStepError, newStepRun, recordFailure, type StepContext } from './steps.ts';
 
 /** ObjectReconcilerSpec plugs a kind's pipeline into the shared reconcile shape. */
 export interface ObjectReconcilerSpec<T extends FluxObject> {
@@ -35,10 +21,17 @@ export interface ObjectReconcilerSpec<T extends FluxObject> {
   informer: Informer<T>;
   /** fieldManager for status and finalizer patches; defaults to the manager name (e.g. `source-controller`). */
   fieldManager?: string;
-  /** reconcile runs the straight pipeline on a live, non-suspended object that carries the finalizer. */
+  /**
+   * reconcile runs the straight pipeline on a live, non-suspended object that carries the finalizer. A thrown
+   * StepError (or any error, as ReconciliationFailed) is recorded by recordFailure (steps.ts).
+   */
   reconcile(obj: T, ctx: StepContext): Promise<Result>;
   /** finalize releases what the object owns before its finalizer is removed. */
   finalize?(obj: T, ctx: StepContext): Promise<Result>;
+  /** retryAfter is the delay before retrying a failed step (a Kustomization's retryInterval); default: backoff. */
+  retryAfter?(obj: T): number;
+  /** workDir is the parent of the per-reconcile work directories (`ctx.workDir()`); the OS temp dir by default. */
+  workDir?: string;
 }
 
 /**
@@ -57,12 +50,20 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
     obj.apiVersion ??= spec.type.apiVersion;
     obj.kind ??= spec.type.kind;
     const ref: ObjectRef = { kind: spec.type.kind, name: request.name, namespace: request.namespace ?? '' };
-    const ctx: StepContext = { request, manager };
+    const patcher = new StatusPatcher<FluxObject>(manager.client, obj, fieldManager);
+    const ctx = newStepRun({
+      request,
+      manager,
+      obj,
+      patcher,
+      workDirPrefix: `fluxts-${spec.type.kind.toLowerCase()}-`,
+      ...(spec.workDir ? { workDirParent: spec.workDir } : {}),
+    });
     const start = Date.now();
 
     if (isDeleting(obj)) {
       if (!hasFinalizer(obj)) return done();
-      const result = spec.finalize ? await guard(() => spec.finalize!(obj, ctx)) : done();
+      const result = spec.finalize ? await guard(() => spec.finalize!(obj, ctx)).finally(() => ctx.close()) : done();
       if (!isSuccess(result)) return result;
       const removed = await guard(async () => (await removeFinalizer(manager.client, obj, fieldManager), done()));
       manager.metrics.recordReadiness(ref, obj, true);
@@ -85,8 +86,17 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
     }
     manager.metrics.recordSuspend(ref, false);
 
-    const patcher = new StatusPatcher(manager.client, obj, fieldManager);
-    let result = await guard(() => spec.reconcile(obj, ctx));
+    let result: Result;
+    try {
+      result = await spec.reconcile(obj, ctx);
+    } catch (err) {
+      const failure = asStepError(err, Reason.ReconciliationFailed);
+      const retryMs = failure.terminal ? undefined : spec.retryAfter?.(obj);
+      if (retryMs !== undefined) request.log.info(`Reconciliation failed, next try in ${formatDuration(retryMs)}`);
+      result = recordFailure(obj, ctx, failure, retryMs === undefined ? {} : { retryAfterMs: manager.jitter(retryMs) });
+    } finally {
+      await ctx.close();
+    }
     summarize(obj, result);
     try {
       await patcher.patch(obj);
@@ -98,8 +108,8 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
     }
     manager.metrics.recordDuration(ref, start);
     manager.metrics.recordReadiness(ref, obj);
-    manager.metrics.recordCondition(ref, obj, ConditionTypes.Reconciling);
-    manager.metrics.recordCondition(ref, obj, ConditionTypes.Stalled);
+    manager.metrics.recordCondition(ref, obj, ConditionType.Reconciling);
+    manager.metrics.recordCondition(ref, obj, ConditionType.Stalled);
     if (isSuccess(result) && result.requeueAfter > 0) return requeueAfter(manager.jitter(result.requeueAfter));
     return result;
   };
@@ -119,19 +129,19 @@ export function intervalOf(obj: FluxObject): number {
 export function summarize(obj: FluxObject, result: Result): void {
   handleRequestedAt(obj);
   const message = result.error ? errorMessage(result.error) : '';
-  if (result.error && get(obj, ConditionTypes.Ready)?.status !== 'False') {
-    markFalse(obj, ConditionTypes.Ready, Reasons.ReconciliationFailed, message);
+  if (result.error && get(obj, ConditionType.Ready)?.status !== 'False') {
+    markFalse(obj, ConditionType.Ready, Reason.ReconciliationFailed, message);
   }
   if (result.error && result.stalled && !isStalled(obj)) {
-    markStalled(obj, get(obj, ConditionTypes.Ready)?.reason ?? Reasons.Failed, message);
+    markStalled(obj, get(obj, ConditionType.Ready)?.reason ?? Reason.Failed, message);
   }
   if (result.error && !result.stalled) {
     // Like helm-controller: the object keeps Reconciling while it waits for the retry, with Ready's message.
-    markReconciling(obj, Reasons.ProgressingWithRetry, get(obj, ConditionTypes.Ready)?.message ?? message);
+    markReconciling(obj, Reason.ProgressingWithRetry, get(obj, ConditionType.Ready)?.message ?? message);
   }
   if (isSuccess(result)) {
-    remove(obj, ConditionTypes.Reconciling);
-    remove(obj, ConditionTypes.Stalled);
+    remove(obj, ConditionType.Reconciling);
+    remove(obj, ConditionType.Stalled);
   }
   if (isSuccess(result) || result.stalled) {
     (obj.status ??= {}).observedGeneration = obj.metadata.generation ?? 0;

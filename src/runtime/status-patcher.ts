@@ -30,6 +30,9 @@ export class StatusPatcher<T extends KubeObject> {
   async patch(obj: T): Promise<boolean> {
     const body = this.diff(obj);
     if (!body) return false;
+    // What was sent becomes the snapshot, not what status holds once the request returns: a reconcile still
+    // running (a mid-run progress patch) may have changed it meanwhile, and those changes are still to be sent.
+    const sent = structuredClone(obj.status ?? {});
     const key = {
       name: obj.metadata.name ?? '',
       ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
@@ -39,7 +42,7 @@ export class StatusPatcher<T extends KubeObject> {
       fieldManager: this.#fieldManager,
     });
     obj.metadata.resourceVersion = updated.metadata.resourceVersion;
-    this.#snapshot = structuredClone(obj.status ?? {});
+    this.#snapshot = sent;
     return true;
   }
 }

@@ -9,7 +9,8 @@ import { Command } from 'commander';
 
 import type { Kustomization } from '../../src/api/index.ts';
 import { ArtifactStorage, serveStorage, type StorageServer } from '../../src/artifacts/index.ts';
-import { kustomizationType, kustomizeController } from '../../src/controllers/kustomize/index.ts';
+import { kustomizationType } from '../../src/controllers/kustomize/index.ts';
+import { kustomizeController } from '../../src/controllers/kustomize/setup.ts';
 import { gitRepositoryType, sourceController } from '../../src/controllers/source/setup.ts';
 import { KubeClient, type KubeObject } from '../../src/kube/index.ts';
 import {

@@ -7,7 +7,7 @@ import {
   notificationController,
   type NotificationControllerOptions,
   type SentNotification,
-} from '../../src/controllers/notification/index.ts';
+} from '../../src/controllers/notification/setup.ts';
 import { KubeClient, type KubeObject } from '../../src/kube/index.ts';
 import { controllerOptionsFrom, createLogger, registerControllerFlags, startManager } from '../../src/runtime/index.ts';
 import { type TestCluster, useCluster } from '../support/cluster.ts';

@@ -1,7 +1,7 @@
 // A small CRD of our own for runtime integration tests: namespaced, with a status subresource and free-form
 // spec/status, so the runtime is exercised without depending on the Flux CRDs.
 import { isNotFound, type KubeClient, type KubeObject } from '../../src/kube/client/index.ts';
-import type { FluxStatus } from '../../src/runtime/shape.ts';
+import type { FluxStatus } from '../../src/runtime/index.ts';
 import { eventually } from '../support/eventually.ts';
 
 export const widgetType = { apiVersion: 'runtime.fluxts.test/v1', kind: 'Widget' } as const;

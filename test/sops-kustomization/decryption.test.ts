@@ -15,8 +15,9 @@ import { Command } from 'commander';
 import * as openpgp from 'openpgp';
 
 import type { Kustomization } from '../../src/api/index.ts';
-import { type ControllerServices, prepareControllers } from '../../src/cli/commands/controller.ts';
-import { kustomizationType, kustomizeController } from '../../src/controllers/kustomize/index.ts';
+import { type ControllerServices, findController, startControllers } from '../../src/controllers/index.ts';
+import { kustomizationType } from '../../src/controllers/kustomize/index.ts';
+import { kustomizeController } from '../../src/controllers/kustomize/setup.ts';
 import { gitRepositoryType } from '../../src/controllers/source/setup.ts';
 import { AgeRecipient, encrypt, type Format, PgpRecipient, type Recipient } from '../../src/engines/sops/index.ts';
 import { KubeClient, type KubeObject } from '../../src/kube/index.ts';
@@ -109,7 +110,7 @@ before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'fluxts-sops-ks-work-'));
   watchTree(storageDir);
   watchTree(workDir);
-  services = await prepareControllers(['source-controller'], {
+  services = await startControllers([findController('source-controller')!], {
     storagePath: storageDir,
     storageAddr: '127.0.0.1:0',
     storageAdvAddr: '',

@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { rootedFileSystem } from '../../src/controllers/kustomize/build.ts';
-import { decryptSources, overlayFileSystem, securePaths } from '../../src/controllers/kustomize/decrypt-sources.ts';
+import { rootedFileSystem } from '../../src/controllers/kustomize/build/build.ts';
+import {
+  decryptSources,
+  overlayFileSystem,
+  securePaths,
+} from '../../src/controllers/kustomize/build/decrypt-sources.ts';
 import { build, memoryFileSystem } from '../../src/engines/kustomize/index.ts';
 import { AgeKeyService, decrypt, type Format } from '../../src/engines/sops/index.ts';
 import { EXT, setup, sopsBinary, sopsOk, writeTemp, type Fixture } from '../sops/support.ts';

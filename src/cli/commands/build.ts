@@ -27,7 +27,7 @@ import { buildArtifactCommand } from './artifact.ts';
  */
 async function loadEngines() {
   const [controller, envsubst, kustomize, sourceignore, goyaml] = await Promise.all([
-    import('../../controllers/kustomize/index.ts'),
+    import('../../controllers/kustomize/build/index.ts'),
     import('../../engines/envsubst/index.ts'),
     import('../../engines/kustomize/index.ts'),
     import('../../engines/sourceignore/index.ts'),

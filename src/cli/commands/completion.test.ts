@@ -11,7 +11,9 @@ import { describe, test } from 'node:test';
 
 import { Command } from 'commander';
 
+import { runnableControllers } from '../../controllers/index.ts';
 import { bashScript, completionScript, completionTable, fishScript, valueFlags, zshScript } from './completion.ts';
+import { registerControllerCommand } from './controller.ts';
 import { registerGetCommand } from './get.ts';
 import { registerReconcileCommand } from './reconcile.ts';
 
@@ -36,6 +38,15 @@ function scriptFile(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+test('`controller` completes to the runnable controllers of the registry and `all`', () => {
+  const p = new Command('fluxts');
+  registerControllerCommand(p);
+  const words = completionTable(p).get('controller') ?? [];
+  assert.ok(words.includes('all'));
+  assert.ok(words.includes('--storage-path'));
+  for (const c of runnableControllers()) assert.ok(words.includes(c.name), c.name);
+});
 
 const lines = (out: string): string[] => out.split('\n').filter((l) => l !== '');
 

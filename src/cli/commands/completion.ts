@@ -5,7 +5,10 @@ import { type Output, processOutput } from '../shared/terminal.ts';
 /** CompletionTable maps a command path (`get sources`) to the words that may follow it there. */
 export type CompletionTable = Map<string, string[]>;
 
-/** completionTable walks the command tree: sub-commands, their aliases and long options per path. */
+/**
+ * completionTable walks the command tree: sub-commands, their aliases, long options and the choices of a first
+ * argument, per path.
+ */
 export function completionTable(root: Command): CompletionTable {
   const table: CompletionTable = new Map();
   const walk = (cmd: Command, path: string[]): void => {
@@ -16,6 +19,8 @@ export function completionTable(root: Command): CompletionTable {
       for (const a of sub.aliases()) words.add(a);
     }
     for (const opt of cmd.options) if (opt.long && !opt.hidden) words.add(opt.long);
+    // An argument with fixed choices (`fluxts controller <names...>`) completes to them.
+    for (const choice of cmd.registeredArguments[0]?.argChoices ?? []) words.add(choice);
     table.set(path.join(' '), [...words].sort());
     for (const sub of cmd.commands) {
       walk(sub, [...path, sub.name()]);

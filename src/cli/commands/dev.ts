@@ -9,10 +9,10 @@ import { startDevCluster, stopDevCluster } from '../../devcluster/cluster.ts';
 import { openDevRepo, type DevRepo } from '../../devcluster/dev-repo.ts';
 import { stderrProgress } from '../../devcluster/go-build.ts';
 import { isAlreadyExists, KubeClient, KubeConfig, type KubeObject } from '../../kube/index.ts';
+import { registerControllerOptions, runnableControllers, startControllers } from '../../controllers/index.ts';
 import { controllerOptionsFrom, createLogger, registerControllerFlags, startManager } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { announceLocalControllers } from '../shared/local-controllers.ts';
-import { prepareControllers } from './controller.ts';
 
 const NAMESPACE = 'flux-system';
 const NAME = 'dev-app';
@@ -93,19 +93,21 @@ async function runDev(opts: DevOptions): Promise<void> {
     cleanups.push(() => repo.close());
     done(`local Git repository ${repo.dir} served at ${repo.url}`);
 
-    step('starting source-controller and kustomize-controller');
-    const services = await prepareControllers(['source-controller', 'kustomize-controller'], {
-      storagePath: join(stateDir, 'storage'),
-      storageAddr: '127.0.0.1:0',
-      storageAdvAddr: '',
-      artifactRetentionTtl: 60_000,
-      artifactRetentionRecords: 2,
-    });
-    cleanups.push(() => services.close());
-    const flags = registerControllerFlags(new Command()).parse(
-      ['--metrics-addr=127.0.0.1:0', '--health-addr=127.0.0.1:0', '--max-retry-delay=10s', '--log-level=error'],
+    // Every controller fluxts implements, in one process, each with the flags its descriptor asks for in dev.
+    const controllers = runnableControllers();
+    step(`starting ${controllers.map((c) => c.name).join(', ')}`);
+    const flags = registerControllerFlags(registerControllerOptions(new Command(), controllers)).parse(
+      [
+        ...controllers.flatMap((c) => c.devArgs?.(stateDir) ?? []),
+        '--metrics-addr=127.0.0.1:0',
+        '--health-addr=127.0.0.1:0',
+        '--max-retry-delay=10s',
+        '--log-level=error',
+      ],
       { from: 'user' },
     );
+    const services = await startControllers(controllers, flags.opts());
+    cleanups.push(() => services.close());
     const running = await startManager(controllerOptionsFrom(flags.opts()), services.setups, {
       kubeConfig,
       logger: createLogger('error'),
@@ -115,7 +117,11 @@ async function runDev(opts: DevOptions): Promise<void> {
     await applyObjects(client, repo);
     // So that `fluxts check` sees these controllers as running, not as missing Deployments.
     try {
-      const presence = await announceLocalControllers(client, NAMESPACE, ['source-controller', 'kustomize-controller']);
+      const presence = await announceLocalControllers(
+        client,
+        NAMESPACE,
+        controllers.map((c) => c.name),
+      );
       cleanups.push(() => presence.stop());
     } catch (err) {
       step(`fluxts check will not see these controllers (Lease ${NAMESPACE}/fluxts-dev: ${errorMessage(err)})`);

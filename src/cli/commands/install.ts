@@ -8,6 +8,7 @@ import {
   ALL_COMPONENTS,
   DEFAULT_COMPONENTS,
   defaultInstallOptions,
+  EXTRA_COMPONENTS,
   type InstallOptions,
   installObjects,
 } from '../shared/install-manifests.ts';
@@ -161,11 +162,7 @@ export function registerInstallCommand(program: Command, o: Output = processOutp
     .description('Install or upgrade fluxts: CRDs, RBAC and one Deployment per controller')
     .option('--export', 'print the install manifests on stdout instead of applying them')
     .option('--components <list>', `controllers to install (default ${DEFAULT_COMPONENTS.join(',')})`, list)
-    .option(
-      '--components-extra <list>',
-      'extra controllers: image-reflector-controller,image-automation-controller,source-watcher',
-      list,
-    )
+    .option('--components-extra <list>', `extra controllers: ${EXTRA_COMPONENTS.join(',')}`, list)
     .option(
       '--registry <registry>',
       'container registry of the fluxts image',

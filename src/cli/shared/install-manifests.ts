@@ -1,24 +1,18 @@
 // The objects `fluxts install` applies, in Flux's layout (F2 manifests/bases, manifests/rbac, manifests/policies):
 // namespace, CRDs, RBAC, ResourceQuota, service accounts, one Deployment per controller running
-// `fluxts controller <name>` from the fluxts image, Services and the three default NetworkPolicies.
+// `fluxts controller <name>` from the fluxts image, Services and the three default NetworkPolicies. What differs
+// per controller (kinds, ports, arguments, storage, Services, cluster-admin) comes from its descriptor in the
+// registry (controllers/index.ts).
 import { allCrds } from '../../api/index.ts';
+import { CONTROLLERS, controllerOf, type ControllerDescriptor, findController } from '../../controllers/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { controllerProcessEnv } from '../../runtime/index.ts';
 import { IMAGE_REPOSITORY, VERSION } from './version.ts';
 
-/** DEFAULT_COMPONENTS and EXTRA_COMPONENTS are flux's component lists. */
-export const DEFAULT_COMPONENTS = [
-  'source-controller',
-  'kustomize-controller',
-  'helm-controller',
-  'notification-controller',
-] as const;
-export const EXTRA_COMPONENTS = [
-  'image-reflector-controller',
-  'image-automation-controller',
-  'source-watcher',
-] as const;
-export const ALL_COMPONENTS: readonly string[] = [...DEFAULT_COMPONENTS, ...EXTRA_COMPONENTS];
+/** DEFAULT_COMPONENTS and EXTRA_COMPONENTS are flux's component lists, in the registry's order. */
+export const DEFAULT_COMPONENTS: readonly string[] = CONTROLLERS.filter((c) => c.install.default).map((c) => c.name);
+export const EXTRA_COMPONENTS: readonly string[] = CONTROLLERS.filter((c) => !c.install.default).map((c) => c.name);
+export const ALL_COMPONENTS: readonly string[] = CONTROLLERS.map((c) => c.name);
 
 /** InstallOptions mirror `flux install`'s flags. */
 export interface InstallOptions {
@@ -44,16 +38,6 @@ export function defaultInstallOptions(): InstallOptions {
   };
 }
 
-/** CRD_OWNER maps an API group (and, in the image group, a kind) to the component that serves it. */
-function crdComponent(group: string, kind: string): string {
-  if (group === 'source.toolkit.fluxcd.io') return 'source-controller';
-  if (group === 'kustomize.toolkit.fluxcd.io') return 'kustomize-controller';
-  if (group === 'helm.toolkit.fluxcd.io') return 'helm-controller';
-  if (group === 'notification.toolkit.fluxcd.io') return 'notification-controller';
-  if (group === 'source.extensions.fluxcd.io') return 'source-watcher';
-  return kind === 'ImageUpdateAutomation' ? 'image-automation-controller' : 'image-reflector-controller';
-}
-
 interface Port {
   containerPort: number;
   name: string;
@@ -61,26 +45,27 @@ interface Port {
 }
 const port = (containerPort: number, name: string): Port => ({ containerPort, name, protocol: 'TCP' });
 
-/** controllerPorts lists each controller's container ports as Flux declares them. */
-function controllerPorts(name: string): Port[] {
-  const common = [port(8080, 'http-prom'), port(9440, 'healthz')];
-  if (name === 'source-controller' || name === 'source-watcher') return [port(9090, 'http'), ...common];
-  if (name === 'notification-controller') return [port(9090, 'http'), port(9292, 'http-webhook'), ...common];
-  return common;
+/** descriptor returns the registry entry of an installed component (installOptionsFrom validated the names). */
+function descriptor(name: string): ControllerDescriptor {
+  const found = findController(name);
+  if (!found) throw new Error(`${name} is not a Flux component`);
+  return found;
 }
 
-function controllerArgs(name: string, o: InstallOptions): string[] {
-  const args = ['controller', name];
-  if (name !== 'notification-controller') {
+/** controllerPorts lists each controller's container ports as Flux declares them: its own, then metrics and probes. */
+function controllerPorts(c: ControllerDescriptor): Port[] {
+  const own = (c.install.ports ?? []).map((p) => port(p.containerPort, p.name));
+  return [...own, port(8080, 'http-prom'), port(9440, 'healthz')];
+}
+
+function controllerArgs(c: ControllerDescriptor, o: InstallOptions): string[] {
+  const args = ['controller', c.name];
+  if (c.install.postsEvents !== false) {
     args.push(`--events-addr=http://notification-controller.$(RUNTIME_NAMESPACE).svc.${o.clusterDomain}./`);
   }
   args.push(`--watch-all-namespaces=${o.watchAllNamespaces}`, `--log-level=${o.logLevel}`, '--log-encoding=json');
   args.push('--enable-leader-election');
-  if (name === 'source-controller' || name === 'image-reflector-controller') args.push('--storage-path=/data');
-  if (name === 'source-controller') {
-    args.push(`--storage-adv-addr=source-controller.$(RUNTIME_NAMESPACE).svc.${o.clusterDomain}.`);
-  }
-  if (name === 'notification-controller') args.push('--receiverAddr=:9292');
+  args.push(...(c.install.args?.({ clusterDomain: o.clusterDomain }) ?? []));
   return args;
 }
 
@@ -93,9 +78,9 @@ function labels(o: InstallOptions, component?: string): Record<string, string> {
   };
 }
 
-function deployment(name: string, o: InstallOptions): KubeObject {
-  const storage = name === 'source-controller' || name === 'image-reflector-controller';
-  const serves = name === 'source-controller' || name === 'source-watcher';
+function deployment(c: ControllerDescriptor, o: InstallOptions): KubeObject {
+  const name = c.name;
+  const storage = c.install.storage === true;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -115,18 +100,19 @@ function deployment(name: string, o: InstallOptions): KubeObject {
               name: 'manager',
               image: o.image,
               imagePullPolicy: 'IfNotPresent',
-              args: controllerArgs(name, o),
+              args: controllerArgs(c, o),
               env: [
                 { name: 'RUNTIME_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                ...(name === 'source-controller' ? [{ name: 'TUF_ROOT', value: '/tmp/.sigstore' }] : []),
+                ...(c.install.env ?? []),
                 // A long-running Node process needs these to stay small (see runtime/process-tuning.ts).
                 ...Object.entries(controllerProcessEnv()).map(([k, value]) => ({ name: k, value })),
               ],
-              ports: controllerPorts(name),
+              ports: controllerPorts(c),
               livenessProbe: { httpGet: { path: '/healthz', port: 'healthz' } },
-              readinessProbe: serves
-                ? { httpGet: { path: '/', port: 'http' } }
-                : { httpGet: { path: '/readyz', port: 'healthz' } },
+              readinessProbe:
+                c.install.readiness === 'http'
+                  ? { httpGet: { path: '/', port: 'http' } }
+                  : { httpGet: { path: '/readyz', port: 'healthz' } },
               resources: {
                 limits: { cpu: '1000m', memory: '1Gi' },
                 requests: { cpu: '100m', memory: '64Mi' },
@@ -148,7 +134,7 @@ function deployment(name: string, o: InstallOptions): KubeObject {
           priorityClassName: 'system-cluster-critical',
           securityContext: { fsGroup: 1337 },
           serviceAccountName: name,
-          terminationGracePeriodSeconds: name === 'helm-controller' ? 600 : 10,
+          terminationGracePeriodSeconds: c.install.terminationGracePeriodSeconds ?? 10,
           volumes: [...(storage ? [{ name: 'data', emptyDir: {} }] : []), { name: 'temp', emptyDir: {} }],
         },
       },
@@ -181,7 +167,7 @@ function rbac(o: InstallOptions): KubeObject[] {
     'source.extensions.fluxcd.io',
   ];
   const reconcilers = o.components
-    .filter((c) => c === 'kustomize-controller' || c === 'helm-controller')
+    .filter((c) => descriptor(c).rbac.clusterAdmin)
     .map((c) => ({ kind: 'ServiceAccount', name: c, namespace: ns }));
   const aggregated = (name: string, label: string, verbs: string[]): KubeObject => ({
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -287,8 +273,8 @@ export function installObjects(o: InstallOptions): KubeObject[] {
     },
   ];
   for (const crd of allCrds()) {
-    if (!o.components.includes(crdComponent(crd.spec.group, crd.spec.names.kind))) continue;
-    const component = crdComponent(crd.spec.group, crd.spec.names.kind);
+    const component = controllerOf(crd.spec.names.kind)?.name ?? '';
+    if (!o.components.includes(component)) continue;
     const meta = crd.metadata as { name: string; labels?: Record<string, string> };
     objects.push({ ...crd, metadata: { ...meta, labels: { ...meta.labels, ...labels(o, component) } } });
   }
@@ -313,14 +299,10 @@ export function installObjects(o: InstallOptions): KubeObject[] {
       metadata: { name: c, namespace: ns, labels: labels(o, c) },
     });
   }
-  if (o.components.includes('source-controller'))
-    objects.push(service('source-controller', 'source-controller', 'http', o));
-  if (o.components.includes('source-watcher')) objects.push(service('source-watcher', 'source-watcher', 'http', o));
-  if (o.components.includes('notification-controller')) {
-    objects.push(service('notification-controller', 'notification-controller', 'http', o));
-    objects.push(service('webhook-receiver', 'notification-controller', 'http-webhook', o));
+  for (const c of CONTROLLERS.filter((c) => o.components.includes(c.name))) {
+    for (const svc of c.install.services ?? []) objects.push(service(svc.name, c.name, svc.targetPort, o));
   }
-  for (const c of o.components) objects.push(deployment(c, o));
+  for (const c of o.components) objects.push(deployment(descriptor(c), o));
   if (o.networkPolicy) objects.push(...networkPolicies(o));
   return objects;
 }

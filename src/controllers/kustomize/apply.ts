@@ -17,7 +17,7 @@ import {
   staleObjects,
 } from '../../kube/ssa/index.ts';
 import { errorMessage } from '../../util/errors.ts';
-import { StepError } from './errors.ts';
+import { StepError } from '../../runtime/index.ts';
 import type { KustomizeControllerOptions } from './options.ts';
 
 /** stampMetadata sets commonMetadata and the owner labels on every object (owner labels win). */

@@ -2,12 +2,12 @@
 // (kustomize-controller `finalize`, flux-api.md §4.3 "Finalize on delete").
 import type { Kustomization } from '../../api/index.ts';
 import { deleteAll, inventoryRefs, ownerLabels, waitForTermination } from '../../kube/ssa/index.ts';
-import { clientFor } from '../../kube/identity/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import { done, type Result, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
-import { remoteKubeConfigPolicy, type KustomizeControllerOptions } from './options.ts';
+import type { KustomizeControllerOptions } from './options.ts';
 import { timeoutOf } from './reconcile.ts';
+import { targetClient } from './target.ts';
 
 /** shouldDelete: MirrorPrune deletes iff prune; Delete and WaitForTermination always; Orphan never; suspended never. */
 export function shouldDelete(ks: Kustomization): boolean {
@@ -30,23 +30,11 @@ export async function finalizeKustomization(
   if (!shouldDelete(ks)) return done();
   let target: KubeClient;
   try {
-    target = await clientFor(ctx.manager.client, {
-      namespace: ks.metadata.namespace ?? '',
-      ...(ks.spec.serviceAccountName ? { serviceAccountName: ks.spec.serviceAccountName } : {}),
-      ...(opts.defaultServiceAccount ? { defaultServiceAccount: opts.defaultServiceAccount } : {}),
-      ...(ks.spec.kubeConfig ? { kubeConfig: ks.spec.kubeConfig } : {}),
-      remotePolicy: remoteKubeConfigPolicy(opts),
-      workloadIdentity: {
-        objectLevelWorkloadIdentity: ctx.manager.options.featureGates['ObjectLevelWorkloadIdentity'] ?? false,
-        ...(opts.defaultKubeConfigServiceAccount
-          ? { defaultServiceAccount: opts.defaultKubeConfigServiceAccount }
-          : {}),
-      },
-    });
+    target = await targetClient(ctx, ks, opts);
   } catch (err) {
     const message = `unable to prune objects on deletion: ${errorMessage(err)}`;
     ctx.request.log.error(message);
-    ctx.manager.events.event(ks, { severity: 'error', reason: 'PruneFailed', message });
+    ctx.event('error', 'PruneFailed', message);
     return done();
   }
   const refs = inventoryRefs(ks.status?.inventory);
@@ -55,11 +43,7 @@ export async function finalizeKustomization(
   });
   const deleted = result.changeSet.filter((e) => e.action === 'deleted');
   if (deleted.length > 0) {
-    ctx.manager.events.event(ks, {
-      severity: 'info',
-      reason: 'Progressing',
-      message: deleted.map((e) => `${e.subject} deleted`).join('\n'),
-    });
+    ctx.event('info', 'Progressing', deleted.map((e) => `${e.subject} deleted`).join('\n'));
   }
   for (const e of result.errors) ctx.request.log.error(e.message);
   if (ks.spec.deletionPolicy === 'WaitForTermination' && deleted.length > 0) {

@@ -1,8 +1,7 @@
-// Public surface of the kustomize-controller.
-export { kustomizeController, type KustomizeSetupOptions } from './setup.ts';
-export type { KustomizeControllerOptions } from './options.ts';
-export { sopsDecryptor, type Decryptor } from './decrypt.ts';
+// Public surface of the kustomize-controller, light on purpose: the registry loads it for every `fluxts install`
+// or `check`, and the descriptor imports the controller itself (setup.ts) only when it runs. The build pipeline
+// that `fluxts build kustomization` shares is the build room (build/index.ts).
+export { kustomizeControllerDescriptor, kustomizeOptions } from './controller.ts';
 export { kustomizationType } from './kind.ts';
-// `fluxts build kustomization` runs the controller's build on a local directory.
-export { readVariables, splitDocuments } from './build.ts';
-export { prepareKustomization } from './generate.ts';
+export type { KustomizeControllerOptions } from './options.ts';
+export type { KustomizeSetupOptions } from './setup.ts';

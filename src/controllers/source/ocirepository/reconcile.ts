@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { SourceConditionType, SourceReason, type OCIRepository } from '../../../api/index.ts';
+import { ConditionType, Reason, SourceConditionType, SourceReason, type OCIRepository } from '../../../api/index.ts';
 import { extractTarGz, sourceIgnoreFilter, type Artifact, type ArtifactStorage } from '../../../artifacts/index.ts';
 import {
   fetchFluxManifest,
@@ -19,11 +19,9 @@ import {
 } from '../../../fetchers/oci/index.ts';
 import {
   conditions,
-  ConditionTypes,
   deepEqual,
   intervalOf,
   parseDuration,
-  Reasons,
   requeueAfter,
   retry,
   stalled,
@@ -31,7 +29,7 @@ import {
   type StepContext,
 } from '../../../runtime/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
-import { SecretNotFoundError } from '../gitrepository/secrets.ts';
+import { SecretNotFoundError } from '../secrets.ts';
 import { ProviderError, registryClientFor } from './registry.ts';
 import { bestSemverTag, formatRevision, RefError } from './revision.ts';
 import { verificationUnchanged, verifyArtifact, type VerifyOptions } from './verify.ts';
@@ -83,13 +81,13 @@ export async function reconcileOCIRepository(
   const newGeneration = status.observedGeneration !== generation;
   conditions.markReconciling(
     obj,
-    Reasons.Progressing,
+    Reason.Progressing,
     newGeneration
       ? `processing object: new generation ${status.observedGeneration ?? 0} -> ${generation}`
       : 'reconciliation in progress',
   );
   if (!conditions.isReady(obj))
-    conditions.markUnknown(obj, ConditionTypes.Ready, Reasons.Progressing, 'reconciliation in progress');
+    conditions.markUnknown(obj, ConditionType.Ready, Reason.Progressing, 'reconciliation in progress');
 
   if (status.artifact && !(await deps.storage.exists(status.artifact))) {
     delete status.artifact;
@@ -218,7 +216,7 @@ export async function reconcileOCIRepository(
           ...deps.verify,
           signal,
         });
-        conditions.markTrue(obj, SourceConditionType.SourceVerified, Reasons.Succeeded, message);
+        conditions.markTrue(obj, SourceConditionType.SourceVerified, Reason.Succeeded, message);
       } catch (err) {
         const message = `failed to verify the signature using provider '${obj.spec.verify.provider}': ${errorMessage(err)}`;
         conditions.markFalse(obj, SourceConditionType.SourceVerified, SourceReason.VerificationError, message);
@@ -319,8 +317,8 @@ export async function reconcileOCIRepository(
 function succeed(obj: OCIRepository, artifact: StatusArtifact): Result {
   const message = `stored artifact for digest '${artifact.revision}'`;
   conditions.remove(obj, SourceConditionType.ArtifactOutdated);
-  conditions.markTrue(obj, SourceConditionType.ArtifactInStorage, Reasons.Succeeded, message);
-  conditions.markTrue(obj, ConditionTypes.Ready, Reasons.Succeeded, message);
+  conditions.markTrue(obj, SourceConditionType.ArtifactInStorage, Reason.Succeeded, message);
+  conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, message);
   return requeueAfter(intervalOf(obj));
 }
 
@@ -331,8 +329,8 @@ function succeed(obj: OCIRepository, artifact: StatusArtifact): Result {
 function fail(obj: OCIRepository, ctx: StepContext, failure: Failure, err: unknown): Result {
   if (failure.condition !== SourceConditionType.SourceVerified)
     conditions.markTrue(obj, failure.condition, failure.reason, failure.message);
-  conditions.markFalse(obj, ConditionTypes.Ready, failure.reason, failure.message);
-  conditions.markReconciling(obj, Reasons.ProgressingWithRetry, failure.message);
+  conditions.markFalse(obj, ConditionType.Ready, failure.reason, failure.message);
+  conditions.markReconciling(obj, Reason.ProgressingWithRetry, failure.message);
   ctx.manager.events.event(obj, { severity: 'error', reason: failure.reason, message: failure.message });
   return retry(err instanceof Error ? err : new Error(String(err)));
 }
@@ -340,7 +338,7 @@ function fail(obj: OCIRepository, ctx: StepContext, failure: Failure, err: unkno
 /** stall records a configuration error that retrying cannot fix: Stalled=True until the spec changes. */
 function stall(obj: OCIRepository, ctx: StepContext, reason: string, message: string, err: unknown): Result {
   conditions.markTrue(obj, SourceConditionType.FetchFailed, reason, message);
-  conditions.markFalse(obj, ConditionTypes.Ready, reason, message);
+  conditions.markFalse(obj, ConditionType.Ready, reason, message);
   conditions.markStalled(obj, reason, message);
   ctx.manager.events.event(obj, { severity: 'error', reason, message });
   return stalled(err instanceof Error ? err : new Error(String(err)));

@@ -10,7 +10,7 @@ import {
 } from '../../../fetchers/oci/index.ts';
 import type { KubeClient, KubeObject } from '../../../kube/index.ts';
 import { FluxtsError } from '../../../util/errors.ts';
-import { readSecretData } from '../gitrepository/secrets.ts';
+import { readSecretData } from '../secrets.ts';
 
 /** ProviderError: a cloud provider that fluxts cannot authenticate with; terminal until the spec changes. */
 export class ProviderError extends FluxtsError {}

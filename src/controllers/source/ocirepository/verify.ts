@@ -9,7 +9,7 @@ import { OCIError, type Descriptor, type Reference, type RegistryClient } from '
 import type { KubeClient } from '../../../kube/index.ts';
 import { conditions } from '../../../runtime/index.ts';
 import { errorMessage, FluxtsError } from '../../../util/errors.ts';
-import { readSecretData } from '../gitrepository/secrets.ts';
+import { readSecretData } from '../secrets.ts';
 
 /** VerificationFailedError: no signature matched, or a signature was malformed. */
 export class VerificationFailedError extends FluxtsError {}

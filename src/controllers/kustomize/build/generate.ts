@@ -6,8 +6,8 @@ import { isAbsolute, join, posix } from 'node:path';
 
 import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 
-import { Reason, type Kustomization } from '../../api/index.ts';
-import { StepError } from './errors.ts';
+import { Reason, type Kustomization } from '../../../api/index.ts';
+import { StepError } from '../../../runtime/index.ts';
 
 /** KUSTOMIZATION_FILES are the names kustomize looks for. */
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 
 import { parse } from 'yaml';
 
-import type { Kustomization } from '../../api/index.ts';
-import { StepError } from './errors.ts';
+import type { Kustomization } from '../../../api/index.ts';
+import { StepError } from '../../../runtime/index.ts';
 import { prepareKustomization, securePath } from './generate.ts';
 
 function tree(files: Record<string, string>): string {

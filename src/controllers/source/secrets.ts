@@ -1,5 +1,5 @@
-import type { KubeClient, KubeObject } from '../../../kube/client/index.ts';
-import { FluxtsError } from '../../../util/errors.ts';
+import type { KubeClient, KubeObject } from '../../kube/index.ts';
+import { FluxtsError } from '../../util/errors.ts';
 
 /** SecretNotFoundError: a referenced Secret does not exist (or can't be read); the message names it, no data. */
 export class SecretNotFoundError extends FluxtsError {}

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 
-import type { Kustomization } from '../../api/index.ts';
+import type { Kustomization } from '../../../api/index.ts';
 import { buildObjects } from './build.ts';
 import type { Decryptor } from './decrypt.ts';
-import { StepError } from './errors.ts';
+import { StepError } from '../../../runtime/index.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fluxts-ks-build-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

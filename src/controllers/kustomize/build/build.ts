@@ -6,15 +6,20 @@ import { posix } from 'node:path';
 
 import { stringify } from 'yaml';
 
-import { Reason, type Kustomization } from '../../api/index.ts';
-import { collectVariables, substituteResource, SubstitutionError, yamlToJson } from '../../engines/envsubst/index.ts';
-import type { JsonObject } from '../../engines/envsubst/index.ts';
-import { build, KustomizeBuildError, nodeFileSystem, type FileSystem } from '../../engines/kustomize/index.ts';
-import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
-import { errorMessage } from '../../util/errors.ts';
+import { Reason, type Kustomization } from '../../../api/index.ts';
+import {
+  collectVariables,
+  type JsonObject,
+  substituteResource,
+  SubstitutionError,
+  yamlToJson,
+} from '../../../engines/envsubst/index.ts';
+import { build, KustomizeBuildError, nodeFileSystem, type FileSystem } from '../../../engines/kustomize/index.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../../../kube/index.ts';
+import { errorMessage } from '../../../util/errors.ts';
 import type { Decryptor } from './decrypt.ts';
 import { overlayFileSystem } from './decrypt-sources.ts';
-import { StepError } from './errors.ts';
+import { StepError } from '../../../runtime/index.ts';
 
 /**
  * rootedFileSystem refuses every read outside the artifact root (Flux builds on a secure FS), by path and, for

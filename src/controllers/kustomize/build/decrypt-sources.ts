@@ -6,9 +6,9 @@ import { posix } from 'node:path';
 
 import { parse } from 'yaml';
 
-import { formatForPath, hasMarker, type Format } from '../../engines/sops/index.ts';
-import type { FileSystem } from '../../engines/kustomize/index.ts';
-import { errorMessage, FluxtsError } from '../../util/errors.ts';
+import { formatForPath, hasMarker, type Format } from '../../../engines/sops/index.ts';
+import type { FileSystem } from '../../../engines/kustomize/index.ts';
+import { errorMessage, FluxtsError } from '../../../util/errors.ts';
 
 /** MAX_ENCRYPTED_FILE_SIZE is Flux's limit on the size of a source file to decrypt (5 MiB). */
 export const MAX_ENCRYPTED_FILE_SIZE = 5 << 20;

@@ -1,6 +1,6 @@
 // Step "decrypt": SOPS-encrypted resources of the build output, with the keys of spec.decryption.secretRef
 // (kustomize-controller `internal/decryptor`). The hook is a plain function so other key sources can replace it.
-import { Reason, type Kustomization } from '../../api/index.ts';
+import { Reason, type Kustomization } from '../../../api/index.ts';
 import {
   decrypt,
   decryptResourceJson,
@@ -8,12 +8,12 @@ import {
   isSopsResource,
   keyServicesFromSecret,
   type KeyService,
-} from '../../engines/sops/index.ts';
-import type { FileSystem } from '../../engines/kustomize/index.ts';
-import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
-import { errorMessage } from '../../util/errors.ts';
+} from '../../../engines/sops/index.ts';
+import type { FileSystem } from '../../../engines/kustomize/index.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../../../kube/index.ts';
+import { errorMessage } from '../../../util/errors.ts';
 import { decryptSources } from './decrypt-sources.ts';
-import { StepError } from './errors.ts';
+import { StepError } from '../../../runtime/index.ts';
 
 /**
  * Decryptor turns the built resources into decrypted ones; it returns the same object when nothing changed. Its

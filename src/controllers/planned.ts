@@ -1,0 +1,42 @@
+// The Flux components fluxts does not implement yet, declared with what `fluxts install` needs to lay them out as
+// Flux does (their kinds' CRDs, ports, arguments, storage, Services, RBAC). They have no `run`: `fluxts controller`
+// names them as missing. Implementing one means giving it a folder with a full descriptor (controller.ts) and
+// moving it from here to CONTROLLERS in index.ts (README.md).
+import type { ControllerDescriptor } from './registry.ts';
+
+/** helmControllerDescriptor: HelmReleases; applies arbitrary objects, so it is bound to cluster-admin. */
+export const helmControllerDescriptor: ControllerDescriptor = {
+  name: 'helm-controller',
+  kinds: ['HelmRelease'],
+  rbac: { clusterAdmin: true },
+  install: { default: true, terminationGracePeriodSeconds: 600 },
+};
+
+/** imageReflectorControllerDescriptor: scans image repositories into its own database under /data. */
+export const imageReflectorControllerDescriptor: ControllerDescriptor = {
+  name: 'image-reflector-controller',
+  kinds: ['ImageRepository', 'ImagePolicy'],
+  rbac: { clusterAdmin: false },
+  install: { default: false, storage: true, args: () => ['--storage-path=/data'] },
+};
+
+/** imageAutomationControllerDescriptor: commits policy results back to Git. */
+export const imageAutomationControllerDescriptor: ControllerDescriptor = {
+  name: 'image-automation-controller',
+  kinds: ['ImageUpdateAutomation'],
+  rbac: { clusterAdmin: false },
+  install: { default: false },
+};
+
+/** sourceWatcherDescriptor: ArtifactGenerators, serving the ExternalArtifacts it produces. */
+export const sourceWatcherDescriptor: ControllerDescriptor = {
+  name: 'source-watcher',
+  kinds: ['ArtifactGenerator'],
+  rbac: { clusterAdmin: false },
+  install: {
+    default: false,
+    ports: [{ name: 'http', containerPort: 9090 }],
+    readiness: 'http',
+    services: [{ name: 'source-watcher', targetPort: 'http' }],
+  },
+};
