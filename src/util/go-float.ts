@@ -1,6 +1,8 @@
 /**
- * Number formatting exactly as Go's strconv and encoding/json do it. Engines that reproduce Go programs byte for
- * byte need it: sops hashes (MAC) and encrypts the textual form Go produces, Helm prints values as Go formats them.
+ * Number formatting exactly as Go's strconv and encoding/json do it: wherever fluxts must produce the bytes a Go
+ * program would (YAML emitters, sops, which hashes and encrypts the textual form, Helm values, template output), a
+ * different spelling of the same float is a different result. JavaScript's shortest round-trip digits are Go's
+ * (both pick the shortest decimal that reads back to the same float64); only the layout differs.
  */
 
 interface Digits {

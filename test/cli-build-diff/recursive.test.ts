@@ -3,7 +3,7 @@
 // (shared cached build with test/cli-create) runs the same arguments and its output is the expectation; without a
 // Go toolchain only the behaviour checks run.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,7 +63,7 @@ async function repoDir(ns: string, value = 'one'): Promise<string> {
 describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
   let cluster: TestCluster;
   let client: KubeClient;
-  let flux: string | undefined;
+  let flux: string;
   let env: NodeJS.ProcessEnv;
 
   before(
@@ -71,14 +71,14 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
       cluster = await useCluster();
       client = new KubeClient(loadKubeConfig(cluster.kubeconfigPath));
       env = { KUBECONFIG: cluster.kubeconfigPath };
-      flux = await buildFluxCli(() => undefined).catch(() => undefined);
+      flux = await buildFluxCli(() => undefined);
     },
     { timeout: 25 * 60_000 },
   );
 
-  async function both(args: string[]): Promise<{ ours: RunResult; ref: RunResult | undefined }> {
+  async function both(args: string[]): Promise<{ ours: RunResult; ref: RunResult }> {
     const ours = await fluxts(args, env);
-    const ref = flux && existsSync(flux) ? await run(flux, args, env) : undefined;
+    const ref = await run(flux, args, env);
     return { ours, ref };
   }
 
@@ -97,10 +97,8 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
     assert.equal(ours.code, 0, ours.stderr);
     assert.match(ours.stdout, /name: app-settings\n/);
     assert.match(ours.stdout, /kustomize\.toolkit\.fluxcd\.io\/name: apps\n/);
-    if (ref) {
-      assert.equal(ref.code, 0, ref.stderr);
-      assert.equal(ours.stdout, ref.stdout);
-    }
+    assert.equal(ref.code, 0, ref.stderr);
+    assert.equal(ours.stdout, ref.stdout);
     // Every build is in memory in fluxts: the flag is accepted and changes nothing.
     const inMemory = await fluxts([...args, '--in-memory-build', '-r'], env);
     assert.equal(inMemory.code, 0, inMemory.stderr);
@@ -111,7 +109,7 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
     const live = await both(args);
     assert.equal(live.ours.code, 0, live.ours.stderr);
     assert.match(live.ours.stdout, /namespace: elsewhere\n/);
-    if (live.ref) assert.equal(live.ours.stdout, live.ref.stdout);
+    assert.equal(live.ours.stdout, live.ref.stdout);
   });
 
   it('build -r without the nested source in --local-sources fails naming the key', async (t) => {
@@ -124,10 +122,8 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
       ours.stderr,
       new RegExp(`^✗ cannot get local path for GitRepository/${ns}/repo of kustomization apps$`, 'm'),
     );
-    if (ref) {
-      assert.notEqual(ref.code, 0);
-      assert.match(ref.stderr, new RegExp(`cannot get local path for GitRepository/${ns}/repo of kustomization apps`));
-    }
+    assert.notEqual(ref.code, 0);
+    assert.match(ref.stderr, new RegExp(`cannot get local path for GitRepository/${ns}/repo of kustomization apps`));
     const bad = await fluxts(['build', 'ks', 'root', '-n', ns, '--path', repo, '--local-sources', 'no-equals'], env);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /"no-equals" must be formatted as Kind\/namespace\/name=path/);
@@ -156,11 +152,9 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
     const ours = await fluxts(args, { KUBECONFIG: '/nonexistent' });
     assert.equal(ours.code, 0, ours.stderr);
     assert.match(ours.stdout, /name: app-settings\n/);
-    if (flux && existsSync(flux)) {
-      const ref = await run(flux, args, { KUBECONFIG: '/nonexistent' });
-      assert.equal(ref.code, 0, ref.stderr);
-      assert.equal(ours.stdout, ref.stdout);
-    }
+    const ref = await run(flux, args, { KUBECONFIG: '/nonexistent' });
+    assert.equal(ref.code, 0, ref.stderr);
+    assert.equal(ours.stdout, ref.stdout);
   });
 
   it('diff -r reports the nested Kustomization changes under 📁, as flux does', async (t) => {
@@ -189,7 +183,7 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
     const clean = await both(args);
     assert.equal(clean.ours.code, 0, clean.ours.stderr);
     assert.equal(clean.ours.stdout, '');
-    if (clean.ref) assert.equal(clean.ref.code, 0, clean.ref.stderr);
+    assert.equal(clean.ref.code, 0, clean.ref.stderr);
 
     writeFileSync(join(repo, 'apps', 'cm.yaml'), appConfigMap(ns, 'two'));
     const drift = await both(args);
@@ -198,10 +192,8 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
       drift.ours.stdout,
       new RegExp(`^📁 Kustomization/${ns}/apps changed\\n► ConfigMap/${ns}/app-settings drifted\\n`, 'm'),
     );
-    if (drift.ref) {
-      assert.equal(drift.ref.code, 1, drift.ref.stderr);
-      assert.equal(drift.ours.stdout, drift.ref.stdout);
-    }
+    assert.equal(drift.ref.code, 1, drift.ref.stderr);
+    assert.equal(drift.ours.stdout, drift.ref.stdout);
     // Without -r the nested change is not seen.
     const flat = await fluxts(args.slice(0, 8), env);
     assert.equal(flat.code, 0, flat.stderr);
@@ -217,12 +209,12 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
     const strict = await both(args);
     assert.equal(strict.ours.code, 2, strict.ours.stderr);
     assert.match(strict.ours.stderr, /MISSING/);
-    if (strict.ref) assert.equal(strict.ref.code, 2, strict.ref.stderr);
+    assert.equal(strict.ref.code, 2, strict.ref.stderr);
 
     const noFile = await both(['diff', 'ks', 'new', '-n', ns, '--path', dir, '--ignore-not-found']);
     assert.equal(noFile.ours.code, 2);
     assert.match(noFile.ours.stderr, /kustomization file is required when assuming new kustomizations/);
-    if (noFile.ref) assert.equal(noFile.ref.code, 2, noFile.ref.stderr);
+    assert.equal(noFile.ref.code, 2, noFile.ref.stderr);
 
     const file = join(dirname(dir), 'new.yaml');
     writeFileSync(file, JSON.stringify(kustomization(ns, 'new', './app')));
@@ -242,10 +234,8 @@ describe('build and diff --recursive', { timeout: 30 * 60_000 }, () => {
     ]);
     assert.equal(fresh.ours.code, 1, fresh.ours.stderr);
     assert.equal(fresh.ours.stdout, `► ConfigMap/${ns}/app-settings created\n`);
-    if (fresh.ref) {
-      assert.equal(fresh.ref.code, 1, fresh.ref.stderr);
-      assert.equal(fresh.ours.stdout, fresh.ref.stdout);
-    }
+    assert.equal(fresh.ref.code, 1, fresh.ref.stderr);
+    assert.equal(fresh.ours.stdout, fresh.ref.stdout);
   });
 
   describe('--timeout bounds the operation', () => {

@@ -5,16 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { computeStatus, fluxJobStatus, type KubeObject } from '../../src/engines/kstatus/index.ts';
 import { FluxRef } from './fluxref.ts';
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/rng.ts';
 
 const KINDS: [string, string][] = [
   ['apps/v1', 'Deployment'],

@@ -22,11 +22,11 @@ import { EXT, setup, sopsBinary, sopsOk, writeTemp, type Fixture } from '../sops
 const sops = await sopsBinary();
 const ROOT = '/art';
 
-describe('secretGenerator and patch sources are decrypted before the build', { skip: sops === undefined }, () => {
+describe('secretGenerator and patch sources are decrypted before the build', () => {
   let fx: Fixture;
   let keys: AgeKeyService[];
   before(async () => {
-    fx = await setup(sops as string, false);
+    fx = await setup(sops, false);
     keys = [new AgeKeyService([fx.age.identity])];
   });
   after(() => fx.cleanup());

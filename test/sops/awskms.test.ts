@@ -29,12 +29,12 @@ const ENTRY = join(import.meta.dirname, '../../src/cli/commands/sops.ts');
 const CREDS = { accessKeyId: 'AKIDFLUXTSTEST', secretAccessKey: 'fluxts-test-secret-access-key' };
 const YAML = 'db:\n    user: admin\n    password: kms-secret-value-1\nport: 5432\n';
 
-describe('AWS KMS keys, differential with sops against local-kms', { skip: !sops || !lkms }, () => {
+describe('AWS KMS keys, differential with sops against local-kms', () => {
   let kms: LocalKms;
   let dir: string;
   let n = 0;
   before(async () => {
-    kms = await startLocalKms(lkms as string);
+    kms = await startLocalKms(lkms);
     dir = mkdtempSync(join(tmpdir(), 'fxsopskms-'));
   });
   after(async () => {
@@ -45,7 +45,7 @@ describe('AWS KMS keys, differential with sops against local-kms', { skip: !sops
   const runSops = (args: string[], input: string | Uint8Array, ext: string) => {
     const file = join(dir, `f${++n}${ext}`);
     writeFileSync(file, input);
-    const r = spawnSync(sops as string, [...args, file], {
+    const r = spawnSync(sops, [...args, file], {
       cwd: dir,
       env: {
         PATH: process.env['PATH'],

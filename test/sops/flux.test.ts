@@ -30,11 +30,11 @@ stringData:
     port: "5432"
 `;
 
-describe('Flux decryption entry points', { skip: sops === undefined }, () => {
+describe('Flux decryption entry points', () => {
   let fx: Fixture;
   let keys: AgeKeyService[];
   before(async () => {
-    fx = await setup(sops as string, false);
+    fx = await setup(sops, false);
     keys = [new AgeKeyService([fx.age.identity])];
   });
   after(() => fx.cleanup());

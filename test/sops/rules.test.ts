@@ -72,10 +72,10 @@ const RULES: { name: string; flags: string[]; config?: string; rules: Rules; for
   },
 ];
 
-describe('sops differential: encryption rules', { skip: sops === undefined }, () => {
+describe('sops differential: encryption rules', () => {
   let fx: Fixture;
   before(async () => {
-    fx = await setup(sops as string, false);
+    fx = await setup(sops, false);
   });
   after(() => fx.cleanup());
 
@@ -128,10 +128,10 @@ describe('sops differential: encryption rules', { skip: sops === undefined }, ()
   });
 });
 
-describe('sops differential: key groups and Shamir threshold', { skip: sops === undefined || !hasGpg() }, () => {
+describe('sops differential: key groups and Shamir threshold', { skip: !hasGpg() }, () => {
   let fx: Fixture;
   before(async () => {
-    fx = await setup(sops as string, true);
+    fx = await setup(sops, true);
   });
   after(() => fx.cleanup());
 

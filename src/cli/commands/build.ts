@@ -31,7 +31,7 @@ async function loadEngines() {
     import('../../engines/envsubst/index.ts'),
     import('../../engines/kustomize/index.ts'),
     import('../../engines/sourceignore/index.ts'),
-    import('./create/index.ts'),
+    import('../../engines/goyaml/index.ts'),
   ]);
   return {
     readVariables: controller.readVariables,
@@ -47,7 +47,7 @@ async function loadEngines() {
     KUSTOMIZATION_FILES: kustomize.KUSTOMIZATION_FILES,
     IgnoreMatcher: sourceignore.IgnoreMatcher,
     readPatterns: sourceignore.readPatterns,
-    marshalYaml: goyaml.marshalYaml,
+    marshalYaml: goyaml.marshalSigsYaml,
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 
 import type { KubeObject } from '../../kube/index.ts';
-import { marshalYaml, type YamlValue } from './create/index.ts';
+import { marshalSigsYaml as marshalYaml } from '../../engines/goyaml/index.ts';
+import type { YamlValue } from './create/index.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { addKindCommands } from '../shared/kind-commands.ts';
 import { getObject, requireName } from '../shared/objects.ts';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { CreateInputError, exportYaml, validateName } from './common.ts';
 import { commonFlags } from './flags.ts';
 import type { ApplyFn, CommonFlags, KubeObject } from './common.ts';
-import { marshalYaml } from './goyaml.ts';
+import { marshalSigsYaml as marshalYaml } from '../../../engines/goyaml/index.ts';
 
 /** ExportStyle: objects print trimmed after `---`; flux prints Secrets from a manifest string instead. */
 export type ExportStyle = 'object' | 'secret' | 'secret-no-newline';

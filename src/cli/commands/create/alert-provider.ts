@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, objectMeta, ref, setIf } from './common.ts';
 import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** buildAlertProvider builds the Provider `flux create alert-provider` would create. */
 export function buildAlertProvider(name: string, common: CommonFlags, o: Record<string, unknown>): KubeObject[] {

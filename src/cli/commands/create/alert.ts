@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, objectMeta, parseKindNameNamespace, ref } from './common.ts';
 import { addCommonFlags, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** buildAlert builds the Alert `flux create alert` would create. */
 export function buildAlert(name: string, common: CommonFlags, o: Record<string, unknown>): KubeObject[] {

@@ -2,8 +2,8 @@
 // printing with `---`. The shared flags live in flags.ts.
 import { FluxtsError } from '../../../util/errors.ts';
 import { formatGoDuration } from './duration.ts';
-import { marshalYaml } from './goyaml.ts';
-import type { YamlValue } from './goyaml.ts';
+import { marshalSigsYaml as marshalYaml } from '../../../engines/goyaml/index.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** CreateInputError is bad input to a create command; its message says what is wrong and how to fix it. */
 export class CreateInputError extends FluxtsError {}

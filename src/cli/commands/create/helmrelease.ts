@@ -15,7 +15,7 @@ import {
 } from './common.ts';
 import { addCommonFlags, boolArg, durationArg, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 import { readValuesFiles } from './values.ts';
 
 const CHART_SOURCE_KINDS = ['HelmRepository', 'GitRepository', 'Bucket'] as const;

@@ -7,7 +7,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, duration, objectMeta } from './common.ts';
 import { addCommonFlags, durationArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** validateExtract checks that every named `$group` in an extract template exists in the filter regex. */
 export function validateExtract(template: string, capNames: string[]): void {

@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, duration, objectMeta, ref } from './common.ts';
 import { addCommonFlags, durationArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 const REPOSITORY_CHARS = /^[a-z0-9_\-./]*$/;
 

@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, duration, objectMeta, ref } from './common.ts';
 import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** buildImageUpdate builds the ImageUpdateAutomation `flux create image update` would create. */
 export function buildImageUpdate(name: string, common: CommonFlags, o: Record<string, unknown>): KubeObject[] {

@@ -8,7 +8,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, dependsOn, duration, objectMeta, oneOf, parseKindNameNamespace, ref } from './common.ts';
 import { addCommonFlags, boolArg, durationArg, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 const SOURCE_KINDS = ['OCIRepository', 'GitRepository', 'Bucket'] as const;
 const HEALTH_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'HelmRelease']);

@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, objectMeta, oneOf, parseKindName, ref } from './common.ts';
 import { addCommonFlags, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** RECEIVER_TYPES are the webhook kinds a Receiver accepts. */
 export const RECEIVER_TYPES = [

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 
 import { CreateInputError, parseLabels } from './common.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 /** readCredentialFile reads a certificate or key file; errors name the file, never its content. */
 export async function readCredentialFile(path: string, what: string): Promise<string> {

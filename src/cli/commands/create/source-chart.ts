@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, duration, objectMeta, oneOf, parseKindName, ref } from './common.ts';
 import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 const SOURCE_KINDS = ['HelmRepository', 'GitRepository', 'Bucket'] as const;
 

@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, duration, objectMeta, ref } from './common.ts';
 import { addCommonFlags, boolArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 import { parseGoUrl } from './gourl.ts';
 import { helmSecret } from './secret-helm.ts';
 import { readTlsFiles } from './secret-tls-data.ts';

@@ -6,7 +6,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, duration, objectMeta, oneOf, ref } from './common.ts';
 import { addCommonFlags, boolArg, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 const PROVIDERS = ['generic', 'aws', 'azure', 'gcp'] as const;
 

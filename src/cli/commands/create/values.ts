@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 
 import { CreateInputError } from './common.ts';
-import type { YamlValue } from './goyaml.ts';
+import type { YamlValue } from './yaml-value.ts';
 
 type ValuesMap = { [key: string]: YamlValue };
 

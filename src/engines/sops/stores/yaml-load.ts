@@ -11,8 +11,8 @@ import {
 } from 'yaml';
 
 import { SopsFormatError } from '../errors.ts';
-import { Branch, Comment, type Item, type Value } from '../tree.ts';
-import { resolvePlain } from './yaml-scalar.ts';
+import { Branch, Comment, TimeValue, type Item, type Value } from '../tree.ts';
+import { resolvePlain as resolveGo } from '../../goyaml/index.ts';
 
 /** MAX_NODES bounds alias expansion ("billion laughs"): no real secret document comes close. */
 const MAX_NODES = 1_000_000;
@@ -331,4 +331,19 @@ class Loader {
 
 function shortTag(tag: string): string {
   return tag.startsWith('tag:yaml.org,2002:') ? '!!' + tag.slice('tag:yaml.org,2002:'.length) : tag;
+}
+
+const TYPED_TAGS = new Set(['!!bool', '!!int', '!!float', '!!timestamp', '!!null']);
+
+/**
+ * resolvePlain types a scalar as yaml.v3 decodes it into an interface (engines/goyaml): null, bool, int, float,
+ * timestamp, else string. `tag` narrows it: `!!str`, `!!binary` and unknown tags keep the text, and only an
+ * untagged or `!!timestamp` scalar may be a timestamp.
+ */
+function resolvePlain(s: string, tag: string): Value {
+  if (tag !== '' && !TYPED_TAGS.has(tag)) return s;
+  const r = resolveGo(s, 3, { timestamps: tag === '' || tag === '!!timestamp' });
+  if (r.tag === 'timestamp') return new TimeValue(r.value as string);
+  if (r.tag === 'merge') return s;
+  return r.value;
 }

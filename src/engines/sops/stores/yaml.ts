@@ -1,7 +1,7 @@
 import type { Metadata } from '../metadata.ts';
 import type { Branch } from '../tree.ts';
 import { attachMetadata, decodeUtf8, extractMetadata, hasTopLevelKey, type Store } from './store.ts';
-import { emitYaml } from './yaml-emit.ts';
+import { emitYaml } from './yaml-nodes.ts';
 import { loadYaml } from './yaml-load.ts';
 
 /** YamlStore is sops' YAML format: every document of a stream, metadata under `sops`, 4-space indentation. */
