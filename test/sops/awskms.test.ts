@@ -19,6 +19,7 @@ import {
   SopsKeyError,
   type Format,
 } from '../../src/engines/sops/index.ts';
+import { awsKmsApi } from '../../src/fetchers/aws-kms/index.ts';
 import { type LocalKms, localKmsBinary, startLocalKms } from './local-kms.ts';
 import { sopsBinary } from './support.ts';
 
@@ -59,7 +60,7 @@ describe('AWS KMS keys, differential with sops against local-kms', () => {
     assert.equal(r.status, 0, `sops ${args.join(' ')}: ${r.stderr.toString()}`);
     return r.stdout;
   };
-  const service = () => new AwsKmsKeyService({ credentials: CREDS, endpoint: kms.endpoint });
+  const service = () => new AwsKmsKeyService(awsKmsApi({ credentials: CREDS, endpoint: kms.endpoint }));
 
   for (const [name, arn, context] of [
     ['a key ARN', () => kms.keyArn, undefined],
@@ -88,7 +89,7 @@ describe('AWS KMS keys, differential with sops against local-kms', () => {
       const [spec] = parseKmsArns(kms.keyArn, { purpose: 'differential' });
       const enc = await encrypt(Buffer.from(text), {
         format,
-        recipients: [new AwsKmsRecipient(spec!, { credentials: CREDS, endpoint: kms.endpoint })],
+        recipients: [new AwsKmsRecipient(spec!, awsKmsApi({ credentials: CREDS, endpoint: kms.endpoint }))],
       });
       const ext = { yaml: '.yaml', json: '.json', dotenv: '.env', binary: '.bin', ini: '.ini' }[format];
       const out = runSops(['decrypt'], enc, ext);
@@ -101,7 +102,10 @@ describe('AWS KMS keys, differential with sops against local-kms', () => {
       await encrypt(Buffer.from('a: b\n'), {
         format: 'yaml',
         recipients: [
-          new AwsKmsRecipient({ arn: kms.keyArn, context: { k: 'v' } }, { credentials: CREDS, endpoint: kms.endpoint }),
+          new AwsKmsRecipient(
+            { arn: kms.keyArn, context: { k: 'v' } },
+            awsKmsApi({ credentials: CREDS, endpoint: kms.endpoint }),
+          ),
         ],
       }),
     ).toString();
@@ -162,7 +166,7 @@ describe('AWS KMS keys, differential with sops against local-kms', () => {
     const enc = runSops(['encrypt', '--kms', kms.keyArn], YAML, '.yaml');
     const entry = `aws_access_key_id: ${CREDS.accessKeyId}\naws_secret_access_key: ${CREDS.secretAccessKey}\n`;
     const keys = keyServicesFromSecret({ 'sops.aws-kms': Buffer.from(entry) }, 'flux-system/sops-kms', {
-      aws: { endpoint: kms.endpoint },
+      kms: (credentials) => awsKmsApi({ credentials, endpoint: kms.endpoint }),
     });
     assert.equal(Buffer.from(await decrypt(enc, { format: 'yaml', keys })).toString(), YAML);
     // Without it, the kms entry names what is missing.
@@ -183,7 +187,10 @@ describe('AWS KMS keys without a server', () => {
         { arn: 'arn:aws:kms:eu-west-1:2:alias/b' },
       ],
     );
-    assert.throws(() => new AwsKmsRecipient({ arn: 'not-an-arn' }, { credentials: CREDS }), /no valid ARN found/);
+    assert.throws(
+      () => new AwsKmsRecipient({ arn: 'not-an-arn' }, awsKmsApi({ credentials: CREDS })),
+      /no valid ARN found/,
+    );
   });
 
   test('a role is assumed through STS with the given credentials before KMS is called', async () => {
@@ -208,7 +215,7 @@ describe('AWS KMS keys without a server', () => {
       assert.equal(headers.get('x-amz-security-token'), 'role-token');
       return Promise.resolve(Response.json({ Plaintext: Buffer.alloc(32, 7).toString('base64') }));
     }) as typeof fetch;
-    const svc = new AwsKmsKeyService({ credentials: CREDS, fetch: fakeFetch });
+    const svc = new AwsKmsKeyService(awsKmsApi({ credentials: CREDS, fetch: fakeFetch }));
     const key = await svc.decrypt({
       type: 'kms',
       enc: Buffer.from('blob').toString('base64'),

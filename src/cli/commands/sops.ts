@@ -26,6 +26,7 @@ import {
   type Recipient,
   type Rules,
 } from '../../engines/sops/index.ts';
+import { awsKmsApi } from '../../fetchers/aws-kms/index.ts';
 
 interface CommonOptions {
   inputType?: string;
@@ -143,7 +144,7 @@ async function runEncrypt(file: string, opts: EncryptCliOptions): Promise<void> 
   for (const spec of list(opts.pgp)) recipients.push(...(await PgpRecipient.fromArmored(pgpPublicKey(spec))));
   const context = parseEncryptionContext(opts.encryptionContext);
   for (const spec of parseKmsArns(opts.kms ?? '', context, opts.awsProfile)) {
-    recipients.push(new AwsKmsRecipient(spec, awsFromEnv(process.env)));
+    recipients.push(new AwsKmsRecipient(spec, awsKmsApi(awsFromEnv(process.env))));
   }
   if (recipients.length === 0) {
     throw new SopsKeyError(`${file}: no recipients given`, {
@@ -174,7 +175,7 @@ async function runEncrypt(file: string, opts: EncryptCliOptions): Promise<void> 
 /** runDecrypt decrypts FILE to stdout only: decrypted data is never written to disk by fluxts. */
 async function runDecrypt(file: string, opts: DecryptCliOptions): Promise<void> {
   const keys = ageKeyServices(process.env);
-  if (process.env['AWS_ACCESS_KEY_ID']) keys.push(new AwsKmsKeyService(awsFromEnv(process.env)));
+  if (process.env['AWS_ACCESS_KEY_ID']) keys.push(new AwsKmsKeyService(awsKmsApi(awsFromEnv(process.env))));
   const pgpFiles = opts.pgpKey ?? [];
   if (pgpFiles.length > 0) {
     keys.push(

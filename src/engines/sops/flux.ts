@@ -2,7 +2,7 @@ import { decrypt } from './document.ts';
 import { SopsKeyError } from './errors.ts';
 import { detectFormat, formatForPath, hasMarker } from './format.ts';
 import { AgeKeyService, parseAgeIdentities } from './keys/age.ts';
-import { AwsKmsKeyService, parseAwsCredentials, type AwsKmsOptions } from './keys/awskms.ts';
+import { AwsKmsKeyService, parseAwsCredentials, type AwsCredentials, type KmsApi } from './keys/awskms.ts';
 import type { KeyService } from './keys/keyservice.ts';
 import { PgpKeyService } from './keys/pgp.ts';
 import type { Format } from './stores/store.ts';
@@ -16,9 +16,10 @@ import type { Format } from './stores/store.ts';
 /** SecretData is a Kubernetes Secret's `data`: values base64-decoded, or still base64 when read from the API. */
 export type SecretData = Record<string, Uint8Array | string>;
 
-/** KeyServicesOptions: how the cloud key services reach their APIs (endpoint overrides, fetch). */
+/** KeyServicesOptions: how the cloud key services reach their APIs (the engine itself has no network access). */
 export interface KeyServicesOptions {
-  aws?: Omit<AwsKmsOptions, 'credentials'>;
+  /** kms makes the AWS KMS client for the `sops.aws-kms` credentials (fetchers/aws-kms `awsKmsApi`). */
+  kms?: (credentials: AwsCredentials) => KmsApi;
 }
 
 /** AWS_KMS_ENTRY is the decryption Secret entry with static AWS credentials (Flux `DecryptionAWSKmsFile`). */
@@ -56,7 +57,10 @@ export function keyServicesFromSecret(
           cause: err,
         });
       }
-      services.push(new AwsKmsKeyService({ ...options.aws, credentials }));
+      if (!options.kms) {
+        throw new SopsKeyError(`${secretName}: entry ${name} needs AWS KMS, which this caller does not provide`);
+      }
+      services.push(new AwsKmsKeyService(options.kms(credentials)));
     }
   }
   if (ageIds.length > 0) {

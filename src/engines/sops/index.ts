@@ -39,9 +39,11 @@ export {
   AwsKmsRecipient,
   parseAwsCredentials,
   parseKmsArns,
+  regionOf,
   type AwsCredentials,
   type AwsKmsKeySpec,
-  type AwsKmsOptions,
+  type KmsApi,
+  type KmsRequest,
 } from './keys/awskms.ts';
 export {
   KEY_TYPES,

@@ -14,6 +14,7 @@ import { isNotFound, type KubeClient, type KubeObject } from '../../../kube/inde
 import { errorMessage } from '../../../util/errors.ts';
 import { decryptSources } from './decrypt-sources.ts';
 import { StepError } from '../../../runtime/index.ts';
+import { awsKmsApi } from '../../../fetchers/aws-kms/index.ts';
 
 /**
  * Decryptor turns the built resources into decrypted ones; it returns the same object when nothing changed. Its
@@ -55,8 +56,9 @@ async function keysFor(client: KubeClient, ks: Kustomization): Promise<KeyServic
     throw new StepError(Reason.BuildFailed, `decryption secret '${namespace}/${ref.name}' ${why}`, { cause: err });
   }
   try {
+    const endpoints = awsEndpoints(process.env);
     return keyServicesFromSecret((secret['data'] ?? {}) as Record<string, string>, `${namespace}/${ref.name}`, {
-      aws: awsEndpoints(process.env),
+      kms: (credentials) => awsKmsApi({ credentials, ...endpoints }),
     });
   } catch (err) {
     throw new StepError(Reason.BuildFailed, errorMessage(err), { cause: err });

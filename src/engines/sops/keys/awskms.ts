@@ -1,39 +1,39 @@
-import { hostname } from 'node:os';
-
 import { parse } from 'yaml';
 
 import { SopsKeyError } from '../errors.ts';
+import type { AwsCredentials } from '../../sigv4/index.ts';
 import type { KeyService, MasterKey, Recipient } from './keyservice.ts';
-import { sign, type AwsCredentials } from '../../sigv4/index.ts';
 
 /**
  * AWS KMS master keys (sops `kms` entries: `arn`, optional `role`, `context`, `aws_profile`), as sops 3.x handles
  * them: the data key is wrapped with KMS Encrypt and unwrapped with KMS Decrypt under the key's ARN and encryption
- * context; a `role` is assumed through STS AssumeRole (session `sops@<hostname>`) with the given credentials first.
- * Requests are signed with SigV4 (engines/sigv4). The region comes from the ARN. Credentials are static, as Flux
- * reads them from the `sops.aws-kms` entry of a decryption Secret; `aws_profile` is kept in the metadata but not
- * read (fluxts reads no shared AWS config files). The plaintext data key never appears in an error.
+ * context, after assuming `role` when one is set. The engine holds the sops side only; the calls to AWS go through
+ * a KmsApi the caller passes in (fetchers/aws-kms signs them with SigV4 and sends them), so the engine itself never
+ * touches the network. The region comes from the ARN. The plaintext data key never appears in an error.
  */
 
 export type { AwsCredentials } from '../../sigv4/index.ts';
 
+/** KmsRequest names the key, the role to assume first (or ''), and the encryption context. */
+export interface KmsRequest {
+  arn: string;
+  role: string;
+  context?: Record<string, string>;
+}
+
+/**
+ * KmsApi is the AWS KMS the sops keys use. Both calls throw a SopsKeyError naming the key (`kms key <arn>: …`),
+ * never key material.
+ */
+export interface KmsApi {
+  /** decrypt unwraps a base64 ciphertext blob (KMS Decrypt). */
+  decrypt(request: KmsRequest & { blob: string }): Promise<Uint8Array>;
+  /** encrypt wraps a data key and returns the base64 ciphertext blob (KMS Encrypt). */
+  encrypt(request: KmsRequest & { plaintext: Uint8Array }): Promise<string>;
+}
+
 /** ARN_RE is sops' arnRegex; the first group is the region. */
 const ARN_RE = /^arn:aws[\w-]*:kms:(.+):[0-9]+:(key|alias)\/.+$/;
-
-/** AwsKmsOptions says how to reach AWS. */
-export interface AwsKmsOptions {
-  credentials: AwsCredentials;
-  /**
-   * endpoint replaces `https://kms.<region>.amazonaws.com` (as AWS_ENDPOINT_URL_KMS / AWS_ENDPOINT_URL do for the
-   * AWS SDK); stsEndpoint likewise replaces `https://sts.<region>.amazonaws.com`.
-   */
-  endpoint?: string;
-  stsEndpoint?: string;
-  /** fetch defaults to the global fetch. */
-  fetch?: typeof fetch;
-  /** timeoutMs bounds each request (default 30 s). */
-  timeoutMs?: number;
-}
 
 /** regionOf returns the region of a KMS key ARN, or throws as sops does for anything else. */
 export function regionOf(arn: string): string {
@@ -63,134 +63,19 @@ export function parseAwsCredentials(text: string): AwsCredentials {
   return creds;
 }
 
-/** stsSessionName is sops' `sops@<hostname>`: the hostname sanitized, cut to 64 characters. */
-export function stsSessionName(host = hostname()): string {
-  const name = `sops@${host.replace(/[^a-zA-Z0-9=,.@-_]+/g, '')}`;
-  return name.length >= 64 ? name.slice(0, 64) : name;
-}
-
 /** contextOf reads a stanza's encryption context (a string map), or undefined. */
 function contextOf(key: MasterKey): Record<string, string> | undefined {
   const c = key.attrs['context'];
   return typeof c === 'object' && Object.keys(c).length > 0 ? c : undefined;
 }
 
-class AwsClient {
-  private readonly options: AwsKmsOptions;
-
-  constructor(options: AwsKmsOptions) {
-    this.options = options;
-  }
-
-  private async post(
-    who: string,
-    url: string,
-    service: string,
-    region: string,
-    credentials: AwsCredentials,
-    headers: Record<string, string>,
-    body: string,
-  ): Promise<{ status: number; text: string }> {
-    if (!credentials.accessKeyId || !credentials.secretAccessKey) {
-      throw new SopsKeyError(`${who}: no AWS credentials (aws_access_key_id, aws_secret_access_key) were provided`);
-    }
-    const u = new URL(url);
-    // content-length is signed, as the AWS SDK does, and left for fetch to send (it sets the same value).
-    const length = String(Buffer.byteLength(body));
-    const signed = sign({
-      method: 'POST',
-      url: u,
-      headers: { ...headers, 'content-length': length },
-      body,
-      service,
-      region,
-      credentials,
-    });
-    const { host: _host, 'content-length': _length, ...send } = signed;
-    let res: Response;
-    try {
-      res = await (this.options.fetch ?? fetch)(u, {
-        method: 'POST',
-        headers: send,
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
-    } catch (err) {
-      throw new SopsKeyError(`${who}: ${service.toUpperCase()} request to ${u.origin} failed`, {
-        cause: new Error(err instanceof Error ? err.message : String(err)),
-      });
-    }
-    return { status: res.status, text: await res.text() };
-  }
-
-  /** credentialsFor returns the credentials to call KMS with: the given ones, or the role's when one is set. */
-  async credentialsFor(who: string, region: string, role: string): Promise<AwsCredentials> {
-    if (!role) return this.options.credentials;
-    const body = new URLSearchParams({
-      Action: 'AssumeRole',
-      RoleArn: role,
-      RoleSessionName: stsSessionName(),
-      Version: '2011-06-15',
-    }).toString();
-    const url = this.options.stsEndpoint ?? `https://sts.${region}.amazonaws.com/`;
-    const res = await this.post(
-      who,
-      url,
-      'sts',
-      region,
-      this.options.credentials,
-      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body,
-    );
-    const tag = (name: string): string => new RegExp(`<${name}>([^<]*)</${name}>`).exec(res.text)?.[1] ?? '';
-    if (res.status !== 200) {
-      throw new SopsKeyError(
-        `${who}: failed to assume role '${role}': ${tag('Code') || `HTTP ${res.status}`}: ${tag('Message')}`,
-      );
-    }
-    const creds = { accessKeyId: tag('AccessKeyId'), secretAccessKey: tag('SecretAccessKey') };
-    const token = tag('SessionToken');
-    return token ? { ...creds, sessionToken: token } : creds;
-  }
-
-  /** kms calls a KMS JSON API action and returns the parsed response. */
-  async kms(who: string, arn: string, role: string, action: string, request: object): Promise<Record<string, unknown>> {
-    const region = regionOf(arn);
-    const credentials = await this.credentialsFor(who, region, role);
-    const url = this.options.endpoint ?? `https://kms.${region}.amazonaws.com/`;
-    const res = await this.post(
-      who,
-      url,
-      'kms',
-      region,
-      credentials,
-      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `TrentService.${action}` },
-      JSON.stringify(request),
-    );
-    let out: Record<string, unknown> = {};
-    try {
-      out = JSON.parse(res.text) as Record<string, unknown>;
-    } catch {
-      // an error page: reported by status below
-    }
-    if (res.status !== 200) {
-      const type = (typeof out['__type'] === 'string' ? out['__type'] : `HTTP ${res.status}`).replace(/^.*#/, '');
-      const message = [out['message'], out['Message']].find((m): m is string => typeof m === 'string') ?? '';
-      throw new SopsKeyError(
-        `${who}: failed to ${action.toLowerCase()} sops data key with AWS KMS: ${type}${message ? `: ${message}` : ''}`,
-      );
-    }
-    return out;
-  }
-}
-
 /** AwsKmsKeyService unwraps data keys wrapped by AWS KMS (sops `kms` entries). */
 export class AwsKmsKeyService implements KeyService {
   readonly type = 'kms' as const;
-  private readonly client: AwsClient;
+  private readonly api: KmsApi;
 
-  constructor(options: AwsKmsOptions) {
-    this.client = new AwsClient(options);
+  constructor(api: KmsApi) {
+    this.api = api;
   }
 
   async decrypt(key: MasterKey): Promise<Uint8Array> {
@@ -201,15 +86,9 @@ export class AwsKmsKeyService implements KeyService {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob) || blob === '') {
       throw new SopsKeyError(`${who}: error base64-decoding encrypted data key`);
     }
+    regionOf(arn);
     const context = contextOf(key);
-    const out = await this.client.kms(who, arn, role, 'Decrypt', {
-      KeyId: arn,
-      CiphertextBlob: blob,
-      ...(context ? { EncryptionContext: context } : {}),
-    });
-    const plain = out['Plaintext'];
-    if (typeof plain !== 'string') throw new SopsKeyError(`${who}: AWS KMS returned no plaintext`);
-    return new Uint8Array(Buffer.from(plain, 'base64'));
+    return this.api.decrypt({ arn, role, blob, ...(context ? { context } : {}) });
   }
 }
 
@@ -242,24 +121,18 @@ export class AwsKmsRecipient implements Recipient {
   readonly type = 'kms' as const;
   readonly describe: string;
   private readonly spec: AwsKmsKeySpec;
-  private readonly client: AwsClient;
+  private readonly api: KmsApi;
 
-  constructor(spec: AwsKmsKeySpec, options: AwsKmsOptions) {
+  constructor(spec: AwsKmsKeySpec, api: KmsApi) {
     regionOf(spec.arn);
     this.spec = spec;
     this.describe = spec.arn;
-    this.client = new AwsClient(options);
+    this.api = api;
   }
 
   async encrypt(dataKey: Uint8Array): Promise<MasterKey> {
     const { arn, role = '', context, awsProfile = '' } = this.spec;
-    const out = await this.client.kms(`kms key ${arn}`, arn, role, 'Encrypt', {
-      KeyId: arn,
-      Plaintext: Buffer.from(dataKey).toString('base64'),
-      ...(context ? { EncryptionContext: context } : {}),
-    });
-    const blob = out['CiphertextBlob'];
-    if (typeof blob !== 'string') throw new SopsKeyError(`kms key ${arn}: AWS KMS returned no ciphertext`);
+    const blob = await this.api.encrypt({ arn, role, plaintext: dataKey, ...(context ? { context } : {}) });
     const attrs: MasterKey['attrs'] = {
       arn,
       created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
