@@ -2,6 +2,7 @@
 // run, and prints the figures and ratios. With names, only those run.
 import { runArtifactBench } from './artifacts.ts';
 import { runGoTemplateBench } from './gotemplate.ts';
+import { runHelmBench } from './helm.ts';
 import { runGitRepositoryBench } from './gitrepositories.ts';
 import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   receivers: () => runReceiverBench(),
   events: () => runEventBench(),
   gotemplate: () => runGoTemplateBench(),
+  helm: () => runHelmBench(),
   ocirepositories: () => runOCIRepositoryBench(100),
 };
 
