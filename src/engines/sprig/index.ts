@@ -60,5 +60,6 @@ export { deepEqual, isEmpty } from './reflect.ts';
 export { strval, strslice } from './convert.ts';
 export { toFloat64, toInt64 } from './cast.ts';
 export { semverTypes, versionValue } from './semver.ts';
+export { clean as goPathClean } from './paths.ts';
 export { timeString, timeTypes, timeValue } from './dates.ts';
 export { certificateType, decryptAES, derivePassword, encryptAES } from './crypto.ts';

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { quote as goQuote } from '../../gotemplate/index.ts';
 import { detectContentType } from './sniff.ts';
 import type { ChartFile } from './types.ts';
+import { goPathClean } from '../../sprig/index.ts';
 
 /**
  * Reading a packaged chart (`.tgz`) as Helm does, safely: the first path component (the chart directory) is
@@ -180,7 +181,7 @@ export function loadArchiveFiles(gz: Uint8Array): ChartFile[] {
     const parts = hd.name.split(delimiter);
     let n = parts.slice(1).join(delimiter).replaceAll(delimiter, '/');
     if (n.startsWith('/')) throw new ArchiveError('chart illegally contains absolute paths');
-    n = cleanPath(n);
+    n = goPathClean(n);
     if (n === '.') {
       throw new ArchiveError(`chart illegally contains content outside the base directory: ${goQuote(hd.name)}`);
     }
@@ -203,23 +204,4 @@ export function loadArchiveFiles(gz: Uint8Array): ChartFile[] {
   }
   if (files.length === 0) throw new ArchiveError('no files in chart archive');
   return files;
-}
-
-/** cleanPath is Go's path.Clean. */
-export function cleanPath(p: string): string {
-  if (p === '') return '.';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return '/' + joined;
-  return joined === '' ? '.' : joined;
 }
