@@ -28,6 +28,7 @@ const CONTROLLER_SUITES = [
   'test/notification',
   'test/ocirepository',
   'test/image',
+  'test/helm-source',
 ];
 
 ensureSystemDeps();

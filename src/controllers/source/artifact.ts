@@ -170,3 +170,21 @@ export async function finalizeSource(obj: SourceObject, storage: ArtifactStorage
   await storage.removeAll(sourceKey(obj));
   return done();
 }
+
+/**
+ * refreshLinkUrl keeps `status.url` (the convenience link beside the artifact, e.g. `index.yaml` or
+ * `latest.tar.gz`) on the storage's current address, as Flux's storage step does, and drops it with the artifact.
+ */
+export function refreshLinkUrl(
+  status: { artifact?: Artifact; url?: string },
+  storage: ArtifactStorage,
+  linkName: string,
+): void {
+  if (!status.artifact) {
+    delete status.url;
+    return;
+  }
+  if (!status.url) return;
+  const path = [...status.artifact.path.split('/').slice(0, -1), linkName].join('/');
+  status.url = storage.withCurrentUrl({ path, url: status.url }).url;
+}

@@ -1,4 +1,4 @@
-import { GitRepositoryKind, OCIRepositoryKind } from '../../api/index.ts';
+import { GitRepositoryKind, HelmChartKind, HelmRepositoryKind, OCIRepositoryKind } from '../../api/index.ts';
 
 /** gitRepositoryType addresses the GitRepository kind. */
 export const gitRepositoryType = {
@@ -10,4 +10,16 @@ export const gitRepositoryType = {
 export const ociRepositoryType = {
   apiVersion: `${OCIRepositoryKind.group}/${OCIRepositoryKind.version}`,
   kind: OCIRepositoryKind.kind,
+};
+
+/** helmRepositoryType addresses the HelmRepository kind. */
+export const helmRepositoryType = {
+  apiVersion: `${HelmRepositoryKind.group}/${HelmRepositoryKind.version}`,
+  kind: HelmRepositoryKind.kind,
+};
+
+/** helmChartType addresses the HelmChart kind. */
+export const helmChartType = {
+  apiVersion: `${HelmChartKind.group}/${HelmChartKind.version}`,
+  kind: HelmChartKind.kind,
 };

@@ -9,10 +9,12 @@ import {
 } from '../../runtime/index.ts';
 import { finalizeSource } from './artifact.ts';
 import { reconcileGitRepository } from './gitrepository/reconcile.ts';
+import { addHelmChartController } from './helmchart/controller.ts';
+import { addHelmRepositoryController } from './helmrepository/controller.ts';
 import { gitRepositoryType, ociRepositoryType } from './kind.ts';
 import { reconcileOCIRepository } from './ocirepository/reconcile.ts';
 
-export { gitRepositoryType, ociRepositoryType } from './kind.ts';
+export { gitRepositoryType, helmChartType, helmRepositoryType, ociRepositoryType } from './kind.ts';
 
 /** INCLUDE_INDEX files GitRepositories under the `namespace/name` of every repository they include. */
 const INCLUDE_INDEX = 'include';
@@ -26,9 +28,9 @@ export interface SourceControllerOptions {
 }
 
 /**
- * sourceController is the source-controller: GitRepository and OCIRepository (the other source kinds follow, each
- * differing only in how it fetches: artifact.ts holds the rest). A new artifact of a repository requeues every repository that
- * includes it.
+ * sourceController is the source-controller: GitRepository, OCIRepository, HelmRepository and HelmChart (Bucket
+ * follows; each kind differs only in how it fetches: artifact.ts holds the rest). A new artifact of a repository
+ * requeues every repository that includes it; a new index of a HelmRepository requeues the HelmCharts built from it.
  */
 export function sourceController(options: SourceControllerOptions): ControllerSetup {
   return {
@@ -60,6 +62,15 @@ export function sourceController(options: SourceControllerOptions): ControllerSe
             ...(options.ociMaxLayerBytes ? { maxLayerBytes: options.ociMaxLayerBytes } : {}),
           }),
         finalize: (obj) => finalizeSource(obj, options.storage),
+      });
+      const helmRepositories = addHelmRepositoryController(manager, {
+        storage: options.storage,
+        ...(options.workDir ? { workDir: options.workDir } : {}),
+      });
+      addHelmChartController(manager, {
+        storage: options.storage,
+        helmRepositories,
+        ...(options.workDir ? { workDir: options.workDir } : {}),
       });
     },
   };
