@@ -22,6 +22,8 @@ const REQUIRED: Record<string, string> = {
         '/usr/bin/strip': 'binutils',
       }
     : {}),
+  // The web UI's tests drive headless Chromium through playwright-core (test/support/browser.ts).
+  '/usr/lib/chromium/chromium': 'chromium',
 };
 
 /** ensureSystemDeps installs the missing packages, or exits with the command that would. */

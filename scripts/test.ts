@@ -29,6 +29,7 @@ const CONTROLLER_SUITES = [
   'test/ocirepository',
   'test/image',
   'test/helm-source',
+  'test/ui',
 ];
 
 ensureSystemDeps();

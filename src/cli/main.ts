@@ -40,6 +40,7 @@ const COMMAND_GROUPS: { names: readonly string[]; load: () => Promise<Register> 
   { names: ['build'], load: async () => (await import('./commands/build.ts')).registerBuildCommand },
   { names: ['diff'], load: async () => (await import('./commands/diff.ts')).registerDiffCommand },
   { names: ['dev'], load: async () => (await import('./commands/dev.ts')).registerDevCommand },
+  { names: ['ui'], load: async () => (await import('./commands/ui.ts')).registerUiCommand },
   { names: ['cluster'], load: async () => (await import('./commands/cluster.ts')).registerClusterCommand },
   { names: ['controller'], load: async () => (await import('./commands/controller.ts')).registerControllerCommand },
   { names: ['kustomize'], load: async () => (await import('./commands/kustomize.ts')).registerKustomizeCommand },

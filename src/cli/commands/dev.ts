@@ -40,6 +40,8 @@ interface DevOptions {
   kubeconfig?: string;
   stateDir: string;
   example: string;
+  ui: boolean;
+  uiAddress: string;
 }
 
 /** registerDevCommand adds `fluxts dev`: the local GitOps loop in one command. */
@@ -50,6 +52,8 @@ export function registerDevCommand(program: CommandType): void {
     .option('--kubeconfig <path>', 'use this cluster instead of starting a local control plane')
     .option('--state-dir <dir>', 'where the local repository, artifacts and control plane live', '.fluxts/dev')
     .option('--example <dir>', 'the app to put in the local repository on first run', EXAMPLE)
+    .option('--ui-address <host:port>', 'where the web UI listens', '127.0.0.1:9080')
+    .option('--no-ui', 'do not start the web UI')
     .addHelpText(
       'after',
       `
@@ -113,6 +117,18 @@ async function runDev(opts: DevOptions): Promise<void> {
       logger: createLogger('error'),
     });
     cleanups.push(() => running.stop());
+
+    if (opts.ui) {
+      const { startUi } = await import('../../ui/index.ts');
+      // The default port may be taken (a second `fluxts dev`, a `fluxts ui`): then any free port will do.
+      const ui = await startUi({ kubeConfig, address: opts.uiAddress }).catch((err: unknown) => {
+        const taken = (err as { code?: string }).code === 'EADDRINUSE' && opts.uiAddress === '127.0.0.1:9080';
+        if (!taken) throw err;
+        return startUi({ kubeConfig, address: '127.0.0.1:0' });
+      });
+      cleanups.push(() => ui.stop());
+      done(`web UI at ${ui.url}`);
+    }
 
     await applyObjects(client, repo);
     // So that `fluxts check` sees these controllers as running, not as missing Deployments.

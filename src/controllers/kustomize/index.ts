@@ -5,3 +5,5 @@ export { kustomizeControllerDescriptor, kustomizeOptions } from './controller.ts
 export { kustomizationType } from './kind.ts';
 export type { KustomizeControllerOptions } from './options.ts';
 export type { KustomizeSetupOptions } from './setup.ts';
+// The web UI's diff view builds what the controller would apply, without applying it.
+export { previewKustomization, type KustomizationPreview } from './preview.ts';
