@@ -8,6 +8,7 @@ import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
 import { runEventBench, runReceiverBench } from './notification.ts';
 import { runOCIRepositoryBench } from './ocirepositories.ts';
+import { runUiBench } from './ui.ts';
 
 /** BENCHES maps a benchmark name to its runner; each prints its own table. */
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   gotemplate: () => runGoTemplateBench(),
   helm: () => runHelmBench(),
   ocirepositories: () => runOCIRepositoryBench(100),
+  ui: () => runUiBench(),
 };
 
 const selected = process.argv.slice(2);
