@@ -4,6 +4,7 @@
 // the kubelet's back-off; probes drive Ready; the pod's status is reported as a kubelet reports it. Pods of other
 // images stay simulated (pod-simulator.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -49,6 +50,8 @@ export interface PodRunnerOptions {
 interface PodState {
   pod: RunPod;
   dir: string;
+  /** Where the sandbox publishes the pod's ports: short, since a Unix socket path has at most 107 bytes. */
+  sockets: string;
   podIP: string;
   images: Map<string, LocalImage>;
   sandbox?: ChildProcess;
@@ -72,6 +75,8 @@ export class PodRunner {
   private table: { routes: SandboxConfig['routes']; names: Record<string, string> } = { routes: [], names: {} };
   private tableTimer: NodeJS.Timeout | undefined;
   private nextIP = 2;
+  /** Unix sockets live under /run, not under runDir: a deep state directory would exceed 107 bytes. */
+  private readonly socketDir: string;
 
   constructor(options: PodRunnerOptions) {
     this.o = {
@@ -79,12 +84,14 @@ export class PodRunner {
       log: (line) => process.stderr.write(`[pod-runner] ${line}\n`),
       ...options,
     };
+    this.socketDir = join('/run/fluxts-pods', createHash('sha256').update(options.runDir).digest('hex').slice(0, 12));
   }
 
   /** start publishes the apiserver to pods and begins keeping their Service routes current. */
   async start(): Promise<void> {
     await mkdir(this.o.runDir, { recursive: true });
-    await this.forward(join(this.o.runDir, 'apiserver.sock'), this.o.apiserverPort);
+    await mkdir(this.socketDir, { recursive: true });
+    await this.forward(join(this.socketDir, 'apiserver.sock'), this.o.apiserverPort);
     const refresh = (): void => {
       void this.refreshServices()
         .catch((err: unknown) => this.o.log(`services: ${(err as Error).message}`))
@@ -130,6 +137,7 @@ export class PodRunner {
     clearTimeout(this.tableTimer);
     await Promise.all([...this.pods.values()].map((s) => this.stopPod(s, 2)));
     for (const server of this.forwarders.values()) server.close();
+    await rm(this.socketDir, { recursive: true, force: true });
   }
 
   private async forward(path: string, port: number): Promise<void> {
@@ -152,15 +160,15 @@ export class PodRunner {
       this.o.client.request<{ items: ServiceLike[] }>('GET', '/api/v1/services'),
       this.o.client.request<{ items: EndpointSliceLike[] }>('GET', '/apis/discovery.k8s.io/v1/endpointslices'),
     ]);
-    const podDirs = new Map([...this.pods.values()].map((s) => [s.podIP, s.dir] as const));
+    const podDirs = new Map([...this.pods.values()].map((s) => [s.podIP, s.sockets] as const));
     const table = serviceTable(services.items, slices.items, {
       nodeIP: this.o.nodeIP,
       clusterDomain: this.o.clusterDomain,
-      apiserverSocket: join(this.o.runDir, 'apiserver.sock'),
+      apiserverSocket: join(this.socketDir, 'apiserver.sock'),
       podSocket: (ip, port) => (podDirs.has(ip) ? join(podDirs.get(ip)!, `port-${port}.sock`) : undefined),
-      hostSocket: (port) => join(this.o.runDir, `host-${port}.sock`),
+      hostSocket: (port) => join(this.socketDir, `host-${port}.sock`),
     });
-    for (const port of table.hostPorts) await this.forward(join(this.o.runDir, `host-${port}.sock`), port);
+    for (const port of table.hostPorts) await this.forward(join(this.socketDir, `host-${port}.sock`), port);
     const changed =
       JSON.stringify(table.routes) !== JSON.stringify(this.table.routes) ||
       JSON.stringify(table.names) !== JSON.stringify(this.table.names);
@@ -195,6 +203,7 @@ export class PodRunner {
     const state: PodState = {
       pod,
       dir,
+      sockets: join(this.socketDir, pod.metadata.uid.slice(0, 8)),
       podIP,
       images: new Map(),
       containers: new Map(),
@@ -215,6 +224,7 @@ export class PodRunner {
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
+      await mkdir(state.sockets, { recursive: true });
       for (const c of pod.spec.containers) {
         const image = await findImage(imageLayoutDir(), c.image);
         if (!image) throw new SpecError(`image ${c.image} is not in ${imageLayoutDir()}`);
@@ -337,7 +347,7 @@ export class PodRunner {
 
   private startSandbox(s: PodState): Promise<void> {
     const main = fileURLToPath(new URL('./sandbox-main.ts', import.meta.url));
-    const child = spawn('unshare', ['--net', '--', process.execPath, main, s.dir], {
+    const child = spawn('unshare', ['--net', '--', process.execPath, main, s.sockets], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     s.sandbox = child;
@@ -507,11 +517,13 @@ export class PodRunner {
       let successes = 0;
       const tick = (): void => {
         if (!rec.running) return;
-        void runProbe(probe, { dir: s.dir, podIP: s.podIP, container: c, containerId: rec.running.id }).then((ok) => {
-          failures = ok ? 0 : failures + 1;
-          successes = ok ? successes + 1 : 0;
-          onResult(ok, failures, successes);
-        });
+        void runProbe(probe, { dir: s.sockets, podIP: s.podIP, container: c, containerId: rec.running.id }).then(
+          (ok) => {
+            failures = ok ? 0 : failures + 1;
+            successes = ok ? successes + 1 : 0;
+            onResult(ok, failures, successes);
+          },
+        );
       };
       const first = setTimeout(
         () => {
@@ -586,6 +598,7 @@ export class PodRunner {
     s.sandbox?.kill('SIGKILL');
     this.pods.delete(s.pod.metadata.uid);
     await rm(join(s.dir, 'bundles'), { recursive: true, force: true });
+    await rm(s.sockets, { recursive: true, force: true });
   }
 }
 
