@@ -379,7 +379,7 @@ async function buildOne(req: BuildRequest, ks: Kustomization): Promise<BuildOutp
   let yaml: string;
   try {
     const fs = layeredFileSystem(e, new Map([[overlay.path, new TextEncoder().encode(overlay.text)]]));
-    yaml = kustomizeBuild(dir, { fs, allowRemote: false }).yaml;
+    yaml = kustomizeBuild(dir, { fs, allowRemote: false, env: process.env }).yaml;
   } catch (err) {
     throw new CliBuildError(`kustomize build failed: ${errorMessage(err)}`, { cause: err });
   }

@@ -27,6 +27,7 @@ export function registerKustomizeCommand(program: Command): void {
         generateMissing: opts.generateMissing,
         allowRemote: opts.allowRemote,
         loadRestrictions: opts.loadRestrictor === 'LoadRestrictionsNone' ? 'none' : 'rootOnly',
+        env: process.env,
       });
       process.stdout.write(yaml);
     });

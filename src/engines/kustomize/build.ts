@@ -14,7 +14,8 @@ import {
 import { renderResources, type SortOptions, sortResources } from './output.ts';
 import type { Resource } from './resource.ts';
 import { field, str } from './nodes.ts';
-import { accumulate, type Context, loadKustomization, type LoadOptions, tablesOf } from './target.ts';
+import type { Context, LoadOptions } from './context.ts';
+import { accumulate, loadKustomization, tablesOf } from './target.ts';
 import { UnsupportedScalarError } from './yaml/resolve.ts';
 
 /** BuildResult is a finished build: the resources in output order and the exact text kustomize would print. */

@@ -51,3 +51,14 @@ export class Problems {
 
 /** RegexSyntaxError: a selector pattern Go's regexp (RE2) would not compile, or that this engine cannot translate. */
 export class RegexSyntaxError extends FluxtsError {}
+
+/** lineCol converts an offset into 1-based line and column. */
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, col: offset - last };
+}

@@ -5,7 +5,7 @@ import { isLink } from './fs.ts';
 import { type Kustomization } from './kustomization.ts';
 import { parseResources } from './parse.ts';
 import { YAMLMap } from 'yaml';
-import { findKustomization, type Context } from './target.ts';
+import { findKustomization, type Context } from './context.ts';
 import { decodeYaml } from './yaml/limits.ts';
 
 /**

@@ -9,11 +9,11 @@ export { build, type BuildResult } from './build.ts';
 export { type Diagnostic, formatDiagnostic, KustomizeBuildError } from './errors.ts';
 export { type FileSystem, memoryFileSystem, nodeFileSystem } from './fs.ts';
 export { Resource } from './resource.ts';
-export type { LoadOptions } from './target.ts';
+export type { LoadOptions } from './context.ts';
 export { Problems } from './errors.ts';
 export { generateKustomization } from './flux.ts';
 export { KUSTOMIZATION_FILES } from './kustomization.ts';
-export type { Context } from './target.ts';
+export type { Context } from './context.ts';
 export { parseLabelSelector } from './selector.ts';
 export { anchoredRe2 } from './regex.ts';
 // The go-yaml v2 emitter over plain values; engines/helm's toYaml uses it until the shared engines/goyaml lands.

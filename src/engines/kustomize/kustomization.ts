@@ -1,6 +1,7 @@
 import { isMap, type YAMLMap } from 'yaml';
 
 import type { Problems } from './errors.ts';
+import { lineCol } from './errors.ts';
 import { parseWithYaml } from './parse.ts';
 import { entries, field, isScalar, isSeq, items, toJS } from './nodes.ts';
 import { plainWouldRetype } from './yaml/resolve.ts';
@@ -191,17 +192,6 @@ function checkStringFields(node: YAMLMap, text: string, file: string, problems: 
     items(field(node, g)).forEach((e, i) => opts(field(e, 'options'), `${g}[${i}].options`));
   }
   return ok;
-}
-
-/** lineCol converts an offset into 1-based line and column. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return { line, col: offset - last };
 }
 
 /** text renders a scalar read from a kustomization as a string ('' for null or absent). */

@@ -1,7 +1,6 @@
 import { type Document, isMap, isSeq, parseAllDocuments, visit, type YAMLMap } from 'yaml';
 
-import { Problems } from './errors.ts';
-import { lineCol } from './kustomization.ts';
+import { lineCol, Problems } from './errors.ts';
 import { field, str } from './nodes.ts';
 import { fastParseDocuments } from './yaml/fast-parse.ts';
 import { checkDocumentCount, checkText, checkTree, isStackOverflow, YAML_LIMITS } from './yaml/limits.ts';

@@ -11,7 +11,7 @@ import { isClusterScoped } from './config.ts';
 import type { Resource, ResId } from './resource.ts';
 import { compileSelector, type Selector } from './selector.ts';
 import { RegexSyntaxError } from './errors.ts';
-import { type Context, mayLoad } from './target.ts';
+import { type Context, mayLoad } from './context.ts';
 import { decodeYaml } from './yaml/limits.ts';
 
 /** PatchSource is a patch's text and where it came from (a file, or the kustomization for inline patches). */

@@ -9,9 +9,10 @@ import { asText, bool, type Kustomization, records, stringRecord, strings } from
 import { toJS } from './nodes.ts';
 import { parseDocuments } from './parse.ts';
 import { applyLegacyJson6902, applyLegacyStrategicMerge, applyPatches, selectorOf } from './patches.ts';
-import { type PluginConfig, pluginName } from './plugins.ts';
+import { type PluginConfig, pluginName } from './plugin-config.ts';
 import type { Resource } from './resource.ts';
-import { type Context, mayLoad, runReplacements } from './target.ts';
+import { type Context, mayLoad } from './context.ts';
+import { runReplacements } from './replacements.ts';
 import { fieldSpecs } from './transformer-config.ts';
 import { decodeYaml } from './yaml/limits.ts';
 

@@ -6,9 +6,10 @@ import { type Configured, recordTransformations } from './filters/origin.ts';
 import { asText, type Kustomization, strings } from './kustomization.ts';
 import { toJS } from './nodes.ts';
 import { builtinTransform } from './plugin-builtins.ts';
+import { type PluginConfig, pluginName } from './plugin-config.ts';
 import { PARSE_OPTIONS, parseResources } from './parse.ts';
 import type { Resource } from './resource.ts';
-import type { Context } from './target.ts';
+import type { Context } from './context.ts';
 
 /**
  * Plugin configs of a kustomization's `generators:`, `transformers:` and `validators:` fields. Each entry is an
@@ -16,15 +17,6 @@ import type { Context } from './target.ts';
  * `kustomize build` loads only its built-in plugins (`apiVersion: builtin`); any other config fails the build,
  * as kustomize fails without --enable-alpha-plugins.
  */
-
-/** PluginConfig is one config object and where it came from. */
-export interface PluginConfig {
-  data: Record<string, unknown>;
-  /** file holding the config (the kustomization for inline ones), for diagnostics. */
-  file: string;
-  /** origin for buildMetadata tracking (set when tracking is on). */
-  origin?: Configured;
-}
 
 /** LoadEntry loads a `resources:`-style entry (file or kustomization directory) as kustomize does. */
 export type LoadEntry = (entry: string) => Resource[];
@@ -127,11 +119,6 @@ export function iamPolicyObject(ctx: Context, c: PluginConfig): Resource[] {
     `  name: ${asText(ks['name'])}\n`;
   if (asText(ks['namespace'])) text += `  namespace: ${asText(ks['namespace'])}\n`;
   return parseResources(text, c.file, ctx.problems);
-}
-
-/** pluginName is a config's metadata.name, for messages. */
-export function pluginName(c: PluginConfig): string {
-  return asText(((c.data['metadata'] ?? {}) as Record<string, unknown>)['name']);
 }
 
 /** runTransformerPlugins applies `transformers:` configs in order, recording each for buildMetadata. */

@@ -4,7 +4,6 @@ import { isScalar } from 'yaml';
 
 import {
   asText,
-  KUSTOMIZATION_FILES,
   positionOf,
   type Kustomization,
   parseKustomization,
@@ -13,8 +12,7 @@ import {
   strings,
   bool,
 } from './kustomization.ts';
-import type { Problems } from './errors.ts';
-import { type FileSystem, withinRealRoot } from './fs.ts';
+import { type Context, kustomizationFiles, mayLoad } from './context.ts';
 import { encodeBase64, generate, type GeneratorArgs, type GeneratorOptions } from './filters/generators.ts';
 import { setImages, setReplicas, type ImageRule } from './filters/images.ts';
 import { addLabels, affixWithSpecs, setStringsAt } from './filters/metadata.ts';
@@ -22,8 +20,7 @@ import { setNamespace } from './filters/namespace.ts';
 import { deleteField, field, setField, ensureMap, entries, plainString, scalar, toJS } from './nodes.ts';
 import { applyPatches, applyLegacyJson6902, applyLegacyStrategicMerge } from './patches.ts';
 import { parseDocuments, parseResources } from './parse.ts';
-import { applyReplacements, type Replacement, type ReplacementOptions } from './filters/replacements.ts';
-import type { Selector } from './selector.ts';
+import { runReplacements } from './replacements.ts';
 import type { Resource } from './resource.ts';
 import { generateKustomization } from './flux.ts';
 import { bindVars, mergeVars, type Var } from './filters/vars.ts';
@@ -44,42 +41,6 @@ import {
 } from './transformer-config.ts';
 import { builtinRef, type Configured, recordTransformations } from './filters/origin.ts';
 import { decodeYaml } from './yaml/limits.ts';
-
-/** LoadOptions control what a build may read. */
-export interface LoadOptions {
-  fs: FileSystem;
-  /** Allow remote (git/http) resources; they are still not fetched by this engine, only reported. */
-  allowRemote?: boolean;
-  /** Flux's rule: a directory without a kustomization gets one listing every manifest below it. */
-  generateMissing?: boolean;
-  /**
-   * kustomize's load restrictor: `rootOnly` (the default, as `kustomize build`) reads files only in or below the
-   * kustomization that names them; `none` (`--load-restrictor LoadRestrictionsNone`, what Flux's controller uses,
-   * inside the source's root) reads them anywhere the file system allows.
-   */
-  loadRestrictions?: 'rootOnly' | 'none';
-}
-
-/** Context is the state of one build shared by every kustomization it loads. */
-export interface Context extends LoadOptions {
-  problems: Problems;
-  stack: string[];
-  /** schema is the strategic-merge schema an `openapi:` field set (else the built-in one). */
-  schema?: MergeSchema;
-  /** schemaSet: a kustomization of the build chose the schema; later `openapi:` fields are ignored. */
-  schemaSet?: boolean;
-  /**
-   * builtinSchemaLoaded: an object whose type kustomize had to look up in its built-in schema was loaded, so
-   * kustomize has that schema in memory and a custom one set later adds to it rather than replacing it.
-   */
-  builtinSchemaLoaded?: boolean;
-  /** config is the transformer configuration of the kustomization being built (kustomize's accumulator's). */
-  config?: TransformerConfig;
-  /** vars is the accumulator's set of legacy `vars:` (bound to objects where declared, resolved at the end). */
-  vars?: Var[];
-  /** track is set when the root kustomization has buildMetadata: provenance is recorded relative to `root`. */
-  track?: { root: string };
-}
 
 /**
  * refuseHelm: kustomize without --enable-helm fails on any chart to inflate (helmCharts or the legacy
@@ -163,26 +124,6 @@ function onBuiltin(doc: unknown, source: string): MergeTable {
 const BUILTIN_OPENAPI = 'v1.21.2';
 
 const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/;
-
-/** mayLoad is kustomize's load restrictor for a file a kustomization names (kustomization directories are free). */
-export function mayLoad(ctx: Context, k: Kustomization, path: string): boolean {
-  return ctx.loadRestrictions === 'none' || withinRealRoot(ctx.fs, k.dir, path);
-}
-
-/** withinRoot: a file sits in or below the kustomization's directory. */
-export function withinRoot(root: string, path: string): boolean {
-  return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
-}
-
-/** findKustomization returns the kustomization file path in `dir`, or undefined. */
-export function findKustomization(fs: FileSystem, dir: string): string | undefined {
-  return kustomizationFiles(fs, dir)[0];
-}
-
-/** kustomizationFiles lists the kustomization files of `dir` (kustomize refuses more than one). */
-function kustomizationFiles(fs: FileSystem, dir: string): string[] {
-  return KUSTOMIZATION_FILES.map((name) => posix.join(dir, name)).filter((p) => fs.stat(p) === 'file');
-}
 
 /** loadKustomization reads the kustomization of `dir` (or Flux's generated one). */
 export function loadKustomization(ctx: Context, dir: string): Kustomization | undefined {
@@ -428,7 +369,14 @@ function runGenerators(ctx: Context, k: Kustomization, out: Resource[], seen: Se
     if (g['env'] !== undefined) args.env = asText(g['env']);
     if (g['type'] !== undefined) args.type = asText(g['type']);
     if (g['options'] !== undefined) args.options = generatorOptions(g['options']);
-    const r = generate(kind, args, global, k.dir, file, ctx.fs, ctx.problems, ctx.loadRestrictions !== 'none');
+    const r = generate(kind, args, global, {
+      dir: k.dir,
+      kustFile: file,
+      fs: ctx.fs,
+      problems: ctx.problems,
+      rootOnly: ctx.loadRestrictions !== 'none',
+      env: ctx.env ?? {},
+    });
     if (!r) continue;
     r.origin = origin;
     absorbGenerated(ctx, k, out, seen, r, asText(g['behavior']) || 'unspecified');
@@ -529,77 +477,6 @@ function mergeGenerated(existing: Resource, r: Resource, behavior: 'merge' | 're
   // merging into a plain ConfigMap read from a file leaves its name alone.
   if (existing.generator)
     existing.generator = { behavior: 'create', hash: existing.generator.hash && (r.generator?.hash ?? true) };
-}
-
-function replacementOf(v: Record<string, unknown>): Replacement {
-  const opts = (o: unknown): ReplacementOptions | undefined => {
-    if (!o || typeof o !== 'object') return undefined;
-    const r = o as Record<string, unknown>;
-    const out: ReplacementOptions = {};
-    if (r['delimiter'] !== undefined) out.delimiter = asText(r['delimiter']);
-    if (r['index'] !== undefined) out.index = Number(asText(r['index']));
-    if (r['create'] !== undefined) out.create = bool(r['create']);
-    return out;
-  };
-  const sel = (o: unknown): Selector => {
-    const r = (o ?? {}) as Record<string, unknown>;
-    const s: Selector = {};
-    for (const key of [
-      'group',
-      'version',
-      'kind',
-      'name',
-      'namespace',
-      'labelSelector',
-      'annotationSelector',
-    ] as const) {
-      if (r[key] !== undefined && r[key] !== null) s[key] = asText(r[key]);
-    }
-    return s;
-  };
-  const source = (v['source'] ?? {}) as Record<string, unknown>;
-  const src: Replacement['source'] = { ...sel(source) };
-  if (source['fieldPath'] !== undefined) src.fieldPath = asText(source['fieldPath']);
-  const so = opts(source['options']);
-  if (so) src.options = so;
-  return {
-    source: src,
-    targets: records(v['targets']).map((t) => {
-      const target: Replacement['targets'][number] = { select: sel(t['select']) };
-      if (t['reject'] !== undefined) target.reject = records(t['reject']).map(sel);
-      if (t['fieldPaths'] !== undefined) target.fieldPaths = strings(t['fieldPaths']);
-      const o = opts(t['options']);
-      if (o) target.options = o;
-      return target;
-    }),
-  };
-}
-
-/** runReplacements applies `replacements:` (inline entries, or `path:` files holding more entries). */
-export function runReplacements(ctx: Context, k: Kustomization, out: Resource[]): void {
-  const list: Replacement[] = [];
-  for (const entry of records(k.data['replacements'])) {
-    if (entry['path'] === undefined) {
-      list.push(replacementOf(entry));
-      continue;
-    }
-    const abs = posix.resolve(k.dir, asText(entry['path']));
-    if (ctx.fs.stat(abs) !== 'file') {
-      ctx.problems.add(k.file, `replacements: file '${asText(entry['path'])}' does not exist`);
-      continue;
-    }
-    if (!mayLoad(ctx, k, abs)) {
-      ctx.problems.add(k.file, `replacements: security; file '${abs}' is not in or below '${k.dir}'`);
-      continue;
-    }
-    for (const d of parseDocuments(decodeYaml(ctx.fs.readFile(abs), abs, ctx.problems), abs, ctx.problems)) {
-      const js = toJS(d.contents);
-      for (const r of Array.isArray(js) ? js : [js]) {
-        if (r && typeof r === 'object') list.push(replacementOf(r as Record<string, unknown>));
-      }
-    }
-  }
-  if (list.length) applyReplacements(out, list, k.file, ctx.problems);
 }
 
 function runTransformers(ctx: Context, k: Kustomization, out: Resource[]): void {

@@ -7,8 +7,8 @@ import { compareGvk } from './gvk.ts';
 import { asText, bool, type Kustomization, positionOf, records, strings } from './kustomization.ts';
 import { toJS } from './nodes.ts';
 import { parseDocuments } from './parse.ts';
-import type { Context } from './target.ts';
-import { mayLoad } from './target.ts';
+import type { Context } from './context.ts';
+import { mayLoad } from './context.ts';
 import { decodeYaml } from './yaml/limits.ts';
 
 import defaults from './tables/transformer-config.json' with { type: 'json' };

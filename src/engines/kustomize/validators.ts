@@ -2,9 +2,10 @@ import { isMap, isScalar, isSeq } from 'yaml';
 
 import { asText, type Kustomization } from './kustomization.ts';
 import { field } from './nodes.ts';
-import { type LoadEntry, pluginConfigs, pluginName, transform } from './plugins.ts';
+import { pluginName } from './plugin-config.ts';
+import { type LoadEntry, pluginConfigs, transform } from './plugins.ts';
 import type { Resource } from './resource.ts';
-import type { Context } from './target.ts';
+import type { Context } from './context.ts';
 
 /**
  * runValidatorPlugins runs `validators:` configs: a validator may only look. kustomize deep-compares the object

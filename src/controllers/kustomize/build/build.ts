@@ -116,6 +116,8 @@ export async function buildObjects(input: BuildInput): Promise<KubeObject[]> {
       generateMissing: true,
       allowRemote: input.allowRemote,
       loadRestrictions: 'none',
+      // A dotenv key without a value reads the controller's environment, as kustomize in Flux's controller does.
+      env: process.env,
     }).yaml;
   } catch (err) {
     if (err instanceof KustomizeBuildError) {

@@ -53,8 +53,16 @@ export function encodeBase64(bytes: Uint8Array): string {
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-/** envPairs parses a dotenv file the way kustomize does: `KEY=value` lines, `#` comments, blank lines. */
-export function envPairs(text: string, file: string, problems: Problems): [string, string][] {
+/**
+ * envPairs parses a dotenv file the way kustomize does: `KEY=value` lines, `#` comments, blank lines; a `KEY`
+ * alone takes its value from `env` (kustomize's process environment, passed in by the caller) or is left out.
+ */
+export function envPairs(
+  text: string,
+  file: string,
+  problems: Problems,
+  env: Readonly<Record<string, string | undefined>> = {},
+): [string, string][] {
   const out: [string, string][] = [];
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   lines.forEach((raw, i) => {
@@ -67,13 +75,25 @@ export function envPairs(text: string, file: string, problems: Problems): [strin
       return;
     }
     if (eq < 0) {
-      const v = process.env[key];
+      const v = env[key];
       if (v !== undefined) out.push([key, v]);
       return;
     }
     out.push([key, line.slice(eq + 1)]);
   });
   return out;
+}
+
+/** GenerateContext is where a generator entry is read: its kustomization's directory and file, and the build's. */
+export interface GenerateContext {
+  dir: string;
+  kustFile: string;
+  fs: FileSystem;
+  problems: Problems;
+  /** rootOnly refuses files outside `dir` (kustomize's default load restrictor). */
+  rootOnly?: boolean;
+  /** env answers dotenv keys without a value (see envPairs). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -84,12 +104,9 @@ export function generate(
   kind: 'ConfigMap' | 'Secret',
   args: GeneratorArgs,
   globalOptions: GeneratorOptions,
-  dir: string,
-  kustFile: string,
-  fs: FileSystem,
-  problems: Problems,
-  rootOnly = true,
+  where: GenerateContext,
 ): Resource | undefined {
+  const { dir, kustFile, fs, problems, rootOnly = true, env = {} } = where;
   const name = args.name ?? '';
   if (!name) {
     problems.add(kustFile, `${kind} generator entry has no name`);
@@ -143,7 +160,7 @@ export function generate(
       continue;
     }
     const text = new TextDecoder().decode(fs.readFile(path));
-    for (const [k, v] of envPairs(text, path, problems)) put(k, v, path);
+    for (const [k, v] of envPairs(text, path, problems, env)) put(k, v, path);
   }
   // A generator's own options add to the global ones; the booleans can only be switched on.
   const opts: GeneratorOptions = {
