@@ -3,6 +3,8 @@
 // into storage with garbage collection, the artifact conditions and the NewArtifact / ArtifactUpToDate events, and
 // the finalizer. A kind's reconcile only fetches and decides what to pack (source-controller `reconcileStorage`,
 // `reconcileArtifact`; flux-api.md §2.2, §3.1).
+import { createReadStream } from 'node:fs';
+
 import { ConditionType, Reason, SourceConditionType, SourceReason, type Artifact } from '../../api/index.ts';
 import type { ArtifactStorage, ObjectKey, PackFilter, Artifact as StoredArtifact } from '../../artifacts/index.ts';
 import {
@@ -19,7 +21,7 @@ import {
 import { errorMessage } from '../../util/errors.ts';
 
 /** SourceObject is a source kind as this module sees it: the shared status with `status.artifact`. */
-export type SourceObject = FluxObject & { status?: FluxStatus & { artifact?: Artifact } };
+export type SourceObject = FluxObject & { status?: FluxStatus & { artifact?: Artifact; url?: string } };
 
 /** sourceKey is where a source's artifacts live in storage. */
 export function sourceKey(obj: SourceObject): ObjectKey {
@@ -102,18 +104,24 @@ export function statusArtifact(artifact: StoredArtifact): Artifact {
   return { ...artifact, digest: artifact.digest };
 }
 
-/** ArchiveRequest says what to pack: a directory (filtered, e.g. by .sourceignore) as `fileName` at a revision. */
-export interface ArchiveRequest {
+/**
+ * ArchiveRequest says what to store as `fileName` at a revision: a directory packed (minus what `filter`
+ * excludes, e.g. `.sourceignore`), or a `file` stored as it is (an OCI layer with `layerSelector.operation: copy`).
+ */
+export type ArchiveRequest = {
   revision: string;
   fileName: string;
-  dir: string;
-  filter?: PackFilter;
   /** metadata goes into `status.artifact.metadata` (e.g. OCI annotations). */
   metadata?: Record<string, string>;
-}
+  /**
+   * link names a symlink to the new file, advertised as `status.url` (`latest.tar.gz` for OCIRepository, Bucket
+   * and HelmChart; GitRepository has none).
+   */
+  link?: string;
+} & ({ dir: string; filter?: PackFilter } | { file: string });
 
 /**
- * archiveArtifact packs the directory into storage and garbage-collects older files; a failure is
+ * archiveArtifact stores the content, links it (when asked) and garbage-collects older files; a failure is
  * StorageOperationFailed (ArchiveOperationFailed) and leaves the last good artifact in place.
  */
 export async function archiveArtifact(
@@ -123,8 +131,13 @@ export async function archiveArtifact(
 ): Promise<Artifact> {
   try {
     const artifact = storage.newArtifact(sourceKey(obj), request.revision, request.fileName);
-    if (request.metadata) artifact.metadata = request.metadata;
-    const stored = statusArtifact(await storage.archive(artifact, request.dir, request.filter));
+    const written =
+      'file' in request
+        ? await storage.store(artifact, createReadStream(request.file))
+        : await storage.archive(artifact, request.dir, request.filter);
+    const stored = statusArtifact(written);
+    if (request.metadata) stored.metadata = request.metadata;
+    if (request.link) (obj.status ??= {}).url = await storage.symlink(stored, request.link);
     await storage.garbageCollect(stored);
     conditions.remove(obj, SourceConditionType.StorageOperationFailed);
     return stored;
@@ -155,10 +168,11 @@ export function upToDate(ctx: StepContext, revision: string): void {
 
 /**
  * artifactReady ends a successful reconcile: ArtifactOutdated gone, ArtifactInStorage and Ready True with
- * `stored artifact for revision '…'`, and a requeue after spec.interval.
+ * `stored artifact for revision '…'` (`for digest '…'` for OCIRepository, as Flux words it), and a requeue after
+ * spec.interval.
  */
-export function artifactReady(obj: SourceObject, artifact: Artifact): Result {
-  const message = `stored artifact for revision '${artifact.revision}'`;
+export function artifactReady(obj: SourceObject, artifact: Artifact, noun: 'revision' | 'digest' = 'revision'): Result {
+  const message = `stored artifact for ${noun} '${artifact.revision}'`;
   conditions.remove(obj, SourceConditionType.ArtifactOutdated);
   conditions.markTrue(obj, SourceConditionType.ArtifactInStorage, Reason.Succeeded, message);
   conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, message);

@@ -58,7 +58,6 @@ export function sourceController(options: SourceControllerOptions): ControllerSe
         reconcile: (obj, ctx) =>
           reconcileOCIRepository(obj, ctx, {
             storage: options.storage,
-            ...(options.workDir ? { workDir: options.workDir } : {}),
             ...(options.ociMaxLayerBytes ? { maxLayerBytes: options.ociMaxLayerBytes } : {}),
           }),
         finalize: (obj) => finalizeSource(obj, options.storage),

@@ -70,9 +70,8 @@ export async function verifyArtifact(
     throw new VerificationFailedError(`no public keys found in secret '${ns}/${verify.secretRef.name}'`);
   const sig = opts.signal ? { signal: opts.signal } : {};
   const subject = `${ref.registry}/${ref.repository}@${digest}`;
-  if (await verifyBundles(client, ref.repository, digest, keys, sig))
-    return `verified signature of revision ${revision}`;
-  if (await verifyLegacy(client, ref.repository, digest, keys, sig))
+  const lookup: SignatureLookup = { client, repository: ref.repository, digest, keys, opts: sig };
+  if ((await verifyBundles(lookup)) || (await verifyLegacy(lookup)))
     return `verified signature of revision ${revision}`;
   throw new VerificationFailedError(`no matching signatures were found for '${subject}'`);
 }
@@ -87,14 +86,17 @@ function verifies(keys: KeyObject[], payload: Buffer, signature: Buffer): boolea
   });
 }
 
+/** SignatureLookup is where to look for signatures of an artifact, and the keys that may have made them. */
+interface SignatureLookup {
+  client: RegistryClient;
+  repository: string;
+  digest: string;
+  keys: KeyObject[];
+  opts: { signal?: AbortSignal };
+}
+
 /** verifyLegacy: the `sha256-<hex>.sig` tag, one simple-signing layer per signature. */
-async function verifyLegacy(
-  client: RegistryClient,
-  repository: string,
-  digest: string,
-  keys: KeyObject[],
-  opts: { signal?: AbortSignal },
-): Promise<boolean> {
+async function verifyLegacy({ client, repository, digest, keys, opts }: SignatureLookup): Promise<boolean> {
   let layers: Descriptor[];
   try {
     const { manifest } = await client.getManifest(repository, `${digest.replace(':', '-')}.sig`, opts);
@@ -128,13 +130,7 @@ interface Bundle {
 }
 
 /** verifyBundles: sigstore bundles whose subject is the artifact, found through the referrers API or tag schema. */
-async function verifyBundles(
-  client: RegistryClient,
-  repository: string,
-  digest: string,
-  keys: KeyObject[],
-  opts: { signal?: AbortSignal },
-): Promise<boolean> {
+async function verifyBundles({ client, repository, digest, keys, opts }: SignatureLookup): Promise<boolean> {
   const referrers = await client.referrers(repository, digest, { ...opts, artifactType: BUNDLE_ARTIFACT_TYPE });
   for (const r of referrers) {
     const { manifest } = await client.getManifest(repository, r.digest, opts);
