@@ -16,7 +16,7 @@ import type { FileSystem } from '../../engines/kustomize/index.ts';
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import { ownerLabels } from '../../kube/ssa/index.ts';
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
-import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
+import { addGlobalFlags, clusterAction, connect, globalFlags, isDeadline } from '../shared/connect.ts';
 import { CliClusterError, CliInputError, CliWaitError } from '../shared/errors.ts';
 import type { YamlValue } from './create/index.ts';
 import { buildArtifactCommand } from './artifact.ts';
@@ -461,18 +461,23 @@ export function addRecursiveFlags(cmd: Command, verb: string): Command {
  */
 export async function withDeadline<T>(timeoutMs: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const deadlineError = (): CliWaitError =>
+    new CliWaitError(`${what}: context deadline exceeded (--timeout ${formatMs(timeoutMs)})`, {
+      hint: 'check the cluster is reachable, or raise --timeout',
+    });
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       setTimeout(() => process.exit(), 200).unref();
-      reject(
-        new CliWaitError(`${what}: context deadline exceeded (--timeout ${formatMs(timeoutMs)})`, {
-          hint: 'check the cluster is reachable, or raise --timeout',
-        }),
-      );
+      reject(deadlineError());
     }, timeoutMs);
   });
+  // The client aborts its own requests at the same --timeout (connect's requestTimeoutMs); whichever fires first,
+  // the command fails with the same line.
+  const bounded = work.catch((err: unknown) => {
+    throw isDeadline(err) ? deadlineError() : err;
+  });
   try {
-    return await Promise.race([work, expired]);
+    return await Promise.race([bounded, expired]);
   } finally {
     clearTimeout(timer);
   }

@@ -114,12 +114,13 @@ const SECRET_WORDS: Record<string, string> = { notation: 'notation configuration
 export function makeApplyCreated(out: Output = processOutput()): ApplyFn {
   return async (objects: KubeObject[], options: ApplyOptions): Promise<void> => {
     const log = new Logger(out);
-    const deadline = Date.now() + Number(options.timeoutNs / 1_000_000n);
+    const timeoutMs = Number(options.timeoutNs / 1_000_000n);
+    const deadline = Date.now() + timeoutMs;
     const client = connect({
       kubeconfig: options.kubeconfig,
       context: options.context,
       namespace: options.namespace,
-      timeoutMs: 0,
+      timeoutMs,
     });
     if (options.command?.[0] === 'tenant') {
       try {

@@ -85,7 +85,7 @@ export function connect(flags: GlobalFlags): KubeClient {
 }
 
 /** isDeadline tells an abort by the command's deadline (a TimeoutError, possibly as an AbortError's cause). */
-function isDeadline(err: unknown): boolean {
+export function isDeadline(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e.name === 'TimeoutError') return true;
   }

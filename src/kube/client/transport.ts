@@ -47,7 +47,8 @@ export class Transport {
 
   /** #bounded adds the transport's request timeout to a call's own signal. */
   #bounded(opts: RequestOptions): RequestOptions {
-    if (this.#requestTimeoutMs === undefined) return opts;
+    // 0 (or less) means no limit, as a zero Go duration does for a client timeout.
+    if (this.#requestTimeoutMs === undefined || this.#requestTimeoutMs <= 0) return opts;
     const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
     return { ...opts, signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout };
   }
