@@ -1,6 +1,7 @@
 // `npm run bench [name…]`: every benchmark compares fluxts with the reference tool on the same input, in the same
 // run, and prints the figures and ratios. With names, only those run.
 import { runArtifactBench } from './artifacts.ts';
+import { runBucketBench } from './buckets.ts';
 import { runGoTemplateBench } from './gotemplate.ts';
 import { runHelmBench } from './helm.ts';
 import { runGitRepositoryBench } from './gitrepositories.ts';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   helm: () => runHelmBench(),
   ocirepositories: () => runOCIRepositoryBench(100),
   ui: () => runUiBench(),
+  buckets: () => runBucketBench(100),
 };
 
 const selected = process.argv.slice(2);

@@ -27,6 +27,8 @@ const CONTROLLER_SUITES = [
   'test/dev',
   'test/notification',
   'test/ocirepository',
+  'test/bucket',
+  'test/sourcewatcher',
   'test/image',
   'test/helm-source',
   'test/ui',

@@ -11,10 +11,10 @@ import {
   helmControllerDescriptor,
   imageAutomationControllerDescriptor,
   imageReflectorControllerDescriptor,
-  sourceWatcherDescriptor,
 } from './planned.ts';
 import type { ControllerDescriptor, ControllerServices, FlagValues } from './registry.ts';
 import { sourceControllerDescriptor } from './source/index.ts';
+import { sourceWatcherDescriptor } from './sourcewatcher/index.ts';
 
 export type {
   ContainerPort,

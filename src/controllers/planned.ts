@@ -27,16 +27,3 @@ export const imageAutomationControllerDescriptor: ControllerDescriptor = {
   rbac: { clusterAdmin: false },
   install: { default: false },
 };
-
-/** sourceWatcherDescriptor: ArtifactGenerators, serving the ExternalArtifacts it produces. */
-export const sourceWatcherDescriptor: ControllerDescriptor = {
-  name: 'source-watcher',
-  kinds: ['ArtifactGenerator'],
-  rbac: { clusterAdmin: false },
-  install: {
-    default: false,
-    ports: [{ name: 'http', containerPort: 9090 }],
-    readiness: 'http',
-    services: [{ name: 'source-watcher', targetPort: 'http' }],
-  },
-};

@@ -167,12 +167,15 @@ export function upToDate(ctx: StepContext, revision: string): void {
 }
 
 /**
- * artifactReady ends a successful reconcile: ArtifactOutdated gone, ArtifactInStorage and Ready True with
- * `stored artifact for revision '…'` (`for digest '…'` for OCIRepository, as Flux words it), and a requeue after
- * spec.interval.
+ * artifactReady ends a successful reconcile: ArtifactOutdated gone, ArtifactInStorage and Ready True with the
+ * kind's message (`stored artifact for revision '…'` unless given, e.g. a Bucket's `stored artifact: revision '…'`),
+ * and a requeue after spec.interval.
  */
-export function artifactReady(obj: SourceObject, artifact: Artifact, noun: 'revision' | 'digest' = 'revision'): Result {
-  const message = `stored artifact for ${noun} '${artifact.revision}'`;
+export function artifactReady(
+  obj: SourceObject,
+  artifact: Artifact,
+  message = `stored artifact for revision '${artifact.revision}'`,
+): Result {
   conditions.remove(obj, SourceConditionType.ArtifactOutdated);
   conditions.markTrue(obj, SourceConditionType.ArtifactInStorage, Reason.Succeeded, message);
   conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, message);

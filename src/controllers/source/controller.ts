@@ -9,8 +9,8 @@ import { Option } from 'commander';
 import { parseDuration, parseListenAddress } from '../../runtime/index.ts';
 import type { ControllerDescriptor, FlagValues } from '../registry.ts';
 
-/** StorageFlags are the source-controller's storage flags, as commander names them. */
-interface StorageFlags {
+/** StorageFlags are the artifact storage flags (source-controller, source-watcher), as commander names them. */
+export interface StorageFlags {
   storagePath: string;
   storageAddr: string;
   storageAdvAddr: string;
@@ -28,7 +28,8 @@ export function advertisedAddress(flag: string, bound: { host: string; port: num
   return `${host}:${bound.port}`;
 }
 
-function storageFlags(): Option[] {
+/** storageFlags make the artifact storage flags, shared with the source-watcher (Flux's controllers share them too). */
+export function storageFlags(): Option[] {
   return [
     new Option('--storage-path <path>', 'The local storage path.').env('STORAGE_PATH').default('/data'),
     new Option('--storage-addr <addr>', 'The address the static file server binds to.')

@@ -1,4 +1,10 @@
-import { GitRepositoryKind, HelmChartKind, HelmRepositoryKind, OCIRepositoryKind } from '../../api/index.ts';
+import {
+  BucketKind,
+  GitRepositoryKind,
+  HelmChartKind,
+  HelmRepositoryKind,
+  OCIRepositoryKind,
+} from '../../api/index.ts';
 
 /** gitRepositoryType addresses the GitRepository kind. */
 export const gitRepositoryType = {
@@ -22,4 +28,10 @@ export const helmRepositoryType = {
 export const helmChartType = {
   apiVersion: `${HelmChartKind.group}/${HelmChartKind.version}`,
   kind: HelmChartKind.kind,
+};
+
+/** bucketType addresses the Bucket kind. */
+export const bucketType = {
+  apiVersion: `${BucketKind.group}/${BucketKind.version}`,
+  kind: BucketKind.kind,
 };

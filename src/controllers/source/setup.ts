@@ -1,4 +1,4 @@
-import type { GitRepository, OCIRepository } from '../../api/index.ts';
+import type { Bucket, GitRepository, OCIRepository } from '../../api/index.ts';
 import type { Artifact, ArtifactStorage } from '../../artifacts/index.ts';
 import {
   addObjectController,
@@ -11,10 +11,11 @@ import { finalizeSource } from './artifact.ts';
 import { reconcileGitRepository } from './gitrepository/reconcile.ts';
 import { addHelmChartController } from './helmchart/controller.ts';
 import { addHelmRepositoryController } from './helmrepository/controller.ts';
-import { gitRepositoryType, ociRepositoryType } from './kind.ts';
+import { reconcileBucket } from './bucket/reconcile.ts';
+import { bucketType, gitRepositoryType, ociRepositoryType } from './kind.ts';
 import { reconcileOCIRepository } from './ocirepository/reconcile.ts';
 
-export { gitRepositoryType, helmChartType, helmRepositoryType, ociRepositoryType } from './kind.ts';
+export { bucketType, gitRepositoryType, helmChartType, helmRepositoryType, ociRepositoryType } from './kind.ts';
 
 /** INCLUDE_INDEX files GitRepositories under the `namespace/name` of every repository they include. */
 const INCLUDE_INDEX = 'include';
@@ -28,8 +29,8 @@ export interface SourceControllerOptions {
 }
 
 /**
- * sourceController is the source-controller: GitRepository, OCIRepository, HelmRepository and HelmChart (Bucket
- * follows; each kind differs only in how it fetches: artifact.ts holds the rest). A new artifact of a repository
+ * sourceController is the source-controller: GitRepository, OCIRepository, HelmRepository, HelmChart and
+ * Bucket (each kind differs only in how it fetches: artifact.ts holds the rest). A new artifact of a repository
  * requeues every repository that includes it; a new index of a HelmRepository requeues the HelmCharts built from it.
  */
 export function sourceController(options: SourceControllerOptions): ControllerSetup {
@@ -60,6 +61,13 @@ export function sourceController(options: SourceControllerOptions): ControllerSe
             storage: options.storage,
             ...(options.ociMaxLayerBytes ? { maxLayerBytes: options.ociMaxLayerBytes } : {}),
           }),
+        finalize: (obj) => finalizeSource(obj, options.storage),
+      });
+      addObjectController<Bucket>(manager, {
+        name: 'bucket',
+        type: bucketType,
+        ...(options.workDir ? { workDir: options.workDir } : {}),
+        reconcile: (obj, ctx) => reconcileBucket(obj, ctx, { storage: options.storage }),
         finalize: (obj) => finalizeSource(obj, options.storage),
       });
       const helmRepositories = addHelmRepositoryController(manager, {

@@ -13,3 +13,5 @@ export {
   sourceIgnoreMatcher,
 } from './matcher.ts';
 export { loadIgnorePatterns, type IgnoreTreeFs } from './load.ts';
+// Go's path.Match for one element, also what source-watcher's copy globs are made of.
+export { compileNameGlob } from './glob.ts';

@@ -97,7 +97,7 @@ export async function reconcileOCIRepository(
     if (contentUnchanged && status.artifact) {
       conditions.remove(obj, SourceConditionType.FetchFailed);
       upToDate(ctx, pull.revision);
-      return artifactReady(obj, status.artifact, 'digest');
+      return artifactReady(obj, status.artifact, `stored artifact for digest '${status.artifact.revision}'`);
     }
     if (status.artifact?.revision !== pull.revision) {
       markNewRevision(obj, ctx, `new revision '${pull.revision}' for '${pull.url}'`);
@@ -258,5 +258,5 @@ async function store(
   if (obj.spec.layerSelector === undefined) delete status.observedLayerSelector;
   else status.observedLayerSelector = obj.spec.layerSelector;
   newArtifact(obj, ctx, stored, `stored artifact with revision '${pull.revision}' from '${pull.url}'`);
-  return artifactReady(obj, stored, 'digest');
+  return artifactReady(obj, stored, `stored artifact for digest '${stored.revision}'`);
 }
