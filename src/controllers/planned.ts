@@ -12,14 +12,6 @@ export const helmControllerDescriptor: ControllerDescriptor = {
   install: { default: true, terminationGracePeriodSeconds: 600 },
 };
 
-/** imageReflectorControllerDescriptor: scans image repositories into its own database under /data. */
-export const imageReflectorControllerDescriptor: ControllerDescriptor = {
-  name: 'image-reflector-controller',
-  kinds: ['ImageRepository', 'ImagePolicy'],
-  rbac: { clusterAdmin: false },
-  install: { default: false, storage: true, args: () => ['--storage-path=/data'] },
-};
-
 /** imageAutomationControllerDescriptor: commits policy results back to Git. */
 export const imageAutomationControllerDescriptor: ControllerDescriptor = {
   name: 'image-automation-controller',

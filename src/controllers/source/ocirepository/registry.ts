@@ -52,14 +52,24 @@ export function proxyFromSecret(name: string, data: Record<string, Uint8Array>):
   return proxy;
 }
 
+/** RegistryAccess is what an object says about reaching a registry (OCIRepository, ImageRepository). */
+export interface RegistryAccess {
+  metadata: { namespace?: string };
+  spec: Pick<
+    OCIRepository['spec'],
+    'provider' | 'secretRef' | 'serviceAccountName' | 'certSecretRef' | 'proxySecretRef' | 'insecure'
+  >;
+}
+
 /**
- * registryClientFor reads the Secrets an OCIRepository names and returns its client. A missing or malformed
+ * registryClientFor reads the Secrets an OCIRepository (or an ImageRepository) names and returns its client. A missing or malformed
  * Secret is an error naming it (never its data); a cloud provider is a ProviderError.
  */
 export async function registryClientFor(
   client: KubeClient,
-  obj: OCIRepository,
+  obj: RegistryAccess,
   registry: string,
+  userAgent = 'fluxts-source-controller',
 ): Promise<RegistryClient> {
   const ns = obj.metadata.namespace ?? '';
   const provider = obj.spec.provider ?? 'generic';
@@ -111,6 +121,6 @@ export async function registryClientFor(
     ...(tls ? { tls } : {}),
     ...(proxy ? { proxy } : {}),
     insecure: obj.spec.insecure === true,
-    userAgent: 'fluxts-source-controller',
+    userAgent,
   });
 }
