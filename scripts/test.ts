@@ -30,6 +30,7 @@ const CONTROLLER_SUITES = [
   'test/bucket',
   'test/sourcewatcher',
   'test/image',
+  'test/image-reflector',
   'test/helm-source',
   'test/ui',
 ];
