@@ -10,7 +10,7 @@
  * To follow a newer description, change PACKAGE, run the script and review the diff.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,8 @@ function fetchDescription(): { text: string } {
     execFileSync('npm', ['pack', PACKAGE, '--silent', '--pack-destination', dir], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const tgz = execFileSync('sh', ['-c', 'ls *.tgz'], { cwd: dir, encoding: 'utf8' }).trim();
+    const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    if (tgz === undefined) throw new Error(`npm pack ${PACKAGE} wrote no archive`);
     execFileSync('tar', ['xzf', tgz, DESCRIPTION], { cwd: dir });
     return { text: readFileSync(join(dir, DESCRIPTION), 'utf8') };
   } finally {

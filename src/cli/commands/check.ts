@@ -38,12 +38,13 @@ export function kubernetesSupported(gitVersion: string): boolean {
 }
 
 async function checkKubernetes(client: KubeClient, log: Logger): Promise<boolean> {
-  const v = kubernetesVersion(await serverVersion(client));
+  const gitVersion = await serverVersion(client);
+  const v = kubernetesVersion(gitVersion);
   if (v === undefined) {
     log.failure("Kubernetes version can't be determined");
     return false;
   }
-  if (parseConstraint(KUBERNETES_CONSTRAINT).check(v)) {
+  if (kubernetesSupported(gitVersion)) {
     log.success(`Kubernetes ${v.toString()} ${KUBERNETES_CONSTRAINT}`);
     return true;
   }

@@ -6,7 +6,7 @@
 // in `status.artifact` whatever fails. What all source kinds share is in ../artifact.ts.
 import { join } from 'node:path';
 
-import { Reason, SourceConditionType, SourceReason, type OCIRepository } from '../../../api/index.ts';
+import { Reason, SourceConditionType, SourceReason, type Artifact, type OCIRepository } from '../../../api/index.ts';
 import { extractTarGz, sourceIgnoreFilter, type ArtifactStorage, type PackFilter } from '../../../artifacts/index.ts';
 import {
   fetchFluxManifest,
@@ -97,7 +97,7 @@ export async function reconcileOCIRepository(
     if (contentUnchanged && status.artifact) {
       conditions.remove(obj, SourceConditionType.FetchFailed);
       upToDate(ctx, pull.revision);
-      return artifactReady(obj, status.artifact, `stored artifact for digest '${status.artifact.revision}'`);
+      return digestReady(obj, status.artifact);
     }
     if (status.artifact?.revision !== pull.revision) {
       markNewRevision(obj, ctx, `new revision '${pull.revision}' for '${pull.url}'`);
@@ -258,5 +258,10 @@ async function store(
   if (obj.spec.layerSelector === undefined) delete status.observedLayerSelector;
   else status.observedLayerSelector = obj.spec.layerSelector;
   newArtifact(obj, ctx, stored, `stored artifact with revision '${pull.revision}' from '${pull.url}'`);
-  return artifactReady(obj, stored, `stored artifact for digest '${stored.revision}'`);
+  return digestReady(obj, stored);
+}
+
+/** digestReady is artifactReady in Flux's OCIRepository words: `stored artifact for digest '…'`. */
+function digestReady(obj: OCIRepository, artifact: Artifact): Result {
+  return artifactReady(obj, artifact, `stored artifact for digest '${artifact.revision}'`);
 }
