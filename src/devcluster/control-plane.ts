@@ -8,6 +8,7 @@ import { generateCredentials } from './credentials.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { choosePort, freePort } from './ports.ts';
 import { logTail, type ManagedProcess, ProcessDiedError, sleep, startProcess, stopProcess } from './processes.ts';
+import { ETCD_DIR_PREFIX, sweepOrphanedEtcdDirs } from './etcd-sweep.ts';
 import { RestClient } from './rest.ts';
 
 /** ControlPlaneError says which step of bringing the control plane up failed. */
@@ -207,7 +208,9 @@ async function startEtcd(
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const clientUrl = `http://127.0.0.1:${clientPort}`;
   // Data on tmpfs when the machine has one: etcd fsyncs a lot, and this store is thrown away anyway.
-  const dataDir = await mkdtemp(join((await isDir('/dev/shm')) ? '/dev/shm' : dir, 'fluxts-etcd-'));
+  const onShm = await isDir('/dev/shm');
+  if (onShm) await sweepOrphanedEtcdDirs();
+  const dataDir = await mkdtemp(join(onShm ? '/dev/shm' : dir, ETCD_DIR_PREFIX));
   const etcd = startProcess(
     'etcd',
     binary,
