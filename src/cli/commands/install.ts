@@ -6,6 +6,7 @@ import { addGlobalFlags, clusterAction, connect, type GlobalFlags, globalFlags }
 import { CliInputError, CliWaitError } from '../shared/errors.ts';
 import {
   ALL_COMPONENTS,
+  componentProblem,
   DEFAULT_COMPONENTS,
   defaultInstallOptions,
   EXTRA_COMPONENTS,
@@ -46,11 +47,8 @@ interface InstallFlags {
 export function installOptionsFrom(flags: InstallFlags, namespace: string): InstallOptions {
   const components = [...(flags.components ?? DEFAULT_COMPONENTS), ...(flags.componentsExtra ?? [])];
   for (const c of components) {
-    if (!ALL_COMPONENTS.includes(c)) {
-      throw new CliInputError(`component "${c}" is not a Flux component`, {
-        hint: `use some of: ${ALL_COMPONENTS.join(', ')}`,
-      });
-    }
+    const problem = componentProblem(c);
+    if (problem) throw new CliInputError(problem.message, { hint: problem.hint });
   }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
     throw new CliInputError(`namespace "${namespace}" is not a valid DNS label`);

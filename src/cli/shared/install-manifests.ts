@@ -9,10 +9,66 @@ import type { KubeObject } from '../../kube/index.ts';
 import { controllerProcessEnv } from '../../runtime/index.ts';
 import { IMAGE_REPOSITORY, VERSION } from './version.ts';
 
-/** DEFAULT_COMPONENTS and EXTRA_COMPONENTS are flux's component lists, in the registry's order. */
-export const DEFAULT_COMPONENTS: readonly string[] = CONTROLLERS.filter((c) => c.install.default).map((c) => c.name);
-export const EXTRA_COMPONENTS: readonly string[] = CONTROLLERS.filter((c) => !c.install.default).map((c) => c.name);
-export const ALL_COMPONENTS: readonly string[] = CONTROLLERS.map((c) => c.name);
+/**
+ * ComponentLists split the registry as `fluxts install` offers it: flux's default and extra components among those
+ * fluxts can run, and the planned ones (declared, not implemented: a Deployment of one would crash-loop, since
+ * `fluxts controller` refuses it). Derived from whether a descriptor has `run`, so a controller that gains one
+ * joins the defaults with no edit here.
+ */
+export interface ComponentLists {
+  defaults: readonly string[];
+  extras: readonly string[];
+  planned: readonly string[];
+  all: readonly string[];
+}
+
+/** componentLists derives the lists from descriptors, in the registry's order. */
+export function componentLists(controllers: readonly ControllerDescriptor[]): ComponentLists {
+  const runnable = controllers.filter((c) => c.run !== undefined);
+  return {
+    defaults: runnable.filter((c) => c.install.default).map((c) => c.name),
+    extras: runnable.filter((c) => !c.install.default).map((c) => c.name),
+    planned: controllers.filter((c) => c.run === undefined).map((c) => c.name),
+    all: controllers.map((c) => c.name),
+  };
+}
+
+const LISTS = componentLists(CONTROLLERS);
+/** DEFAULT_COMPONENTS and EXTRA_COMPONENTS are flux's component lists restricted to what fluxts implements. */
+export const DEFAULT_COMPONENTS: readonly string[] = LISTS.defaults;
+export const EXTRA_COMPONENTS: readonly string[] = LISTS.extras;
+/** ALL_COMPONENTS are every Flux component (uninstall removes any of them). */
+export const ALL_COMPONENTS: readonly string[] = LISTS.all;
+
+/** ComponentProblem says why a requested component cannot be installed. */
+export interface ComponentProblem {
+  component: string;
+  message: string;
+  hint: string;
+}
+
+/**
+ * componentProblem checks one requested component: unknown to Flux, or a Flux component fluxts does not run yet.
+ * Returns undefined when it can be installed.
+ */
+export function componentProblem(name: string, lists: ComponentLists = LISTS): ComponentProblem | undefined {
+  const available = [...lists.defaults, ...lists.extras].join(', ');
+  if (lists.planned.includes(name)) {
+    return {
+      component: name,
+      message: `component "${name}" is not implemented by fluxts yet`,
+      hint: `its Deployment would crash-loop; install some of: ${available}`,
+    };
+  }
+  if (!lists.all.includes(name)) {
+    return {
+      component: name,
+      message: `component "${name}" is not a Flux component`,
+      hint: `use some of: ${available}`,
+    };
+  }
+  return undefined;
+}
 
 /** InstallOptions mirror `flux install`'s flags. */
 export interface InstallOptions {
