@@ -215,6 +215,69 @@ describe('chat and alerting providers', () => {
     ]);
   });
 
+  test('zoom: full-format message with the raw verification token; incident.io: fire, resolve, dedup by UID', async () => {
+    // Zoom's Incoming Webhook app: POST <endpoint>?format=full, `Authorization: <verification token>`, no scheme.
+    ep.respond((r) =>
+      r.headers['authorization'] === 'zoom-token'
+        ? { status: 200, body: '' }
+        : { status: 401, body: '{"code":401,"message":"Invalid authorization token."}' },
+    );
+    const [zm] = await send(settings('zoom', { address: `${ep.url}/inbound/hook/abc?b=2&a=1`, token: 'zoom-token' }));
+    assert.equal(zm?.path, '/inbound/hook/abc?a=1&b=2&format=full');
+    assert.equal(zm?.headers['content-type'], 'application/json');
+    assert.deepEqual(json(zm), {
+      content: {
+        head: { text: 'kustomization/apps.flux-system', sub_head: { text: 'info' } },
+        body: [
+          { type: 'message', text: event().message },
+          {
+            type: 'fields',
+            items: [
+              { key: 'revision', value: `main@sha1:${SHA}` },
+              { key: 'summary', value: 'prod cluster' },
+            ],
+          },
+        ],
+      },
+    });
+    const [pinned] = await send(settings('zoom', { address: `${ep.url}/h?format=message`, token: 'zoom-token' }));
+    assert.equal(pinned?.path, '/h?format=message', 'a format the address names is kept');
+    const [bare] = await send(settings('zoom', { token: 'zoom-token' }), event({ metadata: {} }));
+    assert.deepEqual((json(bare)['content'] as { body: unknown[] }).body, [{ type: 'message', text: event().message }]);
+    await assert.rejects(send(settings('zoom', { token: 'wrong' })), /status code 401: .*Invalid authorization token/);
+    assert.throws(() => newNotifier(settings('zoom')), /empty Zoom verification token/);
+
+    // incident.io HTTP alert source: bearer API key, 202 Accepted; errors fire, other events resolve.
+    ep.respond((r) =>
+      r.headers['authorization'] === 'Bearer inc-key'
+        ? { status: 202, body: '{"status":"success","message":"Event accepted for processing"}' }
+        : { status: 401, body: '{"type":"authentication_error"}' },
+    );
+    const source = `${ep.url}/v2/alert_events/http/01HQZ5XGJ8`;
+    const failed = event({ severity: 'error', reason: 'HealthCheckFailed', message: 'timeout <waiting>' });
+    const [fire] = await send(settings('incident.io', { address: source, token: 'inc-key' }), failed);
+    assert.equal(fire?.path, '/v2/alert_events/http/01HQZ5XGJ8');
+    assert.equal(
+      fire?.text,
+      '{"title":"kustomization/apps.flux-system: HealthCheckFailed","status":"firing",' +
+        `"deduplication_key":"${event().involvedObject.uid}","description":"timeout \\u003cwaiting\\u003e",` +
+        `"metadata":{"reason":"HealthCheckFailed","reportingController":"kustomize-controller",` +
+        `"revision":"main@sha1:${SHA}","severity":"error","summary":"prod cluster"}}`,
+    );
+    const resolve = json((await send(settings('incident.io', { address: source, token: 'inc-key' })))[0]);
+    assert.equal(resolve['status'], 'resolved');
+    assert.equal(resolve['deduplication_key'], fire && json(fire)['deduplication_key']);
+    assert.equal(
+      (await send(settings('incident.io', { address: source, token: 'inc-key' }), event({ reason: 'Progressing' })))
+        .length,
+      0,
+      'progressing events neither fire nor resolve',
+    );
+    await assert.rejects(send(settings('incident.io', { address: source, token: 'x' })), /status code 401/);
+    assert.throws(() => newNotifier(settings('incident.io', { address: source })), /empty incident.io API token/);
+    ep.respond(() => ({ status: 200 }));
+  });
+
   test('a provider answering 429 with Retry-After, then 200, is retried; 400 is not retried', async () => {
     let calls = 0;
     ep.respond(() =>

@@ -38,6 +38,8 @@ export const PROVIDER_TYPES = [
   'nats',
   'zulip',
   'otel',
+  'zoom',
+  'incident.io',
 ] as const;
 
 /** COMMIT_STATUS_PROVIDERS are the provider types that set commit statuses. */

@@ -6,6 +6,7 @@ import { azureEventHub } from './eventhub.ts';
 import { bitbucket, bitbucketServer } from './bitbucket.ts';
 import { googlechat, lark, matrix, telegram, webex, zulip } from './chat.ts';
 import { generic, genericHmac } from './generic.ts';
+import { incidentio } from './incidentio.ts';
 import { gitea, giteaPullRequestComment } from './gitea.ts';
 import { github, githubDispatch, githubPullRequestComment } from './github.ts';
 import { gitlab, gitlabMergeRequestComment } from './gitlab.ts';
@@ -15,6 +16,7 @@ import { otel } from './otel.ts';
 import { googlePubSub } from './pubsub.ts';
 import { sentry } from './sentry.ts';
 import { discord, rocket, slack } from './slack.ts';
+import { zoom } from './zoom.ts';
 import { type Notifier, type NotifierFactory, ProviderConfigError, type ProviderSettings } from './types.ts';
 
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
@@ -53,6 +55,8 @@ export const NOTIFIERS: Record<ProviderType, NotifierFactory> = {
   azuredevops,
   zulip,
   otel,
+  zoom,
+  'incident.io': incidentio,
 };
 
 /** newNotifier builds the sender of a Provider type, or fails as Flux does for an unknown one. */
