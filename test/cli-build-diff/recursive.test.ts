@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { buildKustomization } from '../../src/cli/commands/build.ts';
+import { buildKustomization } from '../../src/cli/shared/kustomization-build.ts';
 import { KubeClient, loadKubeConfig, serverSideApply, type KubeObject } from '../../src/kube/index.ts';
 import { buildFluxCli } from '../cli-create/flux-cli.ts';
 import { useCluster, useNamespace, type TestCluster } from '../support/cluster.ts';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { hasGpg, setup, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
+import { setup, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
 
 const sops = await sopsBinary();
 const ENTRY = join(import.meta.dirname, '../../src/cli/commands/sops.ts');
@@ -22,7 +22,7 @@ function fluxts(args: string[], env: NodeJS.ProcessEnv = {}): { status: number; 
 describe('fluxts sops CLI', () => {
   let fx: Fixture;
   before(async () => {
-    fx = await setup(sops, hasGpg());
+    fx = await setup(sops, true);
   });
   after(() => fx.cleanup());
 
@@ -58,7 +58,7 @@ describe('fluxts sops CLI', () => {
     assert.equal(fluxts(['decrypt', encPath], { XDG_CONFIG_HOME: join(fx.dir, 'none') }).status, 1);
   });
 
-  test('PGP: encrypt with --pgp (key file), decrypt with --pgp-key', { skip: !hasGpg() }, () => {
+  test('PGP: encrypt with --pgp (key file), decrypt with --pgp-key', () => {
     const pub = writeTemp(fx, '.asc', fx.pgpPublic);
     const r = fluxts(['encrypt', '--pgp', pub, writeTemp(fx, '.env', 'A=1\nB=two\n')]);
     assert.equal(r.status, 0, r.stderr);

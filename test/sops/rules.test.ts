@@ -15,7 +15,7 @@ import {
   type Format,
   type Rules,
 } from '../../src/engines/sops/index.ts';
-import { EXT, hasGpg, runSops, setup, shape, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
+import { EXT, runSops, setup, shape, sopsBinary, sopsOk, writeTemp, type Fixture } from './support.ts';
 
 const sops = await sopsBinary();
 
@@ -128,7 +128,7 @@ describe('sops differential: encryption rules', () => {
   });
 });
 
-describe('sops differential: key groups and Shamir threshold', { skip: !hasGpg() }, () => {
+describe('sops differential: key groups and Shamir threshold', () => {
   let fx: Fixture;
   before(async () => {
     fx = await setup(sops, true);

@@ -48,9 +48,14 @@ function gpg(home: string, args: string[], input?: string): string {
   return r.stdout;
 }
 
-/** hasGpg tells whether the gpg binary sops needs for PGP is installed. */
-export function hasGpg(): boolean {
-  return spawnSync('gpg', ['--version']).status === 0;
+/**
+ * requireGpg fails loudly when the gpg binary sops needs for PGP is missing: `npm test` installs it
+ * (scripts/system-deps.ts), so its absence is a broken machine, never a reason to skip the PGP comparisons.
+ */
+export function requireGpg(): void {
+  if (spawnSync('gpg', ['--version']).status !== 0) {
+    throw new Error('gpg is required for the sops PGP tests: apt-get install -y gnupg');
+  }
 }
 
 /** setup creates the keys and homes; call once per test file (in `before`). */
@@ -63,6 +68,7 @@ export async function setup(sops: string, withPgp = true): Promise<Fixture> {
   let pgpPrivate = '';
   let pgpPublic = '';
   if (withPgp) {
+    requireGpg();
     gpg(gnupgHome, [
       '--passphrase',
       '',

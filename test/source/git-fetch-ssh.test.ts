@@ -17,15 +17,13 @@ import {
   type CloneOptions,
   type CloneResult,
 } from '../../src/fetchers/git/index.ts';
-import { generateKeyPair, sshUnavailable, startSshGitServer, type SshGitServer } from '../support/ssh-server.ts';
+import { generateKeyPair, startSshGitServer, type SshGitServer } from '../support/ssh-server.ts';
 
-const skip = sshUnavailable();
 let server: SshGitServer;
 let work: string;
 const commits: Record<string, string> = {};
 
 before(async () => {
-  if (skip !== undefined) return;
   work = await mkdtemp(join(tmpdir(), 'fluxts-git-ssh-test-'));
   server = await startSshGitServer();
   const repo = server.createRepo('app');
@@ -58,7 +56,7 @@ async function cloneErr(o: Partial<CloneOptions>, data = secret()): Promise<GitE
   return err;
 }
 
-void test('SSH: branch, tag, semver and commit clones', { skip }, async () => {
+void test('SSH: branch, tag, semver and commit clones', async () => {
   const b = await clone({ ref: { branch: 'main' } });
   assert.equal(b.revision, `main@sha1:${commits['c2']}`);
   assert.equal(await readFile(join(b.dir, 'app.yaml'), 'utf8'), 'two');
@@ -72,7 +70,7 @@ void test('SSH: branch, tag, semver and commit clones', { skip }, async () => {
   assert.equal(u.kind, 'unchanged');
 });
 
-void test('SSH: an encrypted identity with its passphrase', { skip }, async () => {
+void test('SSH: an encrypted identity with its passphrase', async () => {
   const key = generateKeyPair('key-passphrase-42');
   server.authorizeKey(key.publicKey);
   const r = await clone(
@@ -88,7 +86,7 @@ void test('SSH: an encrypted identity with its passphrase', { skip }, async () =
   assert.ok(!e.message.includes('wrong-passphrase'));
 });
 
-void test('SSH: unknown host key', { skip }, async () => {
+void test('SSH: unknown host key', async () => {
   const other = generateKeyPair().publicKey.split(' ');
   const kh = `[127.0.0.1]:${server.port} ${other[0]} ${other[1]}\n`;
   const e = await cloneErr({}, secret({ known_hosts: kh }));
@@ -97,14 +95,14 @@ void test('SSH: unknown host key', { skip }, async () => {
   assert.ok(absent instanceof GitHostKeyError, absent.message);
 });
 
-void test('SSH: a key the server does not know is an auth error', { skip }, async () => {
+void test('SSH: a key the server does not know is an auth error', async () => {
   const e = await cloneErr({}, secret({ identity: generateKeyPair().privateKey }));
   assert.ok(e instanceof GitAuthError, e.message);
   assert.equal(e.reason, 'AuthenticationFailed');
   assert.ok(!e.message.includes('PRIVATE KEY'));
 });
 
-void test('SSH: unreachable port, missing branch, garbage in the secret', { skip }, async () => {
+void test('SSH: unreachable port, missing branch, garbage in the secret', async () => {
   const s = createServer();
   await new Promise<void>((ok) => s.listen(0, '127.0.0.1', () => ok()));
   const port = (s.address() as { port: number }).port;

@@ -22,7 +22,7 @@ export const SSHD = '/usr/sbin/sshd';
 export const SSH_USER = 'fluxts-git';
 
 /** sshUnavailable explains why an SSH server cannot run here, or returns undefined when it can. */
-export function sshUnavailable(): string | undefined {
+function sshUnavailable(): string | undefined {
   if (!existsSync(SSHD)) return `${SSHD} missing: apt-get install -y openssh-server`;
   if (process.getuid?.() !== 0 && spawnSync('id', [SSH_USER]).status !== 0) {
     return `user ${SSH_USER} missing and not root to create it`;
