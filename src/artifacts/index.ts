@@ -2,6 +2,7 @@
 export type { Artifact } from './types.ts';
 export { ArtifactStorage, type StorageOptions, type ObjectKey } from './storage.ts';
 export { packDirectory, type PackFilter, type PackResult } from './pack.ts';
+export { gzipMember, tarGz, type TarFile, type TarGzOptions } from './tar-gz.ts';
 export { buildArtifactLayer, DEFAULT_PUSH_IGNORE } from './build-layer.ts';
 export { garbageCollect, type RetentionPolicy } from './retention.ts';
 export { serveStorage, type StorageServer } from './server.ts';

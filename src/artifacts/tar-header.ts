@@ -4,6 +4,8 @@ export interface TarEntryHeader {
   type: 'file' | 'dir';
   mode: number;
   size: number;
+  /** mtime in seconds since the epoch; 0 (the default) keeps archives reproducible. */
+  mtime?: number;
 }
 
 const BLOCK = 512;
@@ -11,7 +13,7 @@ const BLOCK = 512;
 export const TAR_END = Buffer.alloc(2 * BLOCK);
 
 /**
- * encodeHeader renders one entry as USTAR header block(s): uid/gid 0, empty user and group names, mtime 0,
+ * encodeHeader renders one entry as USTAR header block(s): uid/gid 0, empty user and group names, mtime 0 unless given,
  * no device numbers. Names that are not ASCII or do not fit the USTAR name/prefix split, and sizes beyond
  * 8 GiB, get a PAX extended header first, as Go's archive/tar (and so Flux) does.
  */
@@ -19,7 +21,7 @@ export function encodeHeader(h: TarEntryHeader): Buffer {
   const typeflag = h.type === 'dir' ? '5' : '0';
   const split = splitUstarName(h.name);
   const tooBig = h.size >= 8 ** 11;
-  if (split !== undefined && !tooBig) return block(split.name, split.prefix, h.mode, h.size, typeflag);
+  if (split !== undefined && !tooBig) return block(split.name, split.prefix, h.mode, h.size, typeflag, h.mtime);
   const records: [string, string][] = [];
   if (split === undefined) records.push(['path', h.name]);
   if (tooBig) records.push(['size', String(h.size)]);
@@ -30,7 +32,7 @@ export function encodeHeader(h: TarEntryHeader): Buffer {
   return Buffer.concat([
     block(paxName, '', 0o644, pax.length, 'x'),
     pad(pax),
-    block(fallbackName, '', h.mode, tooBig ? 0 : h.size, typeflag),
+    block(fallbackName, '', h.mode, tooBig ? 0 : h.size, typeflag, h.mtime),
   ]);
 }
 
@@ -76,14 +78,14 @@ function splitUstarName(name: string): { name: string; prefix: string } | undefi
   return undefined;
 }
 
-function block(name: string, prefix: string, mode: number, size: number, typeflag: string): Buffer {
+function block(name: string, prefix: string, mode: number, size: number, typeflag: string, mtime = 0): Buffer {
   const b = Buffer.alloc(BLOCK);
   b.write(name, 0, 100, 'ascii');
   octal(b, 100, 8, mode);
   octal(b, 108, 8, 0);
   octal(b, 116, 8, 0);
   octal(b, 124, 12, size);
-  octal(b, 136, 12, 0);
+  octal(b, 136, 12, mtime);
   b.write(typeflag, 156, 1, 'ascii');
   b.write('ustar\x0000', 257, 8, 'ascii');
   octal(b, 329, 8, 0);

@@ -15,6 +15,7 @@ export { type ChartFileSystem, memoryChartFileSystem, nodeChartFileSystem } from
 export { loadChart, loadArchive, loadDir, loadFiles, ChartLoadError } from './chart/load.ts';
 export { Chart, type ChartFile, type Dependency, type Metadata } from './chart/types.ts';
 export { processDependencies, isCompatibleRange } from './chart/dependencies.ts';
+export { chartArchiveEntries, CHART_ARCHIVE_GZIP, type ArchiveEntry } from './chart/save.ts';
 export { render, RenderError, type Lookup, type RenderOptions } from './render/engine.ts';
 export { mergeValues, type ValueOptions, type ReadFile } from './values/options.ts';
 export { coalesceValues } from './values/coalesce.ts';

@@ -1,6 +1,7 @@
 // The HelmChart controller: charts are filed under their source (`spec.sourceRef`, same namespace) so that a new
-// HelmRepository index requeues exactly the charts built from it.
+// HelmRepository index, Git revision or Bucket revision requeues exactly the charts built from it.
 import type { HelmChart, HelmRepository } from '../../../api/index.ts';
+import type { KubeObject } from '../../../kube/index.ts';
 import type { ArtifactStorage } from '../../../artifacts/index.ts';
 import {
   addObjectController,
@@ -13,7 +14,7 @@ import {
   type ObjectController,
 } from '../../../runtime/index.ts';
 import { finalizeSource } from '../artifact.ts';
-import { helmChartType, helmRepositoryType } from '../kind.ts';
+import { bucketType, gitRepositoryType, helmChartType, helmRepositoryType } from '../kind.ts';
 import { reconcileHelmChart } from './reconcile.ts';
 
 export interface HelmChartControllerOptions {
@@ -33,14 +34,17 @@ export function addHelmChartController(
     type: helmChartType,
     ...(options.workDir ? { workDir: options.workDir } : {}),
     indexes: { [sourceRefIndex]: indexBySourceRef },
+    // A new artifact of the source (index or revision) requeues exactly the charts built from it.
     watches: [
-      {
-        type: helmRepositoryType,
-        index: sourceRefIndex,
-        key: (repo) => sourceRefKey('HelmRepository', repo.metadata.namespace ?? '', repo.metadata.name ?? ''),
-        when: artifactChanged,
-      },
-    ],
+      [helmRepositoryType, 'HelmRepository'] as const,
+      [gitRepositoryType, 'GitRepository'] as const,
+      [bucketType, 'Bucket'] as const,
+    ].map(([type, kind]) => ({
+      type,
+      index: sourceRefIndex,
+      key: (src: KubeObject) => sourceRefKey(kind, src.metadata.namespace ?? '', src.metadata.name ?? ''),
+      when: artifactChanged,
+    })),
     reconcile: (obj, ctx) =>
       reconcileHelmChart(obj, ctx, {
         storage: options.storage,

@@ -9,7 +9,7 @@ import {
   type HelmChart,
   type HelmRepository,
 } from '../../../api/index.ts';
-import type { ArtifactStorage } from '../../../artifacts/index.ts';
+import type { Artifact, ArtifactStorage } from '../../../artifacts/index.ts';
 import { isNotFound, KubeApiError, type KubeObject } from '../../../kube/index.ts';
 import {
   conditions,
@@ -30,7 +30,8 @@ import {
 } from '../artifact.ts';
 import { ClientOptionsError } from '../helmrepository/client-options.ts';
 import { helmRepositoryType } from '../kind.ts';
-import { BuildError, buildSummary, type ChartBuild } from './build.ts';
+import { BuildError, BuildReasons, buildSummary, type ChartBuild } from './build.ts';
+import { buildFromSource } from './from-source.ts';
 import { buildFromHelmRepository } from './remote.ts';
 
 /** HelmChartDeps: storage, and a cache read of HelmRepositories (undefined: not in the cache). */
@@ -78,7 +79,7 @@ export async function reconcileHelmChart(obj: HelmChart, ctx: StepContext, deps:
   if (!obj.spec.verify) conditions.remove(obj, SourceConditionType.SourceVerified);
 
   const source = await getSource(obj, ctx, deps);
-  const sourceArtifact = (source.status as { artifact?: { revision: string } } | undefined)?.artifact;
+  const sourceArtifact = (source.status as { artifact?: Artifact } | undefined)?.artifact;
   const kind = obj.spec.sourceRef.kind;
   const staticOci = kind === 'HelmRepository' && (source as HelmRepository).spec.type === 'oci';
   if (!sourceArtifact && !staticOci) {
@@ -89,18 +90,19 @@ export async function reconcileHelmChart(obj: HelmChart, ctx: StepContext, deps:
 
   let build: ChartBuild;
   try {
-    if (kind !== 'HelmRepository' || staticOci) {
-      throw new BuildError(
-        { reason: 'ChartPullError', summary: 'chart pull error' },
-        `charts from ${staticOci ? 'OCI HelmRepositories' : `${kind} sources`} are not supported by fluxts yet`,
-      );
+    if (staticOci || !sourceArtifact) {
+      throw new BuildError(BuildReasons.ChartPull, 'charts from OCI HelmRepositories are not supported by fluxts yet');
     }
-    build = await buildFromHelmRepository(obj, source as HelmRepository, {
-      client: ctx.manager.client,
-      storage: deps.storage,
-      force: (obj.metadata.generation ?? 0) !== (status.observedGeneration ?? 0),
-      signal: ctx.request.signal,
-    });
+    const force = (obj.metadata.generation ?? 0) !== (status.observedGeneration ?? 0);
+    build =
+      kind === 'HelmRepository'
+        ? await buildFromHelmRepository(obj, source as HelmRepository, {
+            client: ctx.manager.client,
+            storage: deps.storage,
+            force,
+            signal: ctx.request.signal,
+          })
+        : await buildFromSource(obj, sourceArtifact, force, ctx, deps);
   } catch (err) {
     if (err instanceof ClientOptionsError) {
       throw new StepError(SourceReason.AuthenticationFailed, err.message, {

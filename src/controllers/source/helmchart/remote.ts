@@ -6,12 +6,50 @@ import { readFile } from 'node:fs/promises';
 
 import type { HelmChart, HelmRepository } from '../../../api/index.ts';
 import type { ArtifactStorage } from '../../../artifacts/index.ts';
-import { loadArchive } from '../../../engines/helm/index.ts';
+import { posix } from 'node:path';
+
+import { loadArchive, type Chart, type ValueMap } from '../../../engines/helm/index.ts';
 import { HelmRepositoryClient, parseIndex, selectChartVersion } from '../../../fetchers/helm/index.ts';
 import type { KubeClient } from '../../../kube/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
 import { helmClientOptions } from '../helmrepository/client-options.ts';
 import { BuildError, BuildReasons, type ChartBuild } from './build.ts';
+import {
+  mergeValuesMaps,
+  overwriteDefaultValues,
+  packageChart,
+  parseValuesFile,
+  setVersionMetadata,
+} from './package.ts';
+
+/**
+ * mergeChartValues is Flux's mergeChartValues for a downloaded chart: paths name files inside the chart,
+ * `values.yaml` the chart's defaults; later files win.
+ */
+function mergeChartValues(
+  chart: Chart,
+  paths: readonly string[],
+  ignoreMissing: boolean,
+): { values: ValueMap; files: string[] } {
+  const maps: ValueMap[] = [];
+  const files: string[] = [];
+  for (const p of paths) {
+    const name = posix.normalize(p);
+    if (name === 'values.yaml') {
+      maps.push(chart.values ?? (new Map() as ValueMap));
+      files.push(p);
+      continue;
+    }
+    const file = chart.files.find((f) => f.name === name);
+    if (!file) {
+      if (ignoreMissing) continue;
+      throw new BuildError(BuildReasons.ValuesFilesMerge, `no values file found at path '${p}'`);
+    }
+    maps.push(parseValuesFile(p, file.data));
+    files.push(p);
+  }
+  return { values: mergeValuesMaps(maps), files };
+}
 
 export interface RemoteBuildOptions {
   client: KubeClient;
@@ -44,12 +82,6 @@ export async function buildFromHelmRepository(
 ): Promise<ChartBuild> {
   const repoArtifact = repo.status?.artifact;
   if (!repoArtifact) throw new Error(`HelmRepository '${repo.metadata.name ?? ''}' has no artifact`);
-  if ((chart.spec.valuesFiles ?? []).length > 0) {
-    throw new BuildError(
-      BuildReasons.ChartPackage,
-      'packaging charts with values files is not supported by fluxts yet (spec.valuesFiles)',
-    );
-  }
 
   let version;
   try {
@@ -62,10 +94,20 @@ export async function buildFromHelmRepository(
       { cause: err },
     );
   }
-  const build: ChartBuild = { name: version.name, version: version.version, packaged: false, valuesFiles: [] };
+  // Values files make a new package: the generation goes into its version so that consumers notice a change.
+  const valuesFiles = chart.spec.valuesFiles ?? [];
+  const packaging = valuesFiles.length > 0;
+  const build: ChartBuild = {
+    name: version.name,
+    version: packaging ? setVersionMetadata(version.version, String(chart.metadata.generation ?? 0)) : version.version,
+    packaged: packaging,
+    valuesFiles: [],
+  };
   if (!opts.force) {
     const stored = await storedChart(opts.storage, chart);
-    if (stored?.name === build.name && stored.version === build.version) return build;
+    if (stored?.name === build.name && stored.version === build.version) {
+      return { ...build, valuesFiles: chart.status?.observedValuesFiles ?? [...valuesFiles] };
+    }
   }
 
   const { options } = await helmClientOptions(opts.client, repo);
@@ -79,8 +121,9 @@ export async function buildFromHelmRepository(
       { cause: err },
     );
   }
+  let loaded;
   try {
-    loadArchive(bytes);
+    loaded = loadArchive(bytes);
   } catch (err) {
     throw new BuildError(
       BuildReasons.ChartPull,
@@ -88,5 +131,9 @@ export async function buildFromHelmRepository(
       { cause: err },
     );
   }
-  return { ...build, bytes };
+  if (!packaging) return { ...build, bytes };
+  loaded.metadata.version = build.version;
+  const merged = mergeChartValues(loaded, valuesFiles, chart.spec.ignoreMissingValuesFiles ?? false);
+  if (overwriteDefaultValues(loaded, merged.values)) build.valuesFiles = merged.files;
+  return { ...build, bytes: packageChart(loaded) };
 }
