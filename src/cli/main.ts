@@ -49,6 +49,7 @@ const COMMAND_GROUPS: { names: readonly string[]; load: () => Promise<Register> 
     names: ['push', 'pull', 'tag', 'list'],
     load: async () => (await import('./commands/artifact.ts')).registerArtifactCommands,
   },
+  { names: ['trigger'], load: async () => (await import('./commands/trigger.ts')).registerTriggerCommand },
   { names: ['helm'], load: async () => (await import('./commands/helm.ts')).registerHelmCommand },
 ];
 

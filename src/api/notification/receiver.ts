@@ -1,8 +1,18 @@
 // Receiver (notification.toolkit.fluxcd.io/v1): a webhook endpoint that triggers reconciliation of Flux objects.
+import { createHash } from 'node:crypto';
+
 import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
 import { conditions, lastHandledReconcileAt, localObjectReference, observedGeneration, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
 import { EVENT_SOURCE_KINDS, NOTIFICATION_CATEGORIES, NOTIFICATION_GROUP } from './common.ts';
+
+/**
+ * webhookPath is the path a Receiver is served on, `/hook/<hex sha256(token + name + namespace)>` (Flux's
+ * Receiver.GetWebhookPath); generic-oidc Receivers have no Secret and hash an empty token.
+ */
+export function webhookPath(token: string, name: string, namespace: string): string {
+  return `/hook/${createHash('sha256').update(`${token}${name}${namespace}`).digest('hex')}`;
+}
 
 /** RECEIVER_TYPES are the webhook flavours a Receiver validates. */
 export const RECEIVER_TYPES = [

@@ -1,17 +1,10 @@
 // Receiver reconciliation: validate the CEL filters and OIDC settings (terminal on error), read the token, and
 // publish `status.webhookPath = /hook/<sha256(token + name + namespace)>` with Ready=True.
-import { createHash } from 'node:crypto';
-
-import type { Receiver } from '../../api/index.ts';
+import { type Receiver, webhookPath } from '../../api/index.ts';
 import { CelExpression } from '../../engines/cel/index.ts';
 import { conditions, done, formatDuration, parseDuration, requeueAfter, type Result } from '../../runtime/index.ts';
 import type { StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
-
-/** webhookPath is the path a Receiver is served on; generic-oidc Receivers hash an empty token. */
-export function webhookPath(token: string, name: string, namespace: string): string {
-  return `/hook/${createHash('sha256').update(`${token}${name}${namespace}`).digest('hex')}`;
-}
 
 function intervalMs(obj: Receiver): number {
   return parseDuration(obj.spec.interval ?? '10m');

@@ -256,4 +256,4 @@ export function notificationController(options: NotificationControllerOptions): 
 }
 
 export type { SentNotification } from './events/dispatch.ts';
-export { webhookPath } from './receiver-reconcile.ts';
+export { webhookPath } from '../../api/index.ts';
