@@ -31,6 +31,7 @@ const CONTROLLER_SUITES = [
   'test/sourcewatcher',
   'test/image',
   'test/image-reflector',
+  'test/image-automation',
   'test/helm-source',
   'test/ui',
 ];

@@ -7,8 +7,8 @@ import { FluxtsError } from '../util/errors.ts';
 
 import { kustomizeControllerDescriptor } from './kustomize/index.ts';
 import { notificationControllerDescriptor } from './notification/index.ts';
-import { imageReflectorControllerDescriptor } from './image/index.ts';
-import { helmControllerDescriptor, imageAutomationControllerDescriptor } from './planned.ts';
+import { imageAutomationControllerDescriptor, imageReflectorControllerDescriptor } from './image/index.ts';
+import { helmControllerDescriptor } from './planned.ts';
 import type { ControllerDescriptor, ControllerServices, FlagValues } from './registry.ts';
 import { sourceControllerDescriptor } from './source/index.ts';
 import { sourceWatcherDescriptor } from './sourcewatcher/index.ts';

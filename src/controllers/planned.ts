@@ -11,11 +11,3 @@ export const helmControllerDescriptor: ControllerDescriptor = {
   rbac: { clusterAdmin: true },
   install: { default: true, terminationGracePeriodSeconds: 600 },
 };
-
-/** imageAutomationControllerDescriptor: commits policy results back to Git. */
-export const imageAutomationControllerDescriptor: ControllerDescriptor = {
-  name: 'image-automation-controller',
-  kinds: ['ImageUpdateAutomation'],
-  rbac: { clusterAdmin: false },
-  install: { default: false },
-};

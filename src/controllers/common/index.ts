@@ -25,3 +25,9 @@ export {
   dependantsWatch,
   sourceWatches,
 } from './watches.ts';
+export {
+  compileLabelSelector,
+  InvalidLabelSelectorError,
+  type LabelMatcher,
+  type LabelSelector,
+} from './label-selector.ts';

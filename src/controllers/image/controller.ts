@@ -1,5 +1,5 @@
 // The image controllers' descriptors (controllers/registry.ts): image-reflector-controller (ImageRepository,
-// ImagePolicy; its tag store under --storage-path) and, once it exists, image-automation-controller.
+// ImagePolicy; its tag store under --storage-path) and image-automation-controller (ImageUpdateAutomation).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -39,6 +39,33 @@ export const imageReflectorControllerDescriptor: ControllerDescriptor = {
       setups: [
         imageReflectorController({ store: new TagStore(root), noCrossNamespaceRefs: f.crossNamespaceRefs === false }),
       ],
+      close: () => Promise.resolve(),
+    };
+  },
+};
+
+interface AutomationFlags {
+  crossNamespaceRefs?: boolean;
+}
+
+/** imageAutomationControllerDescriptor: commits the ImagePolicies' results back to Git; no storage of its own. */
+export const imageAutomationControllerDescriptor: ControllerDescriptor = {
+  name: 'image-automation-controller',
+  kinds: ['ImageUpdateAutomation'],
+  flags: () => [
+    new Option(
+      '--no-cross-namespace-refs',
+      'When set, references between objects are only allowed within one namespace.',
+    ),
+  ],
+  rbac: { clusterAdmin: false },
+  install: { default: false },
+  devArgs: () => [],
+  run: async (values: FlagValues) => {
+    const f = values as AutomationFlags;
+    const { imageAutomationController } = await import('./automation-setup.ts');
+    return {
+      setups: [imageAutomationController({ noCrossNamespaceRefs: f.crossNamespaceRefs === false })],
       close: () => Promise.resolve(),
     };
   },

@@ -1,3 +1,3 @@
 // Public surface of the image controllers, light on purpose (the registry loads it for every `fluxts install`).
-export { imageReflectorControllerDescriptor } from './controller.ts';
+export { imageAutomationControllerDescriptor, imageReflectorControllerDescriptor } from './controller.ts';
 export { imagePolicyType, imageRepositoryType, imageUpdateAutomationType } from './kind.ts';

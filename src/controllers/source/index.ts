@@ -5,3 +5,5 @@ export { gitRepositoryType } from './kind.ts';
 // The registry client of an object with OCIRepository's access fields (secretRef, serviceAccountName, certSecretRef,
 // proxySecretRef, insecure, provider): shared with the image-reflector-controller.
 export { registryClientFor, type RegistryAccess } from './ocirepository/registry.ts';
+export { readGitAuth, type GitAuth } from './git-auth.ts';
+export { readSecretData } from './secrets.ts';

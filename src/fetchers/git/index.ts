@@ -26,3 +26,10 @@ export {
   type PushOptions,
   type UpdateCheckoutOptions,
 } from './update.ts';
+export {
+  openPgpSigner,
+  withSignature,
+  SIGNING_KEY_FIELD,
+  SIGNING_PASSPHRASE_FIELD,
+  type CommitSigner,
+} from './sign.ts';

@@ -2,13 +2,15 @@
 // checkout ref when the remote has no such branch), a commit of everything changed, and a push to the branch and
 // an optional refspec with push options. A push the remote rejects because the branch moved is a
 // GitPushRejectedError, so the caller can fetch, re-apply its change and try again.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { cloneRepository, type CloneOptions } from './clone.ts';
 import { GitError, GitOperationError } from './errors.ts';
 import type { GitReference } from './refs.ts';
 import { runGit } from './run.ts';
 import { openSession, type GitSession } from './session.ts';
+import { withSignature, type CommitSigner } from './sign.ts';
 
 /** GitPushRejectedError: the remote refused the push because its branch moved (non-fast-forward). */
 export class GitPushRejectedError extends GitOperationError {}
@@ -78,9 +80,26 @@ export class UpdateCheckout {
 
   /** open clones the checkout ref and switches to the push branch (its remote tip when it exists). */
   static async open(opts: UpdateCheckoutOptions): Promise<UpdateCheckout> {
+    const wt = await UpdateCheckout.openIfChanged(opts, undefined);
+    if (wt === 'unchanged') throw new GitOperationError('unexpected unchanged checkout');
+    return wt;
+  }
+
+  /**
+   * openIfChanged is open, unless the remote checkout ref still points at `lastRevision` (Flux's "last observed
+   * commit" optimisation): then nothing is cloned and it returns 'unchanged'.
+   */
+  static async openIfChanged(
+    opts: UpdateCheckoutOptions,
+    lastRevision: string | undefined,
+  ): Promise<UpdateCheckout | 'unchanged'> {
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-    const cloned = await cloneRepository({ ...opts, ref: opts.checkoutRef });
-    if (cloned.kind !== 'cloned') throw new GitOperationError('unexpected unchanged checkout');
+    const cloned = await cloneRepository({
+      ...opts,
+      ref: opts.checkoutRef,
+      ...(lastRevision ? { lastRevision } : {}),
+    });
+    if (cloned.kind !== 'cloned') return 'unchanged';
     const session = await openSession(opts.url, opts.credentials, opts.proxy);
     try {
       const switched = opts.checkoutRef.branch !== opts.pushBranch;
@@ -131,8 +150,11 @@ export class UpdateCheckout {
     return (await this.#git(['rev-parse', 'HEAD'])).trim();
   }
 
-  /** commitAll commits every change in the working tree; undefined when there is nothing to commit. */
-  async commitAll(author: CommitAuthor, message: string): Promise<string | undefined> {
+  /**
+   * commitAll commits every change in the working tree, signed when a signer is given; undefined when there is
+   * nothing to commit.
+   */
+  async commitAll(author: CommitAuthor, message: string, sign?: CommitSigner): Promise<string | undefined> {
     await this.#git(['add', '-A']);
     if ((await this.#git(['status', '--porcelain'])).trim() === '') return undefined;
     const date = `${Math.floor(author.date.getTime() / 1000)} +0000`;
@@ -149,7 +171,43 @@ export class UpdateCheckout {
       '-m',
       message,
     ]);
+    if (sign) await this.#signHead(sign);
     return this.head();
+  }
+
+  /**
+   * #signHead replaces the commit just made by the same commit with a signature: git wrote the exact bytes that
+   * are signed (the object without its gpgsig header), so only the header is added here.
+   */
+  async #signHead(sign: CommitSigner): Promise<void> {
+    const payload = await this.#git(['cat-file', 'commit', 'HEAD']);
+    const signed = withSignature(payload, await sign(payload));
+    const file = join(this.dir, '.git', 'fluxts-signed-commit');
+    await writeFile(file, signed);
+    try {
+      const sha = (await this.#git(['hash-object', '-t', 'commit', '-w', file])).trim();
+      await this.#git(['update-ref', 'HEAD', sha]);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /**
+   * refresh catches the working tree up with the remote push branch (Flux's RefreshToRemote before a push retry):
+   * local commits and edits are dropped, so the caller applies its change again.
+   */
+  async refresh(): Promise<void> {
+    await this.#git([
+      'fetch',
+      '-q',
+      '--depth=1',
+      '--no-tags',
+      'origin',
+      `+refs/heads/${this.pushBranch}:refs/fluxts/push`,
+    ]);
+    await this.#git(['reset', '-q', '--hard', 'refs/fluxts/push']);
+    await this.#git(['clean', '-q', '-fdx']);
+    this.#base = await this.head();
   }
 
   /** push sends the push branch, then the refspec when given; a moved remote branch is GitPushRejectedError. */

@@ -6,15 +6,7 @@ import { join } from 'node:path';
 
 import { Reason, SourceConditionType, SourceReason, type GitRepository } from '../../../api/index.ts';
 import { type ArtifactStorage, sourceIgnoreFilter } from '../../../artifacts/index.ts';
-import {
-  cloneRepository,
-  credentialsFromSecret,
-  GitError,
-  type CloneResult,
-  type GitCredentials,
-  type GitProxy,
-  proxyFromSecret,
-} from '../../../fetchers/git/index.ts';
+import { cloneRepository, GitError, type CloneResult } from '../../../fetchers/git/index.ts';
 import {
   asStepError,
   conditions,
@@ -36,6 +28,7 @@ import {
   upToDate,
 } from '../artifact.ts';
 import { errorMessage } from '../../../util/errors.ts';
+import { readGitAuth, type GitAuth } from '../git-auth.ts';
 import { readSecretData } from '../secrets.ts';
 import { copyIncludes, IncludeError, type IncludeLookup } from './include.ts';
 import { verifyCheckout } from './verify.ts';
@@ -132,24 +125,9 @@ export async function reconcileGitRepository(
 }
 
 /** readAuth reads spec.secretRef and spec.proxySecretRef; any failure is AuthenticationFailed. */
-async function readAuth(
-  obj: GitRepository,
-  ctx: StepContext,
-): Promise<{ credentials?: GitCredentials; proxy?: GitProxy }> {
-  const namespace = obj.metadata.namespace ?? '';
+async function readAuth(obj: GitRepository, ctx: StepContext): Promise<GitAuth> {
   try {
-    const out: { credentials?: GitCredentials; proxy?: GitProxy } = {};
-    if (obj.spec.secretRef) {
-      const name = obj.spec.secretRef.name;
-      const data = await readSecretData(ctx.manager.client, namespace, name, 'spec.secretRef');
-      out.credentials = credentialsFromSecret(`${namespace}/${name}`, data, safeProtocol(obj.spec.url));
-    }
-    if (obj.spec.proxySecretRef) {
-      const name = obj.spec.proxySecretRef.name;
-      const data = await readSecretData(ctx.manager.client, namespace, name, 'spec.proxySecretRef');
-      out.proxy = proxyFromSecret(`${namespace}/${name}`, data);
-    }
-    return out;
+    return await readGitAuth(ctx.manager.client, obj);
   } catch (err) {
     throw asStepError(err, SourceReason.AuthenticationFailed, { condition: SourceConditionType.FetchFailed });
   }
@@ -190,12 +168,4 @@ function verificationUnchanged(obj: GitRepository): boolean {
     obj.status?.sourceVerificationMode === (obj.spec.verify.mode ?? 'HEAD') &&
     conditions.isTrue(obj, SourceConditionType.SourceVerified)
   );
-}
-
-function safeProtocol(url: string): string {
-  try {
-    return new URL(url).protocol;
-  } catch {
-    return '';
-  }
 }
