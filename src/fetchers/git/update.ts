@@ -20,6 +20,11 @@ export interface UpdateCheckoutOptions extends Omit<CloneOptions, 'ref' | 'lastR
   checkoutRef: GitReference;
   /** pushBranch is the branch commits are made on; the checkout branch when it is the same. */
   pushBranch: string;
+  /**
+   * freshPushBranch starts a push branch that differs from the checkout anew at the checkout, ignoring its remote
+   * tip (the pull-request mode, when no pull request of that branch is open); the push then replaces it.
+   */
+  freshPushBranch?: boolean;
 }
 
 /** CommitAuthor is the identity (and time) of a commit; it is also the committer, as in Flux. */
@@ -113,7 +118,7 @@ export class UpdateCheckout {
         deadline,
       });
       await wt.#git(['config', 'remote.origin.url', session.url]);
-      if (switched) {
+      if (switched && opts.freshPushBranch !== true) {
         // Flux's SwitchBranch: the remote branch when it exists, else a new branch at the checkout.
         try {
           await wt.#git([
@@ -132,7 +137,7 @@ export class UpdateCheckout {
         }
       } else {
         await wt.#git(['checkout', '-q', '-B', opts.pushBranch]);
-        wt.#base = cloned.commit;
+        if (!switched) wt.#base = cloned.commit;
       }
       return wt;
     } catch (err) {

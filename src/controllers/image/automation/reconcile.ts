@@ -32,6 +32,7 @@ import { InvalidLabelSelectorError } from '../../common/index.ts';
 import { readGitAuth, readSecretData, type GitAuth } from '../../source/index.ts';
 import { readCandidates, resolveUpdatePath, writeUpdates } from './files.ts';
 import { observedPoliciesChanged, selectPolicies } from './policies.ts';
+import { pullRequestModeOf, pullRequestsFor, type PullRequests } from './pull-request.ts';
 import { pushWithRetry } from './push-retry.ts';
 
 /** READY_MESSAGE is Flux's Ready message after every successful run. */
@@ -121,6 +122,8 @@ export async function reconcileImageUpdateAutomation(
     });
   }
   const switchBranch = checkoutRef.branch !== pushBranch;
+  const prMode = pullRequestModeOf(obj, checkoutRef.branch, pushBranch);
+  const pullRequests: PullRequests | undefined = prMode ? await pullRequestsFor(obj, source, prMode, ctx) : undefined;
   const syncNeeded =
     observedPoliciesChanged(status.observedPolicies, selected.observed) ||
     switchBranch ||
@@ -139,6 +142,8 @@ export async function reconcileImageUpdateAutomation(
         checkoutRef,
         pushBranch,
         timeoutMs,
+        // Pull-request mode: without an open pull request the branch starts anew from the base.
+        ...(pullRequests ? { freshPushBranch: pullRequests.open === undefined } : {}),
       },
       syncNeeded ? undefined : status.observedSourceRevision,
     );
@@ -225,10 +230,14 @@ export async function reconcileImageUpdateAutomation(
     status.observedSourceRevision = switchBranch ? wt.revision : `${pushBranch}@sha1:${pushed.sha}`;
     status.lastPushCommit = pushed.sha;
     status.lastPushTime = conditions.nowSeconds();
-    conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, READY_MESSAGE);
     ctx.event('info', Reason.Succeeded, `pushed commit '${pushed.sha}' to '${pushBranch}'\n${pushed.message}`, {
       revision: `${pushBranch}@sha1:${pushed.sha}`,
     });
+    if (pullRequests) {
+      const { pr, opened } = await pullRequests.ensure(pushed.message);
+      ctx.event('info', Reason.Succeeded, `${opened ? 'opened' : 'updated'} pull request #${pr.number} ${pr.url}`);
+    }
+    conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, READY_MESSAGE);
     return requeueAfter(interval);
   } finally {
     await wt.close();
