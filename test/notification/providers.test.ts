@@ -438,6 +438,97 @@ describe('git providers', () => {
     assert.match(String(json(reqs.at(-1))['body']), /^<!-- flux-pr-comment-key:[^\n]+-->\n\n## Flux Status\n/);
   });
 
+  test('gitea: commit status in Gitea states, the newest status of our context decides duplicates', async () => {
+    let statuses: unknown[] = [];
+    ep.respond((r) => {
+      // Gitea REST API v1: token auth; statuses listed newest first with the state under "status".
+      if (r.headers['authorization'] !== 'token gt') return { status: 401, body: '{"message":"token is required"}' };
+      if (r.method === 'GET') return { status: 200, body: JSON.stringify(statuses) };
+      return { status: 201, body: '{}' };
+    });
+    const s = settings('gitea', {
+      address: `${ep.url}/org/app.git`,
+      token: 'gt',
+      commitStatus: 'kustomization/apps/a1',
+    });
+    const reqs = await send(s);
+    assert.equal(reqs[0]?.method, 'GET');
+    assert.equal(reqs[0]?.path, `/api/v1/repos/org/app/commits/${SHA}/statuses?limit=50&page=1`);
+    assert.equal(reqs[1]?.method, 'POST');
+    assert.equal(reqs[1]?.path, `/api/v1/repos/org/app/statuses/${SHA}`);
+    assert.equal(
+      reqs[1]?.text,
+      '{"state":"success","target_url":"","description":"reconciliation succeeded","context":"kustomization/apps/a1"}',
+    );
+    statuses = [
+      { context: 'kustomization/apps/a1', status: 'success', description: 'reconciliation succeeded' },
+      { context: 'kustomization/apps/a1', status: 'failure', description: 'reconciliation failed' },
+    ];
+    assert.equal((await send(s)).length, 1, 'the same state as the newest status is not posted again');
+    const failed = await send(s, event({ severity: 'error', reason: 'ReconciliationFailed' }));
+    assert.equal(json(failed[1])['state'], 'failure', 'an older status of the same state does not count');
+    const pending = await send(s, event({ reason: 'Progressing' }));
+    assert.equal(json(pending[1])['state'], 'pending');
+    await assert.rejects(send({ ...s, token: 'wrong' }), /401/);
+    assert.throws(() => newNotifier(settings('gitea', { address: `${ep.url}/org/app`, commitStatus: 'c' })), /token/);
+    ep.respond(() => ({ status: 200 }));
+  });
+
+  test('giteapullrequestcomment and gitlabmergerequestcomment create their comment once, then edit it', async () => {
+    const uid = 'a1b2c3d4-0000-0000-0000-000000000000';
+    const cr = event({ metadata: { change_request: '12', revision: `main@sha1:${SHA}` } });
+    let comments: unknown[] = [];
+    ep.respond((r) => {
+      if (r.headers['authorization'] !== 'token gt') return { status: 401, body: '{}' };
+      if (r.path === '/api/v1/user') return { status: 200, body: '{"id":3,"login":"flux-bot"}' };
+      if (r.method === 'GET') return { status: 200, body: JSON.stringify(comments) };
+      return { status: r.method === 'POST' ? 201 : 200, body: '{"id":21}' };
+    });
+    const gt = settings('giteapullrequestcomment', { address: `${ep.url}/org/app`, token: 'gt' });
+    const created = await send(gt, cr);
+    assert.deepEqual(
+      created.map((r) => `${r.method} ${r.path}`),
+      [
+        'GET /api/v1/user',
+        'GET /api/v1/repos/org/app/issues/12/comments?limit=100&page=1',
+        'POST /api/v1/repos/org/app/issues/12/comments',
+      ],
+    );
+    const body = String(json(created[2])['body']);
+    const marker = `<!-- flux-pr-comment-key:${uid}/Kustomization/flux-system/apps -->`;
+    assert.ok(body.startsWith(`${marker}\n\n## Flux Status\n\nℹ️ Kustomization/flux-system/apps\n`), body);
+    assert.doesNotMatch(body, /change_request/, 'the change request number is not repeated as metadata');
+    comments = [
+      { id: 20, user: { login: 'someone' }, body: marker },
+      { id: 21, user: { login: 'flux-bot' }, body },
+    ];
+    const edited = await send(gt, cr);
+    assert.equal(`${edited[2]?.method} ${edited[2]?.path}`, 'PATCH /api/v1/repos/org/app/issues/comments/21');
+    await assert.rejects(send(gt, event({ metadata: { change_request: 'x' } })), /invalid "change_request"/);
+
+    let notes: unknown[] = [];
+    ep.respond((r) => {
+      if (r.headers['private-token'] !== 'glpat') return { status: 401, body: '{"message":"401 Unauthorized"}' };
+      if (r.path === '/api/v4/user') return { status: 200, body: '{"id":5,"username":"flux-bot"}' };
+      if (r.method === 'GET') return { status: 200, body: JSON.stringify(notes) };
+      return { status: r.method === 'POST' ? 201 : 200, body: '{"id":31}' };
+    });
+    const gl = settings('gitlabmergerequestcomment', { address: `${ep.url}/group/sub/app.git`, token: 'glpat' });
+    const notesPath = '/api/v4/projects/group%2Fsub%2Fapp/merge_requests/12/notes';
+    const first = await send(gl, cr);
+    assert.deepEqual(
+      first.map((r) => `${r.method} ${r.path}`),
+      ['GET /api/v4/user', `GET ${notesPath}?order_by=created_at&per_page=100&sort=asc`, `POST ${notesPath}`],
+    );
+    const note = String(json(first[2])['body']);
+    assert.ok(note.startsWith(`<!-- flux-mr-comment-key:${uid}/Kustomization/flux-system/apps -->\n\n## Flux Status`));
+    notes = [{ id: 31, author: { username: 'flux-bot' }, body: note }];
+    const again = await send(gl, cr);
+    assert.equal(`${again[2]?.method} ${again[2]?.path}`, `PUT ${notesPath}/31`);
+    await assert.rejects(send({ ...gl, token: 'other' }, cr), /401/);
+    ep.respond(() => ({ status: 200 }));
+  });
+
   test('gitlab, bitbucket, bitbucketserver, azuredevops: endpoints, auth and bodies', async () => {
     ep.respond(() => ({ status: 200, body: '[]' }));
     const gl2 = await send(
