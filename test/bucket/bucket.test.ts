@@ -15,6 +15,7 @@ import { bucketType } from '../../src/controllers/source/setup.ts';
 import { indexDigest, S3Client } from '../../src/fetchers/bucket/index.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
+import { AZURITE_KEY, startAzurite, startEntraTokenEndpoint } from '../support/azurite.ts';
 import { startGcsServer, startTokenEndpoint } from '../support/gcs-server.ts';
 import { startS3Server, type TestS3Server } from '../support/s3-server.ts';
 import {
@@ -208,15 +209,15 @@ test('wrong credentials, a missing Secret and a missing bucket fail in Flux word
   const missing = await waitFor(ns, 'nobucket', 'False', 'BucketOperationFailed');
   assert.equal(cond(missing, 'Ready')?.message, "bucket 'nobucket' not found");
 
-  await bucket(ns, 'blob', { provider: 'azure', secretRef: undefined });
-  const azure = await waitFor(
+  await bucket(ns, 'irsa', { provider: 'aws', secretRef: undefined });
+  const irsa = await waitFor(
     ns,
-    'blob',
+    'irsa',
     'False',
     'InvalidProviderConfiguration',
     (o) => cond(o, 'Stalled')?.status === 'True',
   );
-  assert.match(cond(azure, 'Ready')?.message ?? '', /provider 'azure' is not supported by fluxts yet/);
+  assert.match(cond(irsa, 'Ready')?.message ?? '', /AWS credentials from the environment/);
 });
 
 /** A hostile S3 endpoint: a bucket whose listing holds a key that climbs out of the artifact root. */
@@ -284,5 +285,85 @@ test('provider gcp reads a GCS bucket with a service-account key', async (t) => 
     assert.equal(cond(wrong, 'Ready')?.message, "invalid 's3-style' secret data: required fields 'serviceaccount'");
   } finally {
     await Promise.all([gcs.stop(), tokens.close()]);
+  }
+});
+
+test('provider azure reads an Azure Blob container (Azurite) with Shared Key, SAS and Entra ID credentials', async (t) => {
+  const ns = await useNamespace(t, h.cluster);
+  const az = await startAzurite();
+  const entra = await startEntraTokenEndpoint(az.pki);
+  try {
+    await az.createContainer('apps');
+    await az.putBlob('apps', 'deploy/cm.yaml', configMapYaml('from-azure', { value: 'a' }));
+    await az.putBlob('apps', 'notes/readme.md', 'ignored');
+    const secret = async (name: string, stringData: Record<string, string>): Promise<void> => {
+      await h.client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, stringData });
+    };
+    const { tenantId, clientId, clientSecret } = entra.app;
+    await secret('az-ca', { 'ca.crt': az.pki.ca });
+    await secret('az-key', { accountKey: AZURITE_KEY });
+    await secret('az-sas', { sasKey: `?${az.accountSas()}` });
+    await secret('az-app', { tenantId, clientId, clientSecret, authorityHost: entra.authorityHost });
+    await secret('az-mi', { clientId });
+    await secret('az-bad', { accountKey: Buffer.alloc(64, 1).toString('base64') });
+    await secret('az-none', { accesskey: 'a', secretkey: 'b' });
+    const azure = (name: string, secretName: string, extra: Partial<Bucket['spec']> = {}): Promise<void> =>
+      bucket(ns, name, {
+        provider: 'azure',
+        bucketName: 'apps',
+        endpoint: az.endpoint,
+        insecure: false,
+        secretRef: { name: secretName },
+        certSecretRef: { name: 'az-ca' },
+        ignore: 'notes/',
+        ...extra,
+      });
+    // The revision as source-controller computes it: its index ends with the ETag headers of the downloads.
+    const revision = indexDigest(new Map([['deploy/cm.yaml', await az.etag('apps', 'deploy/cm.yaml')]]));
+    await azure('by-key', 'az-key');
+    await azure('by-sas', 'az-sas');
+    await azure('by-app', 'az-app');
+    for (const name of ['by-key', 'by-sas', 'by-app']) {
+      const o = await waitFor(ns, name, 'True', 'Succeeded');
+      assert.equal(o.status?.artifact?.revision, revision, name);
+      assert.deepEqual(Object.keys(await artifactFiles(o)), ['deploy/cm.yaml'], name);
+    }
+    assert.ok(entra.grants() >= 1);
+    assert.deepEqual(entra.refusals(), []);
+    await kustomization(h, ns, 'from-azure', {
+      sourceRef: { kind: 'Bucket', name: 'by-key' },
+      path: './deploy',
+      targetNamespace: ns,
+    });
+    await waitReady(h, ns, 'from-azure', 'True', 'ReconciliationSucceeded', { revision });
+    const cm = await getObject(h, 'v1', 'ConfigMap', ns, 'from-azure');
+    assert.equal((cm?.['data'] as Record<string, string>)['value'], 'a');
+
+    await azure('wrong-key', 'az-bad');
+    const wrong = await waitFor(ns, 'wrong-key', 'False', 'BucketOperationFailed');
+    assert.match(
+      cond(wrong, 'Ready')?.message ?? '',
+      /^failed to confirm existence of 'apps' bucket: .*(AuthorizationFailure|InvalidAuthenticationInfo)/u,
+    );
+    assert.doesNotMatch(cond(wrong, 'Ready')?.message ?? '', /AQEBAQEB/u);
+
+    await azure('no-fields', 'az-none');
+    const noFields = await waitFor(ns, 'no-fields', 'False', 'AuthenticationFailed');
+    assert.match(
+      cond(noFields, 'Ready')?.message ?? '',
+      /^invalid 'az-none' secret data: requires a 'clientId' or 'accountKey' field/u,
+    );
+
+    await azure('managed', 'az-mi');
+    const mi = await waitFor(
+      ns,
+      'managed',
+      'False',
+      'InvalidProviderConfiguration',
+      (o) => cond(o, 'Stalled')?.status === 'True',
+    );
+    assert.match(cond(mi, 'Ready')?.message ?? '', /Azure managed identity .* Instance Metadata Service/u);
+  } finally {
+    await Promise.all([az.stop(), entra.close()]);
   }
 });

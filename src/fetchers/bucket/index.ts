@@ -13,3 +13,12 @@ export {
   type DownloadOptions,
 } from './sync.ts';
 export { parseXml, decodeEntities, XmlError, type XmlElement } from './xml.ts';
+export { AzureBlobClient, parseAzureEndpoint, AZURE_STORAGE_VERSION, type AzureOptions } from './azure.ts';
+export {
+  azureCredentialFromSecret,
+  accountNameFromEndpoint,
+  sharedKeyAuthorization,
+  type AzureCredential,
+  type SignableRequest,
+} from './azure-auth.ts';
+export { EntraTokenSource, DEFAULT_AUTHORITY_HOST } from './azure-token.ts';

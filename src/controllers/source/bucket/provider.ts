@@ -1,11 +1,20 @@
 // The object-storage client of one Bucket (source-controller `setupCredentials` + `createBucketProvider`): Secrets
 // read and checked first (a missing one, or `accesskey`/`secretkey` incomplete, is AuthenticationFailed), then the
-// provider's client: S3 (generic, aws) or GCS (gcp). What fluxts cannot serve yet is said plainly and stalls until
-// the spec changes: Azure Blob, AWS credentials from the environment (IRSA, instance roles), STS, and object-level
-// workload identity (Flux's own answer when its feature gate is off).
+// provider's client: S3 (generic, aws), GCS (gcp) or Azure Blob (azure). What fluxts cannot serve yet is said plainly
+// and stalls until the spec changes: AWS credentials from the environment (IRSA, instance roles), STS, Azure managed
+// identity, and object-level workload identity (Flux's own answer when its feature gate is off).
 import type { Bucket } from '../../../api/index.ts';
 import { Reason, SourceConditionType, SourceReason } from '../../../api/index.ts';
-import { type BucketClient, GcsClient, parseServiceAccountKey, S3Client } from '../../../fetchers/bucket/index.ts';
+import {
+  type AzureCredential,
+  azureCredentialFromSecret,
+  AzureBlobClient,
+  type BucketClient,
+  GcsClient,
+  parseAzureEndpoint,
+  parseServiceAccountKey,
+  S3Client,
+} from '../../../fetchers/bucket/index.ts';
 import type { ProxyOptions, TlsOptions } from '../../../fetchers/oci/index.ts';
 import type { KubeClient } from '../../../kube/index.ts';
 import { asStepError, StepError } from '../../../runtime/index.ts';
@@ -62,12 +71,7 @@ export async function bucketClientFor(client: KubeClient, obj: Bucket): Promise<
     );
   }
   const creds = await readCredentials(client, obj);
-  if (provider === 'azure') {
-    throw stall(
-      SourceReason.InvalidProviderConfiguration,
-      "provider 'azure' is not supported by fluxts yet: use provider 'generic' with an S3-compatible endpoint",
-    );
-  }
+  if (provider === 'azure') return azureClient(obj, creds);
   if (provider === 'gcp') return gcsClient(obj, creds);
   if (obj.spec.sts) {
     throw stall(
@@ -140,5 +144,46 @@ function gcsClient(obj: Bucket, creds: Credentials): BucketClient {
     });
   } catch (err) {
     throw asStepError(err, SourceReason.URLInvalid, { terminal: true, condition: SourceConditionType.FetchFailed });
+  }
+}
+
+/**
+ * azureClient is the `azure` provider: Entra ID client secret or certificate, Shared Key (`accountKey`) or SAS
+ * (`sasKey`) from spec.secretRef in source-controller's order, or anonymous requests without a Secret (public
+ * containers, emulators; Flux would try the controller's workload identity there, which fluxts does not have).
+ * Beyond Flux, certSecretRef's CA is trusted for the storage and token endpoints (Azure Stack, emulators).
+ */
+function azureClient(obj: Bucket, creds: Credentials): BucketClient {
+  let endpoint: URL;
+  try {
+    endpoint = parseAzureEndpoint(obj.spec.endpoint, obj.spec.insecure ?? false);
+  } catch (err) {
+    throw asStepError(err, SourceReason.URLInvalid, { terminal: true, condition: SourceConditionType.FetchFailed });
+  }
+  let credential: AzureCredential | undefined;
+  if (creds.secret) {
+    try {
+      credential = azureCredentialFromSecret(creds.secret.name, creds.secret.data, endpoint);
+    } catch (err) {
+      throw asStepError(err, SourceReason.AuthenticationFailed, { condition: SourceConditionType.FetchFailed });
+    }
+    if (credential?.type === 'managed-identity') {
+      throw stall(
+        SourceReason.InvalidProviderConfiguration,
+        `Azure managed identity ('${creds.secret.name}' has 'clientId' without 'tenantId') needs the Azure Instance Metadata Service, which fluxts does not support yet: use 'accountKey', 'sasKey', or 'tenantId' with 'clientId' and 'clientSecret' or 'clientCertificate'`,
+      );
+    }
+  }
+  try {
+    return new AzureBlobClient({
+      endpoint: endpoint.toString(),
+      container: obj.spec.bucketName,
+      ...(credential ? { credential } : {}),
+      ...(creds.secret ? { secretName: creds.secret.name } : {}),
+      ...(creds.tls ? { tls: creds.tls } : {}),
+      ...(creds.proxy ? { proxy: creds.proxy } : {}),
+    });
+  } catch (err) {
+    throw asStepError(err, SourceReason.AuthenticationFailed, { condition: SourceConditionType.FetchFailed });
   }
 }
