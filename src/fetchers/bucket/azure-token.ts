@@ -4,14 +4,13 @@
 // cached until five minutes before they expire. Errors name the tenant and client id, never a secret or a token.
 import { createHash, createPrivateKey, createSign, type KeyObject, randomUUID, X509Certificate } from 'node:crypto';
 
-import type { HttpClient, HttpResponse } from '../oci/index.ts';
+import type { HttpClient } from '../oci/index.ts';
 import type { AzureCredential } from './azure-auth.ts';
-import { asBucketError, readText } from './client.ts';
 import { BucketError } from './errors.ts';
+import { requestToken } from './oauth.ts';
 
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com/';
 const STORAGE_SCOPE = 'https://storage.azure.com/.default';
-const MAX_JSON = 1024 * 1024;
 
 type EntraCredential = Extract<AzureCredential, { type: 'client-secret' | 'client-certificate' }>;
 
@@ -57,36 +56,9 @@ export class EntraTokenSource {
       form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
       form.set('client_assertion', this.#assertion(url, now));
     }
-    const body = Buffer.from(form.toString());
-    let res: HttpResponse;
-    try {
-      res = await this.#http.send({
-        method: 'POST',
-        url,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) },
-        body,
-        ...(signal ? { signal } : {}),
-      });
-    } catch (err) {
-      throw asBucketError(subject, err);
-    }
-    const text = await readText(res, MAX_JSON, subject);
-    let answer: { access_token?: string; expires_in?: number | string; error?: string; error_description?: string } =
-      {};
-    try {
-      answer = JSON.parse(text) as typeof answer;
-    } catch {
-      // handled below: the status says enough
-    }
-    if (res.status !== 200 || !answer.access_token) {
-      const why = answer.error
-        ? `${answer.error}${answer.error_description ? `: ${firstLine(answer.error_description)}` : ''}`
-        : `HTTP ${res.status}`;
-      throw new BucketError('auth', `${subject} failed: ${why}`, { status: res.status });
-    }
-    const lifetime = Number(answer.expires_in ?? 3600);
-    this.#token = { value: answer.access_token, expires: now + (Number.isFinite(lifetime) ? lifetime : 3600) * 1000 };
-    return answer.access_token;
+    const token = await requestToken(this.#http, url, form, subject, signal);
+    this.#token = { value: token.value, expires: now + token.expiresIn * 1000 };
+    return token.value;
   }
 
   /** assertion is the signed JWT proving possession of the certificate's key. */
@@ -150,8 +122,4 @@ function parseCertificate(
   if (key.asymmetricKeyType !== 'rsa') throw bad('the private key must be RSA');
   if (!(chain[0] as X509Certificate).checkPrivateKey(key)) throw bad('the private key does not match the certificate');
   return { chain, key };
-}
-
-function firstLine(s: string): string {
-  return s.split(/\r?\n/u)[0] ?? s;
 }

@@ -8,6 +8,7 @@ import { createSign } from 'node:crypto';
 import { HttpClient, type HttpResponse, type ProxyOptions, type TlsOptions } from '../oci/index.ts';
 import { asBucketError, type BucketClient, type ObjectVisitor, readText, saveBody, statusKind } from './client.ts';
 import { BucketError } from './errors.ts';
+import { requestToken } from './oauth.ts';
 import { parseEndpoint } from './s3.ts';
 
 /** ServiceAccountKey is the part of a Google service-account JSON key the client uses. */
@@ -183,39 +184,13 @@ export class GcsClient implements BucketClient {
     } catch (cause) {
       throw new BucketError('bad-config', `${subject}: the service account private_key cannot sign`, { cause });
     }
-    const body = Buffer.from(
-      new URLSearchParams({
-        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-        assertion: `${input}.${signature}`,
-      }).toString(),
-    );
-    let res: HttpResponse;
-    try {
-      res = await this.#http.send({
-        method: 'POST',
-        url: new URL(tokenUri),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) },
-        body,
-        ...(signal ? { signal } : {}),
-      });
-    } catch (err) {
-      throw asBucketError(subject, err);
-    }
-    const text = await readText(res, MAX_JSON, subject);
-    let answer: { access_token?: string; expires_in?: number; error?: string; error_description?: string } = {};
-    try {
-      answer = JSON.parse(text) as typeof answer;
-    } catch {
-      // handled below
-    }
-    if (res.status !== 200 || !answer.access_token) {
-      const why = answer.error
-        ? `${answer.error}${answer.error_description ? `: ${answer.error_description}` : ''}`
-        : `HTTP ${res.status}`;
-      throw new BucketError('auth', `${subject} failed: ${why}`, { status: res.status });
-    }
-    this.#token = { value: answer.access_token, expires: now + (answer.expires_in ?? 3600) * 1000 };
-    return answer.access_token;
+    const form = new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: `${input}.${signature}`,
+    });
+    const token = await requestToken(this.#http, new URL(tokenUri), form, subject, signal);
+    this.#token = { value: token.value, expires: now + token.expiresIn * 1000 };
+    return token.value;
   }
 }
 
