@@ -154,6 +154,23 @@ describe('event server', () => {
     assert.equal((await post(huge)).status, 413);
     // The server is still serving.
     assert.equal((await post({ involvedObject: { kind: 'Bucket', name: 'x', namespace: 'none' } })).status, 202);
+    // Every answer is measured as Flux's go-http-metrics middleware measures it (prefix gotk_event, handler /).
+    const metrics = await h.metrics();
+    const count = (code: number) =>
+      Number(
+        new RegExp(
+          `^gotk_event_http_request_duration_seconds_count\\{service="",handler="/",method="POST",code="${code}"\\} (\\d+)$`,
+          'm',
+        ).exec(metrics)?.[1] ?? 0,
+      );
+    assert.ok(count(400) >= 3, metrics);
+    assert.ok(count(413) >= 1);
+    assert.ok(count(202) >= 1);
+    assert.match(
+      metrics,
+      /^gotk_event_http_response_size_bytes_bucket\{le="100",service="",handler="\/",method="POST",code="202"\} \d+$/m,
+    );
+    assert.match(metrics, /^gotk_event_http_requests_inflight\{service="",handler="\/"\} 0$/m);
   });
 
   test('a slack provider gets the Slack payload; an error-only Alert ignores info events', async (t) => {

@@ -18,6 +18,8 @@ export interface NotificationHarness {
   controller: NotificationController;
   eventsUrl: string;
   receiverUrl: string;
+  /** metrics reads the manager's Prometheus exposition (the controller's --metrics-addr). */
+  metrics(): Promise<string>;
   sent: SentNotification[];
   stop(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function startNotification(
     controller,
     eventsUrl: `http://127.0.0.1:${ports.events}/`,
     receiverUrl: `http://127.0.0.1:${ports.receiver}`,
+    metrics: async () => (await fetch(`http://127.0.0.1:${running.metricsPort}/metrics`)).text(),
     sent,
     async stop() {
       await running.stop();

@@ -154,6 +154,17 @@ describe('receivers', () => {
       200,
     );
     assert.notEqual(await requestedAt(ns, 'podinfo'), first);
+    // gotk_receiver_* metrics name the handler pattern, never the hook path (a credential).
+    const metrics = await h.metrics();
+    assert.match(
+      metrics,
+      /^gotk_receiver_http_request_duration_seconds_count\{service="",handler="\/hook\/",method="POST",code="200"\} [1-9]\d*$/m,
+    );
+    assert.match(
+      metrics,
+      /^gotk_receiver_http_request_duration_seconds_count\{service="",handler="\/hook\/",method="POST",code="400"\} [1-9]\d*$/m,
+    );
+    assert.doesNotMatch(metrics, /\/hook\/[0-9a-f]{8}/);
   });
 
   test('gitlab, generic-hmac, harbor, nexus, bitbucket, cdevents and payload types check what their senders send', async (t) => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { parseListenAddress } from '../../runtime/index.ts';
+import type { HttpMetrics } from './http-metrics.ts';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 export const MAX_HEADER_BYTES = 256 * 1024;
@@ -72,13 +73,12 @@ export async function listenLimited(
   addr: string,
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   onError: (err: unknown) => void,
-  observe?: (code: number, seconds: number) => void,
+  metrics?: HttpMetrics,
 ): Promise<LimitedServer> {
   const server = createServer(
     { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: READ_TIMEOUT_MS, headersTimeout: READ_HEADER_TIMEOUT_MS },
     (req, res) => {
-      const started = process.hrtime.bigint();
-      if (observe) res.on('finish', () => observe(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      metrics?.track(req, res);
       handler(req, res).catch((err: unknown) => {
         onError(err);
         answer(res, 500);

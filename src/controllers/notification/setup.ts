@@ -20,6 +20,7 @@ import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import type { FluxEvent } from './event.ts';
 import { Dispatcher, type SentNotification } from './events/dispatch.ts';
 import { startEventServer } from './events/server.ts';
+import { httpMetrics } from './http-metrics.ts';
 import { forgetAppTokens, type RetryPolicy, type ServiceEndpoints } from './providers/index.ts';
 import { reconcileReceiver } from './receiver-reconcile.ts';
 import { cachedJwksFetcher, TokenError } from './receivers/jwt.ts';
@@ -233,6 +234,7 @@ export function notificationController(options: NotificationControllerOptions): 
         warn,
         dispatcher,
         logger: manager.logger,
+        metrics: httpMetrics(manager.metrics.registry, 'gotk_event', '/'),
       });
       closers.push(async () => {
         await events.close();
@@ -248,6 +250,7 @@ export function notificationController(options: NotificationControllerOptions): 
         fetchJwks: cachedJwksFetcher(fetchJson),
         discover: discoverJwks,
         googleCertsUrl: options.googleCertsUrl ?? 'https://www.googleapis.com/oauth2/v3/certs',
+        metrics: httpMetrics(manager.metrics.registry, 'gotk_receiver', '/hook/'),
       });
       closers.push(() => receiverServer.close());
       bound({ events: events.port, receiver: receiverServer.port });

@@ -8,6 +8,7 @@ import type { Logger } from '../../../runtime/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
 import { EventDecodeError, type FluxEvent, parseEvent } from '../event.ts';
 import { answer, BODY_TOO_LARGE, listenLimited, type LimitedServer, readBody, tooLarge } from '../http-limits.ts';
+import type { HttpMetrics } from '../http-metrics.ts';
 import { type Dispatcher, dispatchFailure } from './dispatch.ts';
 import { type AlertWarning, matchAlerts, RegexCache } from './match.ts';
 import { cleanupMetadata, excludeInternalMetadata } from './metadata.ts';
@@ -22,8 +23,8 @@ export interface EventServerOptions {
   warn(alert: Alert, reason: string, message: string, annotations?: Record<string, string>): void;
   dispatcher: Dispatcher;
   logger: Logger;
-  /** observe records the answer of each request (gotk_event_http_request_duration_seconds). */
-  observe?: (code: number, seconds: number) => void;
+  /** metrics measures each request (gotk_event_http_*). */
+  metrics?: HttpMetrics;
 }
 
 /** EventServer is the running event endpoint. */
@@ -105,7 +106,7 @@ export async function startEventServer(opts: EventServerOptions): Promise<EventS
     opts.addr,
     handle,
     (err) => logger.error({ error: errorMessage(err) }, 'event handling failed'),
-    opts.observe,
+    opts.metrics,
   );
   logger.info({ addr: opts.addr, port: server.port }, 'starting event server');
   return {

@@ -9,6 +9,7 @@ import type { KubeClient } from '../../../kube/index.ts';
 import type { Logger } from '../../../runtime/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
 import { answer, BODY_TOO_LARGE, listenLimited, readBody, tooLarge } from '../http-limits.ts';
+import type { HttpMetrics } from '../http-metrics.ts';
 import type { JwksFetcher } from './jwt.ts';
 import { SecretCache } from './secret-cache.ts';
 import { requestReconciliation, resourceFilters } from './trigger.ts';
@@ -27,7 +28,8 @@ export interface ReceiverServerOptions {
   fetchJwks: JwksFetcher;
   discover(issuer: string): Promise<string>;
   googleCertsUrl: string;
-  observe?: (code: number, seconds: number) => void;
+  /** metrics measures each request (gotk_receiver_http_*). */
+  metrics?: HttpMetrics;
 }
 
 function isReady(receiver: Receiver): boolean {
@@ -149,7 +151,7 @@ export async function startReceiverServer(opts: ReceiverServerOptions) {
       await handle(req, res);
     },
     (err) => logger.error({ error: errorMessage(err) }, 'receiver handling failed'),
-    opts.observe,
+    opts.metrics,
   );
   logger.info({ addr: opts.addr, port: server.port }, 'starting webhook receiver server');
   return {
