@@ -75,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command that reports failure without throwing (helm template prints helm's `Error: …`) sets exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     process.stderr.write(`✗ ${errorMessage(err)}\n`);

@@ -28,6 +28,16 @@ export interface InstallPieces {
   args?: (o: InstallContext) => string[];
   /** postsEvents: false for the notification-controller, which receives events instead of sending them. */
   postsEvents?: boolean;
+  /**
+   * eventsService: this controller receives the other controllers' events at `http://<service>.<ns>.svc.<domain>./`
+   * (their `--events-addr`); one controller declares it (the notification-controller).
+   */
+  eventsService?: string;
+  /**
+   * webhookPolicy: the name of a NetworkPolicy admitting traffic from every namespace to this controller's pods
+   * (Flux's `allow-webhooks` for the notification-controller's receivers).
+   */
+  webhookPolicy?: string;
   /** storage: a `/data` emptyDir and the Recreate strategy (artifact storage, image databases). */
   storage?: boolean;
   /** readiness: `http` probes GET / on the http port (artifact servers), `healthz` (default) GET /readyz. */

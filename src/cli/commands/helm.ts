@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 
+import type { TemplateJob, TemplateOutcome, TemplateResult } from './helm-render.ts';
+
 /**
  * registerHelmCommand adds `fluxts helm template [NAME] CHART`, which prints exactly what `helm template` (Helm
  * v4.2.4) prints for the same arguments, or fails with helm's message (`Error: …` on stderr, exit code 1). Local
  * charts only (a directory or a packaged .tgz): no repository, registry, cluster or network access.
  */
 
-interface TemplateFlags {
+/** TemplateFlags are `helm template`'s flags as commander parses them. */
+export interface TemplateFlags {
   values: string[];
   set: string[];
   setString: string[];
@@ -130,62 +133,36 @@ export async function runHelm(argv: readonly string[], io: HelmIo): Promise<numb
   return code;
 }
 
+/** RENDER_STACK_MB is the render thread's stack: room for Helm's 1000 nested includes with a wide margin. */
+const RENDER_STACK_MB = 16;
+
+/**
+ * runTemplate renders on this thread and writes what helm would print; a render that ran out of JavaScript stack
+ * (a chart nesting `include` hundreds deep) runs again on a worker thread with a large stack (helm-render.ts).
+ */
 async function runTemplate(args: string[], flags: TemplateFlags & { hooks: boolean }, io: HelmIo): Promise<number> {
-  const [{ helmTemplate, HelmError, nodeChartFileSystem }, { sprigFunctions }, { readFileSync }] = await Promise.all([
-    import('../../engines/helm/index.ts'),
-    import('../../engines/sprig/index.ts'),
-    import('node:fs'),
-  ]);
-  try {
-    const out = helmTemplate({
-      fs: nodeChartFileSystem,
-      args,
-      cwd: io.cwd,
-      namespace: flags.namespace ?? io.env['HELM_NAMESPACE'] ?? '',
-      values: {
-        valueFiles: flags.values,
-        values: flags.set,
-        stringValues: flags.setString,
-        fileValues: flags.setFile,
-        jsonValues: flags.setJson,
-        literalValues: flags.setLiteral,
-      },
-      readFile: (path) => {
-        try {
-          return readFileSync(path.startsWith('/') ? path : `${io.cwd}/${path}`, 'utf8');
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          const reason =
-            code === 'ENOENT'
-              ? 'no such file or directory'
-              : code === 'EISDIR'
-                ? 'is a directory'
-                : (err as Error).message;
-          throw new Error(`open ${path}: ${reason}`, { cause: err });
-        }
-      },
-      ...(flags.kubeVersion !== undefined ? { kubeVersion: flags.kubeVersion } : {}),
-      apiVersions: flags.apiVersions,
-      includeCrds: flags.includeCrds,
-      skipTests: flags.skipTests,
-      noHooks: !flags.hooks,
-      showOnly: flags.showOnly,
-      isUpgrade: flags.isUpgrade,
-      ...(flags.nameTemplate !== undefined ? { nameTemplate: flags.nameTemplate } : {}),
-      generateName: flags.generateName,
-      skipSchemaValidation: flags.skipSchemaValidation,
-      functions: sprigFunctions({ localZone: io.env['TZ'] ?? 'UTC' }),
-      warn: () => {},
-    });
-    io.stdout(out);
-    return 0;
-  } catch (err) {
-    if (err instanceof HelmError) {
-      io.stderr(`Error: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const { renderTemplate } = await import('./helm-render.ts');
+  const job: TemplateJob = { args, flags, cwd: io.cwd, env: { ...io.env } };
+  let result = await renderTemplate(job);
+  if (result.stackExhausted) result = await renderOnWorker(job);
+  if (result.stdout) io.stdout(result.stdout);
+  if (result.stderr) io.stderr(result.stderr);
+  return result.code;
+}
+
+async function renderOnWorker(job: TemplateJob): Promise<TemplateOutcome> {
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(new URL('./helm-render.ts', import.meta.url), {
+    workerData: { helmRenderJob: job },
+    resourceLimits: { stackSizeMb: RENDER_STACK_MB },
+  });
+  const result = await new Promise<TemplateResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the helm render thread exited with code ${code} and no result`)));
+  });
+  if ('crash' in result) throw new Error(`helm template failed unexpectedly: ${result.crash}`);
+  return result;
 }
 
 // Standalone entry (`node src/cli/commands/helm.ts template …`): loads only this command, with Node's compile cache

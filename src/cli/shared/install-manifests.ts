@@ -114,10 +114,13 @@ function controllerPorts(c: ControllerDescriptor): Port[] {
   return [...own, port(8080, 'http-prom'), port(9440, 'healthz')];
 }
 
+/** EVENTS_SERVICE is the Service of the controller that receives events (the registry names it). */
+const EVENTS_SERVICE = CONTROLLERS.find((c) => c.install.eventsService !== undefined)?.install.eventsService;
+
 function controllerArgs(c: ControllerDescriptor, o: InstallOptions): string[] {
   const args = ['controller', c.name];
-  if (c.install.postsEvents !== false) {
-    args.push(`--events-addr=http://notification-controller.$(RUNTIME_NAMESPACE).svc.${o.clusterDomain}./`);
+  if (c.install.postsEvents !== false && EVENTS_SERVICE !== undefined) {
+    args.push(`--events-addr=http://${EVENTS_SERVICE}.$(RUNTIME_NAMESPACE).svc.${o.clusterDomain}./`);
   }
   args.push(`--watch-all-namespaces=${o.watchAllNamespaces}`, `--log-level=${o.logLevel}`, '--log-encoding=json');
   args.push('--enable-leader-election');
@@ -303,11 +306,18 @@ function networkPolicies(o: InstallOptions): KubeObject[] {
       ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }],
       policyTypes: ['Ingress'],
     }),
-    np('allow-webhooks', {
-      podSelector: { matchLabels: { app: 'notification-controller' } },
-      ingress: [{ from: [{ namespaceSelector: {} }] }],
-      policyTypes: ['Ingress'],
-    }),
+    // Flux's manifests carry every controller's webhook policy whichever components are installed.
+    ...CONTROLLERS.flatMap((c) =>
+      c.install.webhookPolicy === undefined
+        ? []
+        : [
+            np(c.install.webhookPolicy, {
+              podSelector: { matchLabels: { app: c.name } },
+              ingress: [{ from: [{ namespaceSelector: {} }] }],
+              policyTypes: ['Ingress'],
+            }),
+          ],
+    ),
   ];
 }
 

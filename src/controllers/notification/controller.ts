@@ -39,6 +39,8 @@ export const notificationControllerDescriptor: ControllerDescriptor = {
   install: {
     default: true,
     postsEvents: false,
+    eventsService: 'notification-controller',
+    webhookPolicy: 'allow-webhooks',
     ports: [
       { name: 'http', containerPort: 9090 },
       { name: 'http-webhook', containerPort: 9292 },

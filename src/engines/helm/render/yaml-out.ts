@@ -9,18 +9,17 @@ import {
   mapGet,
   typeOf,
 } from '../../gotemplate/index.ts';
-import { emitDocument, type EmitValue } from '../../kustomize/index.ts';
+import { helmToYaml } from '../../goyaml/index.ts';
 import { GoJsonError, marshal } from '../../gojson/index.ts';
 import { parseGoJson } from '../values/json.ts';
 import type { Value } from '../values/value.ts';
 import { formatFloatG } from '../../../util/go-float.ts';
 
 /**
- * What encoding/json makes of template data (json.Marshal), and what Helm's toYaml prints from it
- * (sigs.k8s.io/yaml: JSON, read back by go-yaml v2, emitted by go-yaml v2's emitter).
- *
- * The emitter is kustomize's go-yaml v2 emitter (engines/kustomize/yaml/emit.ts) until the shared engines/goyaml
- * lands; the JSON round trip (integral floats read back as integers) is applied by its scalar rules.
+ * What encoding/json makes of template data (json.Marshal), which Helm's toYaml then prints through
+ * sigs.k8s.io/yaml (JSON, read back by go-yaml v2, emitted by go-yaml v2's emitter): the marshalling is Helm's
+ * (its Go types and their JSON tags), the printing is engines/goyaml's `helmToYaml` preset, whose number rules
+ * apply the JSON round trip (integral floats read back as integers).
  */
 
 /** MarshalError is data encoding/json refuses (NaN, functions, channels). */
@@ -91,18 +90,7 @@ export function marshalable(v: GoValue | undefined): Value {
   return null;
 }
 
-function emitValue(v: Value): EmitValue {
-  if (v instanceof Map) {
-    const out = new Map<string, EmitValue>();
-    for (const [k, e] of v) out.set(k, emitValue(e));
-    return out;
-  }
-  if (Array.isArray(v)) return v.map(emitValue);
-  return v;
-}
-
 /** toYamlText is Helm's toYaml without the error swallowing: the YAML text without its final newline. */
 export function toYamlText(v: GoValue | Value | undefined): string {
-  const data = v instanceof Map ? (v as Value) : marshalable(v as GoValue | undefined);
-  return emitDocument(emitValue(data)).replace(/\n$/, '');
+  return helmToYaml(v instanceof Map ? v : marshalable(v as GoValue | undefined));
 }
