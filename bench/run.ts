@@ -4,6 +4,7 @@ import { runArtifactBench } from './artifacts.ts';
 import { runBucketBench } from './buckets.ts';
 import { runGoTemplateBench } from './gotemplate.ts';
 import { runHelmBench } from './helm.ts';
+import { runImagePolicyBench } from './imagepolicies.ts';
 import { runGitRepositoryBench } from './gitrepositories.ts';
 import { runKustomizationBench } from './kustomizations.ts';
 import { runKustomizeBench } from './kustomize.ts';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   ocirepositories: () => runOCIRepositoryBench(100),
   ui: () => runUiBench(),
   buckets: () => runBucketBench(100),
+  imagepolicies: () => runImagePolicyBench(),
 };
 
 const selected = process.argv.slice(2);
