@@ -10,6 +10,7 @@ import { nkeyFromSeed } from '../../src/controllers/notification/providers/nats.
 import type { FluxEvent } from '../../src/runtime/index.ts';
 import { type Endpoint, type Recorded, startEndpoint } from './endpoint.ts';
 import { checkGitHubRequest } from '../support/github-openapi.ts';
+import { startNatsServer } from '../support/nats-server.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -358,6 +359,38 @@ describe('chat and alerting providers', () => {
     const msg = (json(reqs[1])['messages'] as { data: string; attributes: Record<string, string> }[])[0];
     assert.equal(Buffer.from(msg?.data ?? '', 'base64').toString(), marshalEvent(event()));
     assert.deepEqual(msg?.attributes, { env: 'prod' });
+  });
+
+  test('nats: the event published to the subject on a real nats-server, with user/password and with an nkey', async () => {
+    const seed = 'SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU';
+    const server = await startNatsServer(
+      `users: [ { user: "sub", password: "sub-pass" }, { user: "flux", password: "flux-pass" }, { nkey: "${nkeyFromSeed(seed).publicKey}" } ]`,
+    );
+    try {
+      const sub = await server.subscribe('flux.events', { user: 'sub', pass: 'sub-pass' });
+      await send(
+        settings('nats', { address: server.url, channel: 'flux.events', username: 'flux', password: 'flux-pass' }),
+      );
+      const msg = await sub.next();
+      assert.equal(msg.subject, 'flux.events');
+      assert.equal(msg.data, marshalEvent(event()));
+      await send(
+        settings('nats', { address: server.url, channel: 'flux.events', secretData: { nkey: Buffer.from(seed) } }),
+        event({ reason: 'Signed' }),
+      );
+      assert.equal(
+        (JSON.parse((await sub.next()).data) as { reason: string }).reason,
+        'Signed',
+        'the server accepted the nkey signature',
+      );
+      await assert.rejects(
+        send(settings('nats', { address: server.url, channel: 'flux.events', username: 'flux', password: 'wrong' })),
+        /error publishing event to subject flux\.events: .*Authorization Violation/,
+      );
+      sub.close();
+    } finally {
+      await server.stop();
+    }
   });
 
   test('nats nkey seeds decode to the key nkeys derives', () => {

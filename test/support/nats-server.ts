@@ -25,7 +25,10 @@ export interface TestNatsServer {
   /** url is `nats://127.0.0.1:<port>`. */
   url: string;
   /** subscribe connects as `user` and resolves once the server confirmed the subscription (PONG after SUB). */
-  subscribe(subject: string, user: { user: string; pass: string }): Promise<{ next(): Promise<NatsMessage>; close(): void }>;
+  subscribe(
+    subject: string,
+    user: { user: string; pass: string },
+  ): Promise<{ next(): Promise<NatsMessage>; close(): void }>;
   stop(): Promise<void>;
 }
 
