@@ -8,6 +8,8 @@
 // of its own to compare with; the figures are printed against the targets.
 // Run alone with `node bench/ui.ts [N] [M]`; bench/run.ts calls runUiBench().
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 import type { KubeClient } from '../src/kube/index.ts';
@@ -27,12 +29,13 @@ async function inParallel<T>(items: readonly T[], width: number, fn: (item: T) =
   );
 }
 
-function readyStatus(ready: boolean, inventory: { id: string; v: string }[], note = ''): Record<string, unknown> {
+// inventory is set when populating; status changes leave it out, so the merge patch keeps what populate wrote.
+function readyStatus(ready: boolean, inventory?: { id: string; v: string }[], note = ''): Record<string, unknown> {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return {
     observedGeneration: 1,
     lastAppliedRevision: 'main@sha1:0123456789abcdef0123456789abcdef01234567',
-    inventory: { entries: inventory },
+    ...(inventory ? { inventory: { entries: inventory } } : {}),
     conditions: [
       {
         type: 'Ready',
@@ -77,6 +80,37 @@ async function populate(client: KubeClient, n: number, m: number): Promise<strin
   return items.map(({ ns, name }) => `${ns}/${name}`);
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tdur?: number;
+  tid: number;
+  pid: number;
+  args?: { name?: string };
+}
+
+/** rendererTasks are the page's main-thread tasks in a Chromium trace, with their thread CPU time (tdur, µs). */
+function rendererTasks(traceJson: Buffer): TraceEvent[] {
+  const events = (JSON.parse(traceJson.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mains = new Set(
+    events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}/${e.tid}`),
+  );
+  return events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}/${e.tid}`));
+}
+
+const cpuMs = (tasks: TraceEvent[]): number => tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+
+/** processCpuMs is a process's user + system CPU time so far (from /proc, in clock ticks of 10 ms). */
+function processCpuMs(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8')
+    .split(') ')[1]!
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const TRACE = { categories: ['disabled-by-default-devtools.timeline', 'toplevel'] };
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** runUiBench populates a fresh control plane, starts `fluxts ui` and measures it in Chromium. */
@@ -107,23 +141,36 @@ export async function runUiBench(n = 2000, m = 10): Promise<void> {
       // Warm the server's caches (its informers list at start) as a person opening the page a moment later would.
       await page.goto(url);
       await page.locator('tbody tr').first().waitFor({ timeout: 60_000 });
+      // The CPU the first view costs: the page's main thread (trace) and the server process (/proc), which on an
+      // idle machine is what the wall clock would show.
+      await browser.startTracing(page, TRACE);
+      let serverCpu = processCpuMs(server.pid);
       started = Date.now();
       await page.goto(url);
       await page.locator('tbody tr').first().waitFor();
       const firstView = Date.now() - started;
+      const firstViewCpu = cpuMs(rendererTasks(await browser.stopTracing()));
+      const firstViewServerCpu = processCpuMs(server.pid) - serverCpu;
       const shown = await page.locator('tbody tr').count();
 
       // Live updates: flip one object to failing and back; the clock is the same machine's.
       const latencies: number[] = [];
+      // Objects whose rows are on the page (each table shows its first 200 rows until "show all"), so the change is
+      // seen both ways: failing (under "Needs attention") and ready again (back in its kind's table).
+      const shownIds = await page.evaluate<string[]>(
+        "[...document.querySelectorAll('tbody tr')].map((tr) => tr.dataset.id)",
+      );
       for (let i = 0; i < 20; i++) {
-        const [ns, name] = keys[i * 7]!.split('/') as [string, string];
+        // Pairs: the same object fails (even i), then recovers (odd i), so each wait sees a real change.
+        const id = shownIds[(Math.floor(i / 2) * 7) % shownIds.length]!;
+        const [ns, name] = id.split('/').slice(-2) as [string, string];
         const failing = i % 2 === 0;
         const t0 = Date.now();
         await env.client.patch(
           KS,
           { namespace: ns, name },
           'merge',
-          { status: readyStatus(!failing, [], `#${i}`) },
+          { status: readyStatus(!failing, undefined, `#${i}`) },
           {
             subresource: 'status',
           },
@@ -150,18 +197,33 @@ export async function runUiBench(n = 2000, m = 10): Promise<void> {
         };
         requestAnimationFrame(tick);
       })()`);
+      // The page's main-thread time during the storm, from Chromium's own counters (wall time of its tasks, so a
+      // loaded machine inflates it too), and optionally a CPU profile (FLUXTS_BENCH_PROFILE=file.cpuprofile).
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const profilePath = process.env['FLUXTS_BENCH_PROFILE'];
+      if (profilePath) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
+      }
+      const busy = async (): Promise<Record<string, number>> =>
+        Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+      const busyBefore = await busy();
+      // A trace of the storm: each main-thread task's thread CPU time (tdur), which the machine's load does not
+      // stretch, beside its wall time.
+      await browser.startTracing(page, TRACE);
       const stormStart = Date.now();
       let changes = 0;
       while (Date.now() - stormStart < 10_000) {
         const second = Date.now();
         const batch = Array.from({ length: 100 }, (_, k) => keys[(changes + k) % keys.length]!);
-        await inParallel(batch, 16, (key) => {
+        await inParallel(batch, 32, (key) => {
           const [ns, name] = key.split('/') as [string, string];
           return env.client.patch(
             KS,
             { namespace: ns, name },
             'merge',
-            { status: readyStatus(changes % 2 === 0, [], key) },
+            { status: readyStatus(changes % 2 === 0, undefined, key) },
             {
               subresource: 'status',
             },
@@ -174,10 +236,22 @@ export async function runUiBench(n = 2000, m = 10): Promise<void> {
         const w = globalThis as unknown as { benchLongest: number; benchGap: number };
         return { longest: w.benchLongest, gap: w.benchGap };
       });
-      const rate = changes / ((Date.now() - stormStart) / 1000);
+      const stormSeconds = (Date.now() - stormStart) / 1000;
+      const rate = changes / stormSeconds;
+      const busyAfter = await busy();
+      const tasks = rendererTasks(await browser.stopTracing());
+      const longestCpu = Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000));
+      const busyShare = (name: string): string =>
+        `${((100 * ((busyAfter[name] ?? 0) - (busyBefore[name] ?? 0))) / stormSeconds).toFixed(0)} %`;
+      if (profilePath) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(profilePath, JSON.stringify(profile));
+      }
 
       // The object page of one Kustomization, its inventory read live with health.
       const [ns, name] = keys[1]!.split('/') as [string, string];
+      await browser.startTracing(page, TRACE);
+      serverCpu = processCpuMs(server.pid);
       started = Date.now();
       const cluster = env.client.transport.kubeConfig.currentContext;
       await page.goto(`${url}object/${encodeURIComponent(cluster)}/Kustomization/${ns}/${name}`);
@@ -187,13 +261,23 @@ export async function runUiBench(n = 2000, m = 10): Promise<void> {
         .waitFor({ timeout: 30_000 })
         .then(() => Date.now() - started)
         .catch(() => NaN);
+      const objectPageCpu = cpuMs(rendererTasks(await browser.stopTracing()));
+      const objectPageServerCpu = processCpuMs(server.pid) - serverCpu;
 
       const rss = peakRssMiB(server.pid);
       const row = (what: string, value: string, target: string): string =>
         `  ${what.padEnd(46)} ${value.padStart(12)}   ${target}`;
       console.log(`fluxts ui over ${n} Kustomizations, ${n * m} inventory objects (Chromium ${browser.version()})`);
+      console.log(`  machine load average at the end: ${loadavg()[0]!.toFixed(1)} (wall-clock figures scale with it)`);
       console.log(
         row('first view (navigation → rows painted)', `${firstView} ms`, `target < 1000 ms (${shown} rows shown)`),
+      );
+      console.log(
+        row(
+          '  CPU: page main thread + server',
+          `${firstViewCpu.toFixed(0)} + ${firstViewServerCpu} ms`,
+          'target < 1000 ms',
+        ),
       );
       console.log(row('status change → page, median of 20', `${median(latencies)} ms`, 'target < 1000 ms'));
       console.log(row('status change → page, worst of 20', `${Math.max(...latencies)} ms`, 'target < 1000 ms'));
@@ -203,7 +287,16 @@ export async function runUiBench(n = 2000, m = 10): Promise<void> {
       console.log(
         row(`longest frame gap during ${rate.toFixed(0)} changes/s`, `${storm.gap.toFixed(0)} ms`, 'target < 100 ms'),
       );
+      console.log(row('  longest task in thread CPU time', `${longestCpu.toFixed(0)} ms`, 'target < 100 ms'));
+      console.log(row('main thread busy during the storm (tasks)', busyShare('TaskDuration'), ''));
+      console.log(row('  of which script', busyShare('ScriptDuration'), ''));
+      console.log(
+        row('  of which style and layout', `${busyShare('RecalcStyleDuration')} + ${busyShare('LayoutDuration')}`, ''),
+      );
       console.log(row(`object page with ${m} inventory objects`, `${objectPage} ms`, ''));
+      console.log(
+        row('  CPU: page main thread + server', `${objectPageCpu.toFixed(0)} + ${objectPageServerCpu} ms`, ''),
+      );
       console.log(row('server peak RSS', `${rss} MiB`, ''));
     } finally {
       server.kill('SIGTERM');

@@ -4,6 +4,7 @@
 // check on every state change; no Secret data in any answer (see details.ts, inventory.ts, diff.ts).
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -30,6 +31,14 @@ export interface UiServerOptions {
   auth?: AuthMode;
   /** assets is the built bundle's directory. */
   assets: string;
+  /** tls, when given, serves HTTPS with this certificate chain and key (PEM). */
+  tls?: UiTls;
+}
+
+/** UiTls is the server's certificate chain and private key, PEM-encoded. */
+export interface UiTls {
+  cert: Buffer;
+  key: Buffer;
 }
 
 /** RunningUi is a listening UI server. */
@@ -129,6 +138,9 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
   for (const f of BUNDLE_FILES) assets.set(f, await readFile(join(opts.assets, f)));
   const streams = new Set<ServerResponse>();
   let boundPort = port;
+  const scheme = opts.tls ? 'https' : 'http';
+  // Over HTTPS the session cookie never travels in clear, and browsers are told to stay on HTTPS.
+  const cookieFlags = `HttpOnly; SameSite=Strict; Path=/${opts.tls ? '; Secure' : ''}`;
 
   const allowedHost = (req: IncomingMessage): boolean => {
     if (!loopback) return true;
@@ -160,7 +172,7 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
 
   const checkCsrf = (req: IncomingMessage, session: Session): void => {
     const origin = req.headers.origin;
-    if (origin && origin !== `http://${req.headers.host ?? ''}`) {
+    if (origin && origin !== `${scheme}://${req.headers.host ?? ''}`) {
       throw new HttpError(403, 'cross-origin request refused');
     }
     if (session.csrf === '') return;
@@ -199,14 +211,14 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
       if (!bearer) throw new HttpError(400, 'a token is required');
       const session = auth.login(await auth.review(reviewer(), bearer));
       return send(res, 200, sessionInfo(session), {
-        'set-cookie': `${SESSION_COOKIE}=${session.id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800`,
+        'set-cookie': `${SESSION_COOKIE}=${session.id}; ${cookieFlags}; Max-Age=28800`,
       });
     }
     const session = await authenticate(req);
     if (method !== 'GET') checkCsrf(req, session);
     if (route === 'logout' && method === 'POST') {
       auth.logout(session.id);
-      return send(res, 200, {}, { 'set-cookie': `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0` });
+      return send(res, 200, {}, { 'set-cookie': `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0` });
     }
     if (route === 'session' && method === 'GET') return send(res, 200, sessionInfo(session));
     if (route === 'rows' && method === 'GET') return send(res, 200, { rows: cache.rows(), clusters: cache.health() });
@@ -257,6 +269,7 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
+    if (opts.tls) res.setHeader('strict-transport-security', 'max-age=31536000');
     if (!allowedHost(req)) throw new HttpError(421, 'unexpected Host header (the UI answers on its loopback address)');
     const url = new URL(req.url ?? '/', 'http://ui.invalid');
     const parts = url.pathname.split('/').filter(Boolean);
@@ -278,13 +291,16 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
     res.end(indexHtml());
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       const { code, message } = failure(err);
       if (res.headersSent) return void res.end();
       send(res, code, { error: message });
     });
-  });
+  };
+  const server: Server = opts.tls
+    ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -292,7 +308,7 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
   boundPort = (server.address() as AddressInfo).port;
   const shownHost = host === undefined ? '0.0.0.0' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${boundPort}/`,
+    url: `${scheme}://${shownHost}:${boundPort}/`,
     auth: mode,
     async close() {
       for (const res of streams) res.end();

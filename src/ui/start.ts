@@ -4,7 +4,7 @@ import type { AuthMode } from './auth.ts';
 import { ensureBundle } from './bundle.ts';
 import { FluxCache } from './cache.ts';
 import { clustersFromKubeConfig } from './clusters.ts';
-import { startUiServer } from './server.ts';
+import { startUiServer, type UiTls } from './server.ts';
 
 /** UiOptions are the flags of `fluxts ui`. */
 export interface UiOptions {
@@ -15,6 +15,8 @@ export interface UiOptions {
   address?: string;
   readOnly?: boolean;
   auth?: AuthMode;
+  /** tls serves HTTPS with this certificate and key. */
+  tls?: UiTls;
 }
 
 /** RunningUiApp is a started UI: its URL, auth mode, and stop(). */
@@ -40,6 +42,7 @@ export async function startUi(opts: UiOptions): Promise<RunningUiApp> {
       readOnly: opts.readOnly ?? false,
       assets,
       ...(opts.auth ? { auth: opts.auth } : {}),
+      ...(opts.tls ? { tls: opts.tls } : {}),
     });
     return {
       url: server.url,

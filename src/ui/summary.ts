@@ -128,11 +128,15 @@ export function rowOf(cluster: string, kind: UiKind, obj: KubeObject): Row {
 
 /** compareRows sorts failing and stalled objects first, then by kind, namespace and name. */
 export function compareRows(a: Row, b: Row): number {
+  // Plain code-unit comparisons: Kubernetes names are lower-case ASCII, and localeCompare costs a hundred times
+  // more on the snapshot of thousands of rows.
   return (
     STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) ||
-    a.kind.localeCompare(b.kind) ||
-    a.namespace.localeCompare(b.namespace) ||
-    a.name.localeCompare(b.name) ||
-    a.cluster.localeCompare(b.cluster)
+    cmp(a.kind, b.kind) ||
+    cmp(a.namespace, b.namespace) ||
+    cmp(a.name, b.name) ||
+    cmp(a.cluster, b.cluster)
   );
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import type { KubeClient, KubeObject } from '../../src/kube/index.ts';
 import { startUi, type RunningUiApp } from '../../src/ui/index.ts';
+import { axeViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
@@ -174,6 +175,64 @@ describe('web UI', () => {
     await page.locator(`a:has(g[data-node="GitRepository/${ns}/repo"])`).click();
     await page.getByRole('heading', { name: /GitRepository/ }).waitFor();
     assert.match(await page.locator('section[aria-labelledby="artifact-title"]').innerText(), /sha256:/);
+  });
+
+  test('the main views pass axe-core (WCAG 2.1 A/AA) in both themes and both widths, and work by keyboard', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    const repo = h.git.createRepo(`${ns}-app`);
+    await repo.commit({ files: { 'kustomization.yaml': 'resources: [cm.yaml]\n', 'cm.yaml': configMapYaml('a', {}) } });
+    await gitRepository(h, ns, 'repo', `${ns}-app`);
+    await kustomization(h, ns, 'app', { path: './', targetNamespace: ns });
+    await waitReady(h, ns, 'app', 'True');
+    const object = `${ui.url}object/${encodeURIComponent(ui.cache.clusters[0]!.name)}/Kustomization/${ns}/app`;
+    const views: [string, string, string][] = [
+      ['overview', `${ui.url}?namespace=${ns}`, `tr[data-id$="/Kustomization/${ns}/app"]`],
+      ['object page', object, 'table.inventory tbody tr'],
+      ['diff', `${object}/diff`, 'text=unchanged'],
+    ];
+    const page = await openPage(t, `${ui.url}?namespace=${ns}`);
+    const found: string[] = [];
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate(`localStorage.setItem('fluxts-theme', '${theme}')`);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const [name, url, ready] of views) {
+          await page.goto(url);
+          await page.locator(ready).first().waitFor({ timeout: 60_000 });
+          for (const v of await axeViolations(page)) found.push(`${name}, ${theme}, ${width}px: ${v}`);
+        }
+      }
+    }
+    assert.deepEqual(found, []);
+
+    // By keyboard alone: the skip link comes first, then the row's link opens the object page, with a visible focus.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${ui.url}?namespace=${ns}`);
+    const link = page.getByRole('link', { name: 'app', exact: true });
+    await link.waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent.trim()'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate('document.activeElement.id'), 'main');
+    let tabs = 0;
+    // A script string: it runs in the page (DOM types are not this Node process's).
+    const focused = `document.activeElement === document.querySelector('tr[data-id$="/Kustomization/${ns}/app"] a')`;
+    while (!(await page.evaluate<boolean>(focused))) {
+      assert.ok(++tabs < 40, 'the row link is reachable with Tab');
+      await page.keyboard.press('Tab');
+    }
+    assert.notEqual(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle'), 'none');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/object/[^/]+/Kustomization/${ns}/app$`));
+    // The actions are buttons reachable and usable from the keyboard.
+    const suspend = page.getByRole('button', { name: 'Suspend' });
+    await suspend.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    assert.equal(
+      ((await h.client.get(KS, { namespace: ns, name: 'app' })).spec as { suspend?: boolean }).suspend,
+      true,
+    );
   });
 
   test('reconcile, suspend and resume work from the page, and are refused for a user without RBAC', async (t) => {

@@ -1,4 +1,6 @@
 // `fluxts ui`: the web UI over the Flux objects of one or more clusters (src/ui/). Runs until Ctrl-C.
+import { readFileSync } from 'node:fs';
+
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import { loadKubeConfig } from '../../kube/index.ts';
@@ -12,6 +14,8 @@ interface UiFlags {
   address: string;
   readOnly?: boolean;
   auth?: 'none' | 'token';
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -30,6 +34,8 @@ export function registerUiCommand(program: Command): void {
       '127.0.0.1:9080',
     )
     .option('--read-only', 'refuse every action (reconcile, suspend, resume)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .addOption(
       new Option(
         '--auth <mode>',
@@ -53,7 +59,10 @@ Examples:
 
   # Shared with the team: listen on all interfaces; each person signs in with a Kubernetes token and acts as
   # themselves (actions impersonate them, so RBAC decides)
-  fluxts ui --address 0.0.0.0:9080`,
+  fluxts ui --address 0.0.0.0:9080
+
+  # The same over HTTPS with your own certificate
+  fluxts ui --address 0.0.0.0:9443 --tls-cert ui.crt --tls-key ui.key`,
     )
     .action(async (flags: UiFlags) => {
       const { startUi } = await import('../../ui/index.ts');
@@ -62,6 +71,17 @@ Examples:
         kubeConfig = loadKubeConfig(flags.kubeconfig);
       } catch (err) {
         throw new CliInputError(`kubeconfig ${flags.kubeconfig ?? '(default)'}: ${errorMessage(err)}`, { cause: err });
+      }
+      if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) {
+        throw new CliInputError('--tls-cert and --tls-key go together');
+      }
+      let tls;
+      if (flags.tlsCert && flags.tlsKey) {
+        try {
+          tls = { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) };
+        } catch (err) {
+          throw new CliInputError(`TLS certificate or key: ${errorMessage(err)}`, { cause: err });
+        }
       }
       let ui;
       try {
@@ -72,6 +92,7 @@ Examples:
           ...(flags.allContexts ? { allContexts: true } : {}),
           ...(flags.readOnly ? { readOnly: true } : {}),
           ...(flags.auth ? { auth: flags.auth } : {}),
+          ...(tls ? { tls } : {}),
         });
       } catch (err) {
         if (err instanceof FluxtsError)

@@ -28,7 +28,7 @@ function ThemeToggle() {
   return (
     <label class="theme">
       Theme
-      <select value={theme} onChange={(e) => setTheme(e.currentTarget.value as Theme)}>
+      <select aria-label="Theme" value={theme} onChange={(e) => setTheme(e.currentTarget.value as Theme)}>
         <option value="system">system</option>
         <option value="light">light</option>
         <option value="dark">dark</option>

@@ -56,10 +56,13 @@ export function onLinkClick(e: MouseEvent): void {
   if (!a || a.getAttribute('target') || a.hasAttribute('download')) return;
   // SVG links (the graph) keep their href in an animated string.
   const raw = a instanceof SVGAElement ? a.href.baseVal : a.getAttribute('href');
-  if (!raw) return;
+  // In-page links (the skip link) are the browser's: it scrolls to and focuses their target.
+  if (!raw || raw.startsWith('#')) return;
   const url = new URL(raw, location.href);
   if (url.origin !== location.origin) return;
   e.preventDefault();
   navigate(url.pathname + url.search);
   window.scrollTo(0, 0);
+  // A new view: keyboard and screen-reader users start at its content, as after a page load.
+  document.getElementById('main')?.focus({ preventScroll: true });
 }

@@ -96,11 +96,14 @@ export function Graph({ graph, cluster }: { graph: GraphData; cluster: string })
             <g class={`node ${healthClass(n.health)} role-${n.role}`} data-node={n.id} data-health={n.health}>
               <title>{`${n.kind} ${n.namespace ? `${n.namespace}/` : ''}${n.name}: ${n.health}`}</title>
               <rect x={p.x - p.w / 2} y={p.y - p.h / 2} width={p.w} height={p.h} rx="6" />
-              <text x={p.x - p.w / 2 + 10} y={p.y - 5} class="kind">
-                {n.kind}
-              </text>
-              <text x={p.x - p.w / 2 + 10} y={p.y + 12} class="name">
-                {n.name}
+              {/* One text with a space between its lines: its text is "Kind name", which the link's label begins with. */}
+              <text>
+                <tspan x={p.x - p.w / 2 + 10} y={p.y - 5} class="kind">
+                  {n.kind}
+                </tspan>{' '}
+                <tspan x={p.x - p.w / 2 + 10} y={p.y + 12} class="name">
+                  {n.name}
+                </tspan>
               </text>
             </g>
           );
@@ -109,7 +112,8 @@ export function Graph({ graph, cluster }: { graph: GraphData; cluster: string })
             <a
               key={n.id}
               href={objectHref(cluster, n.kind, n.namespace, n.name)}
-              aria-label={`${n.kind} ${n.namespace}/${n.name}, ${n.health}`}
+              // Begins with the visible text (kind, then name) so speech input can say what it sees.
+              aria-label={`${n.kind} ${n.name}${n.namespace ? ` in ${n.namespace}` : ''}, ${n.health}`}
             >
               {box}
             </a>

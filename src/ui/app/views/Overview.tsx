@@ -41,6 +41,10 @@ function setFilter(f: Filters, key: keyof Filters, value: string | boolean): voi
   navigate(s ? `/?${s}` : '/', true);
 }
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: Row, b: Row): number =>
+  cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.cluster, b.cluster);
+
 function matches(r: Row, f: Filters): boolean {
   if (f.cluster && r.cluster !== f.cluster) return false;
   if (f.kind && r.kind !== f.kind) return false;
@@ -102,8 +106,18 @@ function Table({
   const shown = all ? rows : rows.slice(0, ROWS_PER_GROUP);
   return (
     <div class="table-wrap">
-      <table>
+      <table class="rows">
         <caption>{caption}</caption>
+        <colgroup>
+          {showCluster && <col class="c-cluster" />}
+          <col class="c-kind" />
+          <col class="c-namespace" />
+          <col class="c-name" />
+          <col class="c-state" />
+          <col class="c-message" />
+          <col class="c-revision" />
+          <col class="c-age" />
+        </colgroup>
         <thead>
           <tr>
             {showCluster && <th scope="col">Cluster</th>}
@@ -153,14 +167,24 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
     for (const r of filtered) c.set(r.state, (c.get(r.state) ?? 0) + 1);
     return c;
   }, [filtered]);
-  const visible = f.state ? filtered.filter((r) => r.state === f.state) : filtered;
-  const byName = (a: Row, b: Row): number =>
-    a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.cluster.localeCompare(b.cluster);
-  const attention = visible
-    .filter((r) => ATTENTION.has(r.state))
-    .sort((a, b) => a.kind.localeCompare(b.kind) || byName(a, b));
-  const groups = new Map<string, Row[]>();
-  for (const r of visible) if (!ATTENTION.has(r.state)) groups.set(r.kind, [...(groups.get(r.kind) ?? []), r]);
+  // Grouped and sorted once per change (not per render), with plain comparisons: with thousands of rows,
+  // localeCompare and copying a group's array per row were what made a frame slow.
+  const { attention, groups } = useMemo(() => {
+    const visible = f.state ? filtered.filter((r) => r.state === f.state) : filtered;
+    const attention: Row[] = [];
+    const groups = new Map<string, Row[]>();
+    for (const r of visible) {
+      if (ATTENTION.has(r.state)) attention.push(r);
+      else {
+        let g = groups.get(r.kind);
+        if (!g) groups.set(r.kind, (g = []));
+        g.push(r);
+      }
+    }
+    attention.sort((a, b) => cmp(a.kind, b.kind) || byName(a, b));
+    for (const g of groups.values()) g.sort(byName);
+    return { attention, groups };
+  }, [filtered, f.state]);
   const down = live.clusters.filter((c) => !c.reachable);
 
   return (
@@ -195,6 +219,7 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
           Search
           <input
             type="search"
+            aria-label="Search"
             value={f.q}
             placeholder="name, message, revision…"
             onInput={(e) => setFilter(f, 'q', e.currentTarget.value)}
@@ -203,7 +228,11 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
         {showCluster && (
           <label>
             Cluster
-            <select value={f.cluster} onChange={(e) => setFilter(f, 'cluster', e.currentTarget.value)}>
+            <select
+              aria-label="Cluster"
+              value={f.cluster}
+              onChange={(e) => setFilter(f, 'cluster', e.currentTarget.value)}
+            >
               <option value="">all</option>
               {options.clusters.map((c) => (
                 <option key={c}>{c}</option>
@@ -213,7 +242,7 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
         )}
         <label>
           Kind
-          <select value={f.kind} onChange={(e) => setFilter(f, 'kind', e.currentTarget.value)}>
+          <select aria-label="Kind" value={f.kind} onChange={(e) => setFilter(f, 'kind', e.currentTarget.value)}>
             <option value="">all</option>
             {options.kinds.map((k) => (
               <option key={k}>{k}</option>
@@ -222,7 +251,11 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
         </label>
         <label>
           Namespace
-          <select value={f.namespace} onChange={(e) => setFilter(f, 'namespace', e.currentTarget.value)}>
+          <select
+            aria-label="Namespace"
+            value={f.namespace}
+            onChange={(e) => setFilter(f, 'namespace', e.currentTarget.value)}
+          >
             <option value="">all</option>
             {options.namespaces.map((n) => (
               <option key={n}>{n}</option>
@@ -231,7 +264,7 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
         </label>
         <label>
           State
-          <select value={f.state} onChange={(e) => setFilter(f, 'state', e.currentTarget.value)}>
+          <select aria-label="State" value={f.state} onChange={(e) => setFilter(f, 'state', e.currentTarget.value)}>
             <option value="">all</option>
             {STATES.map((s) => (
               <option key={s}>{s}</option>
@@ -240,7 +273,7 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
         </label>
       </form>
       {!live.loaded && <p aria-busy="true">Loading…</p>}
-      {live.loaded && visible.length === 0 && <p>No Flux objects match.</p>}
+      {live.loaded && attention.length === 0 && groups.size === 0 && <p>No Flux objects match.</p>}
       {attention.length > 0 && (
         <section aria-labelledby="attention-title" class="attention">
           <h2 id="attention-title">Needs attention ({attention.length})</h2>
@@ -259,7 +292,7 @@ export function Overview({ live, query }: { live: LiveState; query: URLSearchPar
             {kind} <span class="count">{rows.length}</span>
           </h2>
           <Table
-            rows={rows.sort(byName)}
+            rows={rows}
             showCluster={showCluster}
             caption={`${kind} objects`}
             all={f.all}
