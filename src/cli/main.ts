@@ -51,6 +51,7 @@ const COMMAND_GROUPS: { names: readonly string[]; load: () => Promise<Register> 
   },
   { names: ['trigger'], load: async () => (await import('./commands/trigger.ts')).registerTriggerCommand },
   { names: ['helm'], load: async () => (await import('./commands/helm.ts')).registerHelmCommand },
+  { names: ['debug'], load: async () => (await import('./commands/debug.ts')).registerDebugCommand },
 ];
 
 /**

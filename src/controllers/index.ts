@@ -10,6 +10,8 @@ import { notificationControllerDescriptor } from './notification/index.ts';
 import { imageAutomationControllerDescriptor, imageReflectorControllerDescriptor } from './image/index.ts';
 import { helmControllerDescriptor } from './planned.ts';
 import type { ControllerDescriptor, ControllerServices, FlagValues } from './registry.ts';
+// HelmRelease values as helm-controller composes them: `fluxts debug helmrelease` and `build helmrelease` use them.
+export { composeValues, kubeValuesReader, type ValuesReference } from './helm/values.ts';
 import { sourceControllerDescriptor } from './source/index.ts';
 import { sourceWatcherDescriptor } from './sourcewatcher/index.ts';
 

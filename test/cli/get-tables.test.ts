@@ -103,6 +103,41 @@ async function objects(ns: string): Promise<void> {
     { interval: '10m', chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'charts' } },
     readyStatus(1, `packaged 'podinfo' chart with version '6.5.4' from ${SHA}`, artifact('6.5.4')),
   );
+  // A chart built from a Git directory: Revision strategy's `+<hex>` version, and one failing to package.
+  await make(
+    ns,
+    T.chart,
+    'git-chart',
+    {
+      interval: '10m',
+      chart: './charts/podinfo',
+      reconcileStrategy: 'Revision',
+      sourceRef: { kind: 'GitRepository', name: 'podinfo' },
+    },
+    readyStatus(
+      2,
+      `packaged 'podinfo' chart with version '6.5.4+0123456789ab.2' and merged values files [charts/podinfo/values.yaml]`,
+      artifact('6.5.4+0123456789ab.2'),
+    ),
+  );
+  await make(
+    ns,
+    T.chart,
+    'broken-chart',
+    { interval: '10m', chart: './charts/nowhere', sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+    {
+      observedGeneration: 1,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'InvalidChartReference',
+          message: `invalid chart reference: stat charts/nowhere: no such file or directory (${SHA})`,
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+    },
+  );
   await make(
     ns,
     T.bucket,

@@ -95,7 +95,10 @@ async function helmReleaseObjects(client: KubeClient, hr: KubeObject): Promise<T
   return nodes;
 }
 
-/** buildTree walks a Kustomization's inventory, descending into the Kustomizations and HelmReleases it applied. */
+/**
+ * buildTree walks a Kustomization's or HelmRelease's inventory (status.inventory, as Flux v2.9 records both),
+ * descending into the Kustomizations and HelmReleases it applied.
+ */
 export async function buildTree(client: KubeClient, ks: KubeObject, seen = new Set<string>()): Promise<TreeNode> {
   const root: TreeNode = {
     label: label(ks.kind ?? 'Kustomization', ks.metadata.namespace, ks.metadata.name ?? ''),
@@ -103,8 +106,13 @@ export async function buildTree(client: KubeClient, ks: KubeObject, seen = new S
   };
   if (seen.has(root.label)) return root;
   seen.add(root.label);
-  const entries =
-    (ks.status as { inventory?: { entries?: { id: string; v: string }[] } } | undefined)?.inventory?.entries ?? [];
+  const inventory = (ks.status as { inventory?: { entries?: { id: string; v: string }[] } } | undefined)?.inventory;
+  // A HelmRelease recorded before inventories existed: its objects come from the release's manifest.
+  if (ks.kind === 'HelmRelease' && inventory === undefined) {
+    root.children = await helmReleaseObjects(client, ks);
+    return root;
+  }
+  const entries = inventory?.entries ?? [];
   for (const entry of entries) {
     const ref = parseInventoryId(entry.id, entry.v);
     if (!ref) continue;
@@ -114,8 +122,7 @@ export async function buildTree(client: KubeClient, ks: KubeObject, seen = new S
     if (nested && apiVersion === nested.apiVersion) {
       try {
         const obj = await client.get<KubeObject>(nested, { namespace: ref.namespace, name: ref.name });
-        if (ref.kind === 'Kustomization') child.children = (await buildTree(client, obj, seen)).children;
-        else child.children = await helmReleaseObjects(client, obj);
+        child.children = (await buildTree(client, obj, seen)).children;
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -125,29 +132,34 @@ export async function buildTree(client: KubeClient, ks: KubeObject, seen = new S
   return root;
 }
 
-/** registerTreeCommand adds `fluxts tree kustomization NAME`. */
+/** registerTreeCommand adds `fluxts tree kustomization|helmrelease NAME`. */
 export function registerTreeCommand(program: Command, o: Output = processOutput()): Command {
   const tree = addGlobalFlags(program.command('tree'))
     .description('Print the resources reconciled by Flux as a tree')
-    .addHelpText('after', '\nExamples:\n  fluxts tree kustomization flux-system\n');
-  tree
-    .command('kustomization')
-    .alias('ks')
-    .description('Print the inventory of a Kustomization as a tree, descending into Kustomizations and HelmReleases')
-    .argument('<name>', 'the Kustomization name')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  # The objects applied by the flux-system Kustomization\n  fluxts tree ks flux-system\n',
-    )
-    .action(
-      clusterAction(async (name: string, _opts: unknown, c: Command) => {
-        const g = globalFlags(c);
-        const client = connect(g);
-        const kind = cliKindOf('Kustomization');
-        if (!kind) return;
-        const ks = await getObject(client, kind, g.namespace, name);
-        o.out(renderTree(await buildTree(client, ks)));
-      }),
-    );
+    .addHelpText('after', '\nExamples:\n  fluxts tree kustomization flux-system\n  fluxts tree helmrelease podinfo\n');
+  for (const [kindName, word, alias, example] of [
+    ['Kustomization', 'kustomization', 'ks', 'flux-system'],
+    ['HelmRelease', 'helmrelease', 'hr', 'podinfo'],
+  ] as const) {
+    tree
+      .command(word)
+      .alias(alias)
+      .description(`Print the inventory of a ${kindName} as a tree, descending into Kustomizations and HelmReleases`)
+      .argument('<name>', `the ${kindName} name`)
+      .addHelpText(
+        'after',
+        `\nExamples:\n  # The objects applied by the ${example} ${kindName}\n  fluxts tree ${alias} ${example}\n`,
+      )
+      .action(
+        clusterAction(async (name: string, _opts: unknown, c: Command) => {
+          const g = globalFlags(c);
+          const client = connect(g);
+          const kind = cliKindOf(kindName);
+          if (!kind) return;
+          const obj = await getObject(client, kind, g.namespace, name);
+          o.out(renderTree(await buildTree(client, obj)));
+        }),
+      );
+  }
   return tree;
 }
