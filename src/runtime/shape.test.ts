@@ -6,7 +6,7 @@ import * as conditions from './conditions.ts';
 import type { ReconcileRequest } from './controller.ts';
 import type { Informer } from './informer.ts';
 import type { Manager } from './manager.ts';
-import { done, retry, stalled } from './result.ts';
+import { done, isSuccess, retry, stalled } from './result.ts';
 import type { FluxObject } from './flux-object.ts';
 import { objectReconciler, summarize } from './shape.ts';
 
@@ -100,4 +100,59 @@ void test('a status patch the apiserver refuses is logged and retried, never dro
       [['error', 'status patch failed', refused.message]],
     );
   }
+});
+
+void test('a cache that still shows the version its own status patch replaced is waited for, not reconciled', async () => {
+  let cached: FluxObject = {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: {
+      name: 'n',
+      namespace: 'ns',
+      generation: 1,
+      resourceVersion: '10',
+      finalizers: ['finalizers.fluxcd.io'],
+    },
+    status: {},
+  };
+  let nextVersion = 11;
+  const client = {
+    patch: () => Promise.resolve({ metadata: { resourceVersion: String(nextVersion++) } }),
+  } as unknown as KubeClient;
+  const metrics = { recordDuration() {}, recordReadiness() {}, recordCondition() {}, recordSuspend() {} };
+  const manager = { client, metrics, jitter: (ms: number) => ms, name: 'test-controller' } as unknown as Manager;
+  const informer = { get: () => cached } as unknown as Informer<FluxObject>;
+  const log = { error: () => undefined, info: () => undefined } as unknown as ReconcileRequest['log'];
+  const request = {
+    key: 'ns/n',
+    namespace: 'ns',
+    name: 'n',
+    reconcileID: 'r',
+    log,
+    signal: new AbortController().signal,
+  };
+  let runs = 0;
+  const reconcile = objectReconciler({
+    manager,
+    type: { apiVersion: 'example.com/v1', kind: 'Widget' },
+    informer,
+    reconcile: (o) => {
+      runs++;
+      conditions.markTrue(o, 'Ready', 'Succeeded', `run ${runs}`);
+      return Promise.resolve(done());
+    },
+  });
+
+  await reconcile(request); // writes status: version 10 -> 11
+  assert.equal(runs, 1);
+  const waited = await reconcile(request); // the cache still holds version 10
+  assert.equal(runs, 1, 'no work on a status the controller itself has replaced');
+  assert.ok(isSuccess(waited) && waited.requeueAfter > 0, 'looks again later');
+
+  cached = { ...cached, metadata: { ...cached.metadata, resourceVersion: '11' } };
+  await reconcile(request);
+  assert.equal(runs, 2, 'the caught-up cache is reconciled');
+  cached = { ...cached, metadata: { ...cached.metadata, resourceVersion: '99' } }; // someone else's write
+  await reconcile(request);
+  assert.equal(runs, 3);
 });

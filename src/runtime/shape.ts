@@ -43,9 +43,19 @@ export interface ObjectReconcilerSpec<T extends FluxObject> {
 export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpec<T>): Reconciler {
   const { manager } = spec;
   const fieldManager = spec.fieldManager ?? manager.name;
+  // The resourceVersions each object had before this controller's own writes in its last reconcile. An event that
+  // arrived mid-reconcile (a progress patch's, say) runs the next reconcile at once, often before the watch has
+  // delivered the final status patch: that reconcile would read the old status (the previous artifact, a stale
+  // Ready) and redo the work, storing the artifact again and announcing it twice. It waits for the cache instead.
+  const superseded = new Map<string, ReadonlySet<string>>();
   return async (request) => {
     const cached = spec.informer.get(request.key);
-    if (!cached) return done();
+    if (!cached) {
+      superseded.delete(request.key);
+      return done();
+    }
+    const startVersion = cached.metadata.resourceVersion ?? '';
+    if (superseded.get(request.key)?.has(startVersion)) return requeueAfter(STALE_CACHE_RETRY_MS);
     const obj = structuredClone(cached);
     obj.apiVersion ??= spec.type.apiVersion;
     obj.kind ??= spec.type.kind;
@@ -106,6 +116,7 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
       request.log.error({ error: errorMessage(err) }, 'status patch failed');
       if (isSuccess(result)) result = retry(err instanceof Error ? err : new Error(String(err)));
     }
+    rememberSuperseded(superseded, request.key, startVersion, obj, patcher);
     manager.metrics.recordDuration(ref, start);
     manager.metrics.recordReadiness(ref, obj);
     manager.metrics.recordCondition(ref, obj, ConditionType.Reconciling);
@@ -113,6 +124,28 @@ export function objectReconciler<T extends FluxObject>(spec: ObjectReconcilerSpe
     if (isSuccess(result) && result.requeueAfter > 0) return requeueAfter(manager.jitter(result.requeueAfter));
     return result;
   };
+}
+
+/**
+ * STALE_CACHE_RETRY_MS is when a reconcile that found the cache behind its own last write looks again; the watch
+ * event of that write normally runs it sooner.
+ */
+const STALE_CACHE_RETRY_MS = 1_000;
+
+/** rememberSuperseded records the versions the reconcile's writes replaced (the finalizer patch, status patches). */
+function rememberSuperseded(
+  superseded: Map<string, ReadonlySet<string>>,
+  key: string,
+  startVersion: string,
+  obj: FluxObject,
+  patcher: StatusPatcher<FluxObject>,
+): void {
+  const replaced = new Set(patcher.superseded);
+  const finalVersion = obj.metadata.resourceVersion ?? '';
+  if (startVersion && finalVersion !== startVersion) replaced.add(startVersion);
+  replaced.delete(finalVersion);
+  if (replaced.size > 0) superseded.set(key, replaced);
+  else superseded.delete(key);
 }
 
 /** intervalOf reads `spec.interval` in milliseconds (0 when absent). */

@@ -13,6 +13,7 @@ export class StatusPatcher<T extends KubeObject> {
   readonly #client: KubeClient;
   readonly #fieldManager: string;
   #snapshot: unknown;
+  readonly #superseded = new Set<string>();
 
   constructor(client: KubeClient, obj: T, fieldManager: string) {
     this.#client = client;
@@ -37,12 +38,19 @@ export class StatusPatcher<T extends KubeObject> {
       name: obj.metadata.name ?? '',
       ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
     };
+    const before = obj.metadata.resourceVersion;
     const updated = await this.#client.patch<T>(typeOf(obj), key, 'merge', body, {
       subresource: 'status',
       fieldManager: this.#fieldManager,
     });
     obj.metadata.resourceVersion = updated.metadata.resourceVersion;
+    if (before) this.#superseded.add(before);
     this.#snapshot = sent;
     return true;
+  }
+
+  /** superseded lists the resourceVersions this patcher's writes replaced: a cache still showing one of them lags. */
+  get superseded(): ReadonlySet<string> {
+    return this.#superseded;
   }
 }
