@@ -172,6 +172,49 @@ describe('events', () => {
 
     const bad = await runCli(['events', '--for', 'podinfo', '-n', ns, kc]);
     assert.equal(bad.code, 1);
-    assert.equal(bad.stderr.split('\n')[0], '✗ --for "podinfo" is not Kind/name');
+    assert.equal(bad.stderr.split('\n')[0], "✗ 'podinfo' is not a recognized Flux kind");
+
+    // An Alert's events come with its Provider's: what failed to be sent and why.
+    await client.create({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Alert',
+      metadata: { name: 'podinfo', namespace: ns },
+      spec: { providerRef: { name: 'slack' }, eventSources: [{ kind: 'Kustomization', name: '*' }] },
+    });
+    await event(
+      'e4',
+      'Alert',
+      'notification.toolkit.fluxcd.io/v1beta3',
+      'Warning',
+      'NotificationDispatchFailed',
+      'failed to send',
+    );
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'e5', namespace: ns },
+      involvedObject: {
+        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+        kind: 'Provider',
+        name: 'slack',
+        namespace: ns,
+      },
+      type: 'Normal',
+      reason: 'ProviderReady',
+      message: 'provider of the alert',
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+    });
+    const alert = await runCli(['events', '--for', 'alert/podinfo', '-n', ns, kc]);
+    assert.equal(alert.code, 0, alert.stderr);
+    assert.match(alert.stdout, /Alert\/podinfo\s+failed to send/);
+    assert.match(alert.stdout, /Provider\/slack\s+provider of the alert/);
+    assert.doesNotMatch(alert.stdout, /BuildFailed|NewArtifact/);
+    const kinds = await runCli(['events', '--for', 'GitRepository', '--types', 'normal', '-n', ns, kc]);
+    assert.match(kinds.stdout, /NewArtifact/);
+    assert.doesNotMatch(kinds.stdout, /BuildFailed|failed to send/);
+    const badType = await runCli(['events', '--types', 'Error', '-n', ns, kc]);
+    assert.equal(badType.stderr.split('\n')[0], "✗ type 'Error' not supported. Supported types are Normal, Warning");
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import type { KubeClient, KubeObject } from '../../kube/index.ts';
+import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliInputError } from '../shared/errors.ts';
 import { renderTable } from '../shared/table.ts';
@@ -67,29 +67,118 @@ interface EventsFlags {
   types?: string;
 }
 
-function selectorFor(forFlag: string | undefined): string | undefined {
-  if (forFlag === undefined) return undefined;
-  const [kind, name, ...rest] = forFlag.split('/');
-  if (!kind || !name || rest.length > 0) {
-    throw new CliInputError(`--for "${forFlag}" is not Kind/name`, { hint: 'e.g. --for Kustomization/podinfo' });
+/**
+ * RELATED is flux's table of the objects whose events `--for Kind/name` shows too: where the object's spec points
+ * (its source, an Alert's Provider, an ImagePolicy's repository) and, for a HelmRelease, its generated HelmChart.
+ */
+const RELATED: Record<string, { apiVersion: string; field: string[]; kind?: string; crossNamespace: boolean }> = {
+  Kustomization: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', field: ['spec', 'sourceRef'], crossNamespace: true },
+  HelmRelease: {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    field: ['spec', 'chart', 'spec', 'sourceRef'],
+    crossNamespace: true,
+  },
+  Alert: {
+    apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+    field: ['spec', 'providerRef'],
+    kind: 'Provider',
+    crossNamespace: false,
+  },
+  ImagePolicy: {
+    apiVersion: 'image.toolkit.fluxcd.io/v1',
+    field: ['spec', 'imageRepositoryRef'],
+    kind: 'ImageRepository',
+    crossNamespace: true,
+  },
+  HelmChart: { apiVersion: 'source.toolkit.fluxcd.io/v1', field: ['spec', 'sourceRef'], crossNamespace: true },
+};
+
+/** FLUX_KINDS are the kinds whose events the command shows (flux's fluxKindMap). */
+const FLUX_KINDS = [
+  ...Object.keys(RELATED),
+  'Receiver',
+  'Provider',
+  'GitRepository',
+  'OCIRepository',
+  'Bucket',
+  'HelmRepository',
+  'ImageUpdateAutomation',
+  'ImageRepository',
+  'ExternalArtifact',
+  'ArtifactGenerator',
+];
+
+interface Selection {
+  namespace: string | undefined;
+  selector: string;
+}
+
+function kindSelector(kind: string, name: string | undefined): string {
+  return name ? `involvedObject.kind=${kind},involvedObject.name=${name}` : `involvedObject.kind=${kind}`;
+}
+
+/** parseFor reads `--for Kind[/name]` as flux does: the kind case-insensitively, the name optional. */
+export function parseFor(forFlag: string): { kind: string; name: string | undefined } {
+  const [kindText = '', name, ...rest] = forFlag.split('/');
+  if (kindText === '' || rest.length > 0 || name === '') {
+    throw new CliInputError('--for selector must be of format <kind>[/<name>]');
   }
-  return `involvedObject.kind=${kind},involvedObject.name=${name}`;
+  const kind = FLUX_KINDS.find((k) => k.toLowerCase() === kindText.toLowerCase());
+  if (!kind) throw new CliInputError(`'${kindText}' is not a recognized Flux kind`);
+  return { kind, name };
+}
+
+/** relatedSelections are the selections of the objects `Kind/name` refers to (an Alert's Provider, a source). */
+async function relatedSelections(client: KubeClient, kind: string, name: string, ns: string): Promise<Selection[]> {
+  const related = RELATED[kind];
+  if (!related) return [];
+  let obj;
+  try {
+    obj = await client.get({ apiVersion: related.apiVersion, kind }, { namespace: ns, name });
+  } catch (err) {
+    // A deleted object still has events worth showing (flux fails here; its own events are what is asked for).
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  let ref: unknown = obj;
+  for (const key of related.field) ref = (ref as Record<string, unknown> | undefined)?.[key];
+  const r = (ref ?? {}) as { kind?: string; name?: string; namespace?: string };
+  const refKind = related.kind ?? r.kind;
+  if (!refKind || !r.name) return [];
+  const refNs = related.crossNamespace && r.namespace ? r.namespace : ns;
+  const out = [{ namespace: refNs, selector: kindSelector(refKind, r.name) }];
+  if (kind === 'HelmRelease') out.push({ namespace: refNs, selector: kindSelector('HelmChart', `${ns}-${name}`) });
+  return out;
 }
 
 function isFluxEvent(e: KubeEvent): boolean {
-  return (e.involvedObject?.apiVersion ?? '').includes('toolkit.fluxcd.io');
+  return FLUX_KINDS.includes(e.involvedObject?.kind ?? '');
 }
 
-async function listEvents(client: KubeClient, ns: string | undefined, selector: string | undefined, types: string[]) {
-  const list = await client.listAll<KubeEvent>(EVENT_TYPE, {
-    ...(ns ? { namespace: ns } : {}),
-    ...(selector ? { fieldSelector: selector } : {}),
+async function listSelection(client: KubeClient, sel: { namespace: string | undefined; selector?: string }) {
+  return client.listAll<KubeEvent>(EVENT_TYPE, {
+    ...(sel.namespace ? { namespace: sel.namespace } : {}),
+    ...(sel.selector ? { fieldSelector: sel.selector } : {}),
   });
-  const items = list.items
-    .filter((e) => (selector ? true : isFluxEvent(e)))
-    .filter((e) => types.length === 0 || types.includes(e.type ?? ''))
+}
+
+async function listEvents(
+  client: KubeClient,
+  ns: string | undefined,
+  selector: string | undefined,
+  related: Selection[],
+  types: string[],
+) {
+  const lists = await Promise.all([
+    listSelection(client, { namespace: ns, ...(selector ? { selector } : {}) }),
+    ...related.map((r) => listSelection(client, r)),
+  ]);
+  const items = lists
+    .flatMap((l) => l.items)
+    .filter(isFluxEvent)
+    .filter((e) => types.length === 0 || types.some((t) => t.toLowerCase() === (e.type ?? '').toLowerCase()))
     .sort((a, b) => lastSeenAt(a) - lastSeenAt(b));
-  return { items, resourceVersion: list.metadata.resourceVersion };
+  return { items, resourceVersion: lists[0]?.metadata.resourceVersion };
 }
 
 /** registerEventsCommand adds `fluxts events [--for Kind/name] [-A] [--watch]`. */
@@ -98,7 +187,10 @@ export function registerEventsCommand(program: Command, o: Output = processOutpu
     .description('Display the Kubernetes events of Flux resources')
     .option('-A, --all-namespaces', 'display events from Flux resources across all namespaces')
     .option('-w, --watch', 'after listing the events, watch for new ones')
-    .option('--for <Kind/name>', 'only the events of this object, e.g. Kustomization/podinfo')
+    .option(
+      '--for <Kind[/name]>',
+      'only the events of this kind or object (and of what it refers to), e.g. Alert/slack',
+    )
     .option('--types <types>', 'only events of these types, comma-separated (Normal,Warning)')
     .addHelpText(
       'after',
@@ -116,15 +208,23 @@ Examples:
     .action(
       clusterAction(async (opts: EventsFlags, c: Command) => {
         const g = globalFlags(c);
-        const selector = selectorFor(opts.for);
         const types = (opts.types ?? '').split(',').filter((t) => t !== '');
+        for (const t of types) {
+          if (!['normal', 'warning'].includes(t.toLowerCase())) {
+            throw new CliInputError(`type '${t}' not supported. Supported types are Normal, Warning`);
+          }
+        }
+        const target = opts.for === undefined ? undefined : parseFor(opts.for);
+        const selector = target ? kindSelector(target.kind, target.name) : undefined;
         const client = connect(g);
         const ns = opts.allNamespaces ? undefined : g.namespace;
-        const all = opts.allNamespaces === true;
-        const { items, resourceVersion } = await listEvents(client, ns, selector, types);
+        const related = target?.name ? await relatedSelections(client, target.kind, target.name, g.namespace) : [];
+        // Events of objects in another namespace (a cross-namespace source) need the namespace column.
+        const all = opts.allNamespaces === true || related.some((r) => r.namespace !== g.namespace);
+        const { items, resourceVersion } = await listEvents(client, ns, selector, related, types);
         if (items.length > 0 || !opts.watch) {
           if (items.length === 0) {
-            o.err('No events found.\n');
+            o.err(opts.allNamespaces ? '✗ No events found.\n' : `✗ No events found in ${g.namespace} namespace.\n`);
             return;
           }
           const now = Date.now();
@@ -148,7 +248,8 @@ Examples:
           for await (const ev of stream) {
             if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
             const e = ev.object;
-            if ((!selector && !isFluxEvent(e)) || (types.length > 0 && !types.includes(e.type ?? ''))) continue;
+            const typed = types.length === 0 || types.some((t) => t.toLowerCase() === (e.type ?? '').toLowerCase());
+            if (!isFluxEvent(e) || !typed) continue;
             o.out(renderTable([], [eventRow(e, all)]));
           }
         } catch (err) {
