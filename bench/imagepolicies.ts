@@ -156,6 +156,9 @@ export async function runImagePolicyBench(
     const tree: Record<string, string> = {};
     for (let i = 0; i < files; i++) tree[`apps/app-${i}.yaml`] = deployment(i, image);
     await repo.commit({ files: tree });
+    // Building that commit takes minutes on a busy machine; the apiserver closes the client's idle keep-alive
+    // connection meanwhile and the first request on it fails with EPIPE. A throwaway request opens a fresh one.
+    await env.client.list({ apiVersion: 'v1', kind: 'Namespace' }).catch(() => undefined);
     const automation = env.startControllers(['image-automation-controller']);
     await create({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
