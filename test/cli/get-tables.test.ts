@@ -25,6 +25,8 @@ const T = {
   alert: { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Alert' },
   provider: { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider' },
   receiver: { apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver' },
+  external: { apiVersion: SRC, kind: 'ExternalArtifact' },
+  generator: { apiVersion: 'source.extensions.fluxcd.io/v1beta1', kind: 'ArtifactGenerator' },
 } as const;
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -238,6 +240,24 @@ async function objects(ns: string): Promise<void> {
     { type: 'github', resources: [{ kind: 'GitRepository', name: 'podinfo' }], secretRef: { name: 'token' } },
     readyStatus(1, 'Receiver initialized for path: /hook/abc', { webhookPath: '/hook/abc' }),
   );
+  const generator = {
+    sources: [{ alias: 'repo', kind: 'GitRepository', name: 'podinfo' }],
+    artifacts: [{ name: 'apps', copy: [{ from: '@repo/apps/**', to: '@artifact/' }] }],
+  };
+  await make(ns, T.generator, 'gen', generator, readyStatus(1, `reconciliation succeeded for revision ${SHA}`, {}));
+  await client.create({
+    ...T.generator,
+    metadata: { name: 'gen-off', namespace: ns, annotations: { 'source.extensions.fluxcd.io/reconcile': 'disabled' } },
+    spec: generator,
+  });
+  await make(
+    ns,
+    T.external,
+    'apps',
+    { sourceRef: { apiVersion: 'source.extensions.fluxcd.io/v1beta1', kind: 'ArtifactGenerator', name: 'gen' } },
+    readyStatus(1, `Artifact stored for revision latest@${DIGEST}`, artifact(`latest@${DIGEST}`)),
+  );
+  await make(ns, T.external, 'orphan', {});
 }
 
 const COMMANDS = [
@@ -246,6 +266,9 @@ const COMMANDS = [
   ['sources', 'helm'],
   ['sources', 'chart'],
   ['sources', 'bucket'],
+  ['sources', 'external'],
+  ['artifacts', 'generators'],
+  ['artifact', 'generator', 'gen'],
   ['kustomizations'],
   ['kustomizations', '--show-source'],
   ['helmreleases'],
@@ -282,6 +305,21 @@ describe('get tables', () => {
       assert.equal(ours.stdout, ref.stdout);
     });
   }
+
+  test('export source external and export artifact generator print what flux prints', async () => {
+    for (const words of [
+      ['source', 'external', '--all'],
+      ['artifact', 'generator', '--all'],
+      ['artifact', 'generator', 'gen-off'],
+    ]) {
+      const args = ['export', ...words, '-n', ns, kc];
+      const ours = await runCli(args);
+      assert.equal(ours.code, 0, ours.stderr);
+      const ref = await run(flux, args);
+      assert.equal(ref.code, 0, ref.stderr);
+      assert.equal(ours.stdout, ref.stdout);
+    }
+  });
 
   test('nothing found: same exit code and message as flux', async () => {
     for (const args of [

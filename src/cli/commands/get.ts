@@ -172,6 +172,7 @@ const GET_ALL_ORDER = [
   'GitRepository',
   'HelmRepository',
   'HelmChart',
+  'ExternalArtifact',
   'ImageRepository',
   'ImagePolicy',
   'ImageUpdateAutomation',
@@ -248,6 +249,8 @@ Examples:
     cmd.action(clusterAction((name: string | undefined, _opts: unknown, c: Command) => getOne(c, kind, name, o)));
   });
   for (const [group, cmd] of groups) {
+    // flux has `get sources all` and `get images all`, no `get artifacts all`.
+    if (group === 'artifact') continue;
     cmd
       .command('all')
       .description(`Get all ${group} statuses`)
@@ -256,7 +259,7 @@ Examples:
         clusterAction((_opts: unknown, c: Command) =>
           getAll(
             c,
-            CLI_KINDS.filter((k) => k.group === group),
+            CLI_KINDS.filter((k) => k.group === group && k.inGetAll !== false),
             o,
           ),
         ),
@@ -266,6 +269,14 @@ Examples:
     .command('all')
     .description('Get all Flux resources and their status')
     .addHelpText('after', '\nExamples:\n  fluxts get all -A\n')
-    .action(clusterAction((_opts: unknown, c: Command) => getAll(c, CLI_KINDS, o)));
+    .action(
+      clusterAction((_opts: unknown, c: Command) =>
+        getAll(
+          c,
+          CLI_KINDS.filter((k) => k.inGetAll !== false),
+          o,
+        ),
+      ),
+    );
   return get;
 }

@@ -2,7 +2,13 @@
 // `<verb> image repository|policy|update`, … so every verb addresses kinds with the same words.
 import { Command } from 'commander';
 
-import { CLI_KINDS, type CliKind } from './kinds.ts';
+import { CLI_KINDS, type CliKind, type KindGroup } from './kinds.ts';
+
+const GROUP_DESCRIPTIONS: Record<KindGroup, (verb: string) => string> = {
+  source: (verb) => `${verb} sources`,
+  image: (verb) => `${verb} image automation objects`,
+  artifact: (verb) => `${verb} artifact objects`,
+};
 
 /** KindCommandOptions choose the words (`get` uses plurals) and which kinds the verb supports. */
 export interface KindCommandOptions {
@@ -18,17 +24,18 @@ export function addKindCommands(
   verb: Command,
   opts: KindCommandOptions,
   configure: (cmd: Command, kind: CliKind) => void,
-): Map<'source' | 'image', Command> {
-  const groups = new Map<'source' | 'image', Command>();
+): Map<KindGroup, Command> {
+  const groups = new Map<KindGroup, Command>();
   for (const kind of CLI_KINDS) {
     if (opts.filter && !opts.filter(kind)) continue;
+    if (kind.verbs && !kind.verbs.includes(verb.name())) continue;
     let parent = verb;
     if (kind.group) {
       let group = groups.get(kind.group);
       if (!group) {
         const name = opts.plural ? `${kind.group}s` : kind.group;
         group = new Command(name)
-          .description(kind.group === 'source' ? `${verb.name()} sources` : `${verb.name()} image automation objects`)
+          .description(GROUP_DESCRIPTIONS[kind.group](verb.name()))
           .alias(opts.plural ? kind.group : `${kind.group}s`)
           .copyInheritedSettings(verb);
         verb.addCommand(group);

@@ -10,12 +10,15 @@ interface Condition {
   reason?: string;
 }
 
+/** KindGroup is the parent word of kinds addressed in two words. */
+export type KindGroup = 'source' | 'image' | 'artifact';
+
 /** CliKind is one Flux kind as the CLI addresses it. */
 export interface CliKind {
   kind: string;
   apiVersion: string;
-  /** group is the parent word (`source`, `image`) when the kind is addressed in two words. */
-  group?: 'source' | 'image';
+  /** group is the parent word (`source`, `image`, `artifact`) when the kind is addressed in two words. */
+  group?: KindGroup;
   /** word and aliases address the kind after a verb: `reconcile kustomization`, `suspend ks`. */
   word: string;
   aliases: string[];
@@ -26,6 +29,13 @@ export interface CliKind {
   reconcilable: boolean;
   headers: string[];
   row: (obj: KubeObject) => string[];
+  /**
+   * verbs, when set, are the only verbs flux offers for the kind (`get`, `export` for ExternalArtifact and
+   * ArtifactGenerator); unset means every verb.
+   */
+  verbs?: readonly string[];
+  /** inGetAll is false for kinds flux's `get all` leaves out. */
+  inGetAll?: boolean;
   /** sourceOf is the SOURCE column of `get … --show-source` (Kustomization, HelmRelease): `Kind/namespace/name`. */
   sourceOf?: (obj: KubeObject) => string;
 }
@@ -159,6 +169,43 @@ export const CLI_KINDS: readonly CliKind[] = [
   // A chart's revision is a SemVer: flux truncates only hex in its message.
   source('HelmChart', 'chart', revisionRow(artifactRevision, { revision: false, message: true })),
   source('Bucket', 'bucket'),
+  {
+    kind: 'ExternalArtifact',
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    group: 'source',
+    word: 'external',
+    aliases: [],
+    getWord: 'external',
+    getAliases: [],
+    reconcilable: false,
+    verbs: ['get', 'export'],
+    headers: ['Name', 'Revision', 'Source', 'Ready', 'Message'],
+    row: (o) => {
+      const ref = spec(o)['sourceRef'] as { kind?: unknown; namespace?: unknown; name?: unknown } | undefined;
+      const r = readyOf(o);
+      const source = ref ? `${str(ref.kind)}/${str(ref.namespace)}/${str(ref.name)}` : '';
+      return [truncateHex(artifactRevision(o)), source, r.status, truncateHex(r.message)];
+    },
+  },
+  {
+    kind: 'ArtifactGenerator',
+    apiVersion: 'source.extensions.fluxcd.io/v1beta1',
+    group: 'artifact',
+    word: 'generator',
+    aliases: [],
+    getWord: 'generators',
+    getAliases: ['generator'],
+    reconcilable: false,
+    verbs: ['get', 'export'],
+    inGetAll: false,
+    headers: SUSPEND_HEADERS,
+    row: (o) => {
+      // source-watcher's IsDisabled: the reconcile annotation set to `disabled`, not spec.suspend.
+      const v = o.metadata.annotations?.['source.extensions.fluxcd.io/reconcile'] ?? '';
+      const r = readyOf(o);
+      return [v.toLowerCase() === 'disabled' ? 'True' : 'False', r.status, r.message];
+    },
+  },
   {
     kind: 'Kustomization',
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
