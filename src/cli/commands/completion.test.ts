@@ -64,7 +64,15 @@ describe('bash', () => {
 
   test('offers the commands, kind words and flags of the tree', () => {
     assert.deepEqual(complete(['fluxts', 're']), ['reconcile']);
-    assert.deepEqual(complete(['fluxts', 'get', 'sources', '']), ['all', 'bucket', 'chart', 'git', 'helm', 'oci']);
+    assert.deepEqual(complete(['fluxts', 'get', 'sources', '']), [
+      'all',
+      'bucket',
+      'chart',
+      'external',
+      'git',
+      'helm',
+      'oci',
+    ]);
     assert.deepEqual(complete(['fluxts', 'get', '-A', 'so']), ['source', 'sources']);
     assert.deepEqual(complete(['fluxts', 'reconcile', 'kustomization', '--with']), ['--with-source']);
     assert.deepEqual(complete(['fluxts', 'get', '--all']), ['--all-namespaces']);
@@ -75,6 +83,7 @@ describe('bash', () => {
       'all',
       'bucket',
       'chart',
+      'external',
       'git',
       'helm',
       'oci',
@@ -105,7 +114,15 @@ describe('zsh', { skip: missing('zsh', 'zsh') }, () => {
 
   test('completes sub-commands and flags (zsh filters them by the typed prefix)', () => {
     assert.deepEqual(complete(['fluxts', '']), ['get', 'reconcile']);
-    assert.deepEqual(complete(['fluxts', 'get', 'sources', '']), ['all', 'bucket', 'chart', 'git', 'helm', 'oci']);
+    assert.deepEqual(complete(['fluxts', 'get', 'sources', '']), [
+      'all',
+      'bucket',
+      'chart',
+      'external',
+      'git',
+      'helm',
+      'oci',
+    ]);
     assert.deepEqual(complete(['fluxts', '-A', 'get', 'images', 'p']), ['all', 'policy', 'repository', 'update']);
     assert.ok(complete(['fluxts', 'reconcile', 'hr', '--']).includes('--force'));
   });
@@ -115,6 +132,7 @@ describe('zsh', { skip: missing('zsh', 'zsh') }, () => {
       'all',
       'bucket',
       'chart',
+      'external',
       'git',
       'helm',
       'oci',
@@ -148,13 +166,21 @@ describe('fish', { skip: missing('fish', 'fish') }, () => {
   test('completes sub-commands and flags', () => {
     assert.deepEqual(complete('fluxts '), ['get', 'reconcile']);
     assert.deepEqual(complete('fluxts re'), ['reconcile']);
-    assert.deepEqual(complete('fluxts get sources '), ['all', 'bucket', 'chart', 'git', 'helm', 'oci']);
+    assert.deepEqual(complete('fluxts get sources '), ['all', 'bucket', 'chart', 'external', 'git', 'helm', 'oci']);
     assert.deepEqual(complete('fluxts get -A so'), ['source', 'sources']);
     assert.deepEqual(complete('fluxts reconcile kustomization --with'), ['--with-source']);
   });
 
   test('skips flag values in the path and completes them from their choices', () => {
-    assert.deepEqual(complete('fluxts get -n flux-system sources '), ['all', 'bucket', 'chart', 'git', 'helm', 'oci']);
+    assert.deepEqual(complete('fluxts get -n flux-system sources '), [
+      'all',
+      'bucket',
+      'chart',
+      'external',
+      'git',
+      'helm',
+      'oci',
+    ]);
     assert.deepEqual(complete('fluxts get ks --output y'), ['yaml']);
     assert.deepEqual(complete('fluxts get ks --output='), ['--output=json', '--output=table', '--output=yaml']);
   });
@@ -165,13 +191,13 @@ describe('powershell', () => {
 
   test('registers a native completer with the table', () => {
     assert.match(script, /^Register-ArgumentCompleter -Native -CommandName 'fluxts' -ScriptBlock \{$/m);
-    assert.match(script, /^ {2}'get sources' = @\('all', 'bucket', 'chart', 'git', 'helm', 'oci'\)$/m);
+    assert.match(script, /^ {2}'get sources' = @\('all', 'bucket', 'chart', 'external', 'git', 'helm', 'oci'\)$/m);
   });
 
   test('syntax and completion in pwsh', { skip: missing('pwsh', 'powershell (Microsoft package feed)') }, () => {
     const file = scriptFile('fluxts.ps1', script);
     const run = `. ${file}; (TabExpansion2 -inputScript 'fluxts get sources ' -cursorColumn 19).CompletionMatches | ForEach-Object { $_.CompletionText }`;
     const out = execFileSync('pwsh', ['-NoProfile', '-Command', run], { encoding: 'utf8' });
-    assert.deepEqual(lines(out), ['all', 'bucket', 'chart', 'git', 'helm', 'oci']);
+    assert.deepEqual(lines(out), ['all', 'bucket', 'chart', 'external', 'git', 'helm', 'oci']);
   });
 });
