@@ -33,6 +33,7 @@ const CONTROLLER_SUITES = [
   'test/image-reflector',
   'test/image-automation',
   'test/helm-source',
+  'test/helm-controller',
   'test/ui',
 ];
 

@@ -8,7 +8,7 @@ import { FluxtsError } from '../util/errors.ts';
 import { kustomizeControllerDescriptor } from './kustomize/index.ts';
 import { notificationControllerDescriptor } from './notification/index.ts';
 import { imageAutomationControllerDescriptor, imageReflectorControllerDescriptor } from './image/index.ts';
-import { helmControllerDescriptor } from './planned.ts';
+import { helmControllerDescriptor } from './helm/index.ts';
 import type { ControllerDescriptor, ControllerServices, FlagValues } from './registry.ts';
 // HelmRelease values as helm-controller composes them: `fluxts debug helmrelease` and `build helmrelease` use them.
 export { composeValues, kubeValuesReader, type ValuesReference } from './helm/values.ts';

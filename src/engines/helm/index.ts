@@ -34,6 +34,8 @@ export {
   startHook,
   finishHook,
   releaseJson,
+  infoJson,
+  hookJson,
   parseReleaseJson,
   encodeRelease,
   decodeRelease,

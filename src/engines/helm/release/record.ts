@@ -87,7 +87,8 @@ const omitTime = (t: GoTime | undefined): string | undefined =>
 const omitList = (l: readonly string[]): string | undefined =>
   l.length === 0 ? undefined : `[${l.map((s) => goJsonString(s)).join(',')}]`;
 
-function hookJson(h: ReleaseHook): string {
+/** hookJson is json.Marshal of one release.v1 Hook. */
+export function hookJson(h: ReleaseHook): string {
   return object([
     ['name', omitStr(h.name)],
     ['kind', omitStr(h.kind)],
@@ -108,16 +109,21 @@ function hookJson(h: ReleaseHook): string {
   ]);
 }
 
+/** infoJson is json.Marshal of a release.v1 Info. */
+export function infoJson(i: ReleaseInfo): string {
+  return object([
+    ['first_deployed', omitTime(i.firstDeployed)],
+    ['last_deployed', omitTime(i.lastDeployed)],
+    ['deleted', omitTime(i.deleted)],
+    ['description', omitStr(i.description)],
+    ['status', omitStr(i.status)],
+    ['notes', omitStr(i.notes)],
+  ]);
+}
+
 /** releaseJson is json.Marshal of the release, byte for byte as Helm v4.2.4 writes it. */
 export function releaseJson(r: Release): string {
-  const info = object([
-    ['first_deployed', omitTime(r.info.firstDeployed)],
-    ['last_deployed', omitTime(r.info.lastDeployed)],
-    ['deleted', omitTime(r.info.deleted)],
-    ['description', omitStr(r.info.description)],
-    ['status', omitStr(r.info.status)],
-    ['notes', omitStr(r.info.notes)],
-  ]);
+  const info = infoJson(r.info);
   return object([
     ['name', omitStr(r.name)],
     ['info', info],

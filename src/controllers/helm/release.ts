@@ -1,0 +1,327 @@
+// The Helm actions on the cluster, as Helm v4.2.4's install / upgrade / uninstall run them for the helm-controller:
+// render, store the pending record (`pending-install`, `pending-upgrade`), CRDs by policy, hooks in weight order,
+// server-side apply of the manifest, removal of what the previous revision had and this one lacks, the kstatus
+// wait, and the record's final state (`deployed`, the previous one `superseded`; `failed` with Helm's description
+// when anything fails). Every storage write is reported to `observe`, so status.history follows the storage as
+// helm-controller's observed releases do.
+import {
+  loadChart,
+  localTime,
+  newRelease,
+  nodeChartFileSystem,
+  renderChart,
+  type Release,
+  type RenderedRelease,
+  type ValueMap,
+} from '../../engines/helm/index.ts';
+import { sprigFunctions } from '../../engines/sprig/index.ts';
+import {
+  applyAllStaged,
+  type ChangeSet,
+  deleteAll,
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  objectId,
+  type ObjectRef,
+  refOf,
+  waitForSet,
+  waitForTermination,
+} from '../../kube/index.ts';
+import { errorMessage, FluxtsError } from '../../util/errors.ts';
+import { runHooks } from './hooks.ts';
+import { HELM_FIELD_MANAGER } from './kind.ts';
+import { parseManifest, withNamespaces } from './manifest.ts';
+import type { ReleaseStorage } from './storage.ts';
+
+/** ReleaseActionError is a failed Helm action; `stored` says whether it left a release record behind. */
+export class ReleaseActionError extends FluxtsError {
+  readonly stored: boolean;
+  constructor(message: string, stored: boolean, options?: { cause?: unknown }) {
+    super(message, options);
+    this.stored = stored;
+  }
+}
+
+/** ActionTarget is where and how a release is made. */
+export interface ActionTarget {
+  client: KubeClient;
+  storage: ReleaseStorage;
+  name: string;
+  namespace: string;
+  signal: AbortSignal;
+  /** observe receives every record written to the storage. */
+  observe: (rel: Release) => void;
+  /** stamp adds the controller's labels and annotations to every object applied. */
+  stamp: (obj: KubeObject) => KubeObject;
+}
+
+/** ActionOptions are the settings of one install or upgrade. */
+export interface ActionOptions {
+  timeoutMs: number;
+  wait: boolean;
+  waitForJobs: boolean;
+  disableHooks: boolean;
+  crds: 'Skip' | 'Create' | 'CreateReplace';
+  force: boolean;
+  maxHistory: number;
+}
+
+/** ActionResult is the release made and the objects its manifest holds (for the inventory). */
+export interface ActionResult {
+  release: Release;
+  objects: KubeObject[];
+}
+
+const now = () => localTime(BigInt(Date.now()) * 1_000_000n);
+
+/** renderFor renders a freshly loaded chart (rendering changes the chart) for one revision. */
+export function renderFor(
+  chartPath: string,
+  values: ValueMap,
+  target: Pick<ActionTarget, 'name' | 'namespace'>,
+  revision: number,
+  isUpgrade: boolean,
+): RenderedRelease {
+  const chart = loadChart(nodeChartFileSystem, chartPath);
+  return renderChart(chart, values, {
+    name: target.name,
+    namespace: target.namespace,
+    revision,
+    isUpgrade,
+    functions: sprigFunctions({ localZone: 'UTC' }),
+  });
+}
+
+async function store(t: ActionTarget, rel: Release, created: boolean): Promise<void> {
+  if (created) await t.storage.create(rel);
+  else await t.storage.update(rel);
+  t.observe(structuredClone(rel));
+}
+
+/** applyCrds installs the chart's crds/ as the policy says (Create: only missing ones; CreateReplace: all). */
+async function applyCrds(t: ActionTarget, rendered: RenderedRelease, policy: ActionOptions['crds']): Promise<void> {
+  if (policy === 'Skip') return;
+  const crds = rendered.chart.crdObjects().flatMap((c) => parseManifest(new TextDecoder().decode(c.file.data)));
+  if (crds.length === 0) return;
+  const applied: ObjectRef[] = [];
+  for (const crd of crds) {
+    if (policy === 'Create') {
+      try {
+        await t.client.get(
+          { apiVersion: crd.apiVersion ?? '', kind: crd.kind ?? '' },
+          { name: crd.metadata.name ?? '' },
+        );
+        continue;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    await t.client.apply(crd, { fieldManager: HELM_FIELD_MANAGER, force: true });
+    applied.push(refOf(crd));
+  }
+  await waitForSet(t.client, applied, { interval: 500, timeout: 60_000, signal: t.signal });
+}
+
+/** manifestObjects are the rendered manifest's objects, namespaced and stamped. */
+async function manifestObjects(t: ActionTarget, manifest: string): Promise<KubeObject[]> {
+  const objects = await withNamespaces(t.client, parseManifest(manifest), t.namespace);
+  return objects.map(t.stamp);
+}
+
+async function applyAndWait(
+  t: ActionTarget,
+  objects: KubeObject[],
+  opts: ActionOptions,
+  previous: KubeObject[],
+): Promise<ChangeSet> {
+  const changeSet = await applyAllStaged(t.client, objects, {
+    fieldManager: HELM_FIELD_MANAGER,
+    force: opts.force,
+    concurrency: 4,
+  });
+  // What the previous revision had and this one lacks goes, unless Helm's keep policy protects it.
+  const kept = new Set(objects.map((o) => objectId(refOf(o))));
+  const stale = previous.filter((o) => !kept.has(objectId(refOf(o)))).map(refOf);
+  if (stale.length > 0) {
+    const deleted = await deleteAll(t.client, stale, { exclusions: { 'helm.sh/resource-policy': 'keep' } });
+    if (deleted.errors.length > 0) throw deleted.errors[0]!;
+  }
+  if (opts.wait) {
+    const refs = changeSet.filter((e) => opts.waitForJobs || e.kind !== 'Job');
+    await waitForSet(t.client, refs, { interval: 2000, timeout: opts.timeoutMs, signal: t.signal });
+  }
+  return changeSet;
+}
+
+async function finish(t: ActionTarget, maxHistory: number): Promise<void> {
+  if (maxHistory > 0) await t.storage.truncate(t.name, maxHistory);
+}
+
+/** install runs Helm's install of revision 1. */
+export async function install(
+  t: ActionTarget,
+  chartPath: string,
+  values: ValueMap,
+  opts: ActionOptions & { createNamespace: boolean },
+): Promise<ActionResult> {
+  let rendered: RenderedRelease;
+  try {
+    if (opts.createNamespace) await createNamespace(t.client, t.namespace);
+    rendered = renderFor(chartPath, values, t, 1, false);
+    await applyCrds(t, rendered, opts.crds);
+  } catch (err) {
+    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
+  }
+  const at = now();
+  const rel = newRelease(rendered, {
+    version: 1,
+    status: 'pending-install',
+    description: 'Initial install underway',
+    firstDeployed: at,
+    lastDeployed: at,
+    applyMethod: 'ssa',
+  });
+  try {
+    await store(t, rel, true);
+  } catch (err) {
+    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
+  }
+  let objects: KubeObject[];
+  try {
+    objects = await manifestObjects(t, rel.manifest);
+    const hookOpts = { timeoutMs: opts.timeoutMs, signal: t.signal };
+    if (!opts.disableHooks) await runHooks(t.client, rel, 'pre-install', hookOpts);
+    await applyAndWait(t, objects, opts, []);
+    if (!opts.disableHooks) await runHooks(t.client, rel, 'post-install', hookOpts);
+  } catch (err) {
+    rel.info.status = 'failed';
+    rel.info.description = `Release "${t.name}" failed: ${errorMessage(err)}`;
+    rel.info.lastDeployed = now();
+    await store(t, rel, false);
+    throw new ReleaseActionError(errorMessage(err), true, { cause: err });
+  }
+  rel.info.status = 'deployed';
+  rel.info.description = 'Install complete';
+  await store(t, rel, false);
+  await finish(t, opts.maxHistory);
+  return { release: rel, objects };
+}
+
+/** upgrade runs Helm's upgrade from `current` (the deployed revision, else the last) to revision last+1. */
+export async function upgrade(
+  t: ActionTarget,
+  chartPath: string,
+  values: ValueMap,
+  current: Release,
+  lastVersion: number,
+  opts: ActionOptions,
+): Promise<ActionResult> {
+  let rendered: RenderedRelease;
+  try {
+    rendered = renderFor(chartPath, values, t, lastVersion + 1, true);
+    await applyCrds(t, rendered, opts.crds);
+  } catch (err) {
+    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
+  }
+  const rel = newRelease(rendered, {
+    version: lastVersion + 1,
+    status: 'pending-upgrade',
+    description: 'Preparing upgrade',
+    firstDeployed: current.info.firstDeployed ?? now(),
+    lastDeployed: now(),
+    applyMethod: 'ssa',
+  });
+  try {
+    await store(t, rel, true);
+  } catch (err) {
+    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
+  }
+  let objects: KubeObject[];
+  try {
+    objects = await manifestObjects(t, rel.manifest);
+    const previous = await manifestObjects(t, current.manifest);
+    const hookOpts = { timeoutMs: opts.timeoutMs, signal: t.signal };
+    if (!opts.disableHooks) await runHooks(t.client, rel, 'pre-upgrade', hookOpts);
+    await applyAndWait(t, objects, opts, previous);
+    if (!opts.disableHooks) await runHooks(t.client, rel, 'post-upgrade', hookOpts);
+  } catch (err) {
+    rel.info.status = 'failed';
+    rel.info.description = `Upgrade "${t.name}" failed: ${errorMessage(err)}`;
+    rel.info.lastDeployed = now();
+    await store(t, rel, false);
+    throw new ReleaseActionError(errorMessage(err), true, { cause: err });
+  }
+  if (current.info.status === 'deployed') {
+    // Helm keeps the superseded record's description (`helm history` shows "Install complete").
+    current.info.status = 'superseded';
+    await store(t, current, false);
+  }
+  rel.info.status = 'deployed';
+  rel.info.description = 'Upgrade complete';
+  await store(t, rel, false);
+  await finish(t, opts.maxHistory);
+  return { release: rel, objects };
+}
+
+/** UninstallOptions are spec.uninstall's settings. */
+export interface UninstallOptions {
+  timeoutMs: number;
+  wait: boolean;
+  disableHooks: boolean;
+  keepHistory: boolean;
+}
+
+/**
+ * uninstall runs Helm's uninstall of the last revision: `uninstalling`, pre-delete hooks, the manifest's objects
+ * deleted (those with `helm.sh/resource-policy: keep` stay), post-delete hooks, then the history removed (or the
+ * record kept as `uninstalled`). Resolves undefined when there is no release.
+ */
+export async function uninstall(t: ActionTarget, opts: UninstallOptions): Promise<Release | undefined> {
+  const last = await t.storage.last(t.name);
+  if (!last) return undefined;
+  if (last.info.status === 'uninstalled') return undefined;
+  last.info.status = 'uninstalling';
+  last.info.deleted = now();
+  await store(t, last, false);
+  const hookOpts = { timeoutMs: opts.timeoutMs, signal: t.signal };
+  try {
+    if (!opts.disableHooks) await runHooks(t.client, last, 'pre-delete', hookOpts);
+    const objects = await withNamespaces(t.client, parseManifest(last.manifest), t.namespace);
+    const result = await deleteAll(t.client, objects.map(refOf), {
+      exclusions: { 'helm.sh/resource-policy': 'keep' },
+    });
+    if (result.errors.length > 0) throw result.errors[0]!;
+    if (opts.wait) {
+      const gone = result.changeSet.filter((e) => e.action === 'deleted');
+      await waitForTermination(t.client, gone, { interval: 1000, timeout: opts.timeoutMs, signal: t.signal });
+    }
+    if (!opts.disableHooks) await runHooks(t.client, last, 'post-delete', hookOpts);
+  } catch (err) {
+    last.info.status = 'failed';
+    last.info.description = `uninstallation completed with 1 error(s): ${errorMessage(err)}`;
+    await store(t, last, false);
+    throw new ReleaseActionError(errorMessage(err), true, { cause: err });
+  }
+  last.info.status = 'uninstalled';
+  last.info.description = 'Uninstallation complete';
+  if (opts.keepHistory) {
+    await store(t, last, false);
+  } else {
+    t.observe(structuredClone(last));
+    for (const rel of await t.storage.history(t.name)) await t.storage.delete(t.name, rel.version);
+  }
+  return last;
+}
+
+async function createNamespace(client: KubeClient, name: string): Promise<void> {
+  try {
+    await client.get({ apiVersion: 'v1', kind: 'Namespace' }, { name });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await client.create(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { fieldManager: HELM_FIELD_MANAGER },
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import type { HelmRelease } from '../../api/index.ts';
+import {
+  fromJs,
+  loadChart,
+  localTime,
+  newRelease,
+  nodeChartFileSystem,
+  renderChart,
+  type Release,
+  type ValueMap,
+} from '../../engines/helm/index.ts';
+import { sprigFunctions } from '../../engines/sprig/index.ts';
+import { SHARED_FIXTURES } from '../../../test/support/fixtures.ts';
+import { configDigest, observationJson, recordSnapshot, snapshotOf } from './snapshot.ts';
+import { determineState } from './state.ts';
+
+const PODINFO = join(SHARED_FIXTURES, 'podinfo', 'charts', 'podinfo');
+const at = localTime(1_765_000_000_000_000_000n);
+
+function release(version: number, status: Release['info']['status'], values: object): Release {
+  const config = fromJs(values) as ValueMap;
+  const rendered = renderChart(loadChart(nodeChartFileSystem, PODINFO), config, {
+    name: 'podinfo',
+    namespace: 'apps',
+    revision: version,
+    functions: sprigFunctions({ localZone: 'UTC' }),
+  });
+  return newRelease(rendered, { version, status, description: '', firstDeployed: at, lastDeployed: at });
+}
+
+const hr = (history: Release[]): HelmRelease =>
+  ({
+    metadata: { name: 'podinfo', namespace: 'apps' },
+    spec: { interval: '5m' },
+    status: { history: history.map((r) => snapshotOf(r)) },
+  }) as HelmRelease;
+
+const desired = (values: object, version = '6.14.1') => ({
+  chartName: 'podinfo',
+  chartVersion: version,
+  configDigest: configDigest(fromJs(values) as ValueMap),
+});
+
+void test('configDigest: sha256 of the values JSON with sorted keys, of nothing when empty', () => {
+  assert.equal(configDigest(new Map()), 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.equal(configDigest(fromJs({ b: 1, a: 'x' }) as ValueMap), configDigest(fromJs({ a: 'x', b: 1 }) as ValueMap));
+});
+
+void test('snapshotOf: the observation leaves test hooks and chart templates out', () => {
+  const rel = release(1, 'deployed', { replicaCount: 2 });
+  const json = observationJson(rel);
+  assert.ok(rel.hooks.some((h) => h.events.includes('test')));
+  assert.ok(!json.includes('"events":["test"]'));
+  assert.ok(json.endsWith('}\n'));
+  const snap = snapshotOf(rel);
+  assert.equal(snap.chartVersion, '6.14.1');
+  assert.equal(snap.firstDeployed, '2025-12-06T05:46:40Z');
+  assert.equal(snap.configDigest, configDigest(rel.config));
+  rel.hooks.filter((h) => h.events.includes('test')).forEach((h) => (h.lastRun.phase = 'Succeeded'));
+  assert.equal(snapshotOf(rel).digest, snap.digest);
+});
+
+void test('recordSnapshot replaces the entry of the same revision and keeps newest first', () => {
+  const one = snapshotOf(release(1, 'deployed', {}));
+  const two = snapshotOf(release(2, 'pending-upgrade', {}));
+  const twoDone = { ...two, status: 'deployed' };
+  assert.deepEqual(
+    recordSnapshot(recordSnapshot([one], two), twoDone).map((s) => [s.version, s.status]),
+    [
+      [2, 'deployed'],
+      [1, 'deployed'],
+    ],
+  );
+});
+
+void test('determineState: absent, locked, unmanaged, failed, out of sync and in sync', () => {
+  const values = { replicaCount: 1 };
+  assert.equal(determineState(hr([]), undefined, desired(values)).kind, 'absent');
+  const pending = release(1, 'pending-install', values);
+  assert.equal(determineState(hr([pending]), pending, desired(values)).kind, 'locked');
+  const deployed = release(1, 'deployed', values);
+  assert.equal(determineState(hr([]), deployed, desired(values)).kind, 'unmanaged');
+  const other = release(1, 'deployed', { replicaCount: 3 });
+  assert.equal(determineState(hr([other]), deployed, desired(values)).kind, 'unmanaged');
+  assert.equal(determineState(hr([deployed]), deployed, desired(values)).kind, 'in-sync');
+  assert.deepEqual(determineState(hr([deployed]), deployed, desired({ replicaCount: 2 })), {
+    kind: 'out-of-sync',
+    release: deployed,
+    reason: 'values',
+  });
+  assert.equal(
+    (determineState(hr([deployed]), deployed, desired(values, '6.15.0')) as { reason: string }).reason,
+    'chart version',
+  );
+  const failed = release(2, 'failed', values);
+  assert.equal(determineState(hr([failed, deployed]), failed, desired(values)).kind, 'failed');
+});
