@@ -8,6 +8,7 @@ import {
   sourceRefIndex,
   sourceRefKey,
   storeKey,
+  type Informer,
   type Watch,
 } from '../../runtime/index.ts';
 
@@ -53,4 +54,42 @@ export function configWatches(labelSelector: string | undefined): Watch[] {
     on: ['update', 'delete'] as const,
     when: resourceVersionChanged,
   }));
+}
+
+/**
+ * consumerWatches are the watches of a consumer of sources, in this order: one per source kind (sourceWatches),
+ * the dependants watch, and, unless `DisableConfigWatchers`, the Secret and ConfigMap watches.
+ */
+export function consumerWatches(
+  kinds: Readonly<Record<string, string>>,
+  options: { featureGates: Readonly<Record<string, boolean>>; watchConfigsLabelSelector?: string | undefined },
+): Watch[] {
+  const watches: Watch[] = [...sourceWatches(kinds), dependantsWatch()];
+  if (!options.featureGates['DisableConfigWatchers']) watches.push(...configWatches(options.watchConfigsLabelSelector));
+  return watches;
+}
+
+/**
+ * SourceCache reads sources from the informers of a consumer's source watches once they have synced (`undefined`
+ * before, or for a kind not watched; `null` for an object the cache lacks), as SourceLookup.cached expects.
+ */
+export interface SourceCache {
+  cached: (kind: string, namespace: string, name: string) => KubeObject | null | undefined;
+  /** bind takes the watched informers addObjectController returned (consumerWatches order). */
+  bind: (watched: readonly Informer<KubeObject>[]) => void;
+}
+
+/** sourceCache makes the SourceCache of the given source kinds. */
+export function sourceCache(kinds: Readonly<Record<string, string>>): SourceCache {
+  const informers = new Map<string, Informer<KubeObject>>();
+  return {
+    cached: (kind, namespace, name) => {
+      const informer = informers.get(kind);
+      if (!informer?.hasSynced) return undefined;
+      return informer.get(`${namespace}/${name}`) ?? null;
+    },
+    bind: (watched) => {
+      Object.keys(kinds).forEach((kind, i) => informers.set(kind, watched[i]!));
+    },
+  };
 }

@@ -10,6 +10,7 @@ import {
   newRelease,
   nodeChartFileSystem,
   renderChart,
+  type GoTime,
   type Release,
   type RenderedRelease,
   type ValueMap,
@@ -158,31 +159,45 @@ async function finish(t: ActionTarget, maxHistory: number): Promise<void> {
   if (maxHistory > 0) await t.storage.truncate(t.name, maxHistory);
 }
 
-/** install runs Helm's install of revision 1. */
-export async function install(
+/** Plan is one install or upgrade: the revision, its pending record, the hook events and Helm's texts. */
+interface Plan {
+  revision: number;
+  isUpgrade: boolean;
+  pending: 'pending-install' | 'pending-upgrade';
+  pendingDescription: string;
+  firstDeployed: GoTime | undefined;
+  event: 'install' | 'upgrade';
+  done: string;
+  failed: (err: unknown) => string;
+  /** previous is the manifest of the revision being replaced ('' for an install). */
+  previous: string;
+}
+
+/**
+ * perform renders, stores the pending record, runs pre hooks, applies and waits, runs post hooks and stores the
+ * outcome. A failure before the pending record is stored changed nothing (`stored: false`); after it, the record
+ * is stored as failed with Helm's description.
+ */
+async function perform(
   t: ActionTarget,
   chartPath: string,
   values: ValueMap,
-  opts: ActionOptions & { createNamespace: boolean },
+  plan: Plan,
+  opts: ActionOptions,
 ): Promise<ActionResult> {
-  let rendered: RenderedRelease;
+  let rel: Release;
   try {
-    if (opts.createNamespace) await createNamespace(t.client, t.namespace);
-    rendered = renderFor(chartPath, values, t, 1, false);
+    const rendered = renderFor(chartPath, values, t, plan.revision, plan.isUpgrade);
     await applyCrds(t, rendered, opts.crds);
-  } catch (err) {
-    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
-  }
-  const at = now();
-  const rel = newRelease(rendered, {
-    version: 1,
-    status: 'pending-install',
-    description: 'Initial install underway',
-    firstDeployed: at,
-    lastDeployed: at,
-    applyMethod: 'ssa',
-  });
-  try {
+    const at = now();
+    rel = newRelease(rendered, {
+      version: plan.revision,
+      status: plan.pending,
+      description: plan.pendingDescription,
+      firstDeployed: plan.firstDeployed ?? at,
+      lastDeployed: at,
+      applyMethod: 'ssa',
+    });
     await store(t, rel, true);
   } catch (err) {
     throw new ReleaseActionError(errorMessage(err), false, { cause: err });
@@ -190,22 +205,57 @@ export async function install(
   let objects: KubeObject[];
   try {
     objects = await manifestObjects(t, rel.manifest);
+    const previous = plan.previous ? await manifestObjects(t, plan.previous) : [];
     const hookOpts = { timeoutMs: opts.timeoutMs, signal: t.signal };
-    if (!opts.disableHooks) await runHooks(t.client, rel, 'pre-install', hookOpts);
-    await applyAndWait(t, objects, opts, []);
-    if (!opts.disableHooks) await runHooks(t.client, rel, 'post-install', hookOpts);
+    if (!opts.disableHooks) await runHooks(t.client, rel, `pre-${plan.event}`, hookOpts);
+    await applyAndWait(t, objects, opts, previous);
+    if (!opts.disableHooks) await runHooks(t.client, rel, `post-${plan.event}`, hookOpts);
   } catch (err) {
     rel.info.status = 'failed';
-    rel.info.description = `Release "${t.name}" failed: ${errorMessage(err)}`;
+    rel.info.description = plan.failed(err);
     rel.info.lastDeployed = now();
     await store(t, rel, false);
     throw new ReleaseActionError(errorMessage(err), true, { cause: err });
   }
   rel.info.status = 'deployed';
-  rel.info.description = 'Install complete';
-  await store(t, rel, false);
-  await finish(t, opts.maxHistory);
+  rel.info.description = plan.done;
   return { release: rel, objects };
+}
+
+/** install runs Helm's install of revision 1. */
+export async function install(
+  t: ActionTarget,
+  chartPath: string,
+  values: ValueMap,
+  opts: ActionOptions & { createNamespace: boolean },
+): Promise<ActionResult> {
+  if (opts.createNamespace) {
+    try {
+      await createNamespace(t.client, t.namespace);
+    } catch (err) {
+      throw new ReleaseActionError(errorMessage(err), false, { cause: err });
+    }
+  }
+  const result = await perform(
+    t,
+    chartPath,
+    values,
+    {
+      revision: 1,
+      isUpgrade: false,
+      pending: 'pending-install',
+      pendingDescription: 'Initial install underway',
+      firstDeployed: undefined,
+      event: 'install',
+      done: 'Install complete',
+      failed: (err) => `Release "${t.name}" failed: ${errorMessage(err)}`,
+      previous: '',
+    },
+    opts,
+  );
+  await store(t, result.release, false);
+  await finish(t, opts.maxHistory);
+  return result;
 }
 
 /** upgrade runs Helm's upgrade from `current` (the deployed revision, else the last) to revision last+1. */
@@ -217,51 +267,31 @@ export async function upgrade(
   lastVersion: number,
   opts: ActionOptions,
 ): Promise<ActionResult> {
-  let rendered: RenderedRelease;
-  try {
-    rendered = renderFor(chartPath, values, t, lastVersion + 1, true);
-    await applyCrds(t, rendered, opts.crds);
-  } catch (err) {
-    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
-  }
-  const rel = newRelease(rendered, {
-    version: lastVersion + 1,
-    status: 'pending-upgrade',
-    description: 'Preparing upgrade',
-    firstDeployed: current.info.firstDeployed ?? now(),
-    lastDeployed: now(),
-    applyMethod: 'ssa',
-  });
-  try {
-    await store(t, rel, true);
-  } catch (err) {
-    throw new ReleaseActionError(errorMessage(err), false, { cause: err });
-  }
-  let objects: KubeObject[];
-  try {
-    objects = await manifestObjects(t, rel.manifest);
-    const previous = await manifestObjects(t, current.manifest);
-    const hookOpts = { timeoutMs: opts.timeoutMs, signal: t.signal };
-    if (!opts.disableHooks) await runHooks(t.client, rel, 'pre-upgrade', hookOpts);
-    await applyAndWait(t, objects, opts, previous);
-    if (!opts.disableHooks) await runHooks(t.client, rel, 'post-upgrade', hookOpts);
-  } catch (err) {
-    rel.info.status = 'failed';
-    rel.info.description = `Upgrade "${t.name}" failed: ${errorMessage(err)}`;
-    rel.info.lastDeployed = now();
-    await store(t, rel, false);
-    throw new ReleaseActionError(errorMessage(err), true, { cause: err });
-  }
+  const result = await perform(
+    t,
+    chartPath,
+    values,
+    {
+      revision: lastVersion + 1,
+      isUpgrade: true,
+      pending: 'pending-upgrade',
+      pendingDescription: 'Preparing upgrade',
+      firstDeployed: current.info.firstDeployed,
+      event: 'upgrade',
+      done: 'Upgrade complete',
+      failed: (err) => `Upgrade "${t.name}" failed: ${errorMessage(err)}`,
+      previous: current.manifest,
+    },
+    opts,
+  );
   if (current.info.status === 'deployed') {
     // Helm keeps the superseded record's description (`helm history` shows "Install complete").
     current.info.status = 'superseded';
     await store(t, current, false);
   }
-  rel.info.status = 'deployed';
-  rel.info.description = 'Upgrade complete';
-  await store(t, rel, false);
+  await store(t, result.release, false);
   await finish(t, opts.maxHistory);
-  return { release: rel, objects };
+  return result;
 }
 
 /** UninstallOptions are spec.uninstall's settings. */

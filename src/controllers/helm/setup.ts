@@ -1,21 +1,12 @@
 import type { HelmRelease } from '../../api/index.ts';
-import type { KubeObject } from '../../kube/index.ts';
-import {
-  addObjectController,
-  type ControllerSetup,
-  type Informer,
-  sourceRefIndex,
-  sourceRefKey,
-  type Watch,
-} from '../../runtime/index.ts';
+import { addObjectController, type ControllerSetup, sourceRefIndex, sourceRefKey } from '../../runtime/index.ts';
 import {
   CONFIG_INDEX,
   configRefKey,
-  configWatches,
+  consumerWatches,
   DEPENDS_ON_INDEX,
-  dependantsWatch,
   dependencyKeys,
-  sourceWatches,
+  sourceCache,
 } from '../common/index.ts';
 import { chartTemplateRef } from './chart-template.ts';
 import { finalizeHelmRelease } from './finalize.ts';
@@ -56,14 +47,8 @@ export function helmController(options: HelmControllerOptions = {}): ControllerS
       const gates = manager.options.featureGates;
       const kinds: Record<string, string> = { ...CHART_REF_KINDS };
       if (!gates['ExternalArtifact']) delete kinds['ExternalArtifact'];
-      const watches: Watch[] = [...sourceWatches(kinds), dependantsWatch()];
-      if (!gates['DisableConfigWatchers']) watches.push(...configWatches(manager.options.watchConfigsLabelSelector));
-      const sourceInformers = new Map<string, Informer<KubeObject>>();
-      const cachedSource = (kind: string, namespace: string, name: string): KubeObject | null | undefined => {
-        const informer = sourceInformers.get(kind);
-        if (!informer?.hasSynced) return undefined;
-        return informer.get(`${namespace}/${name}`) ?? null;
-      };
+      const watches = consumerWatches(kinds, manager.options);
+      const sources = sourceCache(kinds);
       const { watched } = addObjectController<HelmRelease>(manager, {
         name: 'helmrelease',
         type: helmReleaseType,
@@ -75,10 +60,10 @@ export function helmController(options: HelmControllerOptions = {}): ControllerS
           [CONFIG_INDEX]: configRefs,
         },
         watches,
-        reconcile: (obj, ctx) => reconcileHelmRelease(obj, ctx, { options, cachedSource }),
+        reconcile: (obj, ctx) => reconcileHelmRelease(obj, ctx, { options, cachedSource: sources.cached }),
         finalize: (obj, ctx) => finalizeHelmRelease(obj, ctx),
       });
-      Object.keys(kinds).forEach((kind, i) => sourceInformers.set(kind, watched[i]!));
+      sources.bind(watched);
     },
   };
 }

@@ -1,21 +1,12 @@
 import type { Kustomization } from '../../api/index.ts';
-import type { KubeObject } from '../../kube/index.ts';
-import {
-  addObjectController,
-  type ControllerSetup,
-  indexBySourceRef,
-  type Informer,
-  sourceRefIndex,
-  type Watch,
-} from '../../runtime/index.ts';
+import { addObjectController, type ControllerSetup, indexBySourceRef, sourceRefIndex } from '../../runtime/index.ts';
 import {
   CONFIG_INDEX,
   configRefKey,
-  configWatches,
+  consumerWatches,
   DEPENDS_ON_INDEX,
-  dependantsWatch,
   dependencyKeys,
-  sourceWatches,
+  sourceCache,
 } from '../common/index.ts';
 import { sopsDecryptor, type Decryptor } from './build/index.ts';
 import { finalizeKustomization } from './finalize.ts';
@@ -59,16 +50,9 @@ export function kustomizeController(options: KustomizeSetupOptions = {}): Contro
     setup(manager) {
       const gates = manager.options.featureGates;
       const kinds = sourceKinds(gates['ExternalArtifact'] ?? false);
-      const watches: Watch[] = [...sourceWatches(kinds), dependantsWatch()];
-      if (!gates['DisableConfigWatchers']) watches.push(...configWatches(manager.options.watchConfigsLabelSelector));
+      const watches = consumerWatches(kinds, manager.options);
       const decrypt = options.decryptor ?? sopsDecryptor(manager.client);
-      // Sources are read from the watches' informers once synced; the reconcile confirms a miss with a GET.
-      const sourceInformers = new Map<string, Informer<KubeObject>>();
-      const cachedSource = (kind: string, namespace: string, name: string): KubeObject | null | undefined => {
-        const informer = sourceInformers.get(kind);
-        if (!informer?.hasSynced) return undefined;
-        return informer.get(`${namespace}/${name}`) ?? null;
-      };
+      const sources = sourceCache(kinds);
       const { watched } = addObjectController<Kustomization>(manager, {
         name: 'kustomization',
         type: kustomizationType,
@@ -80,11 +64,11 @@ export function kustomizeController(options: KustomizeSetupOptions = {}): Contro
           [CONFIG_INDEX]: configRefs,
         },
         watches,
-        reconcile: (obj, ctx) => reconcileKustomization(obj, ctx, { options, decrypt, cachedSource }),
+        reconcile: (obj, ctx) => reconcileKustomization(obj, ctx, { options, decrypt, cachedSource: sources.cached }),
         finalize: (obj, ctx) => finalizeKustomization(obj, ctx, options),
         retryAfter: retryIntervalOf,
       });
-      Object.keys(kinds).forEach((kind, i) => sourceInformers.set(kind, watched[i]!));
+      sources.bind(watched);
     },
   };
 }
