@@ -11,7 +11,7 @@ import { imageAutomationControllerDescriptor, imageReflectorControllerDescriptor
 import { helmControllerDescriptor } from './helm/index.ts';
 import type { ControllerDescriptor, ControllerServices, FlagValues } from './registry.ts';
 // HelmRelease values as helm-controller composes them: `fluxts debug helmrelease` and `build helmrelease` use them.
-export { composeValues, kubeValuesReader, type ValuesReference } from './helm/values.ts';
+export { composeValues, kubeValuesReader, type ValuesReference } from './helm/index.ts';
 import { sourceControllerDescriptor } from './source/index.ts';
 import { sourceWatcherDescriptor } from './sourcewatcher/index.ts';
 
