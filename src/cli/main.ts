@@ -37,6 +37,7 @@ const COMMAND_GROUPS: { names: readonly string[]; load: () => Promise<Register> 
       return (program) => void registerCreateCommand(program, { apply: applyCreated });
     },
   },
+  { names: ['bootstrap'], load: async () => (await import('./commands/bootstrap.ts')).registerBootstrapCommand },
   { names: ['build'], load: async () => (await import('./commands/build.ts')).registerBuildCommand },
   { names: ['diff'], load: async () => (await import('./commands/diff.ts')).registerDiffCommand },
   { names: ['dev'], load: async () => (await import('./commands/dev.ts')).registerDevCommand },

@@ -32,7 +32,8 @@ const boolArg = (v: string): boolean => {
   throw new InvalidArgumentError(`"${v}" is not a boolean (use true or false)`);
 };
 
-interface InstallFlags {
+/** InstallFlags are the parsed flags of addInstallFlags (and install's --export). */
+export interface InstallFlags {
   export?: boolean;
   components?: string[];
   componentsExtra?: string[];
@@ -82,7 +83,7 @@ const subject = (obj: KubeObject): string =>
   `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
 
 /** applyObjects applies with server-side apply, printing flux's change-set lines (created/configured). */
-async function applyObjects(client: KubeClient, objects: KubeObject[], log: Logger): Promise<void> {
+export async function applyObjects(client: KubeClient, objects: KubeObject[], log: Logger): Promise<void> {
   for (const obj of objects) {
     let exists = true;
     try {
@@ -154,11 +155,9 @@ export async function waitDeployments(client: KubeClient, ns: string, names: str
   }
 }
 
-/** registerInstallCommand adds `fluxts install`: the components in Flux's layout, applied and waited for. */
-export function registerInstallCommand(program: Command, o: Output = processOutput()): Command {
-  return addGlobalFlags(program.command('install'))
-    .description('Install or upgrade fluxts: CRDs, RBAC and one Deployment per controller')
-    .option('--export', 'print the install manifests on stdout instead of applying them')
+/** addInstallFlags declares the flags `install` and `bootstrap` share (what goes into the manifests). */
+export function addInstallFlags(cmd: Command): Command {
+  return cmd
     .option('--components <list>', `controllers to install (default ${DEFAULT_COMPONENTS.join(',')})`, list)
     .option('--components-extra <list>', `extra controllers: ${EXTRA_COMPONENTS.join(',')}`, list)
     .option(
@@ -173,7 +172,41 @@ export function registerInstallCommand(program: Command, o: Output = processOutp
         .default('info'),
     )
     .option('--network-policy <bool>', 'deny ingress access to the controllers from other namespaces', boolArg, true)
-    .option('--cluster-domain <domain>', 'the internal cluster domain', 'cluster.local')
+    .option('--cluster-domain <domain>', 'the internal cluster domain', 'cluster.local');
+}
+
+/**
+ * applyInstall applies an install's objects as flux does: the namespace and CRDs first (waiting until the CRDs are
+ * established), then the rest; then waits for every component's Deployment.
+ */
+export async function applyInstall(
+  client: KubeClient,
+  opts: InstallOptions,
+  objects: KubeObject[],
+  g: GlobalFlags,
+  log: Logger,
+): Promise<void> {
+  const first = objects.filter((x) => x.kind === 'Namespace' || x.kind === 'CustomResourceDefinition');
+  await applyObjects(client, first, log);
+  await waitEstablished(
+    client,
+    first.filter((x) => x.kind === 'CustomResourceDefinition'),
+    g,
+  );
+  await applyObjects(
+    client,
+    objects.filter((x) => !first.includes(x)),
+    log,
+  );
+}
+
+/** registerInstallCommand adds `fluxts install`: the components in Flux's layout, applied and waited for. */
+export function registerInstallCommand(program: Command, o: Output = processOutput()): Command {
+  return addInstallFlags(
+    addGlobalFlags(program.command('install'))
+      .description('Install or upgrade fluxts: CRDs, RBAC and one Deployment per controller')
+      .option('--export', 'print the install manifests on stdout instead of applying them'),
+  )
     .addHelpText(
       'after',
       `
@@ -199,18 +232,7 @@ Examples:
         const client = connect(g);
         const log = new Logger(o);
         log.action(`installing components in ${opts.namespace} namespace`);
-        const first = objects.filter((x) => x.kind === 'Namespace' || x.kind === 'CustomResourceDefinition');
-        await applyObjects(client, first, log);
-        await waitEstablished(
-          client,
-          first.filter((x) => x.kind === 'CustomResourceDefinition'),
-          g,
-        );
-        await applyObjects(
-          client,
-          objects.filter((x) => !first.includes(x)),
-          log,
-        );
+        await applyInstall(client, opts, objects, g, log);
         log.success('install completed');
         log.waiting('verifying installation');
         await log.spin('waiting for the controllers', waitDeployments(client, opts.namespace, opts.components, g, log));

@@ -4,7 +4,8 @@ export { credentialsFromSecret, proxyFromSecret, type GitCredentials, type GitPr
 export { bestSemverTag, formatRevision, type GitReference } from './refs.ts';
 export { parseCommitObject, parseTagObject, commitSubject, type SignedObject } from './objects.ts';
 export { verifySignature, verifyCommitSignature, type VerifiedSignature } from './verify.ts';
-export { scrubUrl } from './session.ts';
+export { openSession, scrubUrl, type GitSession } from './session.ts';
+export { runGit, type GitRunOptions } from './run.ts';
 export {
   GitError,
   GitAuthError,

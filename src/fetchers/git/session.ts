@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitCredentials, GitProxy } from './credentials.ts';
 import { GitInvalidUrlError } from './errors.ts';
+import { opensshIdentity } from './openssh-key.ts';
 
 /**
  * GitSession is the environment one fetch runs git in: an empty HOME, no system/global config, no prompts,
@@ -114,7 +115,7 @@ export async function openSession(rawUrl: string, creds: GitCredentials = {}, pr
     ssh.push('-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'PasswordAuthentication=no');
     ssh.push('-o', 'KbdInteractiveAuthentication=no', '-o', 'PreferredAuthentications=publickey');
     ssh.push('-o', `UserKnownHostsFile=${await file('known_hosts', c.knownHosts ?? '')}`);
-    if (c.identity !== undefined) ssh.push('-i', await file('identity', c.identity));
+    if (c.identity !== undefined) ssh.push('-i', await file('identity', opensshIdentity(c.identity)));
     if (c.identityPassphrase !== undefined && c.identityPassphrase !== '') {
       // ssh asks the passphrase through SSH_ASKPASS: a script that prints a 0600 file, so it is never in env/argv.
       secrets.push(c.identityPassphrase);

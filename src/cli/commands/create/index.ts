@@ -31,6 +31,8 @@ export { renderExport } from './action.ts';
 export type { ApplyFn, ApplyOptions, KubeObject } from './common.ts';
 export { CreateInputError } from './common.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';
+export { rsaBits } from './source-git.ts';
+export { generateKeyPair, loadKeyPair, scanHostKey, type KeyPair } from './ssh-keys.ts';
 export type { YamlValue } from './yaml-value.ts';
 export { buildAlert } from './alert.ts';
 export { buildAlertProvider } from './alert-provider.ts';
