@@ -102,8 +102,8 @@ export class Transport {
     await this.#throttleFor(opts.path)?.wait();
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
-    try {
-      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const attempt = (): Promise<IncomingMessage> =>
+      new Promise<IncomingMessage>((resolve, reject) => {
         const req = send(url, {
           method: opts.method,
           headers,
@@ -111,9 +111,24 @@ export class Transport {
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         req.once('response', resolve);
-        req.once('error', reject);
+        req.once('error', (err) =>
+          reject(req.reusedSocket && isIdleClose(err, opts.method) ? new IdleConnectionClosed(err) : err),
+        );
         req.end(body);
       });
+    try {
+      let response: IncomingMessage;
+      try {
+        response = await attempt();
+      } catch (err) {
+        // The server closed a kept-alive connection while it sat idle in the pool (the apiserver does after a
+        // while), and this request was the first to find out: it goes once more on a fresh connection, as Go's
+        // transport does. Any other failure, or a second one, is the caller's.
+        if (!(err instanceof IdleConnectionClosed)) throw err;
+        response = await attempt().catch((again: unknown) => {
+          throw again instanceof IdleConnectionClosed ? again.cause : again;
+        });
+      }
       if (response.statusCode === 401) this.#credentials.invalidate();
       return response;
     } catch (err) {
@@ -121,6 +136,25 @@ export class Transport {
       throw new KubeConnectionError(`${opts.method} ${url.pathname}: ${errorMessage(err)}`, { cause: err });
     }
   }
+}
+
+/** IdleConnectionClosed marks a request that failed because its reused keep-alive connection was already closed. */
+class IdleConnectionClosed extends Error {
+  override readonly cause: Error;
+  constructor(cause: Error) {
+    super(cause.message);
+    this.cause = cause;
+  }
+}
+
+/**
+ * isIdleClose: the errors a request on a connection the peer has closed ends in. EPIPE means the request was never
+ * written, so any method may go again; after ECONNRESET the server may have read it, so only idempotent methods do.
+ */
+function isIdleClose(err: Error, method: RequestOptions['method']): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EPIPE') return true;
+  return code === 'ECONNRESET' && method !== 'POST' && method !== 'PATCH';
 }
 
 /**

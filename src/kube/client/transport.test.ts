@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+
+import { KubeConnectionError } from './errors.ts';
+import { KubeConfig } from './kubeconfig.ts';
+import { Transport } from './transport.ts';
+
+/**
+ * A server that drops a connection, unanswered, when it carries a request number listed in `dropOn` (counted per
+ * connection from 1): what a client sees when the server closed its kept-alive connection while it sat idle.
+ */
+async function dropping(dropOn: number[]): Promise<{ server: Server; url: string; connections: () => number }> {
+  let connections = 0;
+  const perSocket = new WeakMap<object, number>();
+  const server = createServer((req, res) => {
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    if (dropOn.includes(n)) {
+      req.socket.destroy();
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ kind: 'Status', request: n }));
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, connections: () => connections };
+}
+
+function transportFor(url: string): Transport {
+  const kc = new KubeConfig();
+  kc.loadFromString(
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: t',
+      'contexts: [{name: t, context: {cluster: t, user: t}}]',
+      `clusters: [{name: t, cluster: {server: "${url}"}}]`,
+      'users: [{name: t, user: {token: abc}}]',
+    ].join('\n'),
+  );
+  return new Transport(kc);
+}
+
+test('a GET on a kept-alive connection the server has closed goes once more on a fresh one', async (t) => {
+  const { server, url, connections } = await dropping([2]);
+  t.after(() => server.close());
+  const transport = transportFor(url);
+  assert.deepEqual(await transport.request({ method: 'GET', path: '/api' }), { kind: 'Status', request: 1 });
+  // The second request reuses the connection, which the server drops: the retry gets a new connection.
+  assert.deepEqual(await transport.request({ method: 'GET', path: '/api' }), { kind: 'Status', request: 1 });
+  assert.equal(connections(), 2);
+});
+
+test('a failure on a fresh connection, or a reset POST, is not retried', async (t) => {
+  const { server, url, connections } = await dropping([1, 2]);
+  t.after(() => server.close());
+  const transport = transportFor(url);
+  await assert.rejects(transport.request({ method: 'GET', path: '/api' }), KubeConnectionError);
+  assert.equal(connections(), 1, 'a first request on a new connection is never retried');
+
+  const second = await dropping([2]);
+  t.after(() => second.server.close());
+  const other = transportFor(second.url);
+  await other.request({ method: 'GET', path: '/api' });
+  // The server may have read a reset POST: creating twice is worse than failing once.
+  await assert.rejects(other.request({ method: 'POST', path: '/api', body: {} }), KubeConnectionError);
+  assert.equal(second.connections(), 1);
+});
