@@ -8,10 +8,14 @@ import { addCommonFlags, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './yaml-value.ts';
 
-/** RECEIVER_TYPES are the webhook kinds a Receiver accepts. */
+/**
+ * RECEIVER_TYPES are the webhook kinds a Receiver accepts: the API's enum (api/notification/receiver.ts), copied
+ * so that `create` does not load every CRD schema at start; receiver.test.ts keeps the two equal.
+ */
 export const RECEIVER_TYPES = [
   'generic',
   'generic-hmac',
+  'generic-oidc',
   'github',
   'gitlab',
   'bitbucket',
