@@ -218,8 +218,8 @@ function rbac(o: InstallOptions): KubeObject[] {
   const ns = o.namespace;
   const subjects = o.components.map((c) => ({ kind: 'ServiceAccount', name: c, namespace: ns }));
   // The API groups as Flux's install lays out its crd-controller and aggregated flux-edit/flux-view roles, in its
-  // order (the install differential compares bytes). They belong to the install, not to a controller: a new
-  // controller serving kinds of these groups adds nothing here.
+  // order. They belong to the install, not to a controller: a new controller serving kinds of these groups adds
+  // nothing here.
   const fluxGroups = [
     'source.toolkit.fluxcd.io',
     'kustomize.toolkit.fluxcd.io',
