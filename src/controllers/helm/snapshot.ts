@@ -77,12 +77,18 @@ export function versionedChartName(snap: Pick<Snapshot, 'chartName' | 'chartVers
 }
 
 /**
- * recordSnapshot puts a release's snapshot first in status.history, replacing the entry of the same revision
- * (a pending record that became deployed or failed), as helm-controller's observed releases do.
+ * recordSnapshot records a storage write in status.history as helm-controller's observed releases do: the entry of
+ * the same revision is replaced (a pending record that became deployed or failed); a revision newer than the
+ * newest entry (or of another release) goes first; an older revision the history never held is left out, so a
+ * release `helm install` made and the HelmRelease then upgraded (superseding it) is not recorded as its own.
  */
 export function recordSnapshot(history: Snapshot[] | undefined, snap: Snapshot): Snapshot[] {
-  const rest = (history ?? []).filter(
-    (s) => !(s.name === snap.name && s.namespace === snap.namespace && s.version === snap.version),
-  );
-  return [snap, ...rest].sort((a, b) => b.version - a.version);
+  const all = history ?? [];
+  const same = (s: Snapshot): boolean => s.name === snap.name && s.namespace === snap.namespace;
+  if (all.some((s) => same(s) && s.version === snap.version)) {
+    return all.map((s) => (same(s) && s.version === snap.version ? snap : s));
+  }
+  const newest = all[0];
+  if (newest && same(newest) && snap.version < newest.version) return all;
+  return [snap, ...all];
 }

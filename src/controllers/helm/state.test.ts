@@ -77,6 +77,16 @@ void test('recordSnapshot replaces the entry of the same revision and keeps newe
   );
 });
 
+void test('recordSnapshot leaves out an older revision the history never held (a release it took over)', () => {
+  const helmMade = snapshotOf(release(1, 'superseded', {}));
+  const two = snapshotOf(release(2, 'pending-upgrade', {}));
+  const twoDone = { ...two, status: 'deployed' };
+  assert.deepEqual(
+    recordSnapshot(recordSnapshot(recordSnapshot(undefined, two), helmMade), twoDone).map((s) => [s.version, s.status]),
+    [[2, 'deployed']],
+  );
+});
+
 void test('determineState: absent, locked, unmanaged, failed, out of sync and in sync', () => {
   const values = { replicaCount: 1 };
   assert.equal(determineState(hr([]), undefined, desired(values)).kind, 'absent');
