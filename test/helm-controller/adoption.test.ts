@@ -6,13 +6,13 @@
 //    status.history never observed is upgraded, not reinstalled), and the real `helm rollback` rolls back across
 //    the revision fluxts made; the next reconcile takes the release back to the HelmRelease's spec.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { HelmRelease } from '../../src/api/index.ts';
 import { helmReleaseType } from '../../src/controllers/helm/index.ts';
 import type { KubeObject } from '../../src/kube/index.ts';
+import { chartFiles } from '../support/chart-files.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
@@ -34,18 +34,31 @@ after(async () => {
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
 
-/** chartFiles reads a chart directory as repository files under `prefix`. */
-function chartFiles(dir: string, prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${relative(dir, p)}`] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
+/**
+ * serveChart commits podinfo's chart directory to a new repository on the git server and creates the GitRepository
+ * `charts` and the HelmRelease `podinfo` whose spec.chart points at it; returns the repository and its first commit.
+ */
+async function serveChart(ns: string, gitInterval: string, release: { chart: object; values: object }) {
+  const repo = git.createRepo(`${ns}-charts`);
+  const files = chartFiles(PODINFO, 'charts/podinfo');
+  const first = await repo.commit({ files });
+  await h.client.create({
+    apiVersion: SOURCE,
+    kind: 'GitRepository',
+    metadata: { name: 'charts', namespace: ns },
+    spec: { interval: gitInterval, url: git.repoUrl(`${ns}-charts`), ref: { branch: 'main' } },
+  });
+  await h.client.create({
+    apiVersion: helmReleaseType.apiVersion,
+    kind: 'HelmRelease',
+    metadata: { name: 'podinfo', namespace: ns },
+    spec: {
+      interval: '5m',
+      chart: { spec: { sourceRef: { kind: 'GitRepository', name: 'charts' }, ...release.chart } },
+      values: release.values,
+    },
+  });
+  return { repo, files, first };
 }
 
 type Deployment = KubeObject & { spec: { replicas: number } };
@@ -65,30 +78,9 @@ const helmHistory = (ns: string): [number, string, string][] =>
 describe('HelmRelease from a GitRepository chart directory', () => {
   test('installs, and a commit changing values.yaml upgrades the release (reconcileStrategy Revision)', async (t) => {
     const ns = await useNamespace(t, h.cluster);
-    const repo = git.createRepo(`${ns}-charts`);
-    const files = chartFiles(PODINFO, 'charts/podinfo');
-    const first = await repo.commit({ files });
-    await h.client.create({
-      apiVersion: SOURCE,
-      kind: 'GitRepository',
-      metadata: { name: 'charts', namespace: ns },
-      spec: { interval: '2s', url: git.repoUrl(`${ns}-charts`), ref: { branch: 'main' } },
-    });
-    await h.client.create({
-      apiVersion: helmReleaseType.apiVersion,
-      kind: 'HelmRelease',
-      metadata: { name: 'podinfo', namespace: ns },
-      spec: {
-        interval: '5m',
-        chart: {
-          spec: {
-            chart: './charts/podinfo',
-            reconcileStrategy: 'Revision',
-            sourceRef: { kind: 'GitRepository', name: 'charts' },
-          },
-        },
-        values: { ui: { message: 'from git' } },
-      },
+    const { repo, files, first } = await serveChart(ns, '2s', {
+      chart: { chart: './charts/podinfo', reconcileStrategy: 'Revision' },
+      values: { ui: { message: 'from git' } },
     });
 
     const v1 = `6.14.1+${first.slice(0, 12)}`;
@@ -149,24 +141,10 @@ describe('a release made by helm install', () => {
     h.helm(['install', 'podinfo', PODINFO, '--namespace', ns, '--set', 'ui.message=from helm']);
     assert.deepEqual(helmHistory(ns), [[1, 'deployed', 'Install complete']]);
 
-    const repo = git.createRepo(`${ns}-charts`);
-    await repo.commit({ files: chartFiles(PODINFO, 'charts/podinfo') });
-    await h.client.create({
-      apiVersion: SOURCE,
-      kind: 'GitRepository',
-      metadata: { name: 'charts', namespace: ns },
-      spec: { interval: '5m', url: git.repoUrl(`${ns}-charts`), ref: { branch: 'main' } },
-    });
     // Same release name and namespace as the one helm made; ChartVersion strategy, so the chart is 6.14.1.
-    await h.client.create({
-      apiVersion: helmReleaseType.apiVersion,
-      kind: 'HelmRelease',
-      metadata: { name: 'podinfo', namespace: ns },
-      spec: {
-        interval: '5m',
-        chart: { spec: { chart: 'charts/podinfo', sourceRef: { kind: 'GitRepository', name: 'charts' } } },
-        values: { replicaCount: 3, ui: { message: 'from flux' } },
-      },
+    await serveChart(ns, '5m', {
+      chart: { chart: 'charts/podinfo' },
+      values: { replicaCount: 3, ui: { message: 'from flux' } },
     });
 
     const adopted = await waitRelease(h.client, ns, 'podinfo', { status: 'True', reason: 'UpgradeSucceeded' });

@@ -5,13 +5,14 @@
 // resolved from a `file://` chart in the repository and from an HTTP repository matched to the HelmRepository
 // object with that URL (its basic-auth Secret used); and values files inside a chart from a HelmRepository.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { HelmChart } from '../../src/api/index.ts';
 import { helmChartType } from '../../src/controllers/source/setup.ts';
 import { loadArchive } from '../../src/engines/helm/index.ts';
+import { chartFiles } from '../support/chart-files.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
@@ -30,20 +31,6 @@ after(async () => {
   await git?.close();
   await h?.stop();
 });
-
-/** chartFiles reads a chart directory as repository files under `prefix`. */
-function chartFiles(dir: string, prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${relative(dir, p)}`] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const APP_CHART = (repoUrl: string): string =>
   [
