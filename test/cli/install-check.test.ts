@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 
 import { DEFAULT_COMPONENTS } from '../../src/cli/shared/install-manifests.ts';
-import { CONTROLLERS } from '../../src/controllers/index.ts';
 import { KubeClient, type KubeObject, resourcePath } from '../../src/kube/index.ts';
 import { type TestCluster, useCluster, useNamespace } from '../support/cluster.ts';
 import { runCli } from './support.ts';
@@ -81,18 +80,14 @@ describe('install', () => {
     }
   });
 
-  test('a component fluxts does not implement yet is refused before anything is applied', async (t) => {
-    const planned = CONTROLLERS.filter((c) => c.run === undefined).map((c) => c.name);
-    // Once every controller is implemented there is nothing to refuse; the unit test covers the rule itself.
-    if (planned.length === 0) {
-      t.skip('every Flux component is implemented: none to refuse');
-      return;
-    }
-    for (const name of planned) {
-      const r = await runCli(['install', '--export', `--components-extra=${name}`, kc]);
-      assert.equal(r.code, 1);
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, new RegExp(`component "${name}" is not implemented by fluxts yet`));
+  test('a component that is not a Flux component is refused before anything is applied', async () => {
+    // Every Flux component is implemented today, so the "not implemented yet" refusal has no real case here; the
+    // unit test (src/cli/shared/install-manifests.test.ts) covers it with a made-up registry.
+    for (const flag of ['--components-extra=foo-controller', '--components=source-controller,foo-controller']) {
+      const r = await runCli(['install', '--export', flag, kc]);
+      assert.equal(r.code, 1, flag);
+      assert.equal(r.stdout, '', flag);
+      assert.match(r.stderr, /component "foo-controller" is not a Flux component/, flag);
     }
   });
 
