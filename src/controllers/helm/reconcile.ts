@@ -2,7 +2,7 @@
 // the chart source, ready with an artifact → values → the chart, fetched and verified → status.lastAttempted* →
 // the release brought to the desired state (release-step.ts). Each step fails with helm-controller's reason
 // (DependencyNotReady, ArtifactFailed, SourceNotReady, ValuesError, InstallFailed, UpgradeFailed, …).
-import { HelmReleaseConditionType, Reason, type HelmRelease } from '../../api/index.ts';
+import { Reason, type HelmRelease } from '../../api/index.ts';
 import { fromJs, type ValueMap } from '../../engines/helm/index.ts';
 import {
   conditions,
@@ -113,10 +113,8 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
   delete status.lastReleaseRevision;
   delete status.lastAttemptedRevisionDigest;
 
-  await releaseToDesired({ hr, ctx, chart, values, configDigest: digest });
-  if (conditions.isTrue(hr, HelmReleaseConditionType.Released) && conditions.isTrue(hr, ConditionTypeReady)) {
-    return requeueAfter(parseDuration(hr.spec.interval));
-  }
+  const stalledResult = await releaseToDesired({ hr, ctx, chart, values, configDigest: digest });
+  if (stalledResult) return stalledResult;
   return requeueAfter(parseDuration(hr.spec.interval));
 }
 

@@ -4,7 +4,7 @@
 import { HelmReleaseConditionType, HelmReleaseReason, Reason, type HelmRelease } from '../../api/index.ts';
 import type { Release, ValueMap } from '../../engines/helm/index.ts';
 import { inventoryFromObjects, type KubeObject } from '../../kube/index.ts';
-import { conditions, formatDuration, StepError, type StepContext } from '../../runtime/index.ts';
+import { conditions, formatDuration, stalled, StepError, type Result, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import type { LoadedChart } from './chart-artifact.ts';
 import { eventMeta } from './events.ts';
@@ -76,8 +76,11 @@ function retriesExhausted(hr: HelmRelease, action: ActionName): boolean {
   return retries >= 0 && failures > retries;
 }
 
-/** releaseToDesired runs actions until the release is in sync; throws a StepError to retry or stall. */
-export async function releaseToDesired(run: ReleaseRun): Promise<void> {
+/**
+ * releaseToDesired runs actions until the release is in sync (resolves undefined), or its remediation retries are
+ * used up (resolves a stalled Result, with Stalled=RetriesExceeded already set); throws a StepError to retry.
+ */
+export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefined> {
   const { hr, ctx } = run;
   const t = actionTargetFor(hr, ctx);
   const status = (hr.status ??= {});
@@ -113,20 +116,27 @@ export async function releaseToDesired(run: ReleaseRun): Promise<void> {
         }
         conditions.remove(hr, Remediated);
         summarize(hr);
-        return;
+        return undefined;
       }
       case 'locked':
         await unlock(run, t, state.release);
         continue;
       case 'failed': {
         const action: ActionName = status.lastAttemptedReleaseAction === 'install' ? 'install' : 'upgrade';
+        if (remediationOf(hr, action).failures <= 0) {
+          // No failure counted since the chart or values last changed (or the record failed by other hands, e.g.
+          // an unlocked pending release): Flux tries an upgrade rather than remediating.
+          await runAction(run, t, 'upgrade', await deployedOr(t, state.release), state.release);
+          continue;
+        }
         if (retriesExhausted(hr, action)) {
           summarize(hr);
           const count = remediationOf(hr, action).failures;
           const message = `Failed to ${action} after ${count} attempt(s)`;
+          // Stalled carries the retries verdict while Ready keeps the failure that used them up, as in Flux; the
+          // stalled Result keeps the runtime from overwriting either.
           conditions.markStalled(hr, 'RetriesExceeded', message);
-          const ready = conditions.get(hr, 'Ready');
-          throw new StepError(ready?.reason ?? Reason.Failed, ready?.message ?? message, { terminal: true });
+          return stalled(new StepError('RetriesExceeded', message));
         }
         if (action === 'install') {
           // A failed install is remediated by uninstalling it before the next attempt, as Flux does.
@@ -257,7 +267,9 @@ async function unlock(run: ReleaseRun, t: ActionTarget, rel: Release): Promise<v
     ctx.event('error', 'PendingRelease', message, meta);
     throw new StepError('PendingRelease', message, { cause: err });
   }
-  t.observe(rel);
+  // Like helm-controller's observeUnlock: only a snapshot status.history already holds is updated; an unobserved
+  // pending revision (the controller died before recording it) makes the release unmanaged, hence upgraded.
+  if (hr.status?.history?.some((s) => s.version === rel.version)) t.observe(rel);
   const message = `Unlocked Helm release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} in ${from} state`;
   conditions.markFalse(hr, Released, 'PendingRelease', message);
   ctx.event('info', 'PendingRelease', message, meta);

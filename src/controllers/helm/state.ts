@@ -1,8 +1,8 @@
 // What the release needs next (helm-controller `DetermineReleaseState`), decided from the Helm storage and the
 // HelmRelease's status.history: nothing stored → install; a record left `pending-*` by a controller that died →
 // unlock; the newest record not the one status.history last observed (someone else changed the release) →
-// upgrade; a failed record → retry (upgrade) while remediation allows; a deployed record whose chart or values
-// differ from the desired ones → upgrade; otherwise in sync.
+// upgrade; a failed record → remediation or retry (release-step.ts decides from the failure counters); a
+// deployed record whose chart or values differ from the desired ones → upgrade; otherwise in sync.
 import type { HelmRelease } from '../../api/index.ts';
 import type { Release } from '../../engines/helm/index.ts';
 import { snapshotOf } from './snapshot.ts';
