@@ -9,14 +9,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import type { HelmRelease } from '../../src/api/index.ts';
 import { helmReleaseType } from '../../src/controllers/helm/index.ts';
 import type { KubeObject } from '../../src/kube/index.ts';
 import { chartFiles } from '../support/chart-files.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
-import { condition, startHelmHarness, waitRelease, type HelmHarness } from './harness.ts';
+import { condition, requestReconcile, startHelmHarness, waitRelease, type HelmHarness } from './harness.ts';
 
 const PODINFO = join(SHARED_FIXTURES, 'podinfo', 'charts', 'podinfo');
 const SOURCE = 'source.toolkit.fluxcd.io/v1';
@@ -187,9 +186,7 @@ describe('a release made by helm install', () => {
     assert.equal((await deployment(ns)).spec.replicas, 1);
 
     // The HelmRelease did not observe revision 3: the next reconcile upgrades the release back to its spec.
-    const live = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name: 'podinfo' });
-    live.metadata.annotations = { ...live.metadata.annotations, 'reconcile.fluxcd.io/requestedAt': 'after-rollback' };
-    await h.client.update(live);
+    await requestReconcile(h.client, ns, 'podinfo', 'after-rollback');
     const restored = await waitRelease(
       h.client,
       ns,

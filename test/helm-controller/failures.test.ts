@@ -21,10 +21,17 @@ import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
 import { startHelmRepository, type TestHelmRepository } from '../support/helm-repository.ts';
-import { condition, events, startHelmHarness, waitRelease, type HelmHarness } from './harness.ts';
+import {
+  condition,
+  createPodinfoRelease,
+  events,
+  requestReconcile,
+  startHelmHarness,
+  waitRelease,
+  type HelmHarness,
+} from './harness.ts';
 
 const PODINFO = join(SHARED_FIXTURES, 'podinfo', 'charts', 'podinfo');
-const SOURCE = 'source.toolkit.fluxcd.io/v1';
 /** NOT_READY makes every pod of the Deployment run without ever becoming ready. */
 const NOT_READY = { 'devcluster.fluxts.dev/simulate': 'not-ready' };
 
@@ -51,25 +58,6 @@ function helmHistory(ns: string): [number, string, string][] {
   return rows.map((r) => [r.revision, r.status, r.description]);
 }
 
-async function createRelease(ns: string, spec: Record<string, unknown>): Promise<void> {
-  await h.client.create({
-    apiVersion: SOURCE,
-    kind: 'HelmRepository',
-    metadata: { name: 'podinfo', namespace: ns },
-    spec: { interval: '1m', url: repo.url },
-  });
-  await h.client.create({
-    apiVersion: helmReleaseType.apiVersion,
-    kind: 'HelmRelease',
-    metadata: { name: 'podinfo', namespace: ns },
-    spec: {
-      interval: '5m',
-      chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
-      ...spec,
-    },
-  });
-}
-
 async function updateSpec(ns: string, change: (spec: HelmRelease['spec']) => void): Promise<void> {
   const live = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name: 'podinfo' });
   change(live.spec);
@@ -81,7 +69,7 @@ const stalled = (o: HelmRelease) => condition(o, 'Stalled')?.status === 'True';
 describe('HelmRelease failures', () => {
   test('a failed install is uninstalled and retried, then stalls with the last failure kept', async (t) => {
     const ns = await useNamespace(t, h.cluster);
-    await createRelease(ns, {
+    await createPodinfoRelease(h.client, ns, repo.url, {
       install: { timeout: '4s', remediation: { retries: 1 } },
       values: { podAnnotations: NOT_READY },
     });
@@ -130,7 +118,7 @@ describe('HelmRelease failures', () => {
       metadata: { name: 'podinfo-values', namespace: ns },
       stringData: { 'values.yaml': `ui:\n  message: ${secretValue}\n` },
     });
-    await createRelease(ns, {
+    await createPodinfoRelease(h.client, ns, repo.url, {
       upgrade: { timeout: '4s' },
       valuesFrom: [{ kind: 'Secret', name: 'podinfo-values' }],
       values: { replicaCount: 1 },
@@ -184,7 +172,7 @@ describe('HelmRelease failures', () => {
 
   test('a release left pending-upgrade by a crashed controller is unlocked and upgraded', async (t) => {
     const ns = await useNamespace(t, h.cluster);
-    await createRelease(ns, { values: { replicaCount: 1 } });
+    await createPodinfoRelease(h.client, ns, repo.url, { values: { replicaCount: 1 } });
     await waitRelease(h.client, ns, 'podinfo', { status: 'True', reason: 'InstallSucceeded' });
 
     // A controller that died mid-upgrade leaves revision 2 in `pending-upgrade`, unobserved in status.history.
@@ -199,9 +187,7 @@ describe('HelmRelease failures', () => {
 
     // Unchanged values: whichever reconcile finds the lock first (the one the install's status patch queued, or
     // the one this annotation asks for) unlocks and upgrades to revision 3, and the other finds it in sync.
-    const live = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name: 'podinfo' });
-    live.metadata.annotations = { ...live.metadata.annotations, 'reconcile.fluxcd.io/requestedAt': 'unlock-1' };
-    await h.client.update(live);
+    await requestReconcile(h.client, ns, 'podinfo', 'unlock-1');
     const hr = await waitRelease(
       h.client,
       ns,

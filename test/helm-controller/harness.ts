@@ -121,3 +121,38 @@ export async function events(client: KubeClient, ns: string, kind: string, name:
   const list = await client.list<EventObject>({ apiVersion: 'v1', kind: 'Event' }, { namespace: ns });
   return list.items.filter((e) => e.involvedObject?.kind === kind && e.involvedObject.name === name);
 }
+
+/**
+ * createPodinfoRelease creates the HelmRepository `podinfo` (at repoUrl) and the HelmRelease `podinfo` of its
+ * podinfo 6.x chart, with the extra spec fields given (values, install/upgrade settings, …).
+ */
+export async function createPodinfoRelease(
+  client: KubeClient,
+  ns: string,
+  repoUrl: string,
+  spec: Record<string, unknown>,
+): Promise<void> {
+  await client.create({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+    metadata: { name: 'podinfo', namespace: ns },
+    spec: { interval: '1m', url: repoUrl },
+  });
+  await client.create({
+    apiVersion: helmReleaseType.apiVersion,
+    kind: 'HelmRelease',
+    metadata: { name: 'podinfo', namespace: ns },
+    spec: {
+      interval: '5m',
+      chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
+      ...spec,
+    },
+  });
+}
+
+/** requestReconcile asks for a reconcile without a spec change (the `reconcile.fluxcd.io/requestedAt` token). */
+export async function requestReconcile(client: KubeClient, ns: string, name: string, token: string): Promise<void> {
+  const live = await client.get<HelmRelease>(helmReleaseType, { namespace: ns, name });
+  live.metadata.annotations = { ...live.metadata.annotations, 'reconcile.fluxcd.io/requestedAt': token };
+  await client.update(live);
+}

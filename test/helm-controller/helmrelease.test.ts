@@ -13,7 +13,7 @@ import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
 import { startHelmRepository, type TestHelmRepository } from '../support/helm-repository.ts';
-import { condition, events, startHelmHarness, waitRelease, type HelmHarness } from './harness.ts';
+import { condition, createPodinfoRelease, events, startHelmHarness, waitRelease, type HelmHarness } from './harness.ts';
 
 const PODINFO = join(SHARED_FIXTURES, 'podinfo', 'charts', 'podinfo');
 const SOURCE = 'source.toolkit.fluxcd.io/v1';
@@ -45,22 +45,7 @@ async function gone(type: { apiVersion: string; kind: string }, namespace: strin
 describe('HelmRelease from an HTTP HelmRepository', () => {
   test('installs, upgrades on a values change, and uninstalls on deletion; helm reads the release', async (t) => {
     const ns = await useNamespace(t, h.cluster);
-    await h.client.create({
-      apiVersion: SOURCE,
-      kind: 'HelmRepository',
-      metadata: { name: 'podinfo', namespace: ns },
-      spec: { interval: '1m', url: repo.url },
-    });
-    await h.client.create({
-      apiVersion: helmReleaseType.apiVersion,
-      kind: 'HelmRelease',
-      metadata: { name: 'podinfo', namespace: ns },
-      spec: {
-        interval: '5m',
-        chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
-        values: { replicaCount: 1, ui: { message: 'hello' } },
-      },
-    });
+    await createPodinfoRelease(h.client, ns, repo.url, { values: { replicaCount: 1, ui: { message: 'hello' } } });
 
     const installed = await waitRelease(h.client, ns, 'podinfo', { status: 'True', reason: 'InstallSucceeded' });
     const message = `Helm install succeeded for release ${ns}/podinfo.v1 with chart podinfo@6.14.1`;
