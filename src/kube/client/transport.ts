@@ -102,7 +102,10 @@ export class Transport {
     await this.#throttleFor(opts.path)?.wait();
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
-    const attempt = (): Promise<IncomingMessage> =>
+    // mayRetry: the server may close a kept-alive connection while it sits idle in the pool (the apiserver does
+    // after a while), and the request that finds out first goes once more on a fresh connection, as Go's transport
+    // does. Any other failure, or a second one, is the caller's.
+    const attempt = (mayRetry: boolean): Promise<IncomingMessage> =>
       new Promise<IncomingMessage>((resolve, reject) => {
         const req = send(url, {
           method: opts.method,
@@ -111,39 +114,20 @@ export class Transport {
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         req.once('response', resolve);
-        req.once('error', (err) =>
-          reject(req.reusedSocket && isIdleClose(err, opts.method) ? new IdleConnectionClosed(err) : err),
-        );
+        req.once('error', (err) => {
+          if (mayRetry && req.reusedSocket && isIdleClose(err, opts.method)) resolve(attempt(false));
+          else reject(err);
+        });
         req.end(body);
       });
     try {
-      let response: IncomingMessage;
-      try {
-        response = await attempt();
-      } catch (err) {
-        // The server closed a kept-alive connection while it sat idle in the pool (the apiserver does after a
-        // while), and this request was the first to find out: it goes once more on a fresh connection, as Go's
-        // transport does. Any other failure, or a second one, is the caller's.
-        if (!(err instanceof IdleConnectionClosed)) throw err;
-        response = await attempt().catch((again: unknown) => {
-          throw again instanceof IdleConnectionClosed ? again.cause : again;
-        });
-      }
+      const response = await attempt(true);
       if (response.statusCode === 401) this.#credentials.invalidate();
       return response;
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       throw new KubeConnectionError(`${opts.method} ${url.pathname}: ${errorMessage(err)}`, { cause: err });
     }
-  }
-}
-
-/** IdleConnectionClosed marks a request that failed because its reused keep-alive connection was already closed. */
-class IdleConnectionClosed extends Error {
-  override readonly cause: Error;
-  constructor(cause: Error) {
-    super(cause.message);
-    this.cause = cause;
   }
 }
 
