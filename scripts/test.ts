@@ -35,6 +35,7 @@ const CONTROLLER_SUITES = [
   'test/helm-source',
   'test/helm-controller',
   'test/ui',
+  'test/chaos',
 ];
 
 ensureSystemDeps();

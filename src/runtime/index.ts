@@ -38,7 +38,7 @@ export { BucketRateLimiter, defaultRateLimiter, ExponentialRateLimiter, MaxOfRat
 export type { RateLimiter } from './rate-limiter.ts';
 export { done, isSuccess, requeueAfter, retry, stalled } from './result.ts';
 export type { Result } from './result.ts';
-export { LeaderElectionLostError, runManager, startManager } from './run.ts';
+export { LeaderElectionLostError, leaseName, runManager, startManager } from './run.ts';
 export type { ControllerSetup, RunningManager, StartOverrides } from './run.ts';
 export { intervalOf, objectReconciler, summarize } from './shape.ts';
 export type { ObjectReconcilerSpec } from './shape.ts';

@@ -13,24 +13,27 @@ export interface ListWatchScope {
 }
 
 /**
- * clientListWatch lists and watches a kind through the client. Watches ask for bookmarks (so a quiet watch still
+ * clientListWatch lists and watches a kind through the client, in a scope fixed or read at each call. Watches ask for bookmarks (so a quiet watch still
  * advances its resourceVersion) and are ended by the server after 4–5 minutes (client-go uses 5–10), staying under
  * undici's 300 s body timeout so a quiet watch ends cleanly and resumes from its resourceVersion.
  */
 export function clientListWatch<T extends KubeObject>(
   client: KubeClient,
   type: TypeRef,
-  scope: ListWatchScope = {},
+  scope: ListWatchScope | (() => ListWatchScope) = {},
 ): ListWatch<T> {
-  const base = {
-    ...(scope.namespace ? { namespace: scope.namespace } : {}),
-    ...(scope.labelSelector ? { labelSelector: scope.labelSelector } : {}),
+  const base = (): ListWatchScope => {
+    const s = typeof scope === 'function' ? scope() : scope;
+    return {
+      ...(s.namespace ? { namespace: s.namespace } : {}),
+      ...(s.labelSelector ? { labelSelector: s.labelSelector } : {}),
+    };
   };
   return {
-    list: () => client.listAll<T>(type, base),
+    list: () => client.listAll<T>(type, base()),
     watch: (resourceVersion, signal) =>
       client.watch<T>(type, {
-        ...base,
+        ...base(),
         resourceVersion,
         allowWatchBookmarks: true,
         timeoutSeconds: 240 + Math.floor(Math.random() * 50),

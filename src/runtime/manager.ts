@@ -4,7 +4,7 @@ import { EventRecorder } from './event-recorder.ts';
 import type { EventPoster } from './event-poster.ts';
 import { Informer } from './informer.ts';
 import { intervalJitter } from './jitter.ts';
-import { clientListWatch } from './list-watch.ts';
+import { clientListWatch, type ListWatchScope } from './list-watch.ts';
 import type { Logger } from './logger.ts';
 import type { MetricsRecorder } from './metrics.ts';
 import type { ControllerProcessOptions } from './options.ts';
@@ -47,6 +47,7 @@ export class Manager {
   readonly jitter: (ms: number) => number;
   readonly #informers = new Map<string, Informer<KubeObject>>();
   readonly #controllers: Controller<KubeObject>[] = [];
+  readonly #reconciledKinds = new Set<string>();
   #started = false;
   #stopped = false;
 
@@ -77,9 +78,13 @@ export class Manager {
     const id = `${type.apiVersion}/${type.kind}${labelSelector ? `?${labelSelector}` : ''}`;
     let informer = this.#informers.get(id);
     if (!informer) {
-      const scope = {
-        ...(this.options.watchAllNamespaces ? {} : { namespace: this.options.runtimeNamespace }),
-        ...(labelSelector ? { labelSelector } : {}),
+      const namespace = this.options.watchAllNamespaces ? {} : { namespace: this.options.runtimeNamespace };
+      // The scope is read at each list and watch, not here: whether the kind is one this manager reconciles (and
+      // so sharded by `--watch-label-selector`) is only known once its controller is added, often after a watch
+      // or an index asked for the informer.
+      const scope = (): ListWatchScope => {
+        const selector = labelSelector ?? this.#shardSelector(type);
+        return { ...namespace, ...(selector ? { labelSelector: selector } : {}) };
       };
       informer = new Informer<KubeObject>(clientListWatch(this.client, type, scope), {
         resyncMs,
@@ -91,8 +96,20 @@ export class Manager {
     return informer as unknown as Informer<T>;
   }
 
+  /**
+   * #shardSelector is `--watch-label-selector` for the kinds this manager reconciles and nothing for the others:
+   * as in Flux, a shard sees only its own objects (a kustomize-controller shard its Kustomizations) but every
+   * object they refer to (any GitRepository), so sources are sharded by labelling them for their source-controller.
+   */
+  #shardSelector(type: TypeRef): string | undefined {
+    const selector = this.options.watchLabelSelector;
+    if (!selector || !this.#reconciledKinds.has(kindKey(type))) return undefined;
+    return selector;
+  }
+
   /** addController registers a controller for a kind; it starts with the manager. */
   addController<T extends KubeObject>(opts: AddControllerOptions<T>): Controller<T> {
+    this.#reconciledKinds.add(kindKey(opts.type));
     const controller = new Controller<T>({
       name: opts.name,
       type: opts.type,
@@ -133,3 +150,5 @@ export class Manager {
     await this.events.flush();
   }
 }
+
+const kindKey = (type: TypeRef): string => `${type.apiVersion}/${type.kind}`;

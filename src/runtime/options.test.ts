@@ -20,6 +20,7 @@ void test('defaults are Flux defaults (flux-api.md §8.1)', () => {
   assert.equal(o.healthAddr, ':9440');
   assert.equal(o.watchAllNamespaces, true);
   assert.equal(o.watchConfigsLabelSelector, 'reconcile.fluxcd.io/watch=Enabled');
+  assert.equal(o.watchLabelSelector, '');
   assert.equal(o.enableLeaderElection, false);
   assert.equal(o.kubeconfig, undefined);
   assert.equal(o.logLevel, 'info');
@@ -78,6 +79,29 @@ void test('invalid values are rejected', () => {
   assert.throws(() => parse(['--watch-all-namespaces=maybe']));
   assert.throws(() => parse(['--feature-gates=Foo']));
   assert.throws(() => parse(['--feature-gates=Foo=yes']));
+});
+
+void test('--watch-label-selector is read as Flux reads it: the sharding forms are normalised, bad ones refused', () => {
+  // The forms of Flux's sharding guide: the main instance takes what no shard has, each shard its own key.
+  assert.equal(
+    parse(['--watch-label-selector=sharding.fluxcd.io/key notin (shard2, shard1)']).watchLabelSelector,
+    'sharding.fluxcd.io/key notin (shard1,shard2)',
+  );
+  assert.equal(
+    parse(['--watch-label-selector', '!sharding.fluxcd.io/key']).watchLabelSelector,
+    '!sharding.fluxcd.io/key',
+  );
+  assert.equal(
+    parse(['--watch-label-selector=sharding.fluxcd.io/key in (shard1)']).watchLabelSelector,
+    'sharding.fluxcd.io/key in (shard1)',
+  );
+  assert.equal(
+    parse(['--watch-label-selector=sharding.fluxcd.io/key=shard1']).watchLabelSelector,
+    'sharding.fluxcd.io/key=shard1',
+  );
+  // metav1.ParseToLabelSelector refuses `!=`; a selector the apiserver would reject must stop the process at start.
+  assert.throws(() => parse(['--watch-label-selector=sharding.fluxcd.io/key!=shard1']), /not a valid label selector/);
+  assert.throws(() => parse(['--watch-label-selector=key in (a']), /couldn't parse the selector/);
 });
 
 void test('RUNTIME_NAMESPACE sets the runtime namespace', () => {

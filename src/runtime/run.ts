@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { KubeClient, type KubeConfig, loadKubeConfig } from '../kube/client/index.ts';
 import { FluxtsError, errorMessage } from '../util/errors.ts';
 import { EventPoster } from './event-poster.ts';
@@ -113,7 +115,7 @@ export async function startManager(
         const elector = new LeaderElector({
           client: newClient(),
           namespace: options.runtimeNamespace,
-          name: `${setup.name}-leader-election`,
+          name: leaseName(setup.name, options.watchLabelSelector),
           leaseDurationMs: options.leaderElectionLeaseDurationMs,
           renewDeadlineMs: options.leaderElectionRenewDeadlineMs,
           retryPeriodMs: options.leaderElectionRetryPeriodMs,
@@ -157,6 +159,18 @@ export async function startManager(
     stop,
     done,
   };
+}
+
+/**
+ * leaseName is `<controller>-leader-election`, and for a shard (`--watch-label-selector`) that name with a digest of
+ * the selector appended, as Flux derives one, so that the replicas of each shard elect their own leader instead of
+ * one shard's leader blocking every other shard. (The digest is fluxts's own: fluxts and Flux replicas of one
+ * controller do not share a lease either way.)
+ */
+export function leaseName(controller: string, watchLabelSelector: string): string {
+  const base = `${controller}-leader-election`;
+  if (!watchLabelSelector) return base;
+  return `${base}-${createHash('sha256').update(watchLabelSelector).digest('hex').slice(0, 8)}`;
 }
 
 /**

@@ -14,6 +14,7 @@ export function testOptions(
     healthAddr: '127.0.0.1:0',
     watchAllNamespaces: false,
     watchConfigsLabelSelector: 'reconcile.fluxcd.io/watch=Enabled',
+    watchLabelSelector: '',
     enableLeaderElection: false,
     kubeconfig: undefined,
     logLevel: 'error',
