@@ -12,7 +12,7 @@
 // (non-built-in plugins, helm inflation, remote bases, the managed-by label option) are counted apart as out of
 // scope. The summary prints the pass rate over in-scope cases; each failing case names its test and test file line.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,13 +41,20 @@ interface RecordedCase {
   krustyError?: string;
 }
 
-type Verdict = 'pass' | 'differs' | 'fails-where-kustomize-builds' | 'accepts-kustomize-error' | 'out-of-scope';
+/**
+ * A case passes when both tools build identical bytes or both reject it with an error; an engine crash (anything but
+ * a KustomizeBuildError) never passes, even where kustomize fails too, since users must get a typed, clear error.
+ */
+type Verdict =
+  'pass' | 'differs' | 'fails-where-kustomize-builds' | 'accepts-kustomize-error' | 'crashes' | 'out-of-scope';
 
 interface Outcome {
   id: string;
   where: string;
   verdict: Verdict;
   detail: string;
+  /** Whether the reference kustomize binary rejected the case (undefined when out of scope). */
+  kustomizeFails?: boolean;
 }
 
 const { values, positionals } = parseArgs({
@@ -88,15 +95,23 @@ function outOfScope(c: RecordedCase): string | undefined {
   return undefined;
 }
 
-/** materialize writes a case's files under `dir` and returns the directory to build. */
+/**
+ * materialize writes a case's files under `dir` and returns the directory to build. An in-memory case goes to
+ * `dir/fs`, and each of its top-level entries is linked again beside `fs`: in kustomize's in-memory file system the
+ * parent of `/` is `/` itself, so a kustomization at the root may name `../base` and mean `/base`; the links keep
+ * such cases buildable on disk (otherwise both tools would fail alike and the case would pass for no reason).
+ */
 function materialize(c: RecordedCase, dir: string): string {
   const root = c.onDisk ? c.root : '/';
-  const local = (p: string): string => join(dir, posix.relative(root, posix.resolve(root, p)));
+  const base = c.onDisk ? dir : join(dir, 'fs');
+  const local = (p: string): string => join(base, posix.relative(root, posix.resolve(root, p)));
+  mkdirSync(base, { recursive: true });
   for (const d of c.dirs ?? []) mkdirSync(local(d), { recursive: true });
   for (const [p, data] of Object.entries(c.files ?? {})) {
     mkdirSync(dirname(local(p)), { recursive: true });
     writeFileSync(local(p), Buffer.from(data, 'base64'));
   }
+  if (!c.onDisk) for (const entry of readdirSync(base)) symlinkSync(join('fs', entry), join(dir, entry));
   return local(c.path);
 }
 
@@ -118,25 +133,29 @@ function judge(c: RecordedCase, bin: string, scratch: string): Outcome {
   const args = ['build', target];
   if (c.loadRestrictionsNone) args.push('--load-restrictor', 'LoadRestrictionsNone');
   const ref = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  let ours: { ok: boolean; out: string };
+  let ours: { ok: boolean; out: string; crash?: string };
   try {
     const opts = { fs: nodeFileSystem, loadRestrictions: c.loadRestrictionsNone ? 'none' : 'rootOnly' } as const;
     ours = { ok: true, out: build(target, opts).yaml };
   } catch (err) {
-    ours = {
-      ok: false,
-      out: err instanceof KustomizeBuildError ? err.message : `crash: ${String((err as Error).stack ?? err)}`,
-    };
+    ours =
+      err instanceof KustomizeBuildError
+        ? { ok: false, out: err.message }
+        : { ok: false, out: '', crash: String((err as Error).stack ?? err) };
   }
+  const kustomizeFails = ref.status !== 0;
+  const outcome = (verdict: Verdict, detail = ''): Outcome => ({ id, where, verdict, detail, kustomizeFails });
+  if (ours.crash !== undefined) return outcome('crashes', ours.crash.split('\n').slice(0, 3).join(' | '));
   const refErr = ref.stderr.trim().split('\n').slice(-1)[0] ?? '';
-  if (ref.status !== 0) {
+  // Where both reject, the detail keeps both messages so that --json shows whether fluxts fails for the same reason.
+  if (kustomizeFails) {
     return ours.ok
-      ? { id, where, verdict: 'accepts-kustomize-error', detail: refErr }
-      : { id, where, verdict: 'pass', detail: '' };
+      ? outcome('accepts-kustomize-error', refErr)
+      : outcome('pass', `ours: ${ours.out} | kustomize: ${refErr}`);
   }
-  if (!ours.ok) return { id, where, verdict: 'fails-where-kustomize-builds', detail: ours.out.split('\n')[1] ?? '' };
-  if (ours.out !== ref.stdout) return { id, where, verdict: 'differs', detail: firstDifference(ours.out, ref.stdout) };
-  return { id, where, verdict: 'pass', detail: '' };
+  if (!ours.ok) return outcome('fails-where-kustomize-builds', ours.out.split('\n')[1] ?? '');
+  if (ours.out !== ref.stdout) return outcome('differs', firstDifference(ours.out, ref.stdout));
+  return outcome('pass');
 }
 
 const dumps = values.dumps ?? recordCases();
@@ -160,10 +179,16 @@ for (const o of outcomes) {
 }
 const inScope = outcomes.length - count('out-of-scope');
 const passed = count('pass');
+const percent = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
+// The second figure is how often fluxts accepts what kustomize rejects (the issue's "expected errors accepted").
+const rejected = outcomes.filter((o) => o.kustomizeFails === true).length;
+const accepted = count('accepts-kustomize-error');
 console.log(
   `krusty conformance (${KRUSTY_API.module}@${KRUSTY_API.version} cases vs kustomize ${KUSTOMIZE.version}): ` +
-    `${passed}/${inScope} in-scope cases pass (${((100 * passed) / Math.max(1, inScope)).toFixed(1)}%); ` +
+    `${passed}/${inScope} in-scope cases pass (${percent(passed, inScope)}); ` +
     `differs ${count('differs')}, fails where kustomize builds ${count('fails-where-kustomize-builds')}, ` +
-    `accepts a kustomize error ${count('accepts-kustomize-error')}; out of scope ${count('out-of-scope')}`,
+    `accepts a kustomize error ${accepted}, crashes ${count('crashes')}; out of scope ${count('out-of-scope')}; ` +
+    `kustomize errors on ${rejected} in-scope cases, fluxts accepts ${accepted}/${rejected} ` +
+    `(${percent(accepted, rejected)})`,
 );
 if (values.json) writeFileSync(values.json, JSON.stringify(outcomes, null, 2));
