@@ -179,6 +179,25 @@ export function defineKind<G extends string, V extends string, K extends string,
   };
 }
 
+/** KindFamily is what the kinds of one API group and version, owned by one controller, have in common. */
+export interface KindFamily<G extends string, V extends string> {
+  group: G;
+  version: V;
+  categories: string[];
+  controller: string;
+}
+
+/**
+ * kindFamily returns a defineKind for one family of kinds, so that each kind states only what is its own.
+ *
+ * @example const defineSourceKind = kindFamily({ group: 'source.toolkit.fluxcd.io', version: 'v1', … });
+ */
+export function kindFamily<G extends string, V extends string>(family: KindFamily<G, V>) {
+  return <K extends string, Spec, Status = never>(
+    options: Omit<KindOptions<G, V, K, Spec, Status>, keyof KindFamily<G, V>>,
+  ): FluxKind<G, V, K, Spec, Status> => defineKind<G, V, K, Spec, Status>({ ...family, ...options });
+}
+
 function renderCrd(
   options: KindOptions<string, string, string, unknown, unknown>,
   schema: OpenAPISchema,

@@ -54,7 +54,8 @@ export { KustomizationKind, type Kustomization, type KustomizationSpec } from '.
 export { HelmReleaseKind, type HelmRelease, type HelmReleaseSpec, type Snapshot } from './helm/helmrelease.ts';
 export { ProviderKind, PROVIDER_TYPES, COMMIT_STATUS_PROVIDERS, type Provider } from './notification/provider.ts';
 export { AlertKind, type Alert } from './notification/alert.ts';
-export { ReceiverKind, RECEIVER_TYPES, type Receiver, webhookPath } from './notification/receiver.ts';
+export { ReceiverKind, type Receiver, webhookPath } from './notification/receiver.ts';
+export { RECEIVER_TYPES } from './enums/index.ts';
 export { ImageRepositoryKind, type ImageRepository } from './image/imagerepository.ts';
 export { ImagePolicyKind, type ImagePolicy, type ImageRef } from './image/imagepolicy.ts';
 export { ImageUpdateAutomationKind, type ImageUpdateAutomation } from './image/imageupdateautomation.ts';

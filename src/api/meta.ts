@@ -1,5 +1,5 @@
 // Shared building blocks of Flux APIs (fluxcd/pkg apis/meta, apis/acl, apis/kustomize) as schema nodes and types.
-import { s, type Infer } from './schema/dsl.ts';
+import { s, type Infer, type Shape } from './schema/dsl.ts';
 
 /** condition is metav1.Condition with the apiserver's own validation. */
 export const condition = s.object({
@@ -170,6 +170,19 @@ export const lastHandledReconcileAt = s
 export const observedGeneration = s
   .integer({ format: 'int64', description: 'Last generation that reached Ready or Stalled.' })
   .optional();
+
+/**
+ * reconciledStatus is the status of a reconciled kind: its own fields between the ones every reconciled Flux object
+ * has (Flux's ObservedGeneration, Conditions and ReconcileRequestStatus).
+ *
+ * @example const status = reconciledStatus('Observed state of a Receiver.', { webhookPath: s.string().optional() });
+ */
+export function reconciledStatus<S extends Shape>(description: string, fields: S) {
+  return s.object(
+    { observedGeneration, conditions: conditions.optional(), ...fields, lastHandledReconcileAt },
+    { description },
+  );
+}
 
 /** suspend is the common suspend flag. */
 export const suspend = s.boolean({ description: 'Stops reconciliation while true.' }).optional();

@@ -1,8 +1,8 @@
 // ImagePolicy (image.toolkit.fluxcd.io/v1): selects the latest tag of an ImageRepository by a policy.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import { conditions, lastHandledReconcileAt, namespacedObjectReference, observedGeneration, suspend } from '../meta.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
+import { namespacedObjectReference, reconciledStatus, suspend } from '../meta.ts';
 import { s, type Infer } from '../schema/dsl.ts';
-import { IMAGE_CATEGORIES, IMAGE_GROUP } from './imagerepository.ts';
+import { defineReflectorKind } from './common.ts';
 
 const order = s.enum(['asc', 'desc'], { default: 'asc', description: 'Sort order; asc selects the highest.' });
 
@@ -61,26 +61,16 @@ const spec = s.object(
   },
 );
 
-const status = s.object(
-  {
-    latestRef: imageRef.describe('Latest image selected by the policy.').optional(),
-    observedPreviousRef: imageRef.describe('Previously selected image.').optional(),
-    observedGeneration,
-    conditions: conditions.optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of an ImagePolicy.' },
-);
+const status = reconciledStatus('Observed state of an ImagePolicy.', {
+  latestRef: imageRef.describe('Latest image selected by the policy.').optional(),
+  observedPreviousRef: imageRef.describe('Previously selected image.').optional(),
+});
 
 /** ImagePolicyKind defines the ImagePolicy kind and CRD. */
-export const ImagePolicyKind = defineKind({
-  group: IMAGE_GROUP,
-  version: 'v1',
+export const ImagePolicyKind = defineReflectorKind({
   kind: 'ImagePolicy',
   plural: 'imagepolicies',
   shortNames: ['imgpol', 'imagepol'],
-  categories: IMAGE_CATEGORIES,
-  controller: 'image-reflector-controller',
   description: 'ImagePolicy selects the latest image tag by a policy.',
   printerColumns: [
     { name: 'Image', type: 'string', jsonPath: '.status.latestRef.name' },

@@ -1,18 +1,8 @@
 // ImageRepository (image.toolkit.fluxcd.io/v1): scans the tags of a container image repository.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  accessFrom,
-  conditions,
-  interval,
-  lastHandledReconcileAt,
-  localObjectReference,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
+import { accessFrom, interval, localObjectReference, reconciledStatus, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-
-export const IMAGE_GROUP = 'image.toolkit.fluxcd.io';
-export const IMAGE_CATEGORIES = ['all', 'fluxcd', 'fluxcd-images'];
+import { defineReflectorKind } from './common.ts';
 
 const spec = s.object(
   {
@@ -42,37 +32,27 @@ const spec = s.object(
   { description: 'Desired state of an ImageRepository.' },
 );
 
-const status = s.object(
-  {
-    conditions: conditions.optional(),
-    observedGeneration,
-    canonicalImageName: s.string({ description: 'Image name with registry and path made explicit.' }).optional(),
-    lastScanResult: s
-      .object(
-        {
-          revision: s.string({ description: 'Stable hash of the scanned tags.' }).optional(),
-          tagCount: s.integer({ description: 'Number of tags stored.' }),
-          scanTime: s.time({ description: 'When the scan ran.' }).optional(),
-          latestTags: s.array(s.string(), { description: 'First ten tags in descending order.' }).optional(),
-        },
-        { description: 'Result of the last scan.' },
-      )
-      .optional(),
-    observedExclusionList: s.array(s.string(), { description: 'Exclusion list used by the last scan.' }).optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of an ImageRepository.' },
-);
+const status = reconciledStatus('Observed state of an ImageRepository.', {
+  canonicalImageName: s.string({ description: 'Image name with registry and path made explicit.' }).optional(),
+  lastScanResult: s
+    .object(
+      {
+        revision: s.string({ description: 'Stable hash of the scanned tags.' }).optional(),
+        tagCount: s.integer({ description: 'Number of tags stored.' }),
+        scanTime: s.time({ description: 'When the scan ran.' }).optional(),
+        latestTags: s.array(s.string(), { description: 'First ten tags in descending order.' }).optional(),
+      },
+      { description: 'Result of the last scan.' },
+    )
+    .optional(),
+  observedExclusionList: s.array(s.string(), { description: 'Exclusion list used by the last scan.' }).optional(),
+});
 
 /** ImageRepositoryKind defines the ImageRepository kind and CRD. */
-export const ImageRepositoryKind = defineKind({
-  group: IMAGE_GROUP,
-  version: 'v1',
+export const ImageRepositoryKind = defineReflectorKind({
   kind: 'ImageRepository',
   plural: 'imagerepositories',
   shortNames: ['imgrepo', 'imagerepo'],
-  categories: IMAGE_CATEGORIES,
-  controller: 'image-reflector-controller',
   description: 'ImageRepository scans a container image repository for tags.',
   printerColumns: [
     { name: 'Image', type: 'string', jsonPath: '.spec.image' },

@@ -1,18 +1,10 @@
 // ImageUpdateAutomation (image.toolkit.fluxcd.io/v1): commits ImagePolicy results into a Git repository.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  conditions,
-  interval,
-  labelSelector,
-  lastHandledReconcileAt,
-  localObjectReference,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
+import { interval, labelSelector, localObjectReference, reconciledStatus, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
 import { gitRepositoryRef } from '../source/gitrepository.ts';
+import { defineAutomationKind } from './common.ts';
 import { imageRef } from './imagepolicy.ts';
-import { IMAGE_CATEGORIES, IMAGE_GROUP } from './imagerepository.ts';
 
 const git = s.object(
   {
@@ -89,29 +81,19 @@ const spec = s.object(
   { description: 'Desired state of an ImageUpdateAutomation.' },
 );
 
-const status = s.object(
-  {
-    lastAutomationRunTime: s.time({ description: 'When the automation last ran to completion.' }).optional(),
-    lastPushCommit: s.string({ description: 'SHA of the last pushed commit.' }).optional(),
-    lastPushTime: s.time({ description: 'When a commit was last pushed.' }).optional(),
-    observedGeneration,
-    conditions: conditions.optional(),
-    observedPolicies: s.map(imageRef, { description: 'Policy results used by the last run.' }).optional(),
-    observedSourceRevision: s.string({ description: 'Source revision seen by the last run.' }).optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of an ImageUpdateAutomation.' },
-);
+const status = reconciledStatus('Observed state of an ImageUpdateAutomation.', {
+  lastAutomationRunTime: s.time({ description: 'When the automation last ran to completion.' }).optional(),
+  lastPushCommit: s.string({ description: 'SHA of the last pushed commit.' }).optional(),
+  lastPushTime: s.time({ description: 'When a commit was last pushed.' }).optional(),
+  observedPolicies: s.map(imageRef, { description: 'Policy results used by the last run.' }).optional(),
+  observedSourceRevision: s.string({ description: 'Source revision seen by the last run.' }).optional(),
+});
 
 /** ImageUpdateAutomationKind defines the ImageUpdateAutomation kind and CRD. */
-export const ImageUpdateAutomationKind = defineKind({
-  group: IMAGE_GROUP,
-  version: 'v1',
+export const ImageUpdateAutomationKind = defineAutomationKind({
   kind: 'ImageUpdateAutomation',
   plural: 'imageupdateautomations',
   shortNames: ['iua', 'imgupd', 'imgauto'],
-  categories: IMAGE_CATEGORIES,
-  controller: 'image-automation-controller',
   description: 'ImageUpdateAutomation writes the latest images into a Git repository.',
   printerColumns: [
     columns.ready,

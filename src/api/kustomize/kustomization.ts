@@ -2,14 +2,12 @@
 import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
 import {
   commonMetadata,
-  conditions,
   dependencyReference,
   interval,
   kubeConfigReference,
-  lastHandledReconcileAt,
   localObjectReference,
   namespacedObjectKindReference,
-  observedGeneration,
+  reconciledStatus,
   suspend,
 } from '../meta.ts';
 import { customHealthCheck, ignoreRule, image, inventory, patch } from '../kustomize-types.ts';
@@ -117,19 +115,13 @@ const snapshot = s.object({
   metadata: s.map(s.string(), { description: 'Revisions the digest was built from.' }).optional(),
 });
 
-const status = s.object(
-  {
-    observedGeneration,
-    conditions: conditions.optional(),
-    lastAppliedRevision: s.string({ description: 'Source revision last applied successfully.' }).optional(),
-    lastAppliedOriginRevision: s.string({ description: 'Origin revision of the last applied artifact.' }).optional(),
-    lastAttemptedRevision: s.string({ description: 'Source revision last attempted.' }).optional(),
-    inventory: inventory.optional(),
-    history: s.array(snapshot, { description: 'Recent reconciliations, newest first.' }).optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of a Kustomization.' },
-);
+const status = reconciledStatus('Observed state of a Kustomization.', {
+  lastAppliedRevision: s.string({ description: 'Source revision last applied successfully.' }).optional(),
+  lastAppliedOriginRevision: s.string({ description: 'Origin revision of the last applied artifact.' }).optional(),
+  lastAttemptedRevision: s.string({ description: 'Source revision last attempted.' }).optional(),
+  inventory: inventory.optional(),
+  history: s.array(snapshot, { description: 'Recent reconciliations, newest first.' }).optional(),
+});
 
 /** KustomizationKind defines the Kustomization kind and CRD. */
 export const KustomizationKind = defineKind({

@@ -1,14 +1,14 @@
 // Alert (notification.toolkit.fluxcd.io/v1beta3): routes events of Flux objects to a Provider. Static: no status.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
 import { localObjectReference, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { crossNamespaceObjectReference, NOTIFICATION_CATEGORIES, NOTIFICATION_GROUP } from './common.ts';
+import { crossNamespaceObjectReference, defineStaticNotificationKind } from './common.ts';
 
 const spec = s.object(
   {
     providerRef: localObjectReference.describe('Provider in the same namespace that sends the notifications.'),
     eventSeverity: s.enum(['info', 'error'], { default: 'info', description: 'Lowest severity forwarded.' }).optional(),
-    eventSources: s.array(crossNamespaceObjectReference('Objects whose events are forwarded.'), {
+    eventSources: s.array(crossNamespaceObjectReference('Alert', 'Objects whose events are forwarded.'), {
       description: 'Objects whose events are forwarded.',
     }),
     inclusionList: s.array(s.string(), { description: 'Regular expressions an event message must match.' }).optional(),
@@ -21,13 +21,9 @@ const spec = s.object(
 );
 
 /** AlertKind defines the Alert kind and CRD. */
-export const AlertKind = defineKind({
-  group: NOTIFICATION_GROUP,
-  version: 'v1beta3',
+export const AlertKind = defineStaticNotificationKind({
   kind: 'Alert',
   plural: 'alerts',
-  categories: NOTIFICATION_CATEGORIES,
-  controller: 'notification-controller',
   description: 'Alert forwards events of Flux objects to a Provider.',
   printerColumns: [columns.age],
   spec,

@@ -1,8 +1,8 @@
 // Provider (notification.toolkit.fluxcd.io/v1beta3): where and how notifications are sent. Static: no status.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
 import { localObjectReference, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { NOTIFICATION_CATEGORIES, NOTIFICATION_GROUP } from './common.ts';
+import { defineStaticNotificationKind } from './common.ts';
 
 /** PROVIDER_TYPES are the notification providers Flux 2.9 supports. */
 export const PROVIDER_TYPES = [
@@ -82,13 +82,9 @@ const spec = s.object(
 );
 
 /** ProviderKind defines the Provider kind and CRD. */
-export const ProviderKind = defineKind({
-  group: NOTIFICATION_GROUP,
-  version: 'v1beta3',
+export const ProviderKind = defineStaticNotificationKind({
   kind: 'Provider',
   plural: 'providers',
-  categories: NOTIFICATION_CATEGORIES,
-  controller: 'notification-controller',
   description: 'Provider describes a notification service.',
   printerColumns: [columns.age],
   spec,

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 
 import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import { conditions, lastHandledReconcileAt, localObjectReference, observedGeneration, suspend } from '../meta.ts';
+import { localObjectReference, reconciledStatus, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { EVENT_SOURCE_KINDS, NOTIFICATION_CATEGORIES, NOTIFICATION_GROUP } from './common.ts';
+import { RECEIVER_TYPES } from '../enums/index.ts';
+import { crossNamespaceReferenceFields, NOTIFICATION_CATEGORIES, NOTIFICATION_GROUP } from './common.ts';
 
 /**
  * webhookPath is the path a Receiver is served on, `/hook/<hex sha256(token + name + namespace)>` (Flux's
@@ -14,31 +15,8 @@ export function webhookPath(token: string, name: string, namespace: string): str
   return `/hook/${createHash('sha256').update(`${token}${name}${namespace}`).digest('hex')}`;
 }
 
-/** RECEIVER_TYPES are the webhook flavours a Receiver validates. */
-export const RECEIVER_TYPES = [
-  'generic',
-  'generic-hmac',
-  'generic-oidc',
-  'github',
-  'gitlab',
-  'bitbucket',
-  'harbor',
-  'dockerhub',
-  'quay',
-  'gcr',
-  'nexus',
-  'acr',
-  'cdevents',
-] as const;
-
 const resource = s.object({
-  apiVersion: s.string({ description: 'API version of the referent.' }).optional(),
-  kind: s.enum(EVENT_SOURCE_KINDS, { description: 'Kind of the referent.' }),
-  name: s.string({ minLength: 1, maxLength: 253, description: 'Name of the referent, or * for all.' }),
-  namespace: s
-    .string({ minLength: 1, maxLength: 253, description: 'Namespace of the referent; the Receiver’s when empty.' })
-    .optional(),
-  matchLabels: s.map(s.string(), { description: 'Labels the referents must carry (name must be *).' }).optional(),
+  ...crossNamespaceReferenceFields('Receiver'),
   filter: s.string({ description: 'CEL expression selecting which referents to trigger.' }).optional(),
 });
 
@@ -96,15 +74,9 @@ const spec = s.object(
   },
 );
 
-const status = s.object(
-  {
-    observedGeneration,
-    conditions: conditions.optional(),
-    webhookPath: s.string({ description: 'Path the webhook is served on, /hook/<sha256>.' }).optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of a Receiver.' },
-);
+const status = reconciledStatus('Observed state of a Receiver.', {
+  webhookPath: s.string({ description: 'Path the webhook is served on, /hook/<sha256>.' }).optional(),
+});
 
 /** ReceiverKind defines the Receiver kind and CRD. */
 export const ReceiverKind = defineKind({

@@ -1,16 +1,8 @@
 // Bucket (source.toolkit.fluxcd.io/v1): objects of an S3-compatible, GCS or Azure bucket turned into an artifact.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  artifact,
-  conditions,
-  interval,
-  lastHandledReconcileAt,
-  localObjectReference,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
+import { interval, localObjectReference, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { ignore, SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION, sourceTimeout } from './common.ts';
+import { artifactUrl, defineSourceKind, ignore, observedIgnore, sourceStatus, sourceTimeout } from './common.ts';
 
 const sts = s.object(
   {
@@ -79,26 +71,15 @@ const spec = s.object(
   },
 );
 
-const status = s.object(
-  {
-    observedGeneration,
-    conditions: conditions.optional(),
-    url: s.string({ description: 'Download address of the latest artifact.' }).optional(),
-    artifact: artifact.optional(),
-    observedIgnore: s.string({ description: 'Ignore patterns used for the current artifact.' }).optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of a Bucket.' },
-);
+const status = sourceStatus('Observed state of a Bucket.', {
+  url: artifactUrl('artifact'),
+  observedIgnore,
+});
 
 /** BucketKind defines the Bucket kind and CRD. */
-export const BucketKind = defineKind({
-  group: SOURCE_GROUP,
-  version: SOURCE_VERSION,
+export const BucketKind = defineSourceKind({
   kind: 'Bucket',
   plural: 'buckets',
-  categories: SOURCE_CATEGORIES,
-  controller: 'source-controller',
   description: 'Bucket produces an artifact from the objects of a storage bucket.',
   printerColumns: [
     { name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint' },

@@ -1,11 +1,32 @@
 // Fields shared by the source kinds (source.toolkit.fluxcd.io/v1).
-import { columns, type PrinterColumn } from '../crd.ts';
-import { localObjectReference } from '../meta.ts';
-import { s } from '../schema/dsl.ts';
+import { columns, kindFamily, type PrinterColumn } from '../crd.ts';
+import { artifact, localObjectReference, reconciledStatus } from '../meta.ts';
+import { s, type Shape } from '../schema/dsl.ts';
 
 export const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 export const SOURCE_VERSION = 'v1';
 export const SOURCE_CATEGORIES = ['all', 'fluxcd', 'fluxcd-sources'];
+
+/** defineSourceKind defines a source.toolkit.fluxcd.io/v1 kind owned by source-controller. */
+export const defineSourceKind = kindFamily({
+  group: SOURCE_GROUP,
+  version: SOURCE_VERSION,
+  categories: SOURCE_CATEGORIES,
+  controller: 'source-controller',
+});
+
+/** sourceStatus is the status of a source kind: the reconciled fields, the artifact and the kind's own fields. */
+export function sourceStatus<S extends Shape>(description: string, fields: S) {
+  return reconciledStatus(description, { artifact: artifact.optional(), ...fields });
+}
+
+/** artifactUrl is status.url, where the latest artifact (or index, or chart) can be downloaded. */
+export function artifactUrl(what: string) {
+  return s.string({ description: `Download address of the latest ${what}.` }).optional();
+}
+
+/** observedIgnore is status.observedIgnore, the ignore patterns the current artifact was built with. */
+export const observedIgnore = s.string({ description: 'Ignore patterns used for the current artifact.' }).optional();
 
 /** urlColumns are the printer columns of the URL-based sources (GitRepository, HelmRepository). */
 export const urlColumns: PrinterColumn[] = [

@@ -1,18 +1,14 @@
 // ExternalArtifact (source.toolkit.fluxcd.io/v1): an artifact written by a third-party controller (source-watcher).
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
 import { artifact, conditions, namespacedObjectKindReference } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION } from './common.ts';
+import { defineSourceKind } from './common.ts';
 
 /** ExternalArtifactKind defines the ExternalArtifact kind and CRD. */
-export const ExternalArtifactKind = defineKind({
-  group: SOURCE_GROUP,
-  version: SOURCE_VERSION,
+export const ExternalArtifactKind = defineSourceKind({
   kind: 'ExternalArtifact',
   plural: 'externalartifacts',
   shortNames: ['ea'],
-  categories: SOURCE_CATEGORIES,
-  controller: 'source-controller',
   description: 'ExternalArtifact exposes an artifact produced outside source-controller.',
   printerColumns: [
     columns.age,

@@ -1,16 +1,8 @@
 // GitRepository (source.toolkit.fluxcd.io/v1): a Git repository reference turned into an artifact.
-import { defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  artifact,
-  conditions,
-  interval,
-  lastHandledReconcileAt,
-  localObjectReference,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { type ObjectOfKind } from '../crd.ts';
+import { artifact, interval, localObjectReference, suspend } from '../meta.ts';
 import { s, type Infer } from '../schema/dsl.ts';
-import { ignore, SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION, sourceTimeout, urlColumns } from './common.ts';
+import { defineSourceKind, ignore, observedIgnore, sourceStatus, sourceTimeout, urlColumns } from './common.ts';
 
 /** gitRepositoryRef selects what to check out; precedence commit > name > semver > tag > branch. */
 export const gitRepositoryRef = s.object(
@@ -77,35 +69,22 @@ const spec = s.object(
   },
 );
 
-const status = s.object(
-  {
-    observedGeneration,
-    conditions: conditions.optional(),
-    artifact: artifact.optional(),
-    includedArtifacts: s.array(artifact, { description: 'Artifacts included in the last artifact.' }).optional(),
-    observedIgnore: s.string({ description: 'Ignore patterns used for the current artifact.' }).optional(),
-    observedRecurseSubmodules: s
-      .boolean({ description: 'Submodule setting used for the current artifact.' })
-      .optional(),
-    observedInclude: s.array(include, { description: 'Includes used for the current artifact.' }).optional(),
-    observedSparseCheckout: s
-      .array(s.string(), { description: 'Sparse checkout used for the current artifact.' })
-      .optional(),
-    sourceVerificationMode: s.string({ description: 'Verification mode last applied.' }).optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of a GitRepository.' },
-);
+const status = sourceStatus('Observed state of a GitRepository.', {
+  includedArtifacts: s.array(artifact, { description: 'Artifacts included in the last artifact.' }).optional(),
+  observedIgnore,
+  observedRecurseSubmodules: s.boolean({ description: 'Submodule setting used for the current artifact.' }).optional(),
+  observedInclude: s.array(include, { description: 'Includes used for the current artifact.' }).optional(),
+  observedSparseCheckout: s
+    .array(s.string(), { description: 'Sparse checkout used for the current artifact.' })
+    .optional(),
+  sourceVerificationMode: s.string({ description: 'Verification mode last applied.' }).optional(),
+});
 
 /** GitRepositoryKind defines the GitRepository kind and CRD. */
-export const GitRepositoryKind = defineKind({
-  group: SOURCE_GROUP,
-  version: SOURCE_VERSION,
+export const GitRepositoryKind = defineSourceKind({
   kind: 'GitRepository',
   plural: 'gitrepositories',
   shortNames: ['gitrepo'],
-  categories: SOURCE_CATEGORIES,
-  controller: 'source-controller',
   description: 'GitRepository produces an artifact from a Git repository.',
   printerColumns: urlColumns,
   spec,

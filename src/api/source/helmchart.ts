@@ -1,8 +1,8 @@
 // HelmChart (source.toolkit.fluxcd.io/v1): a packaged chart from a HelmRepository, GitRepository or Bucket.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import { artifact, conditions, interval, lastHandledReconcileAt, observedGeneration, suspend } from '../meta.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
+import { interval, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { chartVerification, SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION } from './common.ts';
+import { artifactUrl, chartVerification, defineSourceKind, sourceStatus } from './common.ts';
 
 const spec = s.object(
   {
@@ -41,29 +41,18 @@ const spec = s.object(
   },
 );
 
-const status = s.object(
-  {
-    observedGeneration,
-    observedSourceArtifactRevision: s.string({ description: 'Source revision of the last build.' }).optional(),
-    observedChartName: s.string({ description: 'Chart name of the last build.' }).optional(),
-    observedValuesFiles: s.array(s.string(), { description: 'Values files of the last build.' }).optional(),
-    conditions: conditions.optional(),
-    url: s.string({ description: 'Download address of the latest chart.' }).optional(),
-    artifact: artifact.optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of a HelmChart.' },
-);
+const status = sourceStatus('Observed state of a HelmChart.', {
+  observedSourceArtifactRevision: s.string({ description: 'Source revision of the last build.' }).optional(),
+  observedChartName: s.string({ description: 'Chart name of the last build.' }).optional(),
+  observedValuesFiles: s.array(s.string(), { description: 'Values files of the last build.' }).optional(),
+  url: artifactUrl('chart'),
+});
 
 /** HelmChartKind defines the HelmChart kind and CRD. */
-export const HelmChartKind = defineKind({
-  group: SOURCE_GROUP,
-  version: SOURCE_VERSION,
+export const HelmChartKind = defineSourceKind({
   kind: 'HelmChart',
   plural: 'helmcharts',
   shortNames: ['hc'],
-  categories: SOURCE_CATEGORIES,
-  controller: 'source-controller',
   description: 'HelmChart produces a packaged Helm chart artifact.',
   printerColumns: [
     { name: 'Chart', type: 'string', jsonPath: '.spec.chart' },

@@ -1,16 +1,8 @@
 // HelmRepository (source.toolkit.fluxcd.io/v1): a Helm chart repository index (or a static OCI registry holder).
-import { defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  accessFrom,
-  artifact,
-  conditions,
-  lastHandledReconcileAt,
-  localObjectReference,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { type ObjectOfKind } from '../crd.ts';
+import { accessFrom, localObjectReference, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION, urlColumns } from './common.ts';
+import { artifactUrl, defineSourceKind, sourceStatus, urlColumns } from './common.ts';
 
 const spec = s.object(
   {
@@ -38,26 +30,15 @@ const spec = s.object(
   { description: 'Desired state of a HelmRepository.' },
 );
 
-const status = s.object(
-  {
-    observedGeneration,
-    conditions: conditions.optional(),
-    url: s.string({ description: 'Download address of the latest index.' }).optional(),
-    artifact: artifact.optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of a HelmRepository.' },
-);
+const status = sourceStatus('Observed state of a HelmRepository.', {
+  url: artifactUrl('index'),
+});
 
 /** HelmRepositoryKind defines the HelmRepository kind and CRD. */
-export const HelmRepositoryKind = defineKind({
-  group: SOURCE_GROUP,
-  version: SOURCE_VERSION,
+export const HelmRepositoryKind = defineSourceKind({
   kind: 'HelmRepository',
   plural: 'helmrepositories',
   shortNames: ['helmrepo'],
-  categories: SOURCE_CATEGORIES,
-  controller: 'source-controller',
   description: 'HelmRepository produces an artifact from a Helm repository index.',
   printerColumns: urlColumns,
   spec,

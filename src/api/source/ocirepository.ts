@@ -1,16 +1,16 @@
 // OCIRepository (source.toolkit.fluxcd.io/v1): an OCI artifact in a container registry turned into an artifact.
-import { columns, defineKind, type ObjectOfKind } from '../crd.ts';
-import {
-  artifact,
-  conditions,
-  interval,
-  lastHandledReconcileAt,
-  localObjectReference,
-  observedGeneration,
-  suspend,
-} from '../meta.ts';
+import { columns, type ObjectOfKind } from '../crd.ts';
+import { interval, localObjectReference, suspend } from '../meta.ts';
 import { s } from '../schema/dsl.ts';
-import { ignore, ociVerification, SOURCE_CATEGORIES, SOURCE_GROUP, SOURCE_VERSION, sourceTimeout } from './common.ts';
+import {
+  artifactUrl,
+  defineSourceKind,
+  ignore,
+  observedIgnore,
+  ociVerification,
+  sourceStatus,
+  sourceTimeout,
+} from './common.ts';
 
 const layerSelector = s.object(
   {
@@ -59,28 +59,17 @@ const spec = s.object(
   { description: 'Desired state of an OCIRepository.' },
 );
 
-const status = s.object(
-  {
-    observedGeneration,
-    conditions: conditions.optional(),
-    url: s.string({ description: 'Download address of the latest artifact.' }).optional(),
-    artifact: artifact.optional(),
-    observedIgnore: s.string({ description: 'Ignore patterns used for the current artifact.' }).optional(),
-    observedLayerSelector: layerSelector.optional(),
-    lastHandledReconcileAt,
-  },
-  { description: 'Observed state of an OCIRepository.' },
-);
+const status = sourceStatus('Observed state of an OCIRepository.', {
+  url: artifactUrl('artifact'),
+  observedIgnore,
+  observedLayerSelector: layerSelector.optional(),
+});
 
 /** OCIRepositoryKind defines the OCIRepository kind and CRD. */
-export const OCIRepositoryKind = defineKind({
-  group: SOURCE_GROUP,
-  version: SOURCE_VERSION,
+export const OCIRepositoryKind = defineSourceKind({
   kind: 'OCIRepository',
   plural: 'ocirepositories',
   shortNames: ['ocirepo'],
-  categories: SOURCE_CATEGORIES,
-  controller: 'source-controller',
   description: 'OCIRepository produces an artifact from an OCI artifact in a registry.',
   printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, columns.ready, columns.status, columns.age],
   spec,

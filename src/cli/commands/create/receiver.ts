@@ -1,32 +1,14 @@
 // `create receiver`: a Receiver (notification.toolkit.fluxcd.io/v1).
 import type { Command } from 'commander';
 
+import { RECEIVER_TYPES } from '../../../api/enums/index.ts';
+
 import { createAction } from './action.ts';
 import type { CreateDeps } from './action.ts';
 import { CreateInputError, objectMeta, oneOf, parseKindName, ref } from './common.ts';
 import { addCommonFlags, sliceArg } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
 import type { YamlValue } from './yaml-value.ts';
-
-/**
- * RECEIVER_TYPES are the webhook kinds a Receiver accepts: the API's enum (api/notification/receiver.ts), copied
- * so that `create` does not load every CRD schema at start; receiver.test.ts keeps the two equal.
- */
-export const RECEIVER_TYPES = [
-  'generic',
-  'generic-hmac',
-  'generic-oidc',
-  'github',
-  'gitlab',
-  'bitbucket',
-  'harbor',
-  'dockerhub',
-  'quay',
-  'gcr',
-  'nexus',
-  'acr',
-  'cdevents',
-] as const;
 
 /** buildReceiver builds the Receiver `flux create receiver` would create. */
 export function buildReceiver(name: string, common: CommonFlags, o: Record<string, unknown>): KubeObject[] {

@@ -8,7 +8,7 @@ import type { CreateDeps } from './action.ts';
 import { CreateInputError, oneOf } from './common.ts';
 import { addCommonFlags } from './flags.ts';
 import type { CommonFlags, KubeObject } from './common.ts';
-import { RECEIVER_TYPES } from './receiver.ts';
+import { RECEIVER_TYPES } from '../../../api/enums/index.ts';
 import { secretObject } from './secret-common.ts';
 
 /** buildReceiverSecret builds the Secret `flux create secret receiver` would print; the token is random if not given. */
