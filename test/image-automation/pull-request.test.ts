@@ -1,6 +1,6 @@
 // The pull-request mode (beyond Flux) on the real control plane, with a real registry and the real smart-HTTP git
 // server; GitHub is the hosted service, so its REST API is a local endpoint that checks every request against
-// GitHub's published OpenAPI description (test/support/github-openapi.*) and keeps pull requests as GitHub would.
+// GitHub's published OpenAPI description (test/support/openapi.ts) and keeps pull requests as GitHub would.
 // A new image is pushed to a branch and a pull request opened into the deployed branch, which stays untouched; the
 // next image lands on the same branch and updates the same pull request; once it is merged, the next image starts a
 // new branch from the base and opens a new pull request.
@@ -15,7 +15,7 @@ import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { git } from '../support/git-repo.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
-import { checkGitHubRequest } from '../support/github-openapi.ts';
+import { checkGitHubRequest } from '../support/openapi.ts';
 import { startImageHarness, type ImageHarness } from '../image-reflector/harness.ts';
 import { startEndpoint, type Endpoint, type Recorded } from '../notification/endpoint.ts';
 

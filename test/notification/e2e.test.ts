@@ -21,7 +21,7 @@ import {
 } from '../kustomize-controller/harness.ts';
 import { type Endpoint, startEndpoint } from './endpoint.ts';
 import { create, type NotificationHarness, secret, startNotification } from './harness.ts';
-import { checkGitHubRequest } from '../support/github-openapi.ts';
+import { checkGitHubRequest } from '../support/openapi.ts';
 
 const PROVIDER = { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider' };
 const ALERT = { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Alert' };

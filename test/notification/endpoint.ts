@@ -46,16 +46,19 @@ export async function startEndpoint(responder: Responder = () => ({ status: 200,
       };
       requests.push(recorded);
       for (const w of waiters.splice(0)) w(recorded);
-      Promise.resolve(current(recorded)).then(
-        (a) => {
-          res.writeHead(a.status, { 'Content-Type': 'application/json', ...a.headers });
-          res.end(a.body ?? '');
-        },
-        (err: unknown) => {
-          res.writeHead(500);
-          res.end(String(err));
-        },
-      );
+      // A responder that throws (a failed check) answers 500 with the error, so the caller fails at once.
+      Promise.resolve()
+        .then(() => current(recorded))
+        .then(
+          (a) => {
+            res.writeHead(a.status, { 'Content-Type': 'application/json', ...a.headers });
+            res.end(a.body ?? '');
+          },
+          (err: unknown) => {
+            res.writeHead(500);
+            res.end(String(err));
+          },
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -9,7 +9,7 @@ import { newNotifier, type ProviderSettings } from '../../src/controllers/notifi
 import { nkeyFromSeed } from '../../src/controllers/notification/providers/nats.ts';
 import type { FluxEvent } from '../../src/runtime/index.ts';
 import { type Endpoint, type Recorded, startEndpoint } from './endpoint.ts';
-import { checkGitHubRequest } from '../support/github-openapi.ts';
+import { checkGitHubRequest, giteaApi } from '../support/openapi.ts';
 import { startNatsServer } from '../support/nats-server.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -475,6 +475,7 @@ describe('git providers', () => {
     let statuses: unknown[] = [];
     ep.respond((r) => {
       // Gitea REST API v1: token auth; statuses listed newest first with the state under "status".
+      giteaApi.check(r.method, r.path, '/api/v1', r.text || '{}');
       if (r.headers['authorization'] !== 'token gt') return { status: 401, body: '{"message":"token is required"}' };
       if (r.method === 'GET') return { status: 200, body: JSON.stringify(statuses) };
       return { status: 201, body: '{}' };
@@ -512,6 +513,9 @@ describe('git providers', () => {
     const cr = event({ metadata: { change_request: '12', revision: `main@sha1:${SHA}` } });
     let comments: unknown[] = [];
     ep.respond((r) => {
+      // Flux lists comments through the Gitea SDK, whose list options always carry page and limit; this operation
+      // does not document them (Gitea returns every comment), so they are tolerated here and nowhere else.
+      giteaApi.check(r.method, r.path, '/api/v1', r.text || '{}', ['page', 'limit']);
       if (r.headers['authorization'] !== 'token gt') return { status: 401, body: '{}' };
       if (r.path === '/api/v1/user') return { status: 200, body: '{"id":3,"login":"flux-bot"}' };
       if (r.method === 'GET') return { status: 200, body: JSON.stringify(comments) };

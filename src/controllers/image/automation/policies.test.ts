@@ -50,7 +50,12 @@ test('pullRequestModeOf: off without the annotation; a mode that cannot work sta
       (e: unknown) =>
         e instanceof StepError && e.terminal && e.reason === 'InvalidSourceConfiguration' && re.test(e.message),
     );
-  refused({ ...on, 'image.fluxts.io/pull-request': 'gitlab' }, 'main', 'x', /service 'gitlab' is not supported yet/u);
+  for (const service of ['gitlab', 'gitea']) {
+    const mode = pullRequestModeOf(auto({ ...on, 'image.fluxts.io/pull-request': service }), 'main', 'flux/images');
+    assert.equal(mode?.provider, service);
+  }
+  const other = { ...on, 'image.fluxts.io/pull-request': 'bitbucket' };
+  refused(other, 'main', 'x', /service 'bitbucket' is not supported: use one of github, gitlab, gitea/u);
   refused({ 'image.fluxts.io/pull-request': 'github' }, 'main', 'x', /must name a Secret/u);
   refused(on, 'main', 'main', /other than the checkout branch 'main'/u);
   refused(on, undefined, 'x', /checkout ref must be a branch/u);

@@ -6,16 +6,18 @@
 //
 //   metadata:
 //     annotations:
-//       image.fluxts.io/pull-request: github              # the service (GitHub and GitHub Enterprise today)
+//       image.fluxts.io/pull-request: github              # the service: github, gitlab (merge requests) or gitea
 //       image.fluxts.io/pull-request-secret: github-token # Secret in the automation's namespace, key `token`
 //       image.fluxts.io/pull-request-api: https://ghe.example.com/api/v3   # optional; derived from the URL
+//
+// The API base is derived from the GitRepository's URL: api.github.com or `<host>/api/v3` (Enterprise) for GitHub,
+// `<origin>/api/v4` for GitLab, `<origin>/api/v1` for Gitea; the annotation overrides it (an install under a path).
 import { ImageReason, type GitRepository, type ImageUpdateAutomation } from '../../../api/index.ts';
 import {
-  findOpenPullRequest,
-  githubRepositoryOf,
-  openPullRequest,
-  updatePullRequest,
-  type GitHubRepository,
+  changeRequestsFor,
+  FORGE_SERVICES,
+  type ChangeRequests,
+  type ForgeService,
   type PullRequest,
 } from '../../../fetchers/forge/index.ts';
 import { StepError, type StepContext } from '../../../runtime/index.ts';
@@ -29,7 +31,7 @@ const TOKEN_KEY = 'token';
 
 /** PullRequestMode is the validated opt-in. */
 export interface PullRequestMode {
-  provider: 'github';
+  provider: ForgeService;
   secretName: string;
   api?: string;
   /** base is the branch pull requests go into (the checkout branch); head the push branch. */
@@ -41,6 +43,8 @@ const invalid = (message: string): StepError =>
   new StepError(ImageReason.InvalidSourceConfiguration, `invalid pull-request configuration: ${message}`, {
     terminal: true,
   });
+
+const isForgeService = (s: string): s is ForgeService => (FORGE_SERVICES as readonly string[]).includes(s);
 
 /**
  * pullRequestModeOf reads the annotations; undefined when the mode is off. A mode that cannot work (another
@@ -54,8 +58,8 @@ export function pullRequestModeOf(
   const annotations = obj.metadata.annotations ?? {};
   const provider = annotations[PULL_REQUEST_ANNOTATION];
   if (provider === undefined || provider === '') return undefined;
-  if (provider !== 'github') {
-    throw invalid(`service '${provider}' is not supported yet: use 'github'`);
+  if (!isForgeService(provider)) {
+    throw invalid(`service '${provider}' is not supported: use one of ${FORGE_SERVICES.join(', ')}`);
   }
   const secretName = annotations[PULL_REQUEST_SECRET_ANNOTATION];
   if (!secretName) throw invalid(`annotation '${PULL_REQUEST_SECRET_ANNOTATION}' must name a Secret with a token`);
@@ -88,18 +92,18 @@ export async function pullRequestsFor(
   mode: PullRequestMode,
   ctx: StepContext,
 ): Promise<PullRequests> {
-  let gh: GitHubRepository;
+  let forge: ChangeRequests;
   let open: PullRequest | undefined;
   try {
     const ns = obj.metadata.namespace ?? '';
     const data = await readSecretData(ctx.manager.client, ns, mode.secretName, 'pull-request token');
     const token = data[TOKEN_KEY];
     if (!token) throw new Error(`secret '${ns}/${mode.secretName}' has no '${TOKEN_KEY}' key`);
-    gh = {
-      ...githubRepositoryOf(source.spec.url, Buffer.from(token).toString('utf8'), mode.api),
+    forge = changeRequestsFor(mode.provider, source.spec.url, Buffer.from(token).toString('utf8'), {
+      ...(mode.api ? { api: mode.api } : {}),
       signal: ctx.request.signal,
-    };
-    open = await findOpenPullRequest(gh, mode.head, mode.base);
+    });
+    open = await forge.findOpen(mode.head, mode.base);
   } catch (err) {
     throw failed(err);
   }
@@ -111,8 +115,8 @@ export async function pullRequestsFor(
       const title = (newline < 0 ? message : message.slice(0, newline)).trim() || 'Update images';
       const body = `${newline < 0 ? '' : message.slice(newline + 1).trim()}\n\n---\nOpened by fluxts image automation \`${obj.metadata.namespace}/${obj.metadata.name}\`.`;
       try {
-        if (open) return { pr: await updatePullRequest(gh, open.number, { title, body }), opened: false };
-        return { pr: await openPullRequest(gh, { head: mode.head, base: mode.base, title, body }), opened: true };
+        if (open) return { pr: await forge.update(open.number, { title, body }), opened: false };
+        return { pr: await forge.open({ head: mode.head, base: mode.base, title, body }), opened: true };
       } catch (err) {
         throw failed(err);
       }

@@ -126,7 +126,8 @@ export const githubPullRequestComment: NotifierFactory = (s) => {
         gh,
         ctx,
         'GET',
-        `${repoPath(gh)}/issues/${pr}/comments?direction=asc&per_page=100&sort=created`,
+        // GitHub lists an issue's comments by ascending id; sort and direction are not parameters of this operation.
+        `${repoPath(gh)}/issues/${pr}/comments?per_page=100`,
       )) as IssueComment[];
       const marker = commentMarker(event, s.providerUID, 'flux-pr-comment-key');
       const mine = comments.find((c) => c.user?.login === login && (c.body ?? '').includes(marker));

@@ -1,0 +1,77 @@
+// Pull requests on Gitea (and Forgejo, which keeps Gitea's API) through its REST API v1, for image-automation's
+// pull-request mode. `Authorization: token <t>`, as Gitea's description asks (the query-string tokens are
+// deprecated there). Gitea's list cannot filter by head branch, so open pull requests into the base are paged
+// through and matched on `head.ref` within the same repository.
+import type { ChangeRequests, PullRequest } from './change-requests.ts';
+import { forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
+
+/** GiteaRepository names a repository and how to reach its API. */
+export interface GiteaRepository {
+  /** api is the REST base: `<origin>/api/v1`. */
+  api: string;
+  owner: string;
+  repo: string;
+  token: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * giteaRepositoryOf derives owner, repository and API base from a clone URL; `api` overrides the base (a Gitea
+ * served under a sub-path, or a local endpoint in tests). An SSH URL's API is taken to be HTTPS on the same host.
+ */
+export function giteaRepositoryOf(cloneUrl: string, token: string, api?: string): Omit<GiteaRepository, 'signal'> {
+  const { url, segments } = repositoryPath(cloneUrl, 'Gitea');
+  const [owner, repo] = segments.slice(-2) as [string, string];
+  const origin = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : `https://${url.hostname}`;
+  return { api: (api ?? `${origin}/api/v1`).replace(/\/+$/u, ''), owner, repo, token };
+}
+
+interface RawPullRequest {
+  number: number;
+  html_url: string;
+  title: string;
+  body: string | null;
+  head: { ref: string; repo_id?: number };
+  base: { ref: string; repo_id?: number };
+}
+
+const toPullRequest = (p: RawPullRequest): PullRequest => ({
+  number: p.number,
+  url: p.html_url,
+  title: p.title,
+  body: p.body ?? '',
+});
+
+/** Gitea's default maximum page size; more open pull requests into one branch are paged through. */
+const PAGE = 50;
+/** A bound on paging: a repository with more open pull requests than this into one branch is not ours to scan. */
+const MAX_PAGES = 20;
+
+/** giteaPullRequests is the ChangeRequests of one Gitea repository. */
+export function giteaPullRequests(gt: GiteaRepository): ChangeRequests {
+  const ep: ForgeEndpoint = {
+    api: gt.api,
+    headers: { Authorization: `token ${gt.token}` },
+    ...(gt.signal ? { signal: gt.signal } : {}),
+  };
+  const repoPath = `/repos/${encodeURIComponent(gt.owner)}/${encodeURIComponent(gt.repo)}`;
+  return {
+    async findOpen(head, base) {
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const q = new URLSearchParams({ state: 'open', base_branch: base, page: String(page), limit: String(PAGE) });
+        const list = await forgeCall<RawPullRequest[]>(ep, 'GET', `${repoPath}/pulls?${q.toString()}`);
+        // A fork's branch of the same name is not ours: same repository means head and base share the repo id.
+        const found = list.find((p) => p.head.ref === head && p.base.ref === base && p.head.repo_id === p.base.repo_id);
+        if (found) return toPullRequest(found);
+        if (list.length < PAGE) return undefined;
+      }
+      return undefined;
+    },
+    async open(pr) {
+      return toPullRequest(await forgeCall<RawPullRequest>(ep, 'POST', `${repoPath}/pulls`, pr));
+    },
+    async update(number, pr) {
+      return toPullRequest(await forgeCall<RawPullRequest>(ep, 'PATCH', `${repoPath}/pulls/${number}`, pr));
+    },
+  };
+}
