@@ -7,6 +7,7 @@ import { inventoryFromObjects, type KubeObject } from '../../kube/index.ts';
 import { conditions, formatDuration, stalled, StepError, type Result, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import type { LoadedChart } from './chart-artifact.ts';
+import { reconcileDrift } from './drift-step.ts';
 import { eventMeta } from './events.ts';
 import { stampRelease } from './labels.ts';
 import { parseManifest } from './manifest.ts';
@@ -101,6 +102,9 @@ export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefi
     const state = determineState(hr, last, desired);
     switch (state.kind) {
       case 'in-sync': {
+        // In sync with the desired chart and values: the cluster state may still have drifted (once per reconcile,
+        // as in sync ends the loop: a correction is not followed by another comparison).
+        await reconcileDrift(hr, ctx, t, state.release);
         if (!status.inventory) status.inventory = inventoryFromObjects(parseManifest(state.release.manifest));
         if (!conditions.has(hr, Released)) {
           const snap = status.history?.[0];

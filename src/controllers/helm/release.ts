@@ -124,8 +124,8 @@ async function applyCrds(t: ActionTarget, rendered: RenderedRelease, policy: Act
   await waitForSet(t.client, applied, { interval: 500, timeout: 60_000, signal: t.signal });
 }
 
-/** manifestObjects are the rendered manifest's objects, namespaced and stamped. */
-async function manifestObjects(t: ActionTarget, manifest: string): Promise<KubeObject[]> {
+/** manifestObjects are the rendered manifest's objects, namespaced and stamped: what is applied, and compared for drift. */
+export async function manifestObjects(t: ActionTarget, manifest: string): Promise<KubeObject[]> {
   const objects = await withNamespaces(t.client, parseManifest(manifest), t.namespace);
   return objects.map(t.stamp);
 }

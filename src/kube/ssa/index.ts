@@ -16,7 +16,9 @@ export {
 } from './changeset.ts';
 export { deleteAll, type DeleteOptions, type DeleteResult } from './delete.ts';
 export { diffObjects, hasDrifted, jsonEqual, type DiffResult } from './diff.ts';
-export type { IgnoreRule } from './ignore.ts';
+export { ignoredPaths, type IgnoreRule } from './ignore.ts';
+export { escapeToken, jsonPatchDiff, type PatchOp } from './json-diff.ts';
+export { parsePointer, removePointer } from './json-pointer.ts';
 export { diffAll, type DiffEntry } from './diff-set.ts';
 export { dryRunApply, isImmutableError, serverSideApply } from './dry-run.ts';
 export {
