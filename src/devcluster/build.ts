@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import { withBuildLock } from '../util/build-lock.ts';
@@ -40,8 +41,20 @@ export async function ensureControlPlaneBinaries(progress: Progress = stderrProg
     CachedBinary,
     CachedBinary,
   ];
-  const allValid = async (): Promise<true | undefined> =>
-    (await Promise.all([etcdBin, ...kube].map((bin) => bin.isValid()))).every(Boolean) ? true : undefined;
+  const checkAll = (): Promise<boolean[]> => Promise.all([etcdBin, ...kube].map((bin) => bin.isValid()));
+  // Checksumming the binaries reads a few hundred MB: the first check serves both the notice and the lock's
+  // first look; later looks (after waiting for another process's build) check again.
+  let firstCheck: boolean[] | undefined = await checkAll();
+  if (firstCheck.includes(false)) {
+    // Said once, before anything starts: a new user of `npm run demo` must know why the first run is long.
+    const [etcdValid, ...kubeValid] = firstCheck;
+    progress(coldBuildNotice({ etcd: !etcdValid, kubernetes: kubeValid.includes(false) }, availableParallelism()));
+  }
+  const allValid = async (): Promise<true | undefined> => {
+    const valid = firstCheck ?? (await checkAll());
+    firstCheck = undefined;
+    return valid.every(Boolean) ? true : undefined;
+  };
   // One build at a time per cache: concurrent `npm test` runs and clones share it instead of racing.
   await withBuildLock(
     cacheDir('control-plane'),
@@ -60,6 +73,31 @@ export async function ensureControlPlaneBinaries(progress: Progress = stderrProg
     kubeControllerManager: kcmBin.path,
     kubectl: kubectlBin.path,
   };
+}
+
+/** Missing says which control-plane builds a cold cache still needs. */
+export interface MissingControlPlane {
+  etcd: boolean;
+  kubernetes: boolean;
+}
+
+/**
+ * coldBuildNotice is the one line printed before a control-plane build starts: what is built, where it goes, how
+ * long it takes and why. The durations are the ones measured on 2-core machines (README, "Main job").
+ */
+export function coldBuildNotice(missing: MissingControlPlane, cores: number): string {
+  const { kubernetes, etcd } = CONTROL_PLANE_VERSIONS;
+  const what = [
+    ...(missing.etcd ? [`etcd ${etcd}`] : []),
+    ...(missing.kubernetes ? [`kube-apiserver, kube-controller-manager and kubectl ${kubernetes}`] : []),
+  ].join(' and ');
+  const duration = missing.kubernetes ? 'about 15-30 minutes on 2 cores' : 'a few minutes';
+  const machine = `${cores} ${cores === 1 ? 'core' : 'cores'} here${cores > 2 ? ', so likely less' : ''}`;
+  return (
+    `first run on this machine: building ${what} from their Go modules into ${cacheDir('control-plane')} ` +
+    `takes ${duration} (${machine}), once: fluxts runs a real Kubernetes API server, not a mock, built from ` +
+    `source through the Go module proxy; later runs reuse the cache and start in seconds`
+  );
 }
 
 async function buildEtcd(version: string, target: CachedBinary, progress: Progress): Promise<void> {
