@@ -76,7 +76,8 @@ export class TestRepo {
       if (parent !== undefined) git(['read-tree', parent], { cwd: this.path, env });
       for (const [path, change] of Object.entries(opts.files)) {
         if (change === null) {
-          git(['update-index', '--force-remove', path], { cwd: this.path, env });
+          // `--force-remove` wants a work tree, which a bare repository has not; mode 0 removes the entry.
+          git(['update-index', '--index-info'], { cwd: this.path, env, input: `0 ${'0'.repeat(40)}\t${path}\n` });
         } else if (typeof change === 'object' && 'gitlink' in change) {
           git(['update-index', '--add', '--cacheinfo', `160000,${change.gitlink},${path}`], { cwd: this.path, env });
         } else {
