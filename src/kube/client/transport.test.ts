@@ -70,3 +70,38 @@ test('a failure on a fresh connection, or a reset POST, is not retried', async (
   await assert.rejects(other.request({ method: 'POST', path: '/api', body: {} }), KubeConnectionError);
   assert.equal(second.connections(), 1);
 });
+
+test("a connection reset after the response is the body reader's failure: nothing is sent again, nothing escapes", async (t) => {
+  // The second request on the connection gets its headers and half a body, then the connection is reset.
+  const seen: string[] = [];
+  const perSocket = new WeakMap<object, number>();
+  const server = createServer((req, res) => {
+    const n = (perSocket.get(req.socket) ?? 0) + 1;
+    perSocket.set(req.socket, n);
+    seen.push(`${req.method ?? ''} #${n}`);
+    if (n === 1) {
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"kind":"Status"}');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+    res.write('{"kind":');
+    setTimeout(() => req.socket.resetAndDestroy(), 50);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const transport = transportFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  for (const method of ['GET', 'DELETE'] as const) {
+    seen.length = 0;
+    await transport.request({ method, path: '/api' });
+    await assert.rejects(transport.request({ method, path: '/api' }), /response cut/);
+    // Before the fix the request went once more (a DELETE the server had carried out) and its failure escaped.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(seen, [`${method} #1`, `${method} #2`]);
+  }
+  assert.deepEqual(unhandled, []);
+});

@@ -104,7 +104,10 @@ export class Transport {
     const send = https ? httpsRequest : httpRequest;
     // mayRetry: the server may close a kept-alive connection while it sits idle in the pool (the apiserver does
     // after a while), and the request that finds out first goes once more on a fresh connection, as Go's transport
-    // does. Any other failure, or a second one, is the caller's.
+    // does. Any other failure, or a second one, is the caller's. Only a request without a response may go again:
+    // an error after the response (the connection reset while the body streams) is the body reader's to report,
+    // and sending again then would repeat a DELETE or PUT the server has already carried out (and, unobserved,
+    // the retry's own failure was an unhandled rejection that killed the process: test/chaos/watch-drop).
     const attempt = (mayRetry: boolean): Promise<IncomingMessage> =>
       new Promise<IncomingMessage>((resolve, reject) => {
         const req = send(url, {
@@ -113,9 +116,14 @@ export class Transport {
           agent: https ? httpsAgentFor(credentials.tls) : plainAgent,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
-        req.once('response', resolve);
-        req.once('error', (err) => {
-          if (mayRetry && req.reusedSocket && isIdleClose(err, opts.method)) resolve(attempt(false));
+        let responded = false;
+        req.once('response', (response) => {
+          responded = true;
+          resolve(response);
+        });
+        req.on('error', (err) => {
+          if (responded) return;
+          if (mayRetry && req.reusedSocket && isIdleClose(err, opts.method)) attempt(false).then(resolve, reject);
           else reject(err);
         });
         req.end(body);
