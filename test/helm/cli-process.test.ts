@@ -35,3 +35,10 @@ test("include nested past Helm's limit fails with helm's message, not a stack ov
   assert.match(r.stderr, /rendering template has a nested reference name: countdown: unable to execute template\n/);
   assert.doesNotMatch(r.stderr, /call stack|max expression depth/);
 });
+
+test("a flag helm does not know fails with pflag's message, as helm prints it", () => {
+  const r = fluxts('--sett', 'a=1');
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, 'Error: unknown flag: --sett\n');
+});

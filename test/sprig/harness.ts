@@ -1,7 +1,7 @@
 // Runs the same template through Go (sprigref) and through engines/gotemplate + engines/sprig, and compares.
 import assert from 'node:assert/strict';
 
-import { Template } from '../../src/engines/gotemplate/index.ts';
+import { Template, utf8Encode } from '../../src/engines/gotemplate/index.ts';
 import type { GoValue } from '../../src/engines/gotemplate/index.ts';
 import { sprigFunctions, type SprigOptions } from '../../src/engines/sprig/index.ts';
 import type { SprigRef } from './sprigref.ts';
@@ -19,7 +19,9 @@ export type Outcome = { out: string } | { err: string };
 export function ours(c: Case, options: SprigOptions = {}): Outcome {
   try {
     const t = new Template('t').funcs(sprigFunctions(options)).parse(c.tpl);
-    return { out: t.execute((c.data === undefined ? null : JSON.parse(JSON.stringify(c.data))) as GoValue) };
+    const out = t.execute((c.data === undefined ? null : JSON.parse(JSON.stringify(c.data))) as GoValue);
+    // Compared as Go's side is: the output bytes (invalid UTF-8 kept as byte escapes) read back as UTF-8.
+    return { out: Buffer.from(utf8Encode(out)).toString('utf8') };
   } catch (err) {
     return { err: (err as Error).message };
   }

@@ -5,12 +5,12 @@
 // charts do not pay the worker's start-up.
 import { parentPort, workerData } from 'node:worker_threads';
 
-import type { TemplateFlags } from './helm.ts';
+import type { TemplateFlags } from './helm-flags.ts';
 
 /** TemplateJob is what the main thread sends: the arguments, flags and the environment the render reads. */
 export interface TemplateJob {
   args: string[];
-  flags: TemplateFlags & { hooks: boolean };
+  flags: TemplateFlags;
   cwd: string;
   env: Record<string, string | undefined>;
 }

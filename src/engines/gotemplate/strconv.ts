@@ -333,7 +333,12 @@ function quoteWith(s: string, quote: number, asciiOnly: boolean, graphicOnly: bo
         i++;
       }
     }
-    // A lone surrogate stands for an invalid UTF-8 byte sequence that was decoded to U+FFFD.
+    // A lone U+DC80..U+DCFF is a byte escape (values.ts): the invalid byte Go prints as \xNN. Other lone
+    // surrogates cannot come from Go bytes; they print as U+FFFD.
+    if (r >= 0xdc80 && r <= 0xdcff) {
+      out += '\\x' + hex(r - 0xdc00, 2);
+      continue;
+    }
     if (r >= 0xd800 && r < 0xe000) r = 0xfffd;
     out += escapeRune(r, quote, asciiOnly, graphicOnly);
   }

@@ -28,6 +28,9 @@ import {
   TemplateError,
   TemplateExecError,
   TemplateParseError,
+  utf8Decode,
+  utf8Encode,
+  utf8Length,
   withGoType,
   type GoValue,
 } from './index.ts';
@@ -481,5 +484,28 @@ describe('gotemplate: fmt used directly', () => {
     assert.equal(formatValue([1, 'a', null, { b: 1, a: [true] }]), '[1 a <nil> map[a:[true] b:1]]');
     assert.equal(formatValue(withGoType(['x'], SLICE_STRING)), '[x]');
     assert.equal(sprintf('%v %.2v %5.1f %t', NaN, Infinity, -Infinity, false), 'NaN +Inf  -Inf false');
+  });
+});
+
+describe('gotemplate: Go strings that are not valid UTF-8', () => {
+  // Go strings are bytes: a binary file read as a string keeps every byte, `len` counts them and `%q` prints the
+  // invalid ones as \xNN. The engine holds such bytes as byte escapes (lone U+DC80..U+DCFF).
+  const binary = Uint8Array.of(0x00, 0x61, 0xff, 0xfe, 0xc3, 0xa9, 0xe2, 0x82, 0xc3);
+  test('utf8Decode then utf8Encode gives back the exact bytes', () => {
+    const s = utf8Decode(binary);
+    assert.deepEqual([...utf8Encode(s)], [...binary]);
+    assert.equal(utf8Length(s), binary.length);
+    assert.equal(utf8Decode(Uint8Array.of(0xe2, 0x9c, 0x93)), '✓');
+    // Overlong forms and encoded surrogates are invalid in Go too: each byte stays a byte.
+    assert.deepEqual(
+      [...utf8Encode(utf8Decode(Uint8Array.of(0xc0, 0x80, 0xed, 0xa0, 0x80)))],
+      [0xc0, 0x80, 0xed, 0xa0, 0x80],
+    );
+  });
+  test('len, %q, %x and printf of such a string as Go prints them', () => {
+    const s = utf8Decode(binary);
+    assert.equal(run('{{ len . }}', s), '9');
+    assert.equal(run('{{ printf "%q" . }}', s), '"\\x00a\\xff\\xfeé\\xe2\\x82\\xc3"');
+    assert.equal(run('{{ printf "%x" . }}', s), '0061fffec3a9e282c3');
   });
 });

@@ -641,7 +641,23 @@ export function goLen(v: GoValue): number | undefined {
   return undefined;
 }
 
-/** utf8Length is the number of bytes of a string in UTF-8 (lone surrogates count as U+FFFD, 3 bytes). */
+/**
+ * Go strings are byte strings and may hold invalid UTF-8 (a binary file read with `.Files.Get`, `b64dec` of
+ * binary data). A JavaScript string holds such a byte as a lone low surrogate U+DC80..U+DCFF ("byte escape", as
+ * Python's surrogateescape): valid UTF-8 never decodes to a lone surrogate, so `utf8Decode` then `utf8Encode`
+ * gives back the exact bytes, and `len`, hashes, `b64enc` and `%q` see what Go sees.
+ */
+const BYTE_ESCAPE = 0xdc00;
+
+/** isByteEscape reports whether the UTF-16 unit at s[i] is a byte escape (a lone U+DC80..U+DCFF). */
+export function isByteEscape(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0xdc80 || c > 0xdcff) return false;
+  const prev = i > 0 ? s.charCodeAt(i - 1) : 0;
+  return !(prev >= 0xd800 && prev < 0xdc00);
+}
+
+/** utf8Length is len(s) in Go: the UTF-8 bytes of a string (a byte escape is one byte, other lone surrogates U+FFFD). */
 export function utf8Length(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
@@ -651,22 +667,90 @@ export function utf8Length(s: string): number {
     else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       n += 2; // 4 bytes for 2 UTF-16 units
       i++;
-    } else n += 2;
+    } else if (!(c >= 0xdc80 && c <= 0xdcff)) n += 2;
   }
   return n;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
-/** utf8Encode returns a string's UTF-8 bytes. */
-export function utf8Encode(s: string): Uint8Array {
-  return encoder.encode(s);
+/** hasByteEscape reports whether a string holds any byte escape (then it is not plain UTF-8 text). */
+function hasByteEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc80 && c <= 0xdcff && isByteEscape(s, i)) return true;
+  }
+  return false;
 }
 
-/** utf8Decode turns bytes into a string; invalid UTF-8 becomes U+FFFD (JavaScript strings cannot hold it). */
+/** utf8Encode returns a Go string's bytes: UTF-8, with byte escapes written back as the bytes they stand for. */
+export function utf8Encode(s: string): Uint8Array {
+  if (!hasByteEscape(s)) return encoder.encode(s);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let start = 0;
+  const flush = (end: number): void => {
+    if (end <= start) return;
+    const b = encoder.encode(s.slice(start, end));
+    parts.push(b);
+    total += b.length;
+  };
+  for (let i = 0; i < s.length; i++) {
+    if (!isByteEscape(s, i)) continue;
+    flush(i);
+    parts.push(Uint8Array.of(s.charCodeAt(i) - BYTE_ESCAPE));
+    total += 1;
+    start = i + 1;
+  }
+  flush(s.length);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * utf8Decode turns Go string bytes into a JavaScript string; each byte of an invalid UTF-8 sequence becomes a
+ * byte escape, so that utf8Encode restores it.
+ */
 export function utf8Decode(b: Uint8Array): string {
-  return decoder.decode(b);
+  try {
+    return strictDecoder.decode(b);
+  } catch {
+    let out = '';
+    let start = 0;
+    for (let i = 0; i < b.length;) {
+      const w = validRuneWidth(b, i);
+      if (w > 0) {
+        i += w;
+        continue;
+      }
+      out += decoder.decode(b.subarray(start, i)) + String.fromCharCode(BYTE_ESCAPE + b[i]!);
+      i++;
+      start = i;
+    }
+    return out + decoder.decode(b.subarray(start));
+  }
+}
+
+/** validRuneWidth is the width of the valid UTF-8 sequence at b[i] as Go's utf8.DecodeRune accepts it, or 0. */
+function validRuneWidth(b: Uint8Array, i: number): number {
+  const c0 = b[i]!;
+  if (c0 < 0x80) return 1;
+  const need = c0 >= 0xf0 && c0 <= 0xf4 ? 4 : c0 >= 0xe0 && c0 <= 0xef ? 3 : c0 >= 0xc2 && c0 <= 0xdf ? 2 : 0;
+  if (need === 0 || i + need > b.length) return 0;
+  const c1 = b[i + 1]!;
+  // Second-byte ranges that exclude overlong forms, surrogates and values above U+10FFFF.
+  const lo = c0 === 0xe0 ? 0xa0 : c0 === 0xf0 ? 0x90 : 0x80;
+  const hi = c0 === 0xed ? 0x9f : c0 === 0xf4 ? 0x8f : 0xbf;
+  if (c1 < lo || c1 > hi) return 0;
+  for (let k = 2; k < need; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 0;
+  return need;
 }
 
 /** isAsciiOnly reports whether a string has only ASCII characters (its bytes are its characters). */

@@ -3,7 +3,7 @@
  * `\r` and `\n` skipped, and on failure Go's error text (`illegal base64 data at input byte 4`), which Sprig's
  * `b64dec`/`b32dec` return as the result.
  */
-import { goFunc, STRING, type FuncMap } from '../gotemplate/index.ts';
+import { goFunc, STRING, utf8Decode, type FuncMap } from '../gotemplate/index.ts';
 import { bytesOf } from './gostrings.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -128,7 +128,7 @@ export function base32Encode(src: Uint8Array): string {
 /** decodeOrMessage runs a decoder and returns the text, or Go's error text as Sprig does. */
 function decodeOrMessage(decode: (b: Uint8Array) => Uint8Array, s: string): string {
   try {
-    return Buffer.from(decode(bytesOf(s))).toString('utf8');
+    return utf8Decode(decode(bytesOf(s)));
   } catch (err) {
     if (err instanceof CorruptInput) return err.message;
     throw err;

@@ -1,10 +1,10 @@
 /**
  * Go's `strings` package on JavaScript strings. Go strings are UTF-8 bytes and Sprig indexes them by byte
  * (`trunc`, `substr`, `abbrev`, `wrap`); ASCII text is sliced directly, other text through its UTF-8 bytes. A cut
- * inside a multi-byte character gives U+FFFD where Go would keep the broken bytes: a JavaScript string cannot
- * hold them.
+ * inside a multi-byte character keeps the broken bytes as byte escapes (see gotemplate's utf8Decode), as Go keeps
+ * them.
  */
-import { isAsciiOnly } from '../gotemplate/index.ts';
+import { isAsciiOnly, utf8Decode, utf8Encode, utf8Length } from '../gotemplate/index.ts';
 import { isSpace, RUNE_ERROR } from './unicode.ts';
 
 /** isAscii reports whether every character is ASCII (then bytes and characters coincide). */
@@ -12,18 +12,20 @@ export const isAscii = isAsciiOnly;
 
 /** byteLength is len(s) in Go. */
 export function byteLength(s: string): number {
-  return isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8');
+  return isAscii(s) ? s.length : utf8Length(s);
 }
 
 /** sliceBytes is s[start:end] in Go for 0 <= start <= end <= len(s). */
 export function sliceBytes(s: string, start: number, end: number): string {
   if (isAscii(s)) return s.slice(start, end);
-  return Buffer.from(s, 'utf8').subarray(start, end).toString('utf8');
+  return utf8Decode(utf8Encode(s).subarray(start, end));
 }
 
 /** bytesOf returns a Go string's bytes. */
 export function bytesOf(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
+  if (isAscii(s)) return Buffer.from(s, 'latin1');
+  const b = utf8Encode(s);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /**

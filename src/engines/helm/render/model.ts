@@ -19,7 +19,7 @@ import {
   STRING,
   withGoType,
 } from '../../gotemplate/index.ts';
-import { quote as goQuote } from '../../gotemplate/index.ts';
+import { quote as goQuote, utf8Decode } from '../../gotemplate/index.ts';
 import type { Value } from '../values/value.ts';
 import { compileGlob } from './glob.ts';
 import { toYamlText } from './yaml-out.ts';
@@ -137,7 +137,7 @@ FILES.methods.set(
 );
 FILES.methods.set(
   'Get',
-  goMethod(FILES, [STRING], (f, name) => decoder.decode(bytesOf(f, name) ?? new Uint8Array(0)), { type: STRING }),
+  goMethod(FILES, [STRING], (f, name) => utf8Decode(bytesOf(f, name) ?? new Uint8Array(0)), { type: STRING }),
 );
 FILES.methods.set(
   'Glob',
@@ -160,6 +160,7 @@ FILES.methods.set(
     [],
     (f) => {
       const m = new Map<string, Value>();
+      // json.Marshal (under toYaml) turns invalid UTF-8 into U+FFFD, as the plain decoder does.
       for (const name of sortedKeys(f)) m.set(baseName(name), decoder.decode(bytesOf(f, name)));
       return toYamlText(m);
     },
@@ -187,7 +188,7 @@ FILES.methods.set(
     (f, path) => {
       const data = bytesOf(f, path);
       if (data === undefined || data === NIL_BYTES) return withGoType([], SLICE_STRING);
-      let s = decoder.decode(data);
+      let s = utf8Decode(data);
       if (s.length === 0) throw new Error('runtime error: index out of range [-1]');
       if (s.endsWith('\n')) s = s.slice(0, -1);
       return withGoType(s.split('\n'), SLICE_STRING);
