@@ -1,5 +1,11 @@
 // Runs a goref request on engines/gotemplate, answering in goref's shape.
-import { Template, TemplateError, TemplateExecError, TemplateParseError } from '../../src/engines/gotemplate/index.ts';
+import {
+  Template,
+  TemplateError,
+  TemplateExecError,
+  TemplateParseError,
+  utf8Encode,
+} from '../../src/engines/gotemplate/index.ts';
 import { decodeData, FUNCS } from './funcs.ts';
 import type { GoRefRequest, GoRefResponse } from './goref.ts';
 
@@ -18,7 +24,9 @@ export function runOurs(req: GoRefRequest): GoRefResponse {
     throw err;
   }
   try {
-    return { output: t.executeTemplate(req.exec ?? rootName, decodeData(structuredClone(req.data ?? null))) };
+    const out = t.executeTemplate(req.exec ?? rootName, decodeData(structuredClone(req.data ?? null)));
+    // goref answers in JSON, where Go's encoder turns invalid UTF-8 into U+FFFD: compare our bytes the same way.
+    return { output: Buffer.from(utf8Encode(out)).toString('utf8') };
   } catch (err) {
     if (err instanceof TemplateExecError || err instanceof TemplateError) return { error: err.message, phase: 'exec' };
     throw err;
