@@ -17,6 +17,13 @@ export interface ControllerSetup {
   setup(manager: Manager): void | Promise<void>;
 }
 
+/**
+ * CONTROLLER_CALL_TIMEOUT_MS bounds every Kubernetes API call of a controller (a watch until its stream starts):
+ * the apiserver's own limit for a request (`--request-timeout`, 1 m), so an apiserver that accepts a connection and
+ * never answers fails the call instead of holding a worker or an informer forever.
+ */
+export const CONTROLLER_CALL_TIMEOUT_MS = 60_000;
+
 /** LeaderElectionLostError means another replica took over: the process must stop reconciling and exit. */
 export class LeaderElectionLostError extends FluxtsError {}
 
@@ -58,7 +65,11 @@ export async function startManager(
   // Flux runs each controller as its own process and client-go's event broadcaster has its own client, so this
   // keeps every controller's budget what it would be under Flux when `fluxts controller all` runs them together.
   const newClient = (): KubeClient =>
-    new KubeClient(kubeConfig, { qps: options.kubeApiQps, burst: options.kubeApiBurst });
+    new KubeClient(kubeConfig, {
+      qps: options.kubeApiQps,
+      burst: options.kubeApiBurst,
+      callTimeoutMs: CONTROLLER_CALL_TIMEOUT_MS,
+    });
   const metrics = new MetricsRecorder({ processMetrics: true });
   const poster = options.eventsAddr ? new EventPoster({ url: options.eventsAddr, logger }) : undefined;
   const abort = new AbortController();

@@ -52,10 +52,21 @@ export class KubeClient {
   readonly transport: Transport;
   readonly mapper: RestMapper;
 
-  /** `options.requestTimeoutMs` aborts any request of this client still in flight after that long. */
-  constructor(kubeConfig: KubeConfig, options: { qps?: number; burst?: number; requestTimeoutMs?: number } = {}) {
-    const { qps, burst, requestTimeoutMs } = options;
-    this.transport = new Transport(kubeConfig, qps ? { qps, burst: burst ?? qps } : undefined, requestTimeoutMs);
+  /**
+   * `options.requestTimeoutMs` aborts any request of this client still in flight after that long;
+   * `options.callTimeoutMs` bounds a call until its answer (a watch until its stream starts): see Transport.
+   */
+  constructor(
+    kubeConfig: KubeConfig,
+    options: { qps?: number; burst?: number; requestTimeoutMs?: number; callTimeoutMs?: number } = {},
+  ) {
+    const { qps, burst, requestTimeoutMs, callTimeoutMs } = options;
+    this.transport = new Transport(
+      kubeConfig,
+      qps ? { qps, burst: burst ?? qps } : undefined,
+      requestTimeoutMs,
+      callTimeoutMs,
+    );
     this.mapper = new RestMapper(this.transport);
   }
 

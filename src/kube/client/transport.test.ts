@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 
 import { KubeConnectionError } from './errors.ts';
@@ -30,7 +30,7 @@ async function dropping(dropOn: number[]): Promise<{ server: Server; url: string
   return { server, url: `http://127.0.0.1:${port}`, connections: () => connections };
 }
 
-function transportFor(url: string): Transport {
+function transportFor(url: string, callTimeoutMs?: number): Transport {
   const kc = new KubeConfig();
   kc.loadFromString(
     [
@@ -42,7 +42,7 @@ function transportFor(url: string): Transport {
       'users: [{name: t, user: {token: abc}}]',
     ].join('\n'),
   );
-  return new Transport(kc);
+  return new Transport(kc, undefined, undefined, callTimeoutMs);
 }
 
 test('a GET on a kept-alive connection the server has closed goes once more on a fresh one', async (t) => {
@@ -104,4 +104,46 @@ test("a connection reset after the response is the body reader's failure: nothin
     assert.deepEqual(seen, [`${method} #1`, `${method} #2`]);
   }
   assert.deepEqual(unhandled, []);
+});
+
+test('the call timeout bounds a server that accepts and never answers; a watch that answers is not cut', async (t) => {
+  const held: Socket[] = [];
+  const blackHole = createNetServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of held) s.destroy();
+    blackHole.close();
+  });
+  const silent = transportFor(`http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`, 300);
+  for (const call of [
+    () => silent.request({ method: 'GET', path: '/api' }),
+    () => silent.stream({ method: 'GET', path: '/api/v1/configmaps', query: { watch: true } }),
+  ]) {
+    const started = Date.now();
+    await assert.rejects(
+      call(),
+      (err: Error) => err instanceof KubeConnectionError && /no answer within 300 ms/.test(err.message),
+    );
+    assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms`);
+  }
+
+  // A watch answers at once and then streams for longer than the call timeout: only its start is bounded.
+  const streaming = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    let n = 0;
+    const tick = setInterval(() => {
+      res.write(`{"type":"BOOKMARK","object":{"n":${n}}}\n`);
+      if (++n === 8) {
+        clearInterval(tick);
+        res.end();
+      }
+    }, 100);
+  });
+  await new Promise<void>((resolve) => streaming.listen(0, '127.0.0.1', resolve));
+  t.after(() => streaming.close());
+  const watching = transportFor(`http://127.0.0.1:${(streaming.address() as AddressInfo).port}`, 300);
+  const body = await watching.stream({ method: 'GET', path: '/api/v1/configmaps', query: { watch: true } });
+  let text = '';
+  for await (const chunk of body) text += Buffer.from(chunk).toString('utf8');
+  assert.equal(text.trim().split('\n').length, 8, 'the whole 800 ms stream arrived');
 });

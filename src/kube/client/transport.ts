@@ -31,18 +31,40 @@ export class Transport {
   readonly #rateLimit: { qps: number; burst: number } | undefined;
   readonly #throttles = new Map<string, Throttle>();
   readonly #requestTimeoutMs: number | undefined;
+  readonly #callTimeoutMs: number | undefined;
 
   /**
    * The optional rate limit is `--kube-api-qps`/`--kube-api-burst` with the semantics Flux's controllers get from
    * controller-runtime: every resource (group, version, resource) has its own REST client, and so its own token
    * bucket of that size; discovery has one more. The optional request timeout aborts any call (response body
-   * included) still in flight after that long, besides each call's own signal (the CLI's `--timeout`).
+   * included) still in flight after that long, besides each call's own signal (the CLI's `--timeout`). The
+   * optional call timeout bounds what a long-running process must never wait for forever: a plain call to its
+   * last body byte, a watch until its response starts (its body then lasts as long as the server keeps it open,
+   * `timeoutSeconds`), so a server that accepts and never answers cannot hang a controller's worker or informer.
    */
-  constructor(kubeConfig: KubeConfig, rateLimit?: { qps: number; burst: number }, requestTimeoutMs?: number) {
+  constructor(
+    kubeConfig: KubeConfig,
+    rateLimit?: { qps: number; burst: number },
+    requestTimeoutMs?: number,
+    callTimeoutMs?: number,
+  ) {
     this.kubeConfig = kubeConfig;
     this.#credentials = new CredentialSource(kubeConfig);
     this.#rateLimit = rateLimit;
     this.#requestTimeoutMs = requestTimeoutMs;
+    this.#callTimeoutMs = callTimeoutMs;
+  }
+
+  /** #withTimeout adds an abort after ms (none for 0 or less) to a call's signal; clear() disarms it. */
+  #withTimeout(opts: RequestOptions, ms: number | undefined): { opts: RequestOptions; clear(): void } {
+    if (ms === undefined || ms <= 0) return { opts, clear: () => undefined };
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new KubeConnectionError(`${opts.method} ${opts.path}: no answer within ${ms} ms`)),
+      ms,
+    );
+    const signal = opts.signal ? AbortSignal.any([timeout.signal, opts.signal]) : timeout.signal;
+    return { opts: { ...opts, signal }, clear: () => clearTimeout(timer) };
   }
 
   /** #bounded adds the transport's request timeout to a call's own signal. */
@@ -55,18 +77,32 @@ export class Transport {
 
   /** request sends one call and returns the decoded JSON body (undefined for an empty body). */
   async request<T>(opts: RequestOptions): Promise<T> {
-    opts = this.#bounded(opts);
-    const response = await this.#send(opts);
-    const text = await readText(response, opts);
-    const code = response.statusCode ?? 0;
-    if (code >= 300) throw apiError(opts, code, text);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    // The rate limiter's wait comes first: a call queued behind the client's own budget has not yet been sent.
+    await this.#throttleFor(opts.path)?.wait();
+    const call = this.#withTimeout(this.#bounded(opts), this.#callTimeoutMs);
+    opts = call.opts;
+    try {
+      const response = await this.#send(opts);
+      const text = await readText(response, opts);
+      const code = response.statusCode ?? 0;
+      if (code >= 300) throw apiError(opts, code, text);
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } finally {
+      call.clear();
+    }
   }
 
   /** stream sends one call and returns the response body as a byte stream (used for watches). */
   async stream(opts: RequestOptions): Promise<ReadableStream<Uint8Array>> {
-    opts = this.#bounded(opts);
-    const response = await this.#send(opts);
+    await this.#throttleFor(opts.path)?.wait();
+    const call = this.#withTimeout(this.#bounded(opts), this.#callTimeoutMs);
+    opts = call.opts;
+    let response: IncomingMessage;
+    try {
+      response = await this.#send(opts);
+    } finally {
+      call.clear();
+    }
     const code = response.statusCode ?? 0;
     if (code >= 300) throw apiError(opts, code, await readText(response, opts));
     return Readable.toWeb(response) as ReadableStream<Uint8Array>;
@@ -99,7 +135,6 @@ export class Transport {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    await this.#throttleFor(opts.path)?.wait();
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     // mayRetry: the server may close a kept-alive connection while it sits idle in the pool (the apiserver does
@@ -133,7 +168,7 @@ export class Transport {
       if (response.statusCode === 401) this.#credentials.invalidate();
       return response;
     } catch (err) {
-      if (opts.signal?.aborted) throw err;
+      if (opts.signal?.aborted) throw abortError(opts.signal, err);
       throw new KubeConnectionError(`${opts.method} ${url.pathname}: ${errorMessage(err)}`, { cause: err });
     }
   }
@@ -179,10 +214,18 @@ async function readText(response: IncomingMessage, opts: RequestOptions): Promis
   try {
     for await (const chunk of response) chunks.push(chunk as Buffer);
   } catch (err) {
-    if (opts.signal?.aborted) throw err;
+    if (opts.signal?.aborted) throw abortError(opts.signal, err);
     throw new KubeConnectionError(`${opts.method} ${opts.path}: response cut: ${errorMessage(err)}`, { cause: err });
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * abortError is what an aborted call fails with: the call timeout's own KubeConnectionError (it says how long
+ * was waited), or the AbortError of the caller's signal, which callers recognise as their own cancellation.
+ */
+function abortError(signal: AbortSignal, err: unknown): unknown {
+  return signal.reason instanceof KubeConnectionError ? signal.reason : err;
 }
 
 function apiError(opts: RequestOptions, code: number, text: string): KubeApiError {
