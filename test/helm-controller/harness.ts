@@ -122,32 +122,49 @@ export async function events(client: KubeClient, ns: string, kind: string, name:
   return list.items.filter((e) => e.involvedObject?.kind === kind && e.involvedObject.name === name);
 }
 
+/** RepositoryChart names a chart of a Helm HTTP repository: the HelmRepository and HelmRelease names, the chart. */
+export interface RepositoryChart {
+  repository: string;
+  release: string;
+  chart: string;
+  version: string;
+}
+
 /**
- * createPodinfoRelease creates the HelmRepository `podinfo` (at repoUrl) and the HelmRelease `podinfo` of its
- * podinfo 6.x chart, with the extra spec fields given (values, install/upgrade settings, …).
+ * createRepositoryRelease creates a HelmRepository (at repoUrl) and a HelmRelease of one of its charts, with the
+ * extra spec fields given (values, install/upgrade/test settings, …).
  */
-export async function createPodinfoRelease(
+export async function createRepositoryRelease(
   client: KubeClient,
   ns: string,
   repoUrl: string,
+  chart: RepositoryChart,
   spec: Record<string, unknown>,
 ): Promise<void> {
   await client.create({
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'HelmRepository',
-    metadata: { name: 'podinfo', namespace: ns },
+    metadata: { name: chart.repository, namespace: ns },
     spec: { interval: '1m', url: repoUrl },
   });
+  const sourceRef = { kind: 'HelmRepository', name: chart.repository };
   await client.create({
     apiVersion: helmReleaseType.apiVersion,
     kind: 'HelmRelease',
-    metadata: { name: 'podinfo', namespace: ns },
-    spec: {
-      interval: '5m',
-      chart: { spec: { chart: 'podinfo', version: '6.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
-      ...spec,
-    },
+    metadata: { name: chart.release, namespace: ns },
+    spec: { interval: '5m', chart: { spec: { chart: chart.chart, version: chart.version, sourceRef } }, ...spec },
   });
+}
+
+/** createPodinfoRelease creates the HelmRepository `podinfo` and the HelmRelease `podinfo` of its 6.x chart. */
+export function createPodinfoRelease(
+  client: KubeClient,
+  ns: string,
+  repoUrl: string,
+  spec: Record<string, unknown>,
+): Promise<void> {
+  const chart = { repository: 'podinfo', release: 'podinfo', chart: 'podinfo', version: '6.x' };
+  return createRepositoryRelease(client, ns, repoUrl, chart, spec);
 }
 
 /** requestReconcile asks for a reconcile without a spec change (the `reconcile.fluxcd.io/requestedAt` token). */

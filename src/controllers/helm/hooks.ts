@@ -10,11 +10,13 @@ import {
   type Release,
   type ReleaseHook,
 } from '../../engines/helm/index.ts';
+import { readStatus } from '../../engines/kstatus/index.ts';
 import {
   isNotFound,
   type KubeClient,
   type KubeObject,
   refOf,
+  type StatusFn,
   typeOf,
   waitForSet,
   waitForTermination,
@@ -37,6 +39,20 @@ export interface HookOptions {
 const now = () => localTime(BigInt(Date.now()) * 1_000_000n);
 const WAITED = new Set(['Job', 'Pod']);
 
+/**
+ * hookStatus is how Helm watches a hook until it is done (WatchUntilReady): a Pod must end Succeeded, and one that
+ * ends Failed fails the hook (kstatus alone calls any completed Pod Current); Jobs follow kstatus's Job rule.
+ */
+export const hookStatus: StatusFn = (obj, pods) => {
+  if (obj.kind !== 'Pod') return readStatus(obj, pods ? { pods } : {});
+  const ref = refOf(obj);
+  const kref = { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name };
+  const phase = (obj.status as { phase?: string } | undefined)?.phase ?? '';
+  if (phase === 'Succeeded') return { ref: kref, status: 'Current', message: 'Pod has completed successfully' };
+  if (phase === 'Failed') return { ref: kref, status: 'Failed', message: `pod ${obj.metadata.name ?? ''} failed` };
+  return { ref: kref, status: 'InProgress', message: `Pod is ${phase || 'Pending'}` };
+};
+
 async function deleteHook(client: KubeClient, obj: KubeObject, signal: AbortSignal, timeoutMs: number): Promise<void> {
   const key = {
     name: obj.metadata.name ?? '',
@@ -51,7 +67,8 @@ async function deleteHook(client: KubeClient, obj: KubeObject, signal: AbortSign
   await waitForTermination(client, [refOf(obj)], { interval: 500, timeout: timeoutMs, signal });
 }
 
-async function runHook(
+/** runHook runs one hook of an event: created (after a before-hook-creation delete), waited for, cleaned up. */
+export async function runHook(
   client: KubeClient,
   rel: Release,
   hook: ReleaseHook,
@@ -67,7 +84,12 @@ async function runHook(
   try {
     await client.apply(obj, { fieldManager: HELM_FIELD_MANAGER, force: true });
     if (opts.wait !== false && WAITED.has(obj.kind ?? '')) {
-      await waitForSet(client, [refOf(obj)], { interval: 1000, timeout: opts.timeoutMs, signal: opts.signal });
+      await waitForSet(client, [refOf(obj)], {
+        interval: 1000,
+        timeout: opts.timeoutMs,
+        signal: opts.signal,
+        status: hookStatus,
+      });
     }
   } catch (err) {
     finishHook(hook, now(), false);

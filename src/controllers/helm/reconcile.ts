@@ -19,6 +19,7 @@ import { loadChartArtifact } from './chart-artifact.ts';
 import { helmReleaseType } from './kind.ts';
 import type { HelmControllerOptions } from './options.ts';
 import { releaseToDesired } from './release-step.ts';
+import { clearFailures, failureResetReason } from './requests.ts';
 import { configDigest } from './snapshot.ts';
 import { resolveChartSource, sourceNotReady, syncChartTemplate } from './source.ts';
 import { composeValues, kubeValuesReader } from './values.ts';
@@ -100,11 +101,11 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
 
   status.storageNamespace = hr.spec.storageNamespace || hr.metadata.namespace || '';
   const digest = configDigest(values);
-  if (status.lastAttemptedRevision !== chart.chart.metadata.version || status.lastAttemptedConfigDigest !== digest) {
-    // A new chart or new values start a new series of attempts (helm-controller MustResetFailures).
-    delete status.failures;
-    delete status.installFailures;
-    delete status.upgradeFailures;
+  const resetReason = failureResetReason(hr, { chartVersion: chart.chart.metadata.version, configDigest: digest });
+  if (resetReason) {
+    // A new generation, chart or values, or a resetAt request, start a new series of attempts.
+    ctx.request.log.info(`resetting failure count: ${resetReason}`);
+    clearFailures(hr);
   }
   status.lastAttemptedGeneration = hr.metadata.generation ?? 0;
   status.lastAttemptedRevision = chart.chart.metadata.version;

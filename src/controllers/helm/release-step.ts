@@ -1,21 +1,44 @@
-// Step "release" (helm-controller `AtomicRelease`): decide what the release needs (state.ts), run that action,
-// record it in status and conditions with helm-controller's reasons and messages, and decide again, until the
-// release is in sync, must wait for a retry, or has exhausted its remediation retries (Stalled, RetriesExceeded).
-import { HelmReleaseConditionType, HelmReleaseReason, Reason, type HelmRelease } from '../../api/index.ts';
+// Step "release" (helm-controller `AtomicRelease`): decide what the release needs (state.ts, next-action.ts), run
+// that action, record it in status and conditions with helm-controller's reasons and messages, and decide again,
+// as helm-controller's clean-release strategy does: each kind of action (release, test, remediation, unlock) runs
+// at most once per reconcile, and a remediation ends the reconcile; what is left is picked up by a requeue with
+// backoff, unless the remediation retries are used up (Stalled, RetriesExceeded) or the rollback target is gone
+// (Stalled, MissingRollbackTarget).
+import {
+  HelmReleaseConditionType,
+  HelmReleaseReason,
+  Reason,
+  type HelmRelease,
+  type Snapshot,
+} from '../../api/index.ts';
 import type { Release, ValueMap } from '../../engines/helm/index.ts';
 import { inventoryFromObjects, type KubeObject } from '../../kube/index.ts';
-import { conditions, formatDuration, stalled, StepError, type Result, type StepContext } from '../../runtime/index.ts';
+import {
+  conditions,
+  formatDuration,
+  retry,
+  stalled,
+  StepError,
+  type Result,
+  type StepContext,
+} from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import type { LoadedChart } from './chart-artifact.ts';
 import { reconcileDrift } from './drift-step.ts';
 import { eventMeta } from './events.ts';
 import { stampRelease } from './labels.ts';
 import { parseManifest } from './manifest.ts';
-import { install, ReleaseActionError, uninstall, upgrade, type ActionTarget } from './release.ts';
+import { nextAction, typeOf, type ActionKind, type ActionType } from './next-action.ts';
+import { install, ReleaseActionError, upgrade, type ActionTarget } from './release.ts';
+import { remediateByRollback, remediateByUninstall, rollbackTimeout } from './remediate.ts';
+import { activeRemediation, countFailure, failureCount, remediationOf, retriesExhausted } from './remediation.ts';
+import { shouldHandleForceRequest } from './requests.ts';
 import { fullReleaseName, recordSnapshot, snapshotOf, versionedChartName } from './snapshot.ts';
-import { determineState } from './state.ts';
+import { determineState, type ReleaseState } from './state.ts';
 import { ReleaseStorage } from './storage.ts';
+import { replaceRemediated, summarize } from './summarize.ts';
 import { actionTimeout, maxHistory, releaseTarget } from './target.ts';
+import { runTests, testTimeout } from './test-step.ts';
 
 const { Released, Remediated, TestSuccess } = HelmReleaseConditionType;
 
@@ -27,9 +50,6 @@ export interface ReleaseRun {
   values: ValueMap;
   configDigest: string;
 }
-
-/** MAX_ACTIONS bounds the actions of one reconcile (unlock, remediate, install/upgrade, …). */
-const MAX_ACTIONS = 5;
 
 /** actionTargetFor makes the ActionTarget of a HelmRelease, observing storage writes into status.history. */
 export function actionTargetFor(hr: HelmRelease, ctx: StepContext): ActionTarget {
@@ -50,47 +70,52 @@ export function actionTargetFor(hr: HelmRelease, ctx: StepContext): ActionTarget
   };
 }
 
-/** summarize sets Ready from Remediated (a remediation is a failure) or else Released (helm-controller summarize). */
-export function summarize(hr: HelmRelease): void {
-  if (!hr.spec.test?.enable) conditions.remove(hr, TestSuccess);
-  const remediated = conditions.get(hr, Remediated);
-  const source = remediated ?? conditions.get(hr, Released);
-  if (!source) return;
-  const status = remediated ? 'False' : source.status;
-  if (status === 'True') conditions.markTrue(hr, 'Ready', source.reason, source.message);
-  else if (status === 'False') conditions.markFalse(hr, 'Ready', source.reason, source.message);
-  else conditions.markUnknown(hr, 'Ready', source.reason, source.message);
+export { summarize } from './summarize.ts';
+
+/** retriesExceeded marks Stalled as helm-controller does when the active remediation is out of retries. */
+function retriesExceeded(hr: HelmRelease, message: string): Result {
+  // Stalled carries the verdict while Ready keeps the failure that used the retries up, as in Flux; the stalled
+  // Result keeps the runtime from overwriting either.
+  conditions.markStalled(hr, 'RetriesExceeded', message);
+  return stalled(new StepError('RetriesExceeded', message));
 }
 
-type ActionName = 'install' | 'upgrade';
-
-function remediationOf(hr: HelmRelease, action: ActionName): { retries: number; failures: number } {
-  const status = hr.status ?? {};
-  if (action === 'install') {
-    return { retries: hr.spec.install?.remediation?.retries ?? 0, failures: status.installFailures ?? 0 };
-  }
-  return { retries: hr.spec.upgrade?.remediation?.retries ?? 0, failures: status.upgradeFailures ?? 0 };
-}
-
-function retriesExhausted(hr: HelmRelease, action: ActionName): boolean {
-  const { retries, failures } = remediationOf(hr, action);
-  return retries >= 0 && failures > retries;
+/** exhaustedMessage is `Failed to <last action> after N attempt(s)` for the active remediation. */
+function exhaustedMessage(hr: HelmRelease): string {
+  const r = activeRemediation(hr);
+  return `Failed to ${hr.status?.lastAttemptedReleaseAction ?? ''} after ${r ? failureCount(hr, r) : 0} attempt(s)`;
 }
 
 /**
- * releaseToDesired runs actions until the release is in sync (resolves undefined), or its remediation retries are
- * used up (resolves a stalled Result, with Stalled=RetriesExceeded already set); throws a StepError to retry.
+ * mustRequeue ends the reconcile with work left: retried with backoff (not an error event: Ready already says what
+ * happened, and the runtime turns Reconciling into ProgressingWithRetry with Ready's message).
+ */
+function mustRequeue(hr: HelmRelease): Result {
+  const ready = conditions.get(hr, 'Ready');
+  return retry(new StepError(ready?.reason ?? Reason.ProgressingWithRetry, ready?.message ?? 'must requeue'));
+}
+
+/** outOfRetries: there is an active remediation and it has no retries left. */
+function outOfRetries(hr: HelmRelease): boolean {
+  const r = activeRemediation(hr);
+  return r !== undefined && retriesExhausted(hr, r);
+}
+
+/**
+ * releaseToDesired runs actions until the release is in sync (resolves undefined), or resolves the Result that
+ * ends the reconcile early (a requeue, or stalled with Stalled already set); throws a StepError to retry.
  */
 export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefined> {
   const { hr, ctx } = run;
   const t = actionTargetFor(hr, ctx);
-  const status = (hr.status ??= {});
   const desired = {
     chartName: run.chart.chart.metadata.name,
     chartVersion: run.chart.chart.metadata.version,
     configDigest: run.configDigest,
   };
-  for (let i = 0; i < MAX_ACTIONS; i++) {
+  const done = new Set<ActionType>();
+  // Each action type runs at most once, so the loop ends within a few rounds; the bound only guards a bug.
+  for (let round = 0; round < 8; round++) {
     let last: Release | undefined;
     try {
       last = await t.storage.last(t.name);
@@ -100,69 +125,144 @@ export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefi
       });
     }
     const state = determineState(hr, last, desired);
-    switch (state.kind) {
-      case 'in-sync': {
-        // In sync with the desired chart and values: the cluster state may still have drifted (once per reconcile,
-        // as in sync ends the loop: a correction is not followed by another comparison).
-        await reconcileDrift(hr, ctx, t, state.release);
-        if (!status.inventory) status.inventory = inventoryFromObjects(parseManifest(state.release.manifest));
-        if (!conditions.has(hr, Released)) {
-          const snap = status.history?.[0];
-          if (snap) {
-            const message = `Helm ${snap.version > 1 ? 'upgrade' : 'install'} succeeded for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)}`;
-            conditions.markTrue(
-              hr,
-              Released,
-              snap.version > 1 ? HelmReleaseReason.UpgradeSucceeded : HelmReleaseReason.InstallSucceeded,
-              message,
-            );
-          }
-        }
-        conditions.remove(hr, Remediated);
-        summarize(hr);
-        return undefined;
+    const decision = nextAction(hr, state, shouldHandleForceRequest(hr));
+    if (decision.kind === 'none') {
+      // In sync with the desired chart and values: the cluster state may still have drifted (once per reconcile,
+      // as in sync ends the loop: a correction is not followed by another comparison).
+      if (state.kind === 'in-sync') await reconcileDrift(hr, ctx, t, state.release);
+      inSync(hr, state);
+      return undefined;
+    }
+    if (decision.kind === 'exhausted') return retriesExceeded(hr, decision.message);
+    if (decision.kind === 'missing-rollback-target') {
+      conditions.markStalled(hr, 'MissingRollbackTarget', decision.message);
+      return stalled(new StepError('MissingRollbackTarget', decision.message));
+    }
+    let action: ActionKind = decision.action;
+    if (decision.action === 'rollback') {
+      // The revision to roll back to must still be stored as observed: gone → stall; changed → upgrade instead.
+      const stored = await t.storage.get(t.name, decision.target.version);
+      if (!stored) {
+        const message =
+          'Failed to perform remediation: missing target release for rollback: cannot remediate failed release';
+        conditions.markStalled(hr, 'MissingRollbackTarget', message);
+        return stalled(new StepError('MissingRollbackTarget', message));
       }
-      case 'locked':
-        await unlock(run, t, state.release);
-        continue;
-      case 'failed': {
-        const action: ActionName = status.lastAttemptedReleaseAction === 'install' ? 'install' : 'upgrade';
-        if (remediationOf(hr, action).failures <= 0) {
-          // No failure counted since the chart or values last changed (or the record failed by other hands, e.g.
-          // an unlocked pending release): Flux tries an upgrade rather than remediating.
-          await runAction(run, t, 'upgrade', await deployedOr(t, state.release), state.release);
-          continue;
-        }
-        if (retriesExhausted(hr, action)) {
-          summarize(hr);
-          const count = remediationOf(hr, action).failures;
-          const message = `Failed to ${action} after ${count} attempt(s)`;
-          // Stalled carries the retries verdict while Ready keeps the failure that used them up, as in Flux; the
-          // stalled Result keeps the runtime from overwriting either.
-          conditions.markStalled(hr, 'RetriesExceeded', message);
-          return stalled(new StepError('RetriesExceeded', message));
-        }
-        if (action === 'install') {
-          // A failed install is remediated by uninstalling it before the next attempt, as Flux does.
-          await remediateByUninstall(run, t, state.release);
-          continue;
-        }
-        await runAction(run, t, 'upgrade', await deployedOr(t, state.release), state.release);
-        continue;
-      }
-      case 'absent':
-        await runAction(run, t, 'install', undefined, undefined);
-        continue;
-      case 'unmanaged':
-      case 'out-of-sync': {
-        ctx.request.log.info(`release out of sync (${state.reason}): running upgrade`);
-        await runAction(run, t, 'upgrade', await deployedOr(t, state.release), state.release);
-        continue;
+      if (snapshotOf(stored, decision.target.ociDigest ?? '').digest !== decision.target.digest) {
+        ctx.request.log.info('unable to verify previous release in storage to roll back to: running upgrade');
+        action = 'upgrade';
       }
     }
+    if (action === 'test' && state.kind === 'untested') {
+      const snap = hr.status?.history?.[0];
+      if (snap) replaceRemediated(hr, upgradeSucceeded(snap));
+    }
+    const type = typeOf(action);
+    if (done.has(type)) {
+      ctx.request.log.info(`instructed to stop before running ${type} action ${action}`);
+      if (!outOfRetries(hr)) return mustRequeue(hr);
+      return undefined;
+    }
+    ctx.request.log.info(`${decision.reason}: running '${action}'`);
+    const progress = `Running '${actionName(action)}' action with timeout of ${formatDuration(timeoutOf(hr, action))}`;
+    conditions.markReconciling(hr, Reason.Progressing, progress);
+    if (type === 'release') conditions.markUnknown(hr, 'Ready', Reason.Progressing, progress);
+    ctx.progress(Reason.Progressing, progress);
+    await runOne(
+      run,
+      t,
+      action,
+      state,
+      decision.kind === 'action' && decision.action === 'rollback' ? decision : undefined,
+    );
+    if (type === 'remediate') {
+      if (!outOfRetries(hr)) return mustRequeue(hr);
+      return retriesExceeded(hr, exhaustedMessage(hr));
+    }
+    done.add(type);
   }
   summarize(hr);
   throw new StepError(Reason.ReconciliationFailed, 'release did not settle within one reconciliation');
+}
+
+/** actionName is the name helm-controller's messages give an action. */
+function actionName(action: ActionKind): string {
+  return action === 'uninstall-remediation' ? 'uninstall' : action;
+}
+
+/** timeoutOf is the timeout the action runs with (helm-controller timeoutForAction). */
+function timeoutOf(hr: HelmRelease, action: ActionKind): number {
+  switch (action) {
+    case 'install':
+      return actionTimeout(hr, hr.spec.install?.timeout);
+    case 'upgrade':
+      return actionTimeout(hr, hr.spec.upgrade?.timeout);
+    case 'test':
+      return testTimeout(hr);
+    case 'rollback':
+      return rollbackTimeout(hr);
+    case 'uninstall-remediation':
+      return actionTimeout(hr, hr.spec.uninstall?.timeout);
+    case 'unlock':
+      return actionTimeout(hr, undefined);
+  }
+}
+
+async function runOne(
+  run: ReleaseRun,
+  t: ActionTarget,
+  action: ActionKind,
+  state: ReleaseState,
+  rollbackDecision: { target: Snapshot } | undefined,
+): Promise<void> {
+  const release = 'release' in state ? state.release : undefined;
+  switch (action) {
+    case 'install':
+      return runAction(run, t, 'install', undefined, undefined);
+    case 'upgrade':
+      return runAction(run, t, 'upgrade', release ? await deployedOr(t, release) : undefined, release);
+    case 'test':
+      return runTests(run.hr, run.ctx, t);
+    case 'unlock':
+      return unlock(run, t, release!);
+    case 'rollback':
+      return remediateByRollback(run, t, rollbackDecision!.target);
+    case 'uninstall-remediation':
+      return remediateByUninstall(run, t, release!);
+  }
+}
+
+/** upgradeSucceeded is Flux's message for a successful upgrade of the snapshot's revision. */
+function upgradeSucceeded(snap: {
+  namespace: string;
+  name: string;
+  version: number;
+  chartName: string;
+  chartVersion: string;
+}): string {
+  return `Helm upgrade succeeded for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)}`;
+}
+
+/** inSync records an in-sync release: inventory, Released when missing (or replacing a stale Remediated), Ready. */
+function inSync(hr: HelmRelease, state: ReleaseState): void {
+  const status = (hr.status ??= {});
+  const snap = status.history?.[0];
+  if (state.kind === 'in-sync' && !status.inventory) {
+    status.inventory = inventoryFromObjects(parseManifest(state.release.manifest));
+  }
+  if (snap) replaceRemediated(hr, upgradeSucceeded(snap));
+  if (!conditions.has(hr, Released) && snap) {
+    const verb = snap.version > 1 ? 'upgrade' : 'install';
+    const reason = snap.version > 1 ? HelmReleaseReason.UpgradeSucceeded : HelmReleaseReason.InstallSucceeded;
+    conditions.markTrue(
+      hr,
+      Released,
+      reason,
+      `Helm ${verb} succeeded for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)}`,
+    );
+  }
+  conditions.remove(hr, 'Reconciling');
+  summarize(hr);
 }
 
 /** deployedOr is the newest deployed revision (what an upgrade moves from, as Helm's), else the given one. */
@@ -171,26 +271,24 @@ async function deployedOr(t: ActionTarget, fallback: Release): Promise<Release> 
   return [...history].reverse().find((r) => r.info.status === 'deployed') ?? fallback;
 }
 
+/** runAction runs an install or upgrade; a failure that stored a record is counted and left to the next decision. */
 async function runAction(
   run: ReleaseRun,
   t: ActionTarget,
-  action: ActionName,
+  action: 'install' | 'upgrade',
   current: Release | undefined,
   last: Release | undefined,
 ): Promise<void> {
   const { hr, ctx, chart, values } = run;
   const status = hr.status!;
   const spec = action === 'install' ? hr.spec.install : hr.spec.upgrade;
-  const timeoutMs = actionTimeout(hr, spec?.timeout);
-  const progress = `Running '${action}' action with timeout of ${formatDuration(timeoutMs)}`;
-  conditions.markUnknown(hr, 'Ready', Reason.Progressing, progress);
-  ctx.progress(Reason.Progressing, progress);
   status.lastAttemptedReleaseAction = action;
+  // A new release action: the test results and remediation of the one before no longer apply.
   conditions.remove(hr, TestSuccess);
   conditions.remove(hr, Remediated);
   const started = Date.now();
   const opts = {
-    timeoutMs,
+    timeoutMs: timeoutOf(hr, action),
     wait: !spec?.disableWait,
     waitForJobs: !spec?.disableWaitForJobs,
     disableHooks: spec?.disableHooks ?? false,
@@ -200,7 +298,7 @@ async function runAction(
   const meta = eventMeta(chart.chart.metadata.version, run.configDigest);
   try {
     let objects: KubeObject[];
-    if (action === 'install') {
+    if (action === 'install' || !current || !last) {
       // An install starts a new release lifecycle: no earlier revision may be rolled back to.
       delete status.history;
       const crds = hr.spec.install?.crds ?? (hr.spec.install?.skipCRDs ? 'Skip' : 'Create');
@@ -211,29 +309,26 @@ async function runAction(
         createNamespace: hr.spec.install?.createNamespace ?? false,
       }));
     } else {
-      const crds = hr.spec.upgrade?.crds ?? 'Skip';
-      ({ objects } = await upgrade(t, chart.path, values, current!, last!.version, {
+      const upgradeSpec = hr.spec.upgrade ?? {};
+      ({ objects } = await upgrade(t, chart.path, values, current, last.version, {
         ...opts,
-        crds,
-        force: hr.spec.upgrade?.force ?? false,
+        crds: upgradeSpec.crds ?? 'Skip',
+        force: upgradeSpec.force ?? false,
+        cleanupOnFail: upgradeSpec.cleanupOnFail ?? false,
       }));
     }
     status.lastAttemptedReleaseActionDuration = formatDuration(Date.now() - started);
     status.inventory = inventoryFromObjects(objects);
     const snap = status.history![0]!;
-    const verb = action === 'install' ? 'install' : 'upgrade';
-    const message = `Helm ${verb} succeeded for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)}`;
+    const message = `Helm ${action} succeeded for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)}`;
     const reason = action === 'install' ? HelmReleaseReason.InstallSucceeded : HelmReleaseReason.UpgradeSucceeded;
     conditions.markTrue(hr, Released, reason, message);
-    if (hr.spec.test?.enable) {
-      conditions.markUnknown(
-        hr,
-        TestSuccess,
-        'AwaitingTests',
-        `Release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} has not been tested yet`,
-      );
+    if (hr.spec.test?.enable && !snap.testHooks) {
+      const awaiting = `Helm release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} is awaiting tests`;
+      conditions.markUnknown(hr, TestSuccess, 'AwaitingTests', awaiting);
     }
     ctx.event('info', reason, message, meta);
+    summarize(hr);
   } catch (err) {
     status.lastAttemptedReleaseActionDuration = formatDuration(Date.now() - started);
     const reason = action === 'install' ? HelmReleaseReason.InstallFailed : HelmReleaseReason.UpgradeFailed;
@@ -246,12 +341,8 @@ async function runAction(
       // Nothing changed in the storage: nothing to remediate, retry with backoff.
       throw new StepError(reason, message, { cause: err });
     }
-    if (action === 'install') status.installFailures = (status.installFailures ?? 0) + 1;
-    else status.upgradeFailures = (status.upgradeFailures ?? 0) + 1;
-    if (!retriesExhausted(hr, action)) {
-      // Retries remain: the next reconcile remediates and tries again, after the backoff.
-      throw new StepError(reason, message, { cause: err });
-    }
+    // Only a failure that left a record counts towards the remediation retries (the next decision acts on it).
+    countFailure(hr, remediationOf(hr, action));
   }
 }
 
@@ -277,28 +368,4 @@ async function unlock(run: ReleaseRun, t: ActionTarget, rel: Release): Promise<v
   const message = `Unlocked Helm release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} in ${from} state`;
   conditions.markFalse(hr, Released, 'PendingRelease', message);
   ctx.event('info', 'PendingRelease', message, meta);
-}
-
-async function remediateByUninstall(run: ReleaseRun, t: ActionTarget, rel: Release): Promise<void> {
-  const { hr, ctx } = run;
-  const snap = snapshotOf(rel);
-  const meta = eventMeta(snap.chartVersion, snap.configDigest);
-  const timeoutMs = actionTimeout(hr, hr.spec.uninstall?.timeout);
-  try {
-    await uninstall(t, {
-      timeoutMs,
-      wait: !hr.spec.uninstall?.disableWait,
-      disableHooks: hr.spec.uninstall?.disableHooks ?? false,
-      keepHistory: false,
-    });
-  } catch (err) {
-    const message = `Helm uninstall failed for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)}: ${errorMessage(err)}`;
-    conditions.markFalse(hr, Remediated, HelmReleaseReason.UninstallFailed, message);
-    ctx.event('error', HelmReleaseReason.UninstallFailed, message, meta);
-    throw new StepError(HelmReleaseReason.UninstallFailed, message, { cause: err });
-  }
-  const message = `Helm uninstall remediation for release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} succeeded`;
-  conditions.markTrue(hr, Remediated, HelmReleaseReason.UninstallSucceeded, message);
-  ctx.event('info', HelmReleaseReason.UninstallSucceeded, message, meta);
-  delete hr.status!.history;
 }

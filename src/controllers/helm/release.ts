@@ -66,6 +66,32 @@ export interface ActionOptions {
   crds: 'Skip' | 'Create' | 'CreateReplace';
   force: boolean;
   maxHistory: number;
+  /** cleanupOnFail deletes the objects a failed upgrade created (Helm's CleanupOnFail). */
+  cleanupOnFail?: boolean;
+}
+
+/** WaitOptions are the settings applyAndWait reads. */
+export type WaitOptions = Pick<ActionOptions, 'timeoutMs' | 'wait' | 'waitForJobs' | 'force'>;
+
+/**
+ * cleanupCreated deletes the objects a failed action created (Helm's CleanupOnFail: `results.Created`), returning
+ * the error to report: the action's own, or Helm's wording when the cleanup failed too.
+ */
+export async function cleanupCreated(
+  t: ActionTarget,
+  applied: ChangeSet,
+  cause: unknown,
+  action: 'upgrade' | 'rollback',
+): Promise<unknown> {
+  const created = applied.filter((e) => e.action === 'created');
+  if (created.length === 0) return cause;
+  const result = await deleteAll(t.client, created, { exclusions: {} });
+  if (result.errors.length === 0) return cause;
+  const detail = result.errors.map((e) => errorMessage(e)).join(', ');
+  return new FluxtsError(
+    `an error occurred while cleaning up resources. original ${action} error: ${errorMessage(cause)}: unable to cleanup resources: ${detail}`,
+    { cause },
+  );
 }
 
 /** ActionResult is the release made and the objects its manifest holds (for the inventory). */
@@ -74,7 +100,8 @@ export interface ActionResult {
   objects: KubeObject[];
 }
 
-const now = () => localTime(BigInt(Date.now()) * 1_000_000n);
+/** now is the current time as a release record keeps it. */
+export const now = (): GoTime => localTime(BigInt(Date.now()) * 1_000_000n);
 
 /** renderFor renders a freshly loaded chart (rendering changes the chart) for one revision. */
 export function renderFor(
@@ -94,7 +121,8 @@ export function renderFor(
   });
 }
 
-async function store(t: ActionTarget, rel: Release, created: boolean): Promise<void> {
+/** store writes a record (created or updated) and reports it to `observe`. */
+export async function store(t: ActionTarget, rel: Release, created: boolean): Promise<void> {
   if (created) await t.storage.create(rel);
   else await t.storage.update(rel);
   t.observe(structuredClone(rel));
@@ -130,32 +158,55 @@ export async function manifestObjects(t: ActionTarget, manifest: string): Promis
   return objects.map(t.stamp);
 }
 
-async function applyAndWait(
+/**
+ * updateObjects is Helm's KubeClient.Update: the objects applied (staged server-side apply, conflicts forced as
+ * helm-controller always does), then what `previous` had and they lack removed, unless Helm's keep policy protects
+ * it. What was applied is pushed to `applied` as it happens, so a caller cleaning up after a failure sees it.
+ */
+export async function updateObjects(
   t: ActionTarget,
   objects: KubeObject[],
-  opts: ActionOptions,
+  force: boolean,
   previous: KubeObject[],
+  applied: ChangeSet = [],
 ): Promise<ChangeSet> {
   const changeSet = await applyAllStaged(t.client, objects, {
     fieldManager: HELM_FIELD_MANAGER,
-    force: opts.force,
+    force,
     concurrency: 4,
   });
-  // What the previous revision had and this one lacks goes, unless Helm's keep policy protects it.
+  applied.push(...changeSet);
   const kept = new Set(objects.map((o) => objectId(refOf(o))));
   const stale = previous.filter((o) => !kept.has(objectId(refOf(o)))).map(refOf);
   if (stale.length > 0) {
     const deleted = await deleteAll(t.client, stale, { exclusions: { 'helm.sh/resource-policy': 'keep' } });
     if (deleted.errors.length > 0) throw deleted.errors[0]!;
   }
-  if (opts.wait) {
-    const refs = changeSet.filter((e) => opts.waitForJobs || e.kind !== 'Job');
-    await waitForSet(t.client, refs, { interval: 2000, timeout: opts.timeoutMs, signal: t.signal });
-  }
   return changeSet;
 }
 
-async function finish(t: ActionTarget, maxHistory: number): Promise<void> {
+/** waitForRelease waits for the applied objects with kstatus (Jobs too unless told not to), unless wait is off. */
+export async function waitForRelease(t: ActionTarget, changeSet: ChangeSet, opts: WaitOptions): Promise<void> {
+  if (!opts.wait) return;
+  const refs = changeSet.filter((e) => opts.waitForJobs || e.kind !== 'Job');
+  await waitForSet(t.client, refs, { interval: 2000, timeout: opts.timeoutMs, signal: t.signal });
+}
+
+/** applyAndWait is updateObjects then waitForRelease. */
+export async function applyAndWait(
+  t: ActionTarget,
+  objects: KubeObject[],
+  opts: WaitOptions,
+  previous: KubeObject[],
+  applied: ChangeSet = [],
+): Promise<ChangeSet> {
+  const changeSet = await updateObjects(t, objects, opts.force, previous, applied);
+  await waitForRelease(t, changeSet, opts);
+  return changeSet;
+}
+
+/** finish truncates the history to maxHistory revisions (0 keeps all). */
+export async function finish(t: ActionTarget, maxHistory: number): Promise<void> {
   if (maxHistory > 0) await t.storage.truncate(t.name, maxHistory);
 }
 
@@ -203,19 +254,22 @@ async function perform(
     throw new ReleaseActionError(errorMessage(err), false, { cause: err });
   }
   let objects: KubeObject[];
+  const applied: ChangeSet = [];
   try {
     objects = await manifestObjects(t, rel.manifest);
     const previous = plan.previous ? await manifestObjects(t, plan.previous) : [];
     const hookOpts = { timeoutMs: opts.timeoutMs, signal: t.signal };
     if (!opts.disableHooks) await runHooks(t.client, rel, `pre-${plan.event}`, hookOpts);
-    await applyAndWait(t, objects, opts, previous);
+    await applyAndWait(t, objects, opts, previous, applied);
     if (!opts.disableHooks) await runHooks(t.client, rel, `post-${plan.event}`, hookOpts);
   } catch (err) {
     rel.info.status = 'failed';
     rel.info.description = plan.failed(err);
     rel.info.lastDeployed = now();
     await store(t, rel, false);
-    throw new ReleaseActionError(errorMessage(err), true, { cause: err });
+    // Helm cleans up after recording the failure; only upgrades offer it (install failures are remediated).
+    const reported = opts.cleanupOnFail && plan.isUpgrade ? await cleanupCreated(t, applied, err, 'upgrade') : err;
+    throw new ReleaseActionError(errorMessage(reported), true, { cause: reported });
   }
   rel.info.status = 'deployed';
   rel.info.description = plan.done;

@@ -66,6 +66,26 @@ export function snapshotOf(rel: Release, ociDigest = ''): Snapshot {
   return snap;
 }
 
+/** TestHookStatus is one status.history testHooks entry. */
+export type TestHookStatus = NonNullable<Snapshot['testHooks']>[string];
+
+/**
+ * testHooksOf is the test hooks of a stored release by name, with their last runs (TestHooksFromRelease): set on
+ * the latest snapshot once the release was tested, even when empty (a chart without tests has been tested).
+ */
+export function testHooksOf(rel: Release): Record<string, TestHookStatus> {
+  const hooks: Record<string, TestHookStatus> = {};
+  for (const h of rel.hooks) {
+    if (!h.events.includes('test')) continue;
+    const status: TestHookStatus = {};
+    if (h.lastRun.startedAt !== undefined) status.lastStarted = metaTime(h.lastRun.startedAt);
+    if (h.lastRun.completedAt !== undefined) status.lastCompleted = metaTime(h.lastRun.completedAt);
+    if (h.lastRun.phase) status.phase = h.lastRun.phase;
+    hooks[h.name] = status;
+  }
+  return hooks;
+}
+
 /** fullReleaseName is `<namespace>/<name>.v<version>`, as Flux's messages name a release revision. */
 export function fullReleaseName(snap: Pick<Snapshot, 'namespace' | 'name' | 'version'>): string {
   return `${snap.namespace}/${snap.name}.v${snap.version}`;
@@ -86,7 +106,10 @@ export function recordSnapshot(history: Snapshot[] | undefined, snap: Snapshot):
   const all = history ?? [];
   const same = (s: Snapshot): boolean => s.name === snap.name && s.namespace === snap.namespace;
   if (all.some((s) => same(s) && s.version === snap.version)) {
-    return all.map((s) => (same(s) && s.version === snap.version ? snap : s));
+    // A new write of a revision keeps the test results observed for it (its digest leaves test hooks out).
+    const keepTests = (s: Snapshot): Snapshot =>
+      snap.testHooks || !s.testHooks ? snap : { ...snap, testHooks: s.testHooks };
+    return all.map((s) => (same(s) && s.version === snap.version ? keepTests(s) : s));
   }
   const newest = all[0];
   if (newest && same(newest) && snap.version < newest.version) return all;

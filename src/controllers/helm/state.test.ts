@@ -15,7 +15,7 @@ import {
 } from '../../engines/helm/index.ts';
 import { sprigFunctions } from '../../engines/sprig/index.ts';
 import { SHARED_FIXTURES } from '../../../test/support/fixtures.ts';
-import { configDigest, observationJson, recordSnapshot, snapshotOf } from './snapshot.ts';
+import { configDigest, observationJson, recordSnapshot, snapshotOf, testHooksOf } from './snapshot.ts';
 import { determineState } from './state.ts';
 
 const PODINFO = join(SHARED_FIXTURES, 'podinfo', 'charts', 'podinfo');
@@ -108,4 +108,54 @@ void test('determineState: absent, locked, unmanaged, failed, out of sync and in
   );
   const failed = release(2, 'failed', values);
   assert.equal(determineState(hr([failed, deployed]), failed, desired(values)).kind, 'failed');
+});
+
+void test('determineState: with tests enabled, untested until status.history holds results; failed tests count', () => {
+  const values = { replicaCount: 1 };
+  const deployed = release(1, 'deployed', values);
+  const tested = (phase: string | undefined, spec: Partial<HelmRelease['spec']> = {}): HelmRelease => {
+    const obj = hr([deployed]);
+    obj.spec = { ...obj.spec, test: { enable: true }, ...spec };
+    obj.status!.lastAttemptedReleaseAction = 'install';
+    if (phase) obj.status!.history![0]!.testHooks = { 'podinfo-service-test': { phase } };
+    return obj;
+  };
+  assert.equal(determineState(tested(undefined), deployed, desired(values)).kind, 'untested');
+  assert.equal(determineState(tested('Succeeded'), deployed, desired(values)).kind, 'in-sync');
+  assert.deepEqual(determineState(tested('Failed'), deployed, desired(values)), {
+    kind: 'failed',
+    release: deployed,
+    reason: 'release has test in failed phase',
+  });
+  const ignored = tested('Failed', { test: { enable: true, ignoreFailures: true } });
+  assert.equal(determineState(ignored, deployed, desired(values)).kind, 'in-sync');
+  const overridden = tested('Failed', {
+    test: { enable: true },
+    install: { remediation: { ignoreTestFailures: true } },
+  });
+  assert.equal(determineState(overridden, deployed, desired(values)).kind, 'in-sync');
+  // An empty map means tested (a chart without tests).
+  const none = tested(undefined);
+  none.status!.history![0]!.testHooks = {};
+  assert.equal(determineState(none, deployed, desired(values)).kind, 'in-sync');
+});
+
+void test('testHooksOf and recordSnapshot: test results by hook name survive a new write of the revision', () => {
+  const rel = release(1, 'deployed', {});
+  const names = rel.hooks.filter((h) => h.events.includes('test')).map((h) => h.name);
+  assert.ok(names.length > 0);
+  const first = rel.hooks.find((h) => h.events.includes('test'))!;
+  first.lastRun = { phase: 'Failed', startedAt: at, completedAt: at };
+  const hooks = testHooksOf(rel);
+  assert.deepEqual(Object.keys(hooks).sort(), [...names].sort());
+  assert.deepEqual(hooks[first.name], {
+    lastStarted: '2025-12-06T05:46:40Z',
+    lastCompleted: '2025-12-06T05:46:40Z',
+    phase: 'Failed',
+  });
+  const tested = { ...snapshotOf(rel), testHooks: hooks };
+  const superseded = snapshotOf({ ...rel, info: { ...rel.info, status: 'superseded' } });
+  const [again] = recordSnapshot([tested], superseded);
+  assert.equal(again!.status, 'superseded');
+  assert.deepEqual(again!.testHooks, hooks);
 });
