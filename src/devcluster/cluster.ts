@@ -192,6 +192,7 @@ export async function readState(stateDir: string): Promise<DevClusterState | und
   return JSON.parse(await readFile(file, 'utf8')) as DevClusterState;
 }
 
-async function writeState(stateDir: string, state: DevClusterState): Promise<void> {
+/** writeState records the cluster in `<stateDir>/cluster.json`. */
+export async function writeState(stateDir: string, state: DevClusterState): Promise<void> {
   await writeFile(join(stateDir, STATE_FILE), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
 }

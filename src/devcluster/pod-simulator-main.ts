@@ -60,14 +60,25 @@ if (ownerPid > 0) {
     if (isAlive(ownerPid)) return;
     clearInterval(timer);
     process.stderr.write(`[pod-simulator] owner ${ownerPid} is gone: stopping the control plane\n`);
+    // The state file as it is now: a process restarted since the start (the chaos tests restart the apiserver)
+    // is recorded there under its new pid.
+    const latest = readLatestState() ?? state;
     void simulator
       .stop()
       .then(() =>
         stopControlPlane(
-          state.processes.filter((p) => p.pid !== process.pid),
-          state.dir,
+          latest.processes.filter((p) => p.pid !== process.pid),
+          latest.dir,
         ),
       )
       .finally(() => process.exit(0));
   }, 500);
+}
+
+function readLatestState(): DevClusterState | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFile ?? '', 'utf8')) as DevClusterState;
+  } catch {
+    return undefined;
+  }
 }

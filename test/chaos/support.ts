@@ -40,12 +40,13 @@ export async function createSources(
   url: string,
   count: number,
   gitInterval = '2s',
+  gitTimeout = '20s',
 ): Promise<void> {
   await client.create<GitRepository>({
     apiVersion: gitRepositoryType.apiVersion,
     kind: 'GitRepository',
     metadata: { name: 'repo', namespace: ns },
-    spec: { url, interval: gitInterval, timeout: '5s', ref: { branch: 'main' } },
+    spec: { url, interval: gitInterval, timeout: gitTimeout, ref: { branch: 'main' } },
   } as GitRepository);
   for (let i = 0; i < count; i++) await createKustomization(client, ns, appName(i));
 }
