@@ -23,9 +23,10 @@ export function openssl(dir: string, args: string[]): void {
 
 /**
  * makeTestPki writes `ca.crt`/`ca.key`, `server.crt`/`server.key` and `client.crt`/`client.key` into `dir` (subject
- * names start with `prefix`) and returns their text.
+ * names start with `prefix`) and returns their text. The server certificate also names `extraDnsNames` (a hosted
+ * service's name that a test serves on loopback).
  */
-export function makeTestPki(dir: string, prefix: string): TestPki {
+export function makeTestPki(dir: string, prefix: string, extraDnsNames: string[] = []): TestPki {
   openssl(dir, [
     'req',
     '-x509',
@@ -39,7 +40,8 @@ export function makeTestPki(dir: string, prefix: string): TestPki {
     '-days',
     '2',
   ]);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  const names = ['IP:127.0.0.1', 'DNS:localhost', ...extraDnsNames.map((n) => `DNS:${n}`)];
+  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${names.join(',')}\n`);
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const name of ['server', 'client']) {
     openssl(dir, ['req', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${prefix}-${name}`]);

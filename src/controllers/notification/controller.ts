@@ -62,6 +62,10 @@ export const notificationControllerDescriptor: ControllerDescriptor = {
       rateLimitIntervalMs: f.rateLimitInterval ?? 300_000,
       noCrossNamespaceRefs: f.crossNamespaceRefs === false,
       objectLevelWorkloadIdentity: f.featureGates?.['ObjectLevelWorkloadIdentity'] === true,
+      // Flux reads the Azure cloud from the controller's environment (it picks the Service Bus suffix).
+      ...(process.env['AZURE_AUTHORITY_HOST']
+        ? { endpoints: { azureAuthorityHost: process.env['AZURE_AUTHORITY_HOST'] } }
+        : {}),
     });
     return { setups: [controller], close: () => controller.close() };
   },

@@ -28,6 +28,11 @@ export interface ProviderSettings {
   /** secretData is the whole `secretRef` Secret (GitHub App keys, NATS creds/nkey). */
   secretData: Record<string, Buffer>;
   serviceAccountName: string;
+  /**
+   * identity issues cloud tokens for the Provider's workload identity (`serviceAccountName`, or the controller's
+   * own); absent where the controller has none to offer.
+   */
+  identity?: WorkloadIdentity;
   /** alert is the matched Alert's metadata (otel derives trace ids from its UID). */
   alert: ObjectMeta;
   retry?: RetryPolicy;
@@ -45,6 +50,24 @@ export interface ServiceEndpoints {
   github?: string;
   /** pubsub is the Pub/Sub REST base (https://pubsub.googleapis.com). */
   pubsub?: string;
+  /** eventHubs is the `host:port` every Event Hubs namespace is dialled at (the TLS name stays the namespace's). */
+  eventHubs?: string;
+  /** azureAuthorityHost is AZURE_AUTHORITY_HOST: it picks the cloud's Service Bus suffix. */
+  azureAuthorityHost?: string;
+}
+
+/** CloudToken is an access token and when it expires. */
+export interface CloudToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** WorkloadIdentity exchanges a Kubernetes ServiceAccount token for cloud access tokens. */
+export interface WorkloadIdentity {
+  /** azureAccessToken is an Entra ID token for `scope` (`<resource>/.default`). */
+  azureAccessToken(scope: string, signal: AbortSignal): Promise<CloudToken>;
+  /** gcpAccessToken is a Google access token (through STS, and IAM impersonation when the account says so). */
+  gcpAccessToken(signal: AbortSignal): Promise<CloudToken>;
 }
 
 /** SendContext carries the deadline (the Provider's timeout) into a send. */
