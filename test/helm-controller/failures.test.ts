@@ -4,8 +4,8 @@
 // - a failed install is remediated by uninstalling it and installed again until `install.remediation.retries` is
 //   used up, then Stalled (RetriesExceeded, "Failed to install after 2 attempt(s)") with the last failure kept;
 // - a failed upgrade without retries stalls at once ("Failed to upgrade after 1 attempt(s)"), the previous revision
-//   stays the deployed one in Helm's history, and no value of the Secret the values come from shows in status or
-//   events;
+//   stays the deployed one in Helm's history, what the upgrade created is deleted (cleanupOnFail), and no value of
+//   the Secret the values come from shows in status or events;
 // - a release left `pending-upgrade` (a controller that died mid-upgrade, unobserved in status.history) is unlocked
 //   as Flux does and, being unmanaged, upgraded to a new revision.
 // The real helm binary reads the history each time.
@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import type { HelmRelease } from '../../src/api/index.ts';
 import { helmReleaseType } from '../../src/controllers/helm/index.ts';
 import { ReleaseStorage } from '../../src/controllers/helm/storage.ts';
-import type { KubeObject } from '../../src/kube/index.ts';
+import { isNotFound, type KubeObject } from '../../src/kube/index.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
@@ -119,14 +119,15 @@ describe('HelmRelease failures', () => {
       stringData: { 'values.yaml': `ui:\n  message: ${secretValue}\n` },
     });
     await createPodinfoRelease(h.client, ns, repo.url, {
-      upgrade: { timeout: '4s' },
+      upgrade: { timeout: '4s', cleanupOnFail: true },
       valuesFrom: [{ kind: 'Secret', name: 'podinfo-values' }],
       values: { replicaCount: 1 },
     });
     await waitRelease(h.client, ns, 'podinfo', { status: 'True', reason: 'InstallSucceeded' });
 
+    // The upgrade also creates a ServiceAccount, which cleanupOnFail deletes once the upgrade failed.
     await updateSpec(ns, (spec) => {
-      spec.values = { replicaCount: 1, podAnnotations: NOT_READY };
+      spec.values = { replicaCount: 1, podAnnotations: NOT_READY, serviceAccount: { enabled: true } };
     });
     const hr = await waitRelease(h.client, ns, 'podinfo', { status: 'False', reason: 'UpgradeFailed' }, stalled);
     const stall = condition(hr, 'Stalled')!;
@@ -156,6 +157,10 @@ describe('HelmRelease failures', () => {
       { namespace: ns, name: 'podinfo' },
     );
     assert.equal(deployment.metadata.annotations?.['meta.helm.sh/release-name'], 'podinfo');
+    await assert.rejects(
+      h.client.get({ apiVersion: 'v1', kind: 'ServiceAccount' }, { namespace: ns, name: 'podinfo' }),
+      (err: unknown) => isNotFound(err),
+    );
 
     // Stalled means no further attempt: the failure count stays where it is.
     const again = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name: 'podinfo' });

@@ -315,6 +315,7 @@ async function runAction(
         crds: upgradeSpec.crds ?? 'Skip',
         force: upgradeSpec.force ?? false,
         cleanupOnFail: upgradeSpec.cleanupOnFail ?? false,
+        preserveValues: upgradeSpec.preserveValues ?? false,
       }));
     }
     status.lastAttemptedReleaseActionDuration = formatDuration(Date.now() - started);

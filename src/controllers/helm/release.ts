@@ -33,6 +33,7 @@ import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import { runHooks } from './hooks.ts';
 import { HELM_FIELD_MANAGER } from './kind.ts';
 import { parseManifest, withNamespaces } from './manifest.ts';
+import { reusedValues } from './preserve-values.ts';
 import type { ReleaseStorage } from './storage.ts';
 
 /** ReleaseActionError is a failed Helm action; `stored` says whether it left a release record behind. */
@@ -68,6 +69,8 @@ export interface ActionOptions {
   maxHistory: number;
   /** cleanupOnFail deletes the objects a failed upgrade created (Helm's CleanupOnFail). */
   cleanupOnFail?: boolean;
+  /** preserveValues reuses the current release's values under the desired ones (preserve-values.ts). */
+  preserveValues?: boolean;
 }
 
 /** WaitOptions are the settings applyAndWait reads. */
@@ -110,8 +113,11 @@ export function renderFor(
   target: Pick<ActionTarget, 'name' | 'namespace'>,
   revision: number,
   isUpgrade: boolean,
+  chartValues?: ValueMap,
 ): RenderedRelease {
   const chart = loadChart(nodeChartFileSystem, chartPath);
+  // preserveValues renders with the current release's values as the chart's defaults (Helm's reuseValues).
+  if (chartValues) chart.values = chartValues;
   return renderChart(chart, values, {
     name: target.name,
     namespace: target.namespace,
@@ -222,6 +228,8 @@ interface Plan {
   failed: (err: unknown) => string;
   /** previous is the manifest of the revision being replaced ('' for an install). */
   previous: string;
+  /** chartValues replace the chart's default values (preserveValues). */
+  chartValues?: ValueMap | undefined;
 }
 
 /**
@@ -238,7 +246,7 @@ async function perform(
 ): Promise<ActionResult> {
   let rel: Release;
   try {
-    const rendered = renderFor(chartPath, values, t, plan.revision, plan.isUpgrade);
+    const rendered = renderFor(chartPath, values, t, plan.revision, plan.isUpgrade, plan.chartValues);
     await applyCrds(t, rendered, opts.crds);
     const at = now();
     rel = newRelease(rendered, {
@@ -321,10 +329,11 @@ export async function upgrade(
   lastVersion: number,
   opts: ActionOptions,
 ): Promise<ActionResult> {
+  const reused = opts.preserveValues ? reusedValues(values, current) : undefined;
   const result = await perform(
     t,
     chartPath,
-    values,
+    reused?.values ?? values,
     {
       revision: lastVersion + 1,
       isUpgrade: true,
@@ -335,6 +344,7 @@ export async function upgrade(
       done: 'Upgrade complete',
       failed: (err) => `Upgrade "${t.name}" failed: ${errorMessage(err)}`,
       previous: current.manifest,
+      chartValues: reused?.chartValues,
     },
     opts,
   );

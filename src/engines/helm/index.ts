@@ -18,7 +18,7 @@ export { processDependencies, isCompatibleRange } from './chart/dependencies.ts'
 export { chartArchiveEntries, CHART_ARCHIVE_GZIP, type ArchiveEntry } from './chart/save.ts';
 export { render, RenderError, type Lookup, type RenderOptions } from './render/engine.ts';
 export { mergeValues, type ValueOptions, type ReadFile } from './values/options.ts';
-export { coalesceValues } from './values/coalesce.ts';
+export { coalesceTables, coalesceValues } from './values/coalesce.ts';
 export { type Value, type ValueMap } from './values/value.ts';
 export {
   sortManifests,
