@@ -5,6 +5,7 @@
 //   failure (remediateLastFailure defaults to true with retries), and the release stalls with RetriesExceeded;
 // - a chart whose test hook fails (`devcluster.fluxts.dev/simulate: fail` on the test Pod): the failed test is
 //   remediated by uninstalling the release, and a `reconcile.fluxcd.io/resetAt` request installs it again;
+// - the same chart upgraded to a failing test with `upgrade.remediation.strategy: uninstall`: uninstalled;
 // - the same chart with `test.ignoreFailures`: Ready stays True with TestSuccess=False, and a
 //   `reconcile.fluxcd.io/forceAt` request upgrades the in-sync release once.
 import assert from 'node:assert/strict';
@@ -220,6 +221,31 @@ describe('HelmRelease remediation and tests', () => {
       (o) => stalled(o) && o.status?.lastHandledResetAt === 'reset-1',
     );
     assert.equal(again.status?.installFailures, 1);
+  });
+
+  test('an upgrade whose test fails is remediated by uninstalling (upgrade strategy uninstall)', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    await createTestedRelease(ns, {
+      test: { enable: true },
+      upgrade: { remediation: { strategy: 'uninstall', remediateLastFailure: true } },
+      values: { testOutcome: 'complete' },
+    });
+    // With tests counted, Ready reports the test outcome.
+    const tested = await waitRelease(h.client, ns, 'tested', { status: 'True', reason: 'TestSucceeded' });
+    assert.equal(
+      condition(tested, 'Ready')?.message,
+      `Helm test succeeded for release ${ns}/tested.v1 with chart tested@1.0.0: 2 test hooks completed successfully`,
+    );
+
+    await updateSpec(ns, 'tested', (spec) => {
+      spec.values = { testOutcome: 'fail' };
+    });
+    const hr = await waitRelease(h.client, ns, 'tested', { status: 'False', reason: 'UninstallSucceeded' }, stalled);
+    assert.equal(condition(hr, 'Stalled')?.message, 'Failed to upgrade after 1 attempt(s)');
+    assert.equal(condition(hr, 'Released')?.reason, 'UpgradeSucceeded');
+    assert.ok(condition(hr, 'TestSuccess')?.message.startsWith(`Helm test failed for release ${ns}/tested.v2 `));
+    assert.equal(hr.status?.upgradeFailures, 1);
+    assert.throws(() => helmHistory(ns, 'tested'), /not found/);
   });
 
   test('ignored test failures keep the release ready; forceAt upgrades it once', async (t) => {
