@@ -21,9 +21,19 @@ import { format, resolveConfig } from 'prettier';
 const MODULE = 'code.gitea.io/gitea@v1.27.3';
 const DESCRIPTION = 'templates/swagger/v1_json.tmpl';
 
-/** The operations fluxts talks to: the user, commit statuses, pull requests and their comments. */
+/**
+ * The operations fluxts talks to: the user, commit statuses, pull requests and their comments, and what bootstrap
+ * needs (repositories, deploy keys, teams).
+ */
 const PATHS: RegExp[] = [
   /^\/user$/,
+  /^\/user\/repos$/,
+  /^\/orgs\/\{org\}\/repos$/,
+  /^\/orgs\/\{org\}\/teams\/search$/,
+  /^\/teams\/\{id\}\/repos\/\{org\}\/\{repo\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/keys$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/keys\/\{id\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/statuses\/\{sha\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/commits\/\{ref\}\/statuses$/,
   /^\/repos\/\{owner\}\/\{repo\}\/issues\/\{index\}\/comments$/,
@@ -74,7 +84,8 @@ function deref(node: unknown, definitions: Record<string, unknown>, depth = 0): 
   }
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (k.startsWith('x-') || k === 'description') continue;
+    // Annotations only: a property that happens to be named "description" is an object and stays.
+    if (k.startsWith('x-') || (k === 'description' && typeof v === 'string')) continue;
     copy[k] = deref(v, definitions, depth);
   }
   return copy;

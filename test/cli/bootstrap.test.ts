@@ -6,12 +6,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { providerTarget } from '../../src/cli/shared/bootstrap/provider.ts';
 import { BootstrapRepo } from '../../src/cli/shared/bootstrap/repo.ts';
+import { Logger } from '../../src/cli/shared/terminal.ts';
+import { githubRepositoryHost } from '../../src/fetchers/forge/index.ts';
 import { GitPushRejectedError } from '../../src/fetchers/git/index.ts';
 import type { KubeObject } from '../../src/kube/index.ts';
 import { eventually } from '../support/eventually.ts';
@@ -19,6 +23,7 @@ import { git } from '../support/git-repo.ts';
 import { type GitServer, startGitServer } from '../support/git-server.ts';
 import { SSH_USER, type SshGitServer, startSshGitServer } from '../support/ssh-server.ts';
 import { type Harness, startHarness } from '../kustomize-controller/harness.ts';
+import { checkGitHubRequest } from '../support/openapi.ts';
 import { runCli } from './support.ts';
 
 const COMPONENTS = '--components=source-controller,kustomize-controller';
@@ -319,5 +324,198 @@ describe('bootstrap git', () => {
       /✗ Flux v2\.9\.5 \(ghcr\.io\/fluxcd\/source-controller:v1\.8\.0\) is installed in the fluxts-boot-\w+ namespace/,
     );
     assert.equal(repo.tip('main'), undefined, 'nothing was pushed');
+  });
+});
+
+// `bootstrap github` against a stand-in for github.com: one HTTPS host serving GitHub's REST API under /api/v3 (every
+// request checked against GitHub's published description, with the bearer token) and the repositories over smart
+// HTTP with the token as password, as GitHub Enterprise serves both from one host.
+describe('bootstrap github', () => {
+  const TOKEN = 'ghp_bootstrap-test-token-7788';
+  let host: GitServer;
+  let caFile: string;
+  const calls: string[] = [];
+  const refused: string[] = [];
+  const existing = new Set<string>();
+  const deployKeys: { id: number; title: string; key: string; read_only: boolean }[] = [];
+
+  const answer = (res: ServerResponse, status: number, body?: unknown): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+  };
+
+  before(async () => {
+    host = await startGitServer({
+      tls: true,
+      basicAuth: { username: 'git', password: TOKEN },
+      route(req, res) {
+        const url = req.url ?? '';
+        if (!url.startsWith('/api/v3/')) return false;
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const method = req.method ?? '';
+          const text = Buffer.concat(chunks).toString('utf8');
+          const path = url.split('?')[0] ?? '';
+          calls.push(`${method} ${path}`);
+          try {
+            checkGitHubRequest(method, url, '/api/v3', text || '{}');
+          } catch (err) {
+            refused.push((err as Error).message);
+            answer(res, 422, { message: 'Validation Failed' });
+            return;
+          }
+          if (req.headers.authorization !== `Bearer ${TOKEN}`) return answer(res, 401, { message: 'Bad credentials' });
+          const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+          const repoMatch = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)(\/.*)?$/u.exec(path);
+          if (method === 'POST' && /^\/api\/v3\/orgs\/[^/]+\/repos$/u.test(path)) {
+            const owner = path.split('/')[4] ?? '';
+            host.createRepo(`${owner}/${String(body['name'])}`);
+            existing.add(`${owner}/${String(body['name'])}`);
+            return answer(res, 201, { name: body['name'], visibility: body['visibility'] });
+          }
+          if (method === 'PUT' && path.startsWith('/api/v3/orgs/acme/teams/')) return answer(res, 204);
+          if (repoMatch) {
+            const [, owner, name, rest = ''] = repoMatch;
+            if (!existing.has(`${owner}/${name}`)) return answer(res, 404, { message: 'Not Found' });
+            if (rest === '') return answer(res, 200, { full_name: `${owner}/${name}` });
+            if (rest === '/keys' && method === 'GET') return answer(res, 200, deployKeys);
+            if (rest === '/keys' && method === 'POST') {
+              const k = {
+                id: deployKeys.length + 1,
+                title: String(body['title']),
+                key: String(body['key']),
+                read_only: body['read_only'] === true,
+              };
+              deployKeys.push(k);
+              return answer(res, 201, k);
+            }
+          }
+          answer(res, 404, { message: 'Not Found' });
+        });
+        return true;
+      },
+    });
+    caFile = join(scratch, 'github-ca.crt');
+    writeFileSync(caFile, host.caPem ?? '');
+  });
+  after(() => host?.close());
+
+  test('with --token-auth: the organization repository is created, the team granted, the cluster syncs over HTTPS', async () => {
+    const ns = newNamespace();
+    const hostname = new URL(host.baseUrl).host;
+    const args = [
+      'bootstrap',
+      'github',
+      '--owner=acme',
+      `--repository=fleet-${ns}`,
+      `--hostname=${hostname}`,
+      `--ca-file=${caFile}`,
+      '--token-auth',
+      '--team=platform',
+      '--path=clusters/dev',
+      COMPONENTS,
+      '--silent',
+      '--timeout=3m',
+      '-n',
+      ns,
+      kc,
+    ];
+    const r = await runCli(args, { GITHUB_TOKEN: TOKEN });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(refused, [], 'every API request matches GitHub’s published description');
+    assert.doesNotMatch(r.stderr + r.stdout, new RegExp(TOKEN, 'u'), 'the token is never printed');
+    assert.match(
+      r.stderr,
+      new RegExp(`► connecting to ${hostname}\n✔ repository "https://${hostname}/acme/fleet-${ns}" created\n`, 'u'),
+    );
+    assert.match(r.stderr, /✔ granted "maintain" permissions to "platform"\n✔ reconciled repository permissions\n/u);
+    assert.match(
+      r.stderr,
+      new RegExp(`► cloning branch "main" from Git repository "https://${hostname}/acme/fleet-${ns}\\.git"`, 'u'),
+    );
+    assert.ok(calls.includes(`POST /api/v3/orgs/acme/repos`), calls.join('\n'));
+    assert.ok(calls.includes(`PUT /api/v3/orgs/acme/teams/platform/repos/acme/fleet-${ns}`), calls.join('\n'));
+
+    const st = await kustomizationStatus(ns);
+    assert.match(st.lastAppliedRevision ?? '', /^main@sha1:[0-9a-f]{40}$/u);
+    const secret = await h.client.get<KubeObject>(
+      { apiVersion: 'v1', kind: 'Secret' },
+      { namespace: ns, name: 'flux-system' },
+    );
+    const data = secret['data'] as Record<string, string>;
+    const decoded = (k: string) => Buffer.from(data[k] ?? '', 'base64').toString();
+    assert.equal(decoded('username'), 'git');
+    assert.equal(decoded('password'), TOKEN);
+    assert.equal(decoded('ca.crt'), host.caPem);
+    const gitRepo = await h.client.get<KubeObject<{ url: string }>>(gitRepositoryType, {
+      namespace: ns,
+      name: 'flux-system',
+    });
+    assert.equal(gitRepo.spec?.url, `https://${hostname}/acme/fleet-${ns}.git`);
+
+    // A re-run finds the repository and changes nothing.
+    calls.length = 0;
+    const again = await runCli(args, { GITHUB_TOKEN: TOKEN });
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /created/u);
+    assert.match(again.stderr, /✔ sync manifests are up to date/u);
+    assert.ok(!calls.some((c) => c.startsWith('POST')), calls.join('\n'));
+
+    // Without a token: a clear error before anything is touched.
+    const none = await runCli(args, { GITHUB_TOKEN: '' });
+    assert.notEqual(none.code, 0);
+    assert.match(none.stderr, /GITHUB_TOKEN is not set/u);
+  });
+
+  test('without --token-auth: a generated deploy key is registered read-only under flux’s name, once', async () => {
+    existing.add('acme/keys-repo');
+    const lines: string[] = [];
+    const log = new Logger({ out: (t) => void lines.push(t), err: (t) => void lines.push(t), tty: false });
+    const hostname = new URL(host.baseUrl).host;
+    const svc = {
+      name: 'GitHub',
+      tokenEnv: 'GITHUB_TOKEN',
+      apiBase: (hn: string) => `https://${hn}/api/v3`,
+      host: githubRepositoryHost,
+      visibilities: ['private', 'public', 'internal'] as const,
+    };
+    const flags = {
+      owner: 'acme',
+      repository: 'keys-repo',
+      private: true,
+      hostname,
+      sshHostname: `127.0.0.1:${ssh.port}`,
+      team: [],
+      caFile,
+      sshKeyAlgorithm: 'ed25519',
+      sshRsaBits: 2048,
+      sshEcdsaCurve: 'p384',
+    };
+    const opts = {
+      token: TOKEN,
+      namespace: 'flux-system',
+      branch: 'main',
+      secretName: 'flux-system',
+      path: 'clusters/dev',
+    };
+    const target = await providerTarget(svc, flags, opts, log);
+    assert.equal(target.syncUrl, `ssh://git@127.0.0.1:${ssh.port}/acme/keys-repo`);
+    assert.equal(target.url, `https://${hostname}/acme/keys-repo.git`);
+    const made = await target.makeSecret();
+    const data = made.secret['stringData'] as Record<string, string>;
+    assert.equal(data['known_hosts']?.trim(), ssh.knownHosts.trim());
+    await target.secretMade?.(made);
+    assert.equal(deployKeys.length, 1);
+    assert.deepEqual(
+      { title: deployKeys[0]?.title, key: deployKeys[0]?.key, read_only: deployKeys[0]?.read_only },
+      { title: 'flux-system-main-flux-system-./clusters/dev', key: data['identity.pub']?.trim(), read_only: true },
+    );
+    await target.secretMade?.(made);
+    assert.equal(deployKeys.length, 1, 'the same key is not registered twice');
+    assert.match(
+      lines.join(''),
+      /✔ configured deploy key "flux-system-main-flux-system-\.\/clusters\/dev" for "https:\/\/[^"]+\/acme\/keys-repo"\n/u,
+    );
+    assert.deepEqual(refused, []);
   });
 });

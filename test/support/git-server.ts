@@ -22,6 +22,11 @@ export interface GitServerOptions {
   bearerToken?: string;
   /** tls serves HTTPS with a certificate for 127.0.0.1 signed by a generated CA (see `caPem`). */
   tls?: boolean;
+  /**
+   * route serves a request before Git does (a hosting service's API on the same host, as github.com has); it
+   * returns false to leave the request to Git. It checks its own credentials.
+   */
+  route?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** GitServer is a running test Git server; always close() it (in `after`/`finally`). */
@@ -44,6 +49,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   let server: Server;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     state.requests++;
+    if (opts.route?.(req, res) === true) return;
     if (!authorised(req, opts)) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end('unauthorised\n');
       return;

@@ -1,50 +1,38 @@
-// `fluxts bootstrap git`: the install written to a Git repository, committed and pushed, applied, and the cluster
-// set to reconcile itself from that repository (flux's plain-git bootstrap). Order matters for safety: the cluster
-// is checked first and changed only after the component manifests were pushed; a push the remote refuses ends the
-// run with nothing half-written there. Re-runs are idempotent: unchanged files make no commit, the Secret (and its
-// deploy key) is kept, and a newer fluxts re-run is the upgrade.
+// `fluxts bootstrap git|github|gitea`: the install written to a Git repository, committed and pushed, applied, and
+// the cluster set to reconcile itself from that repository. `git` takes any URL (flux's plain-git bootstrap);
+// `github` and `gitea` find or create the repository through the service's API and register the deploy key there
+// (flux's provider bootstraps). The pipeline they share lives in shared/bootstrap/pipeline.ts.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
+import { githubRepositoryHost, giteaRepositoryHost } from '../../fetchers/forge/index.ts';
 import { formatGoDuration, parseGoDuration, rsaBits } from './create/index.ts';
-import { BootstrapRepo } from '../shared/bootstrap/repo.ts';
-import { installedFlux, requestReconcile, secretExists, waitSynced } from '../shared/bootstrap/cluster.ts';
+import { type BootstrapSettings, checkInstalled, runBootstrap } from '../shared/bootstrap/pipeline.ts';
+import { type ProviderFlags, type ProviderService, providerTarget } from '../shared/bootstrap/provider.ts';
 import { type GitAuthFlags, repoAccess, sourceSecret } from '../shared/bootstrap/source-secret.ts';
-import {
-  cleanRepoPath,
-  COMPONENTS_FILE,
-  fluxSystemDir,
-  KUSTOMIZATION_FILE,
-  kustomizationYaml,
-  SYNC_FILE,
-  syncObjects,
-  syncYaml,
-} from '../shared/bootstrap/sync-manifests.ts';
-import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
-import { CliClusterError, CliInputError } from '../shared/errors.ts';
-import { installObjects } from '../shared/install-manifests.ts';
+import { cleanRepoPath } from '../shared/bootstrap/sync-manifests.ts';
+import { addGlobalFlags, clusterAction, connect, type GlobalFlags, globalFlags } from '../shared/connect.ts';
+import { CliInputError } from '../shared/errors.ts';
 import { Logger, type Output, processOutput } from '../shared/terminal.ts';
-import { VERSION } from '../shared/version.ts';
 import { confirm } from './delete.ts';
-import {
-  addInstallFlags,
-  applyInstall,
-  applyObjects,
-  FIELD_MANAGER,
-  type InstallFlags,
-  installOptionsFrom,
-  manifestsYaml,
-  waitDeployments,
-} from './install.ts';
+import { addInstallFlags, type InstallFlags, installOptionsFrom } from './install.ts';
 
-interface BootstrapGitFlags extends InstallFlags {
-  url?: string;
+/** CommonFlags are the flags of every bootstrap command. */
+interface CommonFlags extends InstallFlags {
   branch: string;
   path: string;
   interval: string;
   secretName: string;
+  authorName: string;
+  authorEmail: string;
+  commitMessageAppendix?: string;
+  force?: boolean;
+  silent?: boolean;
+}
+
+interface BootstrapGitFlags extends CommonFlags {
+  url?: string;
   username: string;
   password?: string;
-  silent?: boolean;
   allowInsecureHttp?: boolean;
   withBearerToken?: boolean;
   caFile?: string;
@@ -53,14 +41,12 @@ interface BootstrapGitFlags extends InstallFlags {
   sshRsaBits: string;
   sshEcdsaCurve: string;
   sshHostname?: string;
-  authorName: string;
-  authorEmail: string;
-  commitMessageAppendix?: string;
-  force?: boolean;
 }
 
-const gitRepositoryType = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' };
-const kustomizationType = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' };
+interface ProviderCommandFlags extends CommonFlags, Omit<ProviderFlags, 'sshRsaBits' | 'hostname'> {
+  hostname?: string;
+  sshRsaBits: string;
+}
 
 const goDuration = (v: string): string => {
   try {
@@ -70,24 +56,29 @@ const goDuration = (v: string): string => {
   }
 };
 
-const message = (subject: string, appendix: string | undefined): string =>
-  appendix ? `${subject}\n\n${appendix}` : subject;
-
-/** registerBootstrapCommand adds `fluxts bootstrap git`. */
-export function registerBootstrapCommand(program: Command, o: Output = processOutput()): Command {
-  const bootstrap = program
-    .command('bootstrap')
-    .description('Deploy fluxts on a cluster the GitOps way: its manifests in Git, the cluster syncing from them');
-  const git = addInstallFlags(addGlobalFlags(bootstrap.command('git')))
-    .description('Deploy fluxts on a cluster connected to a Git repository (any host, over SSH or HTTP/S)')
-    .option('--url <url>', 'Git repository URL (ssh://, https://, or http:// with --allow-insecure-http)')
+function addCommonFlags(cmd: Command): Command {
+  return cmd
     .option('--branch <branch>', 'Git branch', 'main')
     .option('--path <path>', 'path relative to the repository root; the cluster syncs only this path', '')
     .option('--interval <duration>', 'sync interval of the GitRepository', goDuration, '1m0s')
     .option('--secret-name <name>', 'name of the Secret with the Git credentials', 'flux-system')
+    .option('-s, --silent', 'assume yes to all questions')
+    .option('--author-name <name>', 'author of the commits', 'Flux')
+    .option('--author-email <email>', 'email of the commits author', '')
+    .option('--commit-message-appendix <text>', 'added to each commit message after a blank line')
+    .option('--force', 'replace an installation of Flux that is not fluxts');
+}
+
+/** registerBootstrapCommand adds `fluxts bootstrap git|github|gitea`. */
+export function registerBootstrapCommand(program: Command, o: Output = processOutput()): Command {
+  const bootstrap = program
+    .command('bootstrap')
+    .description('Deploy fluxts on a cluster the GitOps way: its manifests in Git, the cluster syncing from them');
+  const git = addCommonFlags(addInstallFlags(addGlobalFlags(bootstrap.command('git'))))
+    .description('Deploy fluxts on a cluster connected to a Git repository (any host, over SSH or HTTP/S)')
+    .option('--url <url>', 'Git repository URL (ssh://, https://, or http:// with --allow-insecure-http)')
     .option('-u, --username <name>', 'basic authentication username', 'git')
     .option('-p, --password <password>', 'basic authentication password, token, or SSH key passphrase')
-    .option('-s, --silent', 'assume yes to all questions')
     .option('--allow-insecure-http', 'allow an http:// URL (credentials travel in clear)')
     .option('--with-bearer-token', 'send the password as a bearer token (Authorization: Bearer)')
     .option('--ca-file <path>', 'CA certificate of the Git server (HTTPS), also stored in the Secret')
@@ -102,10 +93,6 @@ export function registerBootstrapCommand(program: Command, o: Output = processOu
       new Option('--ssh-ecdsa-curve <curve>', 'SSH ECDSA curve').choices(['p256', 'p384', 'p521']).default('p384'),
     )
     .option('--ssh-hostname <host:port>', 'SSH host the cluster reaches (its host key goes into known_hosts)')
-    .option('--author-name <name>', 'author of the commits', 'Flux')
-    .option('--author-email <email>', 'email of the commits author', '')
-    .option('--commit-message-appendix <text>', 'added to each commit message after a blank line')
-    .option('--force', 'replace an installation of Flux that is not fluxts')
     .addHelpText(
       'after',
       `
@@ -126,6 +113,8 @@ Examples:
         await runBootstrapGit(flags, c, o);
       }),
     );
+  registerProvider(bootstrap, 'github', o);
+  registerProvider(bootstrap, 'gitea', o);
   return git;
 }
 
@@ -133,8 +122,7 @@ async function runBootstrapGit(flags: BootstrapGitFlags, c: Command, o: Output):
   const g = globalFlags(c);
   const log = new Logger(o);
   if (!flags.url) throw new CliInputError('--url is required', { hint: 'e.g. --url=ssh://git@example.com/org/fleet' });
-  const opts = installOptionsFrom(flags, g.namespace);
-  const path = cleanRepoPath(flags.path);
+  const settings = settingsFrom(flags, g);
   const auth: GitAuthFlags = {
     username: flags.username,
     sshKeyAlgorithm: flags.sshKeyAlgorithm,
@@ -150,111 +138,144 @@ async function runBootstrapGit(flags: BootstrapGitFlags, c: Command, o: Output):
   };
   const access = await repoAccess(flags.url, auth);
   const client = connect(g);
-  const ns = opts.namespace;
-
   // The cluster is only read until the components are pushed.
-  const installed = await installedFlux(client, ns);
-  if (installed.kind === 'other' && !flags.force) {
-    throw new CliClusterError(`Flux ${installed.version} (${installed.image}) is installed in the ${ns} namespace`, {
-      hint: 'uninstall it first (flux uninstall), or pass --force to replace it with fluxts',
-    });
-  }
-  if (installed.kind === 'fluxts' && installed.version !== `v${VERSION}`) {
-    log.action(`upgrading fluxts ${installed.version} to v${VERSION}`);
-  }
-
-  log.action(`cloning branch "${flags.branch}" from Git repository "${access.syncUrl}"`);
-  const repo = await BootstrapRepo.open({
-    url: flags.url,
-    branch: flags.branch,
-    credentials: access.credentials,
-    timeoutMs: g.timeoutMs,
-  });
-  try {
-    log.success(repo.initialized ? 'initialized a new branch (the repository was empty)' : 'cloned repository');
-    const dir = fluxSystemDir(path);
-    const author = { name: flags.authorName, email: flags.authorEmail };
-    // One commit per step, pushed at once; nothing to commit is an idempotent re-run.
-    const commitAndPush = async (subject: string, what: string): Promise<void> => {
-      const sha = await repo.commit(author, message(subject, flags.commitMessageAppendix));
-      if (sha === undefined) {
-        log.success(`${what} are up to date`);
-        return;
-      }
-      log.success(`committed ${what} to "${flags.branch}" ("${sha}")`);
-      log.action(`pushing ${what} to "${access.syncUrl}"`);
-      await repo.push();
-    };
-
-    log.action('generating component manifests');
-    const objects = installObjects(opts);
-    await repo.write(`${dir}/${COMPONENTS_FILE}`, manifestsYaml(opts, objects));
-    log.success('generated component manifests');
-    await commitAndPush(`Add fluxts v${VERSION} component manifests`, 'component manifests');
-
-    log.action(`installing components in "${ns}" namespace`);
-    await applyInstall(client, opts, objects, g, log);
-    log.success('installed components');
-    await log.spin('waiting for the controllers', waitDeployments(client, ns, opts.components, g, log));
-    log.success('reconciled components');
-
-    log.action(`determining if source secret "${ns}/${flags.secretName}" exists`);
-    if (await secretExists(client, ns, flags.secretName)) {
-      log.success('source secret up to date');
-    } else {
-      log.action('generating source secret');
-      const made = await sourceSecret(flags.secretName, ns, access, auth);
-      if (made.generatedPublicKey !== undefined) {
+  await checkInstalled(client, settings, log);
+  await runBootstrap(
+    client,
+    settings,
+    {
+      url: flags.url,
+      credentials: access.credentials,
+      syncUrl: access.syncUrl,
+      makeSecret: () => sourceSecret(flags.secretName, settings.install.namespace, access, auth),
+      async secretMade(made) {
+        if (made.generatedPublicKey === undefined) return;
         log.success(`public key: ${made.generatedPublicKey}`);
         if (!flags.silent && process.stdin.isTTY) {
           if (!(await confirm('Please give the key access to your repository'))) {
             throw new CliInputError('bootstrap cancelled: the deploy key was not given access');
           }
         }
-      }
-      log.action(`applying source secret "${ns}/${flags.secretName}"`);
-      await client.apply(made.secret, { fieldManager: FIELD_MANAGER, force: true });
-      log.success('reconciled source secret');
-    }
-
-    log.action('generating sync manifests');
-    const sync = syncObjects({
-      name: 'flux-system',
-      secretName: flags.secretName,
-      namespace: ns,
-      url: access.syncUrl,
-      branch: flags.branch,
-      interval: flags.interval,
-      path,
-    });
-    await repo.write(`${dir}/${SYNC_FILE}`, syncYaml(sync));
-    // kustomization.yaml is written once: users add their own patches to it.
-    if ((await repo.read(`${dir}/${KUSTOMIZATION_FILE}`)) === undefined) {
-      await repo.write(`${dir}/${KUSTOMIZATION_FILE}`, kustomizationYaml());
-    }
-    log.success('generated sync manifests');
-    await commitAndPush('Add Flux sync manifests', 'sync manifests');
-    const head = await repo.head();
-
-    log.action('applying sync manifests');
-    await applyObjects(client, sync, log);
-    for (const obj of sync) {
-      await requestReconcile(client, { apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '' }, ns, 'flux-system');
-    }
-    log.success('reconciled sync configuration');
-
-    const revision = `${flags.branch}@sha1:${head}`;
-    log.waiting(`waiting for GitRepository "${ns}/flux-system" to be reconciled`);
-    await waitSynced(client, gitRepositoryType, ns, 'flux-system', revision, g.timeoutMs);
-    log.success('GitRepository reconciled successfully');
-    log.waiting(`waiting for Kustomization "${ns}/flux-system" to be reconciled`);
-    await waitSynced(client, kustomizationType, ns, 'flux-system', revision, g.timeoutMs);
-    log.success('Kustomization reconciled successfully');
-
-    log.action('confirming components are healthy');
-    await waitDeployments(client, ns, opts.components, g, log);
-    log.success('all components are healthy');
-  } finally {
-    await repo.close();
-  }
+      },
+    },
+    log,
+  );
 }
+
+function settingsFrom(flags: CommonFlags, g: GlobalFlags): BootstrapSettings {
+  return {
+    branch: flags.branch,
+    path: cleanRepoPath(flags.path),
+    interval: flags.interval,
+    secretName: flags.secretName,
+    author: { name: flags.authorName, email: flags.authorEmail },
+    ...(flags.commitMessageAppendix !== undefined ? { commitMessageAppendix: flags.commitMessageAppendix } : {}),
+    ...(flags.force ? { force: true } : {}),
+    install: installOptionsFrom(flags, g.namespace),
+    global: g,
+  };
+}
+
+/** The services `bootstrap <service>` knows, as flux's provider bootstraps name and reach them. */
+const SERVICES: Record<'github' | 'gitea', ProviderService & { hostname: string; blurb: string }> = {
+  github: {
+    name: 'GitHub',
+    tokenEnv: 'GITHUB_TOKEN',
+    hostname: 'github.com',
+    blurb: 'GitHub (github.com or Enterprise)',
+    apiBase: (h) => (h === 'github.com' ? 'https://api.github.com' : `https://${h}/api/v3`),
+    host: githubRepositoryHost,
+    visibilities: ['private', 'public', 'internal'],
+  },
+  gitea: {
+    name: 'Gitea',
+    tokenEnv: 'GITEA_TOKEN',
+    hostname: '',
+    blurb: 'a Gitea (or Forgejo) server',
+    apiBase: (h) => `https://${h}/api/v1`,
+    host: giteaRepositoryHost,
+    visibilities: ['private', 'public'],
+  },
+};
+
+function registerProvider(bootstrap: Command, key: 'github' | 'gitea', o: Output): void {
+  const svc = SERVICES[key];
+  const cmd = addCommonFlags(addInstallFlags(addGlobalFlags(bootstrap.command(key))))
+    .description(
+      `Deploy fluxts on a cluster connected to a repository on ${svc.blurb}, created if it does not exist. ` +
+        `The token is read from $${svc.tokenEnv}.`,
+    )
+    .option('--owner <owner>', `${svc.name} user or organization name`)
+    .option('--repository <name>', `${svc.name} repository name`)
+    .option('--personal', 'if true, the owner is assumed to be a user, not an organization')
+    .option('--private [bool]', 'is the repository private (deprecated: use --visibility)', parseBool, true)
+    .option('--visibility <visibility>', `repository visibility (${svc.visibilities.join(', ')})`)
+    .option('--description <text>', 'description of a repository bootstrap creates')
+    .option('--hostname <host>', `${svc.name} hostname${svc.hostname ? '' : ' (required)'}`, svc.hostname || undefined)
+    .option('--ssh-hostname <host:port>', 'SSH hostname the cluster syncs from, when it differs from --hostname')
+    .option(
+      '--team <team[:permission]>',
+      'team to grant access to the repository (maintain by default; repeatable, comma-separated)',
+      collect,
+      [],
+    )
+    .option('--read-write-key', 'the deploy key has write access (default: read-only)')
+    .option('--token-auth', 'the cluster syncs over HTTPS with the token instead of SSH with a deploy key')
+    .option('--ca-file <path>', `CA certificate of the ${svc.name} server, also stored in the Secret`)
+    .addOption(
+      new Option('--ssh-key-algorithm <alg>', 'algorithm of the generated deploy key')
+        .choices(['rsa', 'ecdsa', 'ed25519'])
+        .default('ecdsa'),
+    )
+    .option('--ssh-rsa-bits <bits>', 'SSH RSA key size', '2048')
+    .addOption(
+      new Option('--ssh-ecdsa-curve <curve>', 'SSH ECDSA curve').choices(['p256', 'p384', 'p521']).default('p384'),
+    )
+    .action(
+      clusterAction(async (flags: ProviderCommandFlags, c: Command) => {
+        const g = globalFlags(c);
+        const log = new Logger(o);
+        if (!flags.hostname) throw new CliInputError('--hostname is required');
+        const token = process.env[svc.tokenEnv] ?? '';
+        if (token === '') {
+          throw new CliInputError(`${svc.tokenEnv} is not set`, {
+            hint: `export ${svc.tokenEnv}=<a token that may create repositories and deploy keys>`,
+          });
+        }
+        const settings = settingsFrom(flags, g);
+        const client = connect(g);
+        await checkInstalled(client, settings, log);
+        const target = await providerTarget(
+          svc,
+          { ...flags, hostname: flags.hostname, sshRsaBits: rsaBits(flags.sshRsaBits) },
+          {
+            token,
+            namespace: settings.install.namespace,
+            branch: settings.branch,
+            secretName: settings.secretName,
+            path: settings.path,
+          },
+          log,
+        );
+        await runBootstrap(client, settings, target, log);
+      }),
+    );
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  # A private repository under an organization, the cluster syncing over SSH with a generated deploy key
+  export ${svc.tokenEnv}=<token>
+  fluxts bootstrap ${key} --owner=my-org --repository=fleet --path=clusters/my-cluster${svc.hostname ? '' : ' --hostname=gitea.example.com'}
+
+  # A personal repository, the cluster syncing over HTTPS with the token
+  fluxts bootstrap ${key} --owner=me --personal --repository=fleet --token-auth${svc.hostname ? '' : ' --hostname=gitea.example.com'}`,
+  );
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+const parseBool = (v: string): boolean => {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new InvalidArgumentError(`"${v}" is not a boolean`);
+};

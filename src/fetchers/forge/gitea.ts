@@ -3,7 +3,8 @@
 // deprecated there). Gitea's list cannot filter by head branch, so open pull requests into the base are paged
 // through and matched on `head.ref` within the same repository.
 import type { ChangeRequests, PullRequest } from './change-requests.ts';
-import { forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
+import { ForgeApiError, forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
+import { isNotFound, type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
 
 /** GiteaRepository names a repository and how to reach its API. */
 export interface GiteaRepository {
@@ -72,6 +73,75 @@ export function giteaPullRequests(gt: GiteaRepository): ChangeRequests {
     },
     async update(number, pr) {
       return toPullRequest(await forgeCall<RawPullRequest>(ep, 'PATCH', `${repoPath}/pulls/${number}`, pr));
+    },
+  };
+}
+
+interface RawDeployKey {
+  id: number;
+  title: string;
+  key: string;
+  read_only: boolean;
+}
+
+/** giteaRepositoryHost is the RepositoryHost of one Gitea repository. */
+export function giteaRepositoryHost(
+  api: { api: string; token: string; ca?: string; signal?: AbortSignal },
+  ref: RepositoryRef,
+): RepositoryHost {
+  const ep: ForgeEndpoint = {
+    api: api.api,
+    headers: { Authorization: `token ${api.token}` },
+    ...(api.ca !== undefined ? { ca: api.ca } : {}),
+    ...(api.signal ? { signal: api.signal } : {}),
+  };
+  const org = encodeURIComponent(ref.owner);
+  const repo = `/repos/${org}/${encodeURIComponent(ref.name)}`;
+  return {
+    async exists() {
+      try {
+        await forgeCall<unknown>(ep, 'GET', repo);
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+    },
+    async create(info) {
+      if (info.visibility === 'internal') throw new ForgeApiError('Gitea has no internal visibility', 0);
+      const body = {
+        name: ref.name,
+        private: info.visibility === 'private',
+        ...(info.description ? { description: info.description } : {}),
+      };
+      await forgeCall<unknown>(ep, 'POST', ref.personal ? '/user/repos' : `/orgs/${org}/repos`, body);
+    },
+    async deployKeys() {
+      const keys: DeployKey[] = [];
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const list = await forgeCall<RawDeployKey[]>(ep, 'GET', `${repo}/keys?page=${page}&limit=${PAGE}`);
+        keys.push(...list.map((k) => ({ id: k.id, title: k.title, key: k.key, readOnly: k.read_only })));
+        if (list.length < PAGE) break;
+      }
+      return keys;
+    },
+    async addDeployKey(k) {
+      await forgeCall<unknown>(ep, 'POST', `${repo}/keys`, { title: k.title, key: k.key, read_only: k.readOnly });
+    },
+    async deleteDeployKey(id) {
+      await forgeCall<unknown>(ep, 'DELETE', `${repo}/keys/${id}`);
+    },
+    // Gitea grants access per team, not per repository: the team's own permission applies.
+    async grantTeam(team) {
+      const q = new URLSearchParams({ q: team });
+      const found = await forgeCall<{ data?: { id: number; name: string }[] }>(
+        ep,
+        'GET',
+        `/orgs/${org}/teams/search?${q.toString()}`,
+      );
+      const t = (found.data ?? []).find((x) => x.name === team);
+      if (!t) throw new ForgeApiError(`team "${team}" not found in organization "${ref.owner}"`, 404);
+      await forgeCall<unknown>(ep, 'PUT', `/teams/${t.id}/repos/${org}/${encodeURIComponent(ref.name)}`);
     },
   };
 }

@@ -2,7 +2,8 @@
 // find the open pull request of a head branch, open one, update its title and body. Bearer token, API version
 // 2022-11-28.
 import type { ChangeRequests, PullRequest } from './change-requests.ts';
-import { forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
+import { ForgeApiError, forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
+import { isNotFound, type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
 
 /** GitHubRepository names a repository and how to reach its API. */
 export interface GitHubRepository {
@@ -66,6 +67,71 @@ export function githubPullRequests(gh: GitHubRepository): ChangeRequests {
     },
     async update(number, pr) {
       return toPullRequest(await forgeCall<RawPullRequest>(ep, 'PATCH', `${repoPath(gh)}/pulls/${number}`, pr));
+    },
+  };
+}
+
+interface RawDeployKey {
+  id: number;
+  title: string;
+  key: string;
+  read_only: boolean;
+}
+
+/** GitHub's largest page. */
+const PER_PAGE = 100;
+
+/** githubRepositoryHost is the RepositoryHost of one GitHub repository. */
+export function githubRepositoryHost(
+  api: { api: string; token: string; ca?: string; signal?: AbortSignal },
+  ref: RepositoryRef,
+): RepositoryHost {
+  const ep: ForgeEndpoint = {
+    ...endpoint({ api: api.api, owner: ref.owner, repo: ref.name, token: api.token }),
+    ...(api.ca !== undefined ? { ca: api.ca } : {}),
+    ...(api.signal ? { signal: api.signal } : {}),
+  };
+  const repo = `/repos/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.name)}`;
+  return {
+    async exists() {
+      try {
+        await forgeCall<unknown>(ep, 'GET', repo);
+        return true;
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
+    },
+    async create(info) {
+      const base = { name: ref.name, ...(info.description ? { description: info.description } : {}) };
+      // A user's repository is private or public; an organization's can also be internal (Enterprise).
+      if (ref.personal) {
+        if (info.visibility === 'internal') throw new ForgeApiError('internal visibility needs an organization', 0);
+        await forgeCall<unknown>(ep, 'POST', '/user/repos', { ...base, private: info.visibility === 'private' });
+      } else {
+        await forgeCall<unknown>(ep, 'POST', `/orgs/${encodeURIComponent(ref.owner)}/repos`, {
+          ...base,
+          visibility: info.visibility,
+        });
+      }
+    },
+    async deployKeys() {
+      const keys: DeployKey[] = [];
+      for (let page = 1; ; page++) {
+        const list = await forgeCall<RawDeployKey[]>(ep, 'GET', `${repo}/keys?per_page=${PER_PAGE}&page=${page}`);
+        keys.push(...list.map((k) => ({ id: k.id, title: k.title, key: k.key, readOnly: k.read_only })));
+        if (list.length < PER_PAGE) return keys;
+      }
+    },
+    async addDeployKey(k) {
+      await forgeCall<unknown>(ep, 'POST', `${repo}/keys`, { title: k.title, key: k.key, read_only: k.readOnly });
+    },
+    async deleteDeployKey(id) {
+      await forgeCall<unknown>(ep, 'DELETE', `${repo}/keys/${id}`);
+    },
+    async grantTeam(team, permission) {
+      const path = `/orgs/${encodeURIComponent(ref.owner)}/teams/${encodeURIComponent(team)}${repo}`;
+      await forgeCall<unknown>(ep, 'PUT', path, { permission });
     },
   };
 }

@@ -1,6 +1,9 @@
 // One JSON call to a Git hosting service's REST API, shared by the GitHub, GitLab and Gitea clients. Errors carry the
 // method, the URL without its query, the HTTP status and the service's own message, never the credentials (they
 // travel only in the headers the caller passes).
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 import { FluxtsError } from '../../util/errors.ts';
 
 /** ForgeApiError: the API refused or failed a call; `status` is the HTTP status (0 when none was received). */
@@ -18,6 +21,9 @@ export interface ForgeEndpoint {
   api: string;
   headers: Record<string, string>;
   signal?: AbortSignal;
+  /** ca is the PEM bundle a self-hosted service's certificate is checked against (default: the system's). */
+  ca?: string;
+  timeoutMs?: number;
 }
 
 /** The longest service message kept in an error: enough to read, bounded against a hostile or broken server. */
@@ -44,29 +50,69 @@ function serviceMessage(text: string): string {
   return text.slice(0, MESSAGE_LIMIT);
 }
 
-/** forgeCall sends one request and parses the JSON answer. */
+/** The largest answer read: a listing of pull requests or keys is far smaller; anything bigger is refused. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** The default time for one call, connection to last byte. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+interface RawAnswer {
+  status: number;
+  text: string;
+}
+
+function send(ep: ForgeEndpoint, method: string, url: URL, payload: string | undefined): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': 'fluxts',
+      ...ep.headers,
+      ...(payload === undefined
+        ? {}
+        : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }),
+    };
+    const options = {
+      method,
+      headers,
+      timeout: ep.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(ep.signal ? { signal: ep.signal } : {}),
+      ...(url.protocol === 'https:' && ep.ca !== undefined ? { ca: ep.ca } : {}),
+    };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) {
+          req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${options.timeout} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** forgeCall sends one request and parses the JSON answer; 204 and empty answers parse as undefined. */
 export async function forgeCall<T>(ep: ForgeEndpoint, method: string, path: string, body?: unknown): Promise<T> {
   const where = `${method} ${ep.api}${path.split('?')[0]}`;
-  let res: Response;
+  if (!/^https?:\/\//u.test(ep.api)) throw new ForgeApiError(`${where}: the API base must be an http(s) URL`, 0);
+  let res: RawAnswer;
   try {
-    res = await fetch(`${ep.api}${path}`, {
-      method,
-      headers: {
-        Accept: 'application/json',
-        'User-Agent': 'fluxts-image-automation-controller',
-        ...ep.headers,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(ep.signal ? { signal: ep.signal } : {}),
-    });
+    res = await send(ep, method, new URL(`${ep.api}${path}`), body === undefined ? undefined : JSON.stringify(body));
   } catch (cause) {
     throw new ForgeApiError(`${where}: ${cause instanceof Error ? cause.message : String(cause)}`, 0, { cause });
   }
-  const text = await res.text();
-  if (!res.ok) throw new ForgeApiError(`${where}: ${res.status} ${serviceMessage(text)}`, res.status);
+  if (res.status < 200 || res.status > 299) {
+    throw new ForgeApiError(`${where}: ${res.status} ${serviceMessage(res.text)}`, res.status);
+  }
+  if (res.text.trim() === '') return undefined as T;
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(res.text) as T;
   } catch (cause) {
     throw new ForgeApiError(`${where}: ${res.status} answer is not JSON`, res.status, { cause });
   }

@@ -6,8 +6,16 @@ import { gitlabMergeRequests, gitlabProjectOf } from './gitlab.ts';
 
 export type { ChangeRequests, PullRequest } from './change-requests.ts';
 export { ForgeApiError } from './http.ts';
-export { githubPullRequests, githubRepositoryOf, type GitHubRepository } from './github.ts';
-export { giteaPullRequests, giteaRepositoryOf, type GiteaRepository } from './gitea.ts';
+export { githubPullRequests, githubRepositoryHost, githubRepositoryOf, type GitHubRepository } from './github.ts';
+export { giteaPullRequests, giteaRepositoryHost, giteaRepositoryOf, type GiteaRepository } from './gitea.ts';
+export {
+  cloneUrls,
+  reconcileDeployKey,
+  type DeployKey,
+  type RepositoryHost,
+  type RepositoryRef,
+  type Visibility,
+} from './repositories.ts';
 export { gitlabMergeRequests, gitlabProjectOf, type GitLabProject } from './gitlab.ts';
 
 /** The services whose change requests fluxts can open. */
