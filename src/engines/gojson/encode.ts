@@ -16,6 +16,7 @@ import {
   sortedKeys,
   typeName,
   typeOf,
+  type GoField,
   type GoValue,
 } from '../gotemplate/index.ts';
 import { GoJsonError } from './errors.ts';
@@ -187,13 +188,35 @@ class Encoder {
     let first = true;
     for (const f of t.fields) {
       if (f.exported === false) continue;
+      const tag = jsonTag(f);
+      if (tag === undefined) continue;
+      const fv = v.fields[f.name] ?? null;
+      if (tag.omitEmpty && isEmptyValue(fv)) continue;
       if (!first) this.out += ',';
       first = false;
-      this.out += quoteString(f.name, this.escapeHTML) + ':';
-      this.value(v.fields[f.name] ?? null);
+      this.out += quoteString(tag.name, this.escapeHTML) + ':';
+      this.value(fv);
     }
     this.out += '}';
   }
+}
+
+/** jsonTag reads a field's encoding/json tag: its JSON name and omitempty; undefined for `json:"-"`. */
+export function jsonTag(f: GoField): { name: string; omitEmpty: boolean } | undefined {
+  if (f.json === undefined) return { name: f.name, omitEmpty: false };
+  const [name = '', ...options] = f.json.split(',');
+  if (name === '-' && options.length === 0) return undefined;
+  return { name: name === '' ? f.name : name, omitEmpty: options.includes('omitempty') };
+}
+
+/** isEmptyValue is encoding/json's test for omitempty: false, 0, "", nil, and empty slices and maps. */
+export function isEmptyValue(v: GoValue): boolean {
+  if (v === null || v === undefined || v === '' || v === false || v === 0) return true;
+  if (v instanceof GoNil) return true;
+  if (v instanceof GoInt) return v.value === 0n;
+  if (Array.isArray(v)) return v.length === 0;
+  if (isGoMap(v)) return Object.keys(v).length === 0;
+  return false;
 }
 
 /** compactJson is json.Compact (with HTML escaping inside strings when asked to); the input is valid JSON. */

@@ -4,6 +4,8 @@ export {
   compactJson,
   formatJsonFloat,
   indentJson,
+  isEmptyValue,
+  jsonTag,
   marshal,
   marshalIndent,
   quoteString,

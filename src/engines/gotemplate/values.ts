@@ -71,6 +71,8 @@ export interface GoField {
   readonly type: GoType;
   /** false for lower-case Go fields: templates cannot read them (`x is an unexported field of struct type T`). */
   readonly exported?: boolean;
+  /** json is the field's encoding/json struct tag (`git_commit,omitempty`), which toJson and toYaml honour. */
+  readonly json?: string;
 }
 
 /**

@@ -56,6 +56,10 @@ export interface TemplateOptions {
 /** nameAndChart is Install.NameAndChart for `helm template` (whose default release name is `release-name`). */
 function nameAndChart(opts: TemplateOptions): { name: string; chart: string } {
   const args = opts.args;
+  // cobra's Args check (helm's require.MinimumNArgs(1)) runs before the command.
+  if (args.length === 0) {
+    throw new HelmError('"helm template" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]');
+  }
   if (args.length > 2) {
     throw new HelmError(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(', ')}`);
   }

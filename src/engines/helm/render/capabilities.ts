@@ -181,12 +181,13 @@ export const VERSION_SET = namedType('common.VersionSet', SLICE_STRING, {
   Has: goMethod(SLICE_STRING, [STRING], (set, v) => set.includes(v), { type: BOOL }),
 });
 
+// helm's internal/version.BuildInfo, with its JSON tags (`toJson .Capabilities.HelmVersion` prints them).
 const BUILD_INFO = structType('version.BuildInfo', [
-  { name: 'Version', type: STRING },
-  { name: 'GitCommit', type: STRING },
-  { name: 'GitTreeState', type: STRING },
-  { name: 'GoVersion', type: STRING },
-  { name: 'KubeClientVersion', type: STRING },
+  { name: 'Version', type: STRING, json: 'version,omitempty' },
+  { name: 'GitCommit', type: STRING, json: 'git_commit,omitempty' },
+  { name: 'GitTreeState', type: STRING, json: 'git_tree_state,omitempty' },
+  { name: 'GoVersion', type: STRING, json: 'go_version,omitempty' },
+  { name: 'KubeClientVersion', type: STRING, json: 'kube_client_version' },
 ]);
 
 const CAPABILITIES = structType('common.Capabilities', [
@@ -195,22 +196,6 @@ const CAPABILITIES = structType('common.Capabilities', [
   { name: 'HelmVersion', type: BUILD_INFO },
 ]);
 const CAPABILITIES_PTR = ptrTo(CAPABILITIES);
-
-/** JSON field names of these structs (encoding/json tags), for toJson/toYaml of `.Capabilities`. */
-export const CAPABILITY_JSON_FIELDS = new Map<unknown, Record<string, string>>([
-  [
-    BUILD_INFO,
-    {
-      Version: 'version',
-      GitCommit: 'git_commit',
-      GitTreeState: 'git_tree_state',
-      GoVersion: 'go_version',
-      KubeClientVersion: 'kube_client_version',
-    },
-  ],
-]);
-/** Fields encoding/json omits when empty. */
-export const CAPABILITY_OMITEMPTY = new Set(['version', 'git_commit', 'git_tree_state', 'go_version']);
 
 /** Capabilities is what a render knows about the (simulated) cluster. */
 export interface Capabilities {

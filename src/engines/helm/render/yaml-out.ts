@@ -10,7 +10,7 @@ import {
   typeOf,
 } from '../../gotemplate/index.ts';
 import { helmToYaml } from '../../goyaml/index.ts';
-import { GoJsonError, marshal } from '../../gojson/index.ts';
+import { GoJsonError, isEmptyValue, jsonTag, marshal } from '../../gojson/index.ts';
 import { parseGoJson } from '../values/json.ts';
 import type { Value } from '../values/value.ts';
 import { formatFloatG } from '../../../util/go-float.ts';
@@ -25,23 +25,6 @@ import { formatFloatG } from '../../../util/go-float.ts';
 /** MarshalError is data encoding/json refuses (NaN, functions, channels). */
 export class MarshalError extends Error {}
 
-/** jsonFieldNames: encoding/json tag names of struct types that have them (by Go type name). */
-const JSON_TAGS = new Map<string, { fields: Record<string, string>; omitEmpty: Set<string> }>([
-  [
-    'version.BuildInfo',
-    {
-      fields: {
-        Version: 'version',
-        GitCommit: 'git_commit',
-        GitTreeState: 'git_tree_state',
-        GoVersion: 'go_version',
-        KubeClientVersion: 'kube_client_version',
-      },
-      omitEmpty: new Set(['version', 'git_commit', 'git_tree_state', 'go_version']),
-    },
-  ],
-]);
-
 /** marshalable converts template data as json.Marshal would see it; throws MarshalError like json.Marshal fails. */
 export function marshalable(v: GoValue | undefined): Value {
   if (v === undefined || v === null) return null;
@@ -55,11 +38,7 @@ export function marshalable(v: GoValue | undefined): Value {
   if (v instanceof GoInt) return v.value;
   if (v instanceof GoNil) return null;
   if (v instanceof GoFunc) throw new MarshalError(`json: unsupported type: ${v.type.name}`);
-  if (
-    v instanceof GoStruct &&
-    !JSON_TAGS.has((v.type.kind === 'ptr' ? v.type.elem! : v.type).name) &&
-    v.type.name !== '*common.Capabilities'
-  ) {
+  if (v instanceof GoStruct && v.type.name !== '*common.Capabilities') {
     // Types from other engines (time.Time, *semver.Version, …) marshal through their own MarshalJSON.
     try {
       return parseGoJson(marshal(v));
@@ -69,15 +48,14 @@ export function marshalable(v: GoValue | undefined): Value {
     }
   }
   if (v instanceof GoStruct) {
+    // .Capabilities holds a VersionSet and structs whose fields are converted one by one (with their JSON tags).
     const type = v.type.kind === 'ptr' ? v.type.elem! : v.type;
-    const tags = JSON_TAGS.get(type.name);
     const out = new Map<string, Value>();
     for (const f of type.fields) {
       if (f.exported === false) continue;
-      const name = tags?.fields[f.name] ?? f.name;
-      const fv = marshalable(v.fields[f.name]);
-      if (tags?.omitEmpty.has(name) === true && (fv === '' || fv === null || fv === false || fv === 0)) continue;
-      out.set(name, fv);
+      const tag = jsonTag(f);
+      if (tag === undefined || (tag.omitEmpty && isEmptyValue(v.fields[f.name] ?? null))) continue;
+      out.set(tag.name, marshalable(v.fields[f.name]));
     }
     return out;
   }

@@ -1,0 +1,1 @@
+{{- define "util.name" -}}{{ .Release.Name }}-{{ .Chart.Name }}-{{ .Chart.Version }}{{- end -}}
