@@ -61,15 +61,19 @@ class AwsClient {
     });
     const { host: _host, 'content-length': _length, ...send } = signed;
     let res: Response;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
     try {
       res = await (this.options.fetch ?? fetch)(u, {
         method: 'POST',
         headers: send,
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new SopsKeyError(`${who}: ${service.toUpperCase()} request to ${u.origin} failed`, {
+      // Say when the bound was hit: "failed" alone reads like a refusal, not like an endpoint that never answered.
+      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      const why = timedOut ? `: no answer within ${timeoutMs} ms` : '';
+      throw new SopsKeyError(`${who}: ${service.toUpperCase()} request to ${u.origin} failed${why}`, {
         cause: new Error(err instanceof Error ? err.message : String(err)),
       });
     }
