@@ -4,11 +4,11 @@
 // basic` accepts Entra ID bearer tokens whose issuer, audience and lifetime are right (it does not verify their
 // signature), which startEntraTokenEndpoint issues after checking the client-credentials grant as Microsoft's
 // identity platform documents it (client secret, or an RS256 client assertion made with the app's certificate).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, createHmac, createVerify, randomUUID, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:https';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { freePort } from '../../src/devcluster/ports.ts';
 import { cacheDir } from '../../src/util/cache-dir.ts';
 import { withBuildLock } from '../../src/util/build-lock.ts';
 import { makeTestPki, openssl, type TestPki } from './pki.ts';
+import { startServerProcess } from './server-process.ts';
 
 export const AZURITE_VERSION = '3.37.0';
 /** The emulator's well-known account and key (public, documented by Microsoft). */
@@ -77,7 +78,8 @@ export async function startAzurite(): Promise<TestAzurite> {
   const dir = mkdtempSync(join(tmpdir(), 'fluxts-azurite-'));
   const pki = makeTestPki(dir, 'azurite');
   const port = await freePort();
-  const child = spawn(
+  // Azurite takes several seconds to start on a loaded machine.
+  const { stop } = await startServerProcess(
     process.execPath,
     [
       main,
@@ -94,35 +96,8 @@ export async function startAzurite(): Promise<TestAzurite> {
       '--oauth',
       'basic',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { name: 'azurite', port, readyTimeoutMs: 120_000, cleanup: () => rmSync(dir, { recursive: true, force: true }) },
   );
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  // Azurite takes several seconds to start on a loaded machine.
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`azurite exited (${child.exitCode}): ${stderr}`);
-    const open = await new Promise<boolean>((ok) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), ok(true)));
-      s.once('error', () => ok(false));
-    });
-    if (open) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`azurite did not listen: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
   const endpoint = `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   const key = Buffer.from(AZURITE_KEY, 'base64');
   const call = (method: string, path: string, body = '', extra: Record<string, string> = {}): Promise<string> => {

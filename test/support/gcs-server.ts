@@ -3,14 +3,13 @@
 // startTokenEndpoint: Google's OAuth2 token endpoint for service accounts as its documentation describes it (JWT
 // bearer grant, RFC 7523: an RS256 assertion whose iss is the client_email, aud the token URI, with a scope and a
 // lifetime of at most an hour), checked against the key's public half.
-import { spawn } from 'node:child_process';
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
 
 import { goInstall } from '../../src/devcluster/go-build.ts';
 import { freePort } from '../../src/devcluster/ports.ts';
+import { startServerProcess } from './server-process.ts';
 
 export const FAKE_GCS_VERSION = 'v1.56.1';
 
@@ -51,36 +50,11 @@ function call(
 export async function startGcsServer(): Promise<TestGcsServer> {
   const binary = await buildFakeGcsServer();
   const port = await freePort();
-  const child = spawn(
+  const { stop } = await startServerProcess(
     binary,
     ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-log-level', 'error'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { name: 'fake-gcs-server', port },
   );
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`fake-gcs-server exited (${child.exitCode}): ${stderr}`);
-    const open = await new Promise<boolean>((ok) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), ok(true)));
-      s.once('error', () => ok(false));
-    });
-    if (open) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`fake-gcs-server did not listen: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     endpoint: `127.0.0.1:${port}`,
     createBucket: (name) => call(port, 'POST', '/storage/v1/b', JSON.stringify({ name })),

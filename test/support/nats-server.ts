@@ -1,6 +1,5 @@
 // A real NATS server on loopback for the `nats` Provider: nats-server built once into the cache with goInstall,
 // run with a config file (user/password or nkey users) and a subscriber speaking the NATS client protocol over TCP.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 
 import { goInstall } from '../../src/devcluster/go-build.ts';
 import { freePort } from '../../src/devcluster/ports.ts';
+import { startServerProcess } from './server-process.ts';
 
 export const NATS_SERVER_VERSION = 'v2.15.3';
 
@@ -39,39 +39,16 @@ export async function startNatsServer(authorization: string): Promise<TestNatsSe
   const port = await freePort();
   const config = join(dir, 'nats.conf');
   await writeFile(config, `listen: 127.0.0.1:${port}\nauthorization {\n${authorization}\n}\n`);
-  const child: ChildProcess = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
-  await waitForPort(port, child, () => log);
+  const { stop } = await startServerProcess(binary, ['-c', config], {
+    name: 'nats-server',
+    port,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  });
   return {
     url: `nats://127.0.0.1:${port}`,
     subscribe: (subject, user) => subscriber(port, subject, user),
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop,
   };
-}
-
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}: ${log()}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (up) return;
-    if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${port}: ${log()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** subscriber is a minimal NATS client: CONNECT with user/pass, SUB, then MSG frames parsed from the stream. */

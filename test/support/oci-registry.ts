@@ -2,7 +2,6 @@
 // goInstall), with htpasswd basic auth, Docker token auth (bearer tokens from a token server in this file that
 // follows Docker's token specification and signs ES256 JWTs the registry checks against its rootcertbundle), TLS
 // and mutual TLS. Distribution has no OCI 1.1 referrers API, so clients exercise the tag-schema fallback on it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createSign, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +14,7 @@ import bcrypt from 'bcryptjs';
 import { goInstall } from '../../src/devcluster/go-build.ts';
 import { freePort } from '../../src/devcluster/ports.ts';
 import { EC_KEY, makeTestPki, openssl, type TestPki } from './pki.ts';
+import { startServerProcess } from './server-process.ts';
 
 export const DISTRIBUTION_VERSION = 'v3.1.2';
 
@@ -199,35 +199,14 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     );
   }
   writeFileSync(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
-  const child: ChildProcess = spawn(binary, ['serve', join(dir, 'config.yml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const { stop } = await startServerProcess(binary, ['serve', join(dir, 'config.yml')], {
+    name: `registry (${opts.tls || opts.mtls ? 'https' : 'http'})`,
+    port,
+    cleanup: async () => {
+      if (token) await new Promise<void>((ok) => token?.server.close(() => ok()));
+      rmSync(dir, { recursive: true, force: true });
+    },
   });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    if (token) await new Promise<void>((ok) => token?.server.close(() => ok()));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const scheme = opts.tls || opts.mtls ? 'https' : 'http';
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`registry exited with ${child.exitCode}: ${stderr}`);
-    }
-    if (await answers(port)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`registry did not answer on ${scheme}://127.0.0.1:${port} within 30s: ${stderr}`);
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
   return {
     host: `127.0.0.1:${port}`,
     url: `oci://127.0.0.1:${port}`,
@@ -242,15 +221,4 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     tokenRequests: () => token?.count() ?? 0,
     stop,
   };
-}
-
-async function answers(port: number): Promise<boolean> {
-  const { connect } = await import('node:net');
-  return new Promise((ok) => {
-    const s = connect(port, '127.0.0.1', () => {
-      s.destroy();
-      ok(true);
-    });
-    s.on('error', () => ok(false));
-  });
 }

@@ -2,17 +2,17 @@
 // xattr support is needed), built once into the cache with goInstall. It checks SigV4 signatures against its root
 // credentials and serves plain HTTP or, with `tls`, HTTPS with a certificate for 127.0.0.1 signed by a generated CA.
 // Objects are written through the S3 API (a signed PUT), so etags are the server's own.
-import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { goInstall } from '../../src/devcluster/go-build.ts';
 import { freePort } from '../../src/devcluster/ports.ts';
 import { sign, uriEncodePath } from '../../src/engines/sigv4/index.ts';
+import { startServerProcess } from './server-process.ts';
 
 export const VERSITYGW_VERSION = 'v1.8.0';
 
@@ -70,21 +70,6 @@ function makeServerCert(dir: string): { ca: string; cert: string; key: string } 
   return { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
 }
 
-async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`versitygw exited (${child.exitCode}): ${stderr()}`);
-    const open = await new Promise<boolean>((ok) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), ok(true)));
-      s.once('error', () => ok(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`versitygw did not listen on ${port}: ${stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** startS3Server starts versitygw on a free loopback port with fresh root credentials. */
 export async function startS3Server(opts: S3ServerOptions = {}): Promise<TestS3Server> {
   const binary = await buildVersityGw();
@@ -111,24 +96,11 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<TestS3S
   ];
   if (pki) args.push('--cert', pki.cert, '--key', pki.key);
   args.push('posix', '--sidecar', sidecar, data);
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, child, () => stderr);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const { stop } = await startServerProcess(binary, args, {
+    name: 'versitygw',
+    port,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  });
   const endpoint = `127.0.0.1:${port}`;
   const send = (method: string, path: string, body?: Buffer): Promise<void> => {
     const url = new URL(`${pki ? 'https' : 'http'}://${endpoint}${uriEncodePath(path)}`);

@@ -1,6 +1,6 @@
 // Git over SSH for tests: Debian's OpenSSH server in the foreground on a free loopback port, a key-only user
 // whose shell is git-shell, a generated host key written to a known_hosts file.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -11,10 +11,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { freePort } from '../../src/devcluster/ports.ts';
 import { TestRepo } from './git-repo.ts';
+import { startServerProcess } from './server-process.ts';
 
 /** SSHD is where Debian's openssh-server puts the daemon (`apt-get install -y openssh-server`). */
 export const SSHD = '/usr/sbin/sshd';
@@ -95,20 +97,12 @@ export async function startSshGitServer(): Promise<SshGitServer> {
     'LogLevel ERROR',
   ].join('\n');
   writeFileSync(join(root, 'sshd_config'), `${config}\n`);
-  const child = spawn(SSHD, ['-D', '-e', '-f', join(root, 'sshd_config'), '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const { stop } = await startServerProcess(SSHD, ['-D', '-e', '-f', join(root, 'sshd_config'), '-p', String(port)], {
+    name: 'sshd',
+    port,
+    readyTimeoutMs: 10_000,
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
   });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const killOnExit = (): void => void child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  try {
-    await waitForPort(port, child);
-  } catch (err) {
-    child.kill('SIGKILL');
-    rmSync(root, { recursive: true, force: true });
-    throw new Error(`sshd did not start: ${(err as Error).message}; ${stderr}`, { cause: err });
-  }
   const hostPub = readFileSync(join(root, 'host_key.pub'), 'utf8').trim().split(/\s+/u);
   return {
     port,
@@ -117,11 +111,7 @@ export async function startSshGitServer(): Promise<SshGitServer> {
     authorizeKey: (publicKey) => appendFileSync(join(root, 'authorized_keys'), `${publicKey.trim()}\n`),
     createRepo: (name, branch) => new TestRepo(join(repos, `${name}.git`), branch),
     repoUrl: (name) => `ssh://${SSH_USER}@127.0.0.1:${port}${join(repos, `${name}.git`)}`,
-    close: async () => {
-      process.removeListener('exit', killOnExit);
-      await stop(child);
-      rmSync(root, { recursive: true, force: true });
-    },
+    close: stop,
   };
 }
 
@@ -131,38 +121,4 @@ function ensureUser(): void {
   execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', shell, SSH_USER]);
   // With PAM off a '!' password counts as locked, which sshd refuses even for key logins.
   execFileSync('usermod', ['-p', '*', SSH_USER]);
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', () => ok()));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((ok) => srv.close(() => ok()));
-  return port;
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((done) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        done(true);
-      });
-      s.on('error', () => done(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting for the port');
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
 }
