@@ -35,8 +35,9 @@ test('fluxts dev applies the example app, follows a commit, and stops on Ctrl-C'
   await eventually('dev to apply the example app', () => (output.includes('Watching') ? true : undefined), {
     timeoutMs: 180_000,
   });
-  assert.match(output, /applied 4 objects/);
-  assert.match(output, /Deployment\/fluxts-demo\/web/);
+  // The first apply lists what it created (on a fresh cluster, everything).
+  assert.match(output, /applied 4 objects: 4 created, 0 unchanged/);
+  assert.match(output, /^ {4}Deployment\/fluxts-demo\/web created$/m);
   const core = cluster.clientNode.makeApiClient(CoreV1Api);
   const before = await core.readNamespacedConfigMap({ name: 'greeting', namespace: 'fluxts-demo' });
   assert.equal(before.data?.['message'], 'Hello from fluxts');
@@ -51,6 +52,7 @@ test('fluxts dev applies the example app, follows a commit, and stops on Ctrl-C'
     GIT_COMMITTER_NAME: 't',
     GIT_COMMITTER_EMAIL: 't@t',
   };
+  const beforeCommit = output.length;
   assert.equal(spawnSync('git', ['commit', '-qam', 'new greeting'], { cwd: repo, env }).status, 0);
   const started = Date.now();
   await eventually(
@@ -62,6 +64,14 @@ test('fluxts dev applies the example app, follows a commit, and stops on Ctrl-C'
     { timeoutMs: 60_000 },
   );
   t.diagnostic(`commit reached the cluster in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  // The commit's apply lists only what it changed, not the inventory again.
+  await eventually(
+    'dev to list what the commit changed',
+    () => (/applied 4 objects: 1 configured, 3 unchanged/.test(output) ? true : undefined),
+    { timeoutMs: 60_000 },
+  );
+  assert.match(output, /^ {4}ConfigMap\/fluxts-demo\/greeting configured$/m);
+  assert.doesNotMatch(output.slice(beforeCommit), /Deployment\/fluxts-demo\/web/);
 
   // fluxts check sees dev's controllers as running processes, not as missing Deployments.
   const checkArgs = [FLUXTS, 'check', '--kubeconfig', cluster.kubeconfigPath];

@@ -12,6 +12,7 @@ import { isAlreadyExists, KubeClient, KubeConfig, type KubeObject } from '../../
 import { registerControllerOptions, runnableControllers, startControllers } from '../../controllers/index.ts';
 import { controllerOptionsFrom, createLogger, registerControllerFlags, startManager } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
+import { changeEventMessages, formatApplySummary, summarizeApply } from '../shared/apply-summary.ts';
 import { announceLocalControllers } from '../shared/local-controllers.ts';
 
 const NAMESPACE = 'flux-system';
@@ -130,6 +131,7 @@ async function runDev(opts: DevOptions): Promise<void> {
       done(`web UI at ${ui.url}`);
     }
 
+    const applyStarted = new Date();
     await applyObjects(client, repo);
     // So that `fluxts check` sees these controllers as running, not as missing Deployments.
     try {
@@ -144,7 +146,7 @@ async function runDev(opts: DevOptions): Promise<void> {
     }
     done(`created GitRepository/${NAMESPACE}/${NAME} and Kustomization/${NAMESPACE}/${NAME}`);
     const first = await waitReady(client, repo.head(), stopped);
-    if (first) printInventory(first);
+    if (first) await printApply(client, first, applyStarted);
     process.stdout.write(
       `\nWatching ${repo.dir}: commit there and the change reaches the cluster. Ctrl-C stops everything.\n`,
     );
@@ -233,11 +235,12 @@ async function followCommits(client: KubeClient, repo: DevRepo, stopped: Promise
     if (head === seen) continue;
     seen = head;
     step(`new commit ${head.slice(0, 12)}: asking GitRepository/${NAMESPACE}/${NAME} to fetch it`);
+    const requested = new Date();
     await client.patch(gitRepositoryType, { namespace: NAMESPACE, name: NAME }, 'merge', {
       metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } },
     });
     const ks = await waitReady(client, head, stopped);
-    if (ks) printInventory(ks);
+    if (ks) await printApply(client, ks, requested);
   }
 }
 
@@ -248,14 +251,19 @@ function describe(obj: Watched): string {
   return `${mark} ${ready.message ?? ready.reason ?? ''}`.slice(0, 160);
 }
 
-function printInventory(ks: Watched): void {
-  const entries = ks.status?.inventory?.entries ?? [];
-  process.stdout.write(`  applied ${entries.length} objects:\n`);
-  for (const entry of entries) {
-    // Inventory ids are <namespace>_<name>_<group>_<kind>.
-    const [namespace, name, , kind] = entry.id.split('_');
-    process.stdout.write(`    ${kind}/${namespace ? `${namespace}/` : ''}${name}\n`);
+/**
+ * printApply lists what the apply that made `ks` Ready changed (from the controller's change-set events since
+ * `since`) and how many objects it left unchanged, not the whole inventory.
+ */
+async function printApply(client: KubeClient, ks: Watched, since: Date): Promise<void> {
+  const ids = (ks.status?.inventory?.entries ?? []).map((e) => e.id);
+  let messages: string[] = [];
+  try {
+    messages = await changeEventMessages(client, { namespace: NAMESPACE, name: NAME }, since);
+  } catch (err) {
+    step(`cannot read the change set from the Kustomization's events: ${errorMessage(err)}`);
   }
+  for (const line of formatApplySummary(summarizeApply(ids, messages))) process.stdout.write(`  ${line}\n`);
 }
 
 function step(message: string): void {
