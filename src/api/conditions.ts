@@ -43,6 +43,11 @@ export const HelmReleaseReason = {
   DependencyNotReady: 'DependencyNotReady',
   DriftDetected: 'DriftDetected',
   NoDriftDetected: 'NoDriftDetected',
+  RetriesExceeded: 'RetriesExceeded',
+  PendingRelease: 'PendingRelease',
+  ValuesError: 'ValuesError',
+  HelmChartSyncErr: 'HelmChartSyncErr',
+  HelmChartDeleted: 'HelmChartDeleted',
 } as const;
 
 /** Reason holds the generic reasons (fluxcd/pkg apis/meta and apis/acl). */
@@ -97,6 +102,9 @@ export const SourceReason = {
   InvalidChartReference: 'InvalidChartReference',
   BucketOperationSucceeded: 'BucketOperationSucceeded',
   BucketOperationFailed: 'BucketOperationFailed',
+  NewArtifact: 'NewArtifact',
+  SourceUnavailable: 'SourceUnavailable',
+  NoSourceArtifact: 'NoSourceArtifact',
 } as const;
 
 /** ReceiverReason holds the reasons notification-controller sets on Receivers. */
@@ -119,4 +127,5 @@ export const ImageReason = {
   SourceManagerFailed: 'SourceManagerFailed',
   InvalidUpdateStrategy: 'InvalidUpdateStrategy',
   RemovedTemplateField: 'RemovedTemplateField',
+  InvalidPolicy: 'InvalidPolicy',
 } as const;

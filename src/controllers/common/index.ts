@@ -16,13 +16,12 @@ export {
   type DependencyCheck,
 } from './depends-on.ts';
 export { compileOrTerminal, configurationError } from './config-error.ts';
+export { addConsumerController, type ConsumerControllerSpec } from './consumer.ts';
 export { checkHealth, compileCustomHealth, type HealthCheckOptions } from './health.ts';
 export {
   CONFIG_INDEX,
   configRefKey,
   configWatches,
-  consumerWatches,
-  sourceCache,
   type SourceCache,
   DEPENDS_ON_INDEX,
   dependantsWatch,

@@ -46,7 +46,7 @@ export async function finalizeHelmRelease(hr: HelmRelease, ctx: StepContext): Pr
   }
   try {
     const deleted = await deleteHelmChart(ctx.manager.client, hr);
-    if (deleted) ctx.event('trace', 'HelmChartDeleted', `deleted HelmChart '${deleted}'`);
+    if (deleted) ctx.event('trace', HelmReleaseReason.HelmChartDeleted, `deleted HelmChart '${deleted}'`);
   } catch (err) {
     return retry(err instanceof Error ? err : new Error(errorMessage(err)));
   }

@@ -2,7 +2,7 @@
 // the chart source, ready with an artifact → values → the chart, fetched and verified → status.lastAttempted* →
 // the release brought to the desired state (release-step.ts). Each step fails with helm-controller's reason
 // (DependencyNotReady, ArtifactFailed, SourceNotReady, ValuesError, InstallFailed, UpgradeFailed, …).
-import { Reason, type HelmRelease } from '../../api/index.ts';
+import { HelmReleaseReason, Reason, type HelmRelease } from '../../api/index.ts';
 import { fromJs, type ValueMap } from '../../engines/helm/index.ts';
 import {
   conditions,
@@ -92,9 +92,9 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
       (message) => ctx.request.log.info(message),
     );
   } catch (err) {
-    throw new StepError('ValuesError', errorMessage(err), { cause: err });
+    throw new StepError(HelmReleaseReason.ValuesError, errorMessage(err), { cause: err });
   }
-  clearStale(hr, 'ValuesError');
+  clearStale(hr, HelmReleaseReason.ValuesError);
 
   const chart = await loadChartArtifact(source.artifact, await ctx.workDir());
   clearStale(hr, 'ArtifactFailed');

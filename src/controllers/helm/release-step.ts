@@ -76,8 +76,8 @@ export { summarize } from './summarize.ts';
 function retriesExceeded(hr: HelmRelease, message: string): Result {
   // Stalled carries the verdict while Ready keeps the failure that used the retries up, as in Flux; the stalled
   // Result keeps the runtime from overwriting either.
-  conditions.markStalled(hr, 'RetriesExceeded', message);
-  return stalled(new StepError('RetriesExceeded', message));
+  conditions.markStalled(hr, HelmReleaseReason.RetriesExceeded, message);
+  return stalled(new StepError(HelmReleaseReason.RetriesExceeded, message));
 }
 
 /** exhaustedMessage is `Failed to <last action> after N attempt(s)` for the active remediation. */
@@ -359,14 +359,14 @@ async function unlock(run: ReleaseRun, t: ActionTarget, rel: Release): Promise<v
   } catch (err) {
     const message = `Unlock of Helm release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} in ${from} state failed: ${errorMessage(err)}`;
     hr.status!.failures = (hr.status!.failures ?? 0) + 1;
-    conditions.markFalse(hr, Released, 'PendingRelease', message);
-    ctx.event('error', 'PendingRelease', message, meta);
-    throw new StepError('PendingRelease', message, { cause: err });
+    conditions.markFalse(hr, Released, HelmReleaseReason.PendingRelease, message);
+    ctx.event('error', HelmReleaseReason.PendingRelease, message, meta);
+    throw new StepError(HelmReleaseReason.PendingRelease, message, { cause: err });
   }
   // Like helm-controller's observeUnlock: only a snapshot status.history already holds is updated; an unobserved
   // pending revision (the controller died before recording it) makes the release unmanaged, hence upgraded.
   if (hr.status?.history?.some((s) => s.version === rel.version)) t.observe(rel);
   const message = `Unlocked Helm release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} in ${from} state`;
-  conditions.markFalse(hr, Released, 'PendingRelease', message);
-  ctx.event('info', 'PendingRelease', message, meta);
+  conditions.markFalse(hr, Released, HelmReleaseReason.PendingRelease, message);
+  ctx.event('info', HelmReleaseReason.PendingRelease, message, meta);
 }

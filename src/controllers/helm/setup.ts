@@ -1,13 +1,6 @@
 import type { HelmRelease } from '../../api/index.ts';
-import { addObjectController, type ControllerSetup, sourceRefIndex, sourceRefKey } from '../../runtime/index.ts';
-import {
-  CONFIG_INDEX,
-  configRefKey,
-  consumerWatches,
-  DEPENDS_ON_INDEX,
-  dependencyKeys,
-  sourceCache,
-} from '../common/index.ts';
+import { type ControllerSetup, sourceRefKey } from '../../runtime/index.ts';
+import { addConsumerController, configRefKey } from '../common/index.ts';
 import { chartTemplateRef } from './chart-template.ts';
 import { finalizeHelmRelease } from './finalize.ts';
 import { CHART_REF_KINDS, HELM_FIELD_MANAGER, helmReleaseType } from './kind.ts';
@@ -47,23 +40,18 @@ export function helmController(options: HelmControllerOptions = {}): ControllerS
       const gates = manager.options.featureGates;
       const kinds: Record<string, string> = { ...CHART_REF_KINDS };
       if (!gates['ExternalArtifact']) delete kinds['ExternalArtifact'];
-      const watches = consumerWatches(kinds, manager.options);
-      const sources = sourceCache(kinds);
-      const { watched } = addObjectController<HelmRelease>(manager, {
+      addConsumerController<HelmRelease>(manager, {
         name: 'helmrelease',
         type: helmReleaseType,
         fieldManager: HELM_FIELD_MANAGER,
         ...(options.workDir ? { workDir: options.workDir } : {}),
-        indexes: {
-          [sourceRefIndex]: chartSourceKeys,
-          [DEPENDS_ON_INDEX]: (hr) => dependencyKeys(hr, hr.spec.dependsOn),
-          [CONFIG_INDEX]: configRefs,
-        },
-        watches,
-        reconcile: (obj, ctx) => reconcileHelmRelease(obj, ctx, { options, cachedSource: sources.cached }),
+        sourceKinds: kinds,
+        sourceKeys: chartSourceKeys,
+        dependsOn: (hr) => hr.spec.dependsOn,
+        configRefs,
+        reconcile: (obj, ctx, cachedSource) => reconcileHelmRelease(obj, ctx, { options, cachedSource }),
         finalize: (obj, ctx) => finalizeHelmRelease(obj, ctx),
       });
-      sources.bind(watched);
     },
   };
 }

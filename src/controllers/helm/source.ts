@@ -1,7 +1,7 @@
 // Steps "chart template" and "chart source": the HelmChart spec.chart stands for kept in sync (or removed when
 // spec.chartRef replaced it), then the source whose artifact is the chart — that HelmChart, or the HelmChart,
 // OCIRepository or ExternalArtifact of spec.chartRef — and whether it is ready (helm-controller `isSourceReady`).
-import type { HelmRelease } from '../../api/index.ts';
+import { HelmReleaseReason, type HelmRelease } from '../../api/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { conditions, StepError, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
@@ -18,9 +18,12 @@ export async function syncChartTemplate(hr: HelmRelease, ctx: StepContext): Prom
   if (status.helmChart && status.helmChart !== wantedRef) {
     try {
       const deleted = await deleteHelmChart(client, hr);
-      if (deleted) ctx.event('trace', 'HelmChartDeleted', `deleted HelmChart '${deleted}'`);
+      if (deleted) ctx.event('trace', HelmReleaseReason.HelmChartDeleted, `deleted HelmChart '${deleted}'`);
     } catch (err) {
-      throw new StepError('HelmChartSyncErr', `failed to delete HelmChart '${status.helmChart}': ${errorMessage(err)}`);
+      throw new StepError(
+        HelmReleaseReason.HelmChartSyncErr,
+        `failed to delete HelmChart '${status.helmChart}': ${errorMessage(err)}`,
+      );
     }
   }
   if (!hr.spec.chart || !wanted) return;
@@ -29,8 +32,8 @@ export async function syncChartTemplate(hr: HelmRelease, ctx: StepContext): Prom
     action = await applyHelmChart(client, hr);
   } catch (err) {
     const message = `failed to run server-side apply: ${errorMessage(err)}`;
-    ctx.event('trace', 'HelmChartSyncErr', message);
-    throw new StepError('HelmChartSyncErr', message, { cause: err });
+    ctx.event('trace', HelmReleaseReason.HelmChartSyncErr, message);
+    throw new StepError(HelmReleaseReason.HelmChartSyncErr, message, { cause: err });
   }
   const src = hr.spec.chart.spec.sourceRef;
   const subject = `HelmChart/${wanted.namespace}/${wanted.name}`;

@@ -1,6 +1,6 @@
 // Deletion of a Kustomization: garbage-collect its inventory as spec.deletionPolicy says, then let the finalizer go
 // (kustomize-controller `finalize`, flux-api.md §4.3 "Finalize on delete").
-import type { Kustomization } from '../../api/index.ts';
+import { Reason, type Kustomization } from '../../api/index.ts';
 import { deleteAll, inventoryRefs, ownerLabels, waitForTermination } from '../../kube/ssa/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import { done, type Result, type StepContext } from '../../runtime/index.ts';
@@ -34,7 +34,7 @@ export async function finalizeKustomization(
   } catch (err) {
     const message = `unable to prune objects on deletion: ${errorMessage(err)}`;
     ctx.request.log.error(message);
-    ctx.event('error', 'PruneFailed', message);
+    ctx.event('error', Reason.PruneFailed, message);
     return done();
   }
   const refs = inventoryRefs(ks.status?.inventory);
@@ -43,7 +43,7 @@ export async function finalizeKustomization(
   });
   const deleted = result.changeSet.filter((e) => e.action === 'deleted');
   if (deleted.length > 0) {
-    ctx.event('info', 'Progressing', deleted.map((e) => `${e.subject} deleted`).join('\n'));
+    ctx.event('info', Reason.Progressing, deleted.map((e) => `${e.subject} deleted`).join('\n'));
   }
   for (const e of result.errors) ctx.request.log.error(e.message);
   if (ks.spec.deletionPolicy === 'WaitForTermination' && deleted.length > 0) {

@@ -6,13 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { Kustomization } from '../../api/index.ts';
-import { fetchArtifact } from '../../artifacts/index.ts';
+import { Reason, type Kustomization } from '../../api/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import { StepError } from '../../runtime/index.ts';
-import { errorMessage } from '../../util/errors.ts';
-import { stampMetadata } from './apply.ts';
-import { buildObjects, prepareKustomization, readVariables, type Decryptor } from './build/index.ts';
+import type { Decryptor } from './build/index.ts';
+import { buildManifests, fetchSourceArtifact } from './manifests.ts';
 import { resolveKustomizationSource } from './source.ts';
 
 /** KustomizationPreview is the built set and the source revision it was built from. */
@@ -40,29 +38,16 @@ export async function previewKustomization(
     noCrossNamespaceRefs: opts.noCrossNamespaceRefs ?? false,
     externalArtifact: true,
   });
-  if (!source.artifact) throw new StepError('ArtifactFailed', `${source.subject} has no artifact yet`);
+  if (!source.artifact) throw new StepError(Reason.ArtifactFailed, `${source.subject} has no artifact yet`);
   const work = await mkdtemp(join(opts.workDir ?? tmpdir(), 'fluxts-preview-'));
   try {
-    let fetched;
-    try {
-      fetched = await fetchArtifact(source.artifact.url, source.artifact.digest, { parentDir: work });
-    } catch (err) {
-      throw new StepError('ArtifactFailed', `failed to fetch artifact of ${source.subject}: ${errorMessage(err)}`, {
-        cause: err,
-      });
-    }
-    const dir = prepareKustomization(fetched.dir, ks);
-    const vars = ks.spec.postBuild ? await readVariables(client, ks) : undefined;
-    const built = await buildObjects({
-      root: fetched.dir,
-      dir,
-      ks,
+    const fetched = await fetchSourceArtifact(source.subject, source.artifact, work);
+    const objects = await buildManifests(client, ks, fetched.dir, {
       allowRemote: false,
-      vars,
       strict: true,
       decrypt: keepEncrypted,
     });
-    return { objects: stampMetadata(built, ks), revision: source.artifact.revision, source: source.subject };
+    return { objects, revision: source.artifact.revision, source: source.subject };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

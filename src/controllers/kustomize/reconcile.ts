@@ -3,7 +3,6 @@
 // throws its StepError; the runtime records it (Ready=False with the step's reason, an event, Stalled when
 // terminal) and retries at spec.retryInterval.
 import { ConditionType, Reason, type Kustomization } from '../../api/index.ts';
-import { fetchArtifact } from '../../artifacts/index.ts';
 import { changeSetText, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import {
   asStepError,
@@ -25,9 +24,10 @@ import {
   originRevisionOf,
   type SourceLookup,
 } from '../common/index.ts';
-import { applyObjects, prune, stampMetadata } from './apply.ts';
-import { buildObjects, prepareKustomization, readVariables, refuseEncrypted, type Decryptor } from './build/index.ts';
+import { applyObjects, prune } from './apply.ts';
+import { refuseEncrypted, type Decryptor } from './build/index.ts';
 import { manifestsDigest, upsertHistory } from './history.ts';
+import { buildManifests, fetchSourceArtifact } from './manifests.ts';
 import { healthCheckRefs } from './health.ts';
 import { kustomizationType } from './kind.ts';
 import type { KustomizeControllerOptions } from './options.ts';
@@ -167,29 +167,15 @@ async function pipeline(run: Run): Promise<Result> {
   conditions.markUnknown(ks, ConditionType.Ready, Reason.Progressing, 'Reconciliation in progress');
   ctx.progress(Reason.Progressing, `Fetching manifests ${withTimeout}`);
 
-  let fetched;
-  try {
-    fetched = await fetchArtifact(source.artifact.url, source.artifact.digest, { parentDir: await ctx.workDir() });
-  } catch (err) {
-    throw new StepError(Reason.ArtifactFailed, `failed to fetch artifact of ${source.subject}: ${errorMessage(err)}`, {
-      cause: err,
-    });
-  }
+  const fetched = await fetchSourceArtifact(source.subject, source.artifact, await ctx.workDir());
   status.lastAttemptedRevision = revision;
 
   ctx.progress(Reason.Progressing, `Building manifests ${withTimeout}`);
-  const dir = prepareKustomization(fetched.dir, ks);
-  const vars = ks.spec.postBuild ? await readVariables(client, ks) : undefined;
-  const built = await buildObjects({
-    root: fetched.dir,
-    dir,
-    ks,
+  const objects = await buildManifests(client, ks, fetched.dir, {
     allowRemote: !(opts.noRemoteBases ?? false),
-    vars,
     strict: gate(ctx, 'StrictPostBuildSubstitutions', true),
     decrypt: deps.decrypt,
   });
-  const objects = stampMetadata(built, ks);
   run.digest = manifestsDigest(objects);
   refuseEncrypted(objects);
 

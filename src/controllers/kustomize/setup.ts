@@ -1,13 +1,6 @@
 import type { Kustomization } from '../../api/index.ts';
-import { addObjectController, type ControllerSetup, indexBySourceRef, sourceRefIndex } from '../../runtime/index.ts';
-import {
-  CONFIG_INDEX,
-  configRefKey,
-  consumerWatches,
-  DEPENDS_ON_INDEX,
-  dependencyKeys,
-  sourceCache,
-} from '../common/index.ts';
+import { type ControllerSetup, indexBySourceRef } from '../../runtime/index.ts';
+import { addConsumerController, configRefKey } from '../common/index.ts';
 import { sopsDecryptor, type Decryptor } from './build/index.ts';
 import { finalizeKustomization } from './finalize.ts';
 import { kustomizationType } from './kind.ts';
@@ -49,26 +42,20 @@ export function kustomizeController(options: KustomizeSetupOptions = {}): Contro
     name: 'kustomize-controller',
     setup(manager) {
       const gates = manager.options.featureGates;
-      const kinds = sourceKinds(gates['ExternalArtifact'] ?? false);
-      const watches = consumerWatches(kinds, manager.options);
       const decrypt = options.decryptor ?? sopsDecryptor(manager.client);
-      const sources = sourceCache(kinds);
-      const { watched } = addObjectController<Kustomization>(manager, {
+      addConsumerController<Kustomization>(manager, {
         name: 'kustomization',
         type: kustomizationType,
         fieldManager: STATUS_FIELD_MANAGER,
         ...(options.workDir ? { workDir: options.workDir } : {}),
-        indexes: {
-          [sourceRefIndex]: indexBySourceRef,
-          [DEPENDS_ON_INDEX]: (ks) => dependencyKeys(ks, ks.spec.dependsOn),
-          [CONFIG_INDEX]: configRefs,
-        },
-        watches,
-        reconcile: (obj, ctx) => reconcileKustomization(obj, ctx, { options, decrypt, cachedSource: sources.cached }),
+        sourceKinds: sourceKinds(gates['ExternalArtifact'] ?? false),
+        sourceKeys: indexBySourceRef,
+        dependsOn: (ks) => ks.spec.dependsOn,
+        configRefs,
+        reconcile: (obj, ctx, cachedSource) => reconcileKustomization(obj, ctx, { options, decrypt, cachedSource }),
         finalize: (obj, ctx) => finalizeKustomization(obj, ctx, options),
         retryAfter: retryIntervalOf,
       });
-      sources.bind(watched);
     },
   };
 }

@@ -61,6 +61,25 @@ export function tooLarge(res: ServerResponse): void {
   res.on('finish', () => res.socket?.destroy());
 }
 
+/**
+ * readBodyOr413 reads a request body within MAX_BODY_BYTES; past it, it logs the error Flux logs, answers 413 and
+ * returns undefined, so the handler just returns.
+ */
+export async function readBodyOr413(
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger: { error(fields: object, message: string): void },
+): Promise<Buffer | undefined> {
+  const body = await readBody(req);
+  if (body !== BODY_TOO_LARGE) return body;
+  logger.error(
+    { error: `request body exceeds the maximum size of ${MAX_BODY_BYTES} bytes` },
+    'reading the request body failed',
+  );
+  tooLarge(res);
+  return undefined;
+}
+
 /** LimitedServer is a bound server with the shared limits. */
 export interface LimitedServer {
   readonly port: number;

@@ -1,6 +1,6 @@
 // Receiver reconciliation: validate the CEL filters and OIDC settings (terminal on error), read the token, and
 // publish `status.webhookPath = /hook/<sha256(token + name + namespace)>` with Ready=True.
-import { type Receiver, webhookPath } from '../../api/index.ts';
+import { ConditionType, ReceiverReason, type Receiver, webhookPath } from '../../api/index.ts';
 import { CelExpression } from '../../engines/cel/index.ts';
 import { conditions, done, formatDuration, parseDuration, requeueAfter, type Result } from '../../runtime/index.ts';
 import type { StepContext } from '../../runtime/index.ts';
@@ -109,7 +109,7 @@ export async function reconcileReceiver(obj: Receiver, ctx: StepContext, deps: R
       failure = `unable to read token from secret '${secretName}' error: ${errorMessage(err)}`;
     }
     if (failure !== undefined) {
-      conditions.markFalse(obj, 'Ready', 'TokenNotFound', failure);
+      conditions.markFalse(obj, ConditionType.Ready, ReceiverReason.TokenNotFound, failure);
       (obj.status ??= {}).webhookPath = '';
       events.event(obj, { severity: 'error', reason: 'Failed', message: failure });
       return { error: new Error(failure) };

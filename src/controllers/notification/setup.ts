@@ -5,16 +5,15 @@ import type { Alert, Provider, Receiver } from '../../api/index.ts';
 import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
 import {
   addFinalizer,
+  addObjectController,
   type ControllerSetup,
   done,
   fluxFinalizer,
   isDeleting,
   removeFinalizer,
   type Manager,
-  objectReconciler,
   type Reconciler,
   retry,
-  storeKey,
 } from '../../runtime/index.ts';
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import type { FluxEvent } from './event.ts';
@@ -146,28 +145,25 @@ export function notificationController(options: NotificationControllerOptions): 
       const readSecret = secretReader(client);
       const alerts = manager.informerFor<Alert>(ALERT_TYPE);
       const providers = manager.informerFor<Provider>(PROVIDER_TYPE);
-      const receivers = manager.informerFor<Receiver>(RECEIVER_TYPE);
-      receivers.addIndex(WEBHOOK_PATH_INDEX, (r) => (r.status?.webhookPath ? [r.status.webhookPath] : []));
-      receivers.addIndex(SECRET_REF_INDEX, (r) =>
-        r.spec.secretRef ? [`${r.metadata.namespace}/${r.spec.secretRef.name}`] : [],
-      );
-
-      const receiverController = manager.addController<Receiver>({
+      // A Receiver is served under its status.webhookPath; a change of the Secret holding its token re-derives it.
+      const selector = manager.options.watchConfigsLabelSelector;
+      const { informer: receivers } = addObjectController<Receiver>(manager, {
         name: 'receiver',
         type: RECEIVER_TYPE,
-        reconcile: objectReconciler({
-          manager,
-          type: RECEIVER_TYPE,
-          informer: receivers as never,
-          reconcile: (obj, ctx) => reconcileReceiver(obj as unknown as Receiver, ctx, { readSecret }),
-        }),
+        indexes: {
+          [WEBHOOK_PATH_INDEX]: (r) => (r.status?.webhookPath ? [r.status.webhookPath] : []),
+          [SECRET_REF_INDEX]: (r) => (r.spec.secretRef ? [`${r.metadata.namespace}/${r.spec.secretRef.name}`] : []),
+        },
+        watches: [
+          {
+            type: SECRET_TYPE,
+            ...(selector ? { labelSelector: selector } : {}),
+            index: SECRET_REF_INDEX,
+            key: (s: KubeObject) => `${s.metadata.namespace}/${s.metadata.name}`,
+          },
+        ],
+        reconcile: (obj, ctx) => reconcileReceiver(obj, ctx, { readSecret }),
       });
-      const secrets = manager.informerFor<KubeObject>(SECRET_TYPE, {
-        labelSelector: manager.options.watchConfigsLabelSelector,
-      });
-      receiverController.watches(secrets, (s) =>
-        receivers.byIndex(SECRET_REF_INDEX, `${s.metadata.namespace}/${s.metadata.name}`).map(storeKey),
-      );
       manager.addController<Provider>({
         name: 'provider',
         type: PROVIDER_TYPE,

@@ -155,7 +155,7 @@ export async function archiveArtifact(
  */
 export function newArtifact(obj: SourceObject, ctx: StepContext, artifact: Artifact, message: string): void {
   (obj.status ??= {}).artifact = artifact;
-  ctx.event('info', 'NewArtifact', message, {
+  ctx.event('info', SourceReason.NewArtifact, message, {
     revision: artifact.revision,
     ...(artifact.digest ? { digest: artifact.digest } : {}),
   });

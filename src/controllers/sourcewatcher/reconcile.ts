@@ -2,7 +2,7 @@
 // annotation → spec checks (duplicate aliases or names, unknown revision alias, cross-namespace refs when blocked:
 // stalled) → observe the sources → drift detection (nothing changed, artifacts intact: done) → fetch the sources →
 // build each output and apply its ExternalArtifact → delete the outputs that left the spec → inventory and Ready.
-import type { ArtifactGenerator } from '../../api/index.ts';
+import { Reason, type ArtifactGenerator } from '../../api/index.ts';
 import type { ArtifactStorage } from '../../artifacts/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import { conditions, done, requeueAfter, StepError, type Result, type StepContext } from '../../runtime/index.ts';
@@ -80,7 +80,7 @@ export async function reconcileGenerator(
     return requeueAfter(REQUEUE_MS);
   }
   conditions.markUnknown(obj, 'Ready', 'Progressing', IN_PROGRESS);
-  ctx.progress('Progressing', IN_PROGRESS);
+  ctx.progress(Reason.Progressing, IN_PROGRESS);
 
   let fetched: Awaited<ReturnType<typeof fetchSources>>;
   const work = await ctx.workDir();

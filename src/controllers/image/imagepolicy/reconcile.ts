@@ -119,7 +119,8 @@ export async function reconcileImagePolicy(obj: ImagePolicy, ctx: StepContext, d
       ...(obj.spec.filterTags ? { filterTags: obj.spec.filterTags } : {}),
     });
   } catch (err) {
-    if (err instanceof InvalidPolicyError) throw new StepError('InvalidPolicy', err.message, { terminal: true });
+    if (err instanceof InvalidPolicyError)
+      throw new StepError(ImageReason.InvalidPolicy, err.message, { terminal: true });
     throw new StepError(Reason.Failed, errorMessage(err), { cause: err });
   }
 

@@ -7,7 +7,7 @@ import type { Alert } from '../../../api/index.ts';
 import type { Logger } from '../../../runtime/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
 import { EventDecodeError, type FluxEvent, parseEvent } from '../event.ts';
-import { answer, BODY_TOO_LARGE, listenLimited, type LimitedServer, readBody, tooLarge } from '../http-limits.ts';
+import { answer, listenLimited, type LimitedServer, readBodyOr413 } from '../http-limits.ts';
 import type { HttpMetrics } from '../http-metrics.ts';
 import { type Dispatcher, dispatchFailure } from './dispatch.ts';
 import { type AlertWarning, matchAlerts, RegexCache } from './match.ts';
@@ -44,15 +44,8 @@ export async function startEventServer(opts: EventServerOptions): Promise<EventS
   const regexes = new RegexCache();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    if (body === BODY_TOO_LARGE) {
-      logger.error(
-        { error: 'request body exceeds the maximum size of 3145728 bytes' },
-        'reading the request body failed',
-      );
-      tooLarge(res);
-      return;
-    }
+    const body = await readBodyOr413(req, res, logger);
+    if (!body) return;
     let event: FluxEvent;
     try {
       event = parseEvent(body.toString('utf8'));

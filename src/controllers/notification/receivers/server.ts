@@ -8,7 +8,7 @@ import type { Receiver } from '../../../api/index.ts';
 import type { KubeClient } from '../../../kube/index.ts';
 import type { Logger } from '../../../runtime/index.ts';
 import { errorMessage } from '../../../util/errors.ts';
-import { answer, BODY_TOO_LARGE, listenLimited, readBody, tooLarge } from '../http-limits.ts';
+import { answer, listenLimited, readBodyOr413 } from '../http-limits.ts';
 import type { HttpMetrics } from '../http-metrics.ts';
 import type { JwksFetcher } from './jwt.ts';
 import { SecretCache } from './secret-cache.ts';
@@ -50,15 +50,8 @@ export async function startReceiverServer(opts: ReceiverServerOptions) {
     logger.info(
       `handling request: ${encodeURIComponent(path.slice(WEBHOOK_PREFIX.length, WEBHOOK_PREFIX.length + 80))}`,
     );
-    const body = await readBody(req);
-    if (body === BODY_TOO_LARGE) {
-      logger.error(
-        { error: 'request body exceeds the maximum size of 3145728 bytes' },
-        'reading the request body failed',
-      );
-      tooLarge(res);
-      return;
-    }
+    const body = await readBodyOr413(req, res, logger);
+    if (!body) return;
     const receiver = opts.receiverFor(path);
     if (!receiver) {
       answer(res, 404);

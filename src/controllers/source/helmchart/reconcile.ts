@@ -62,7 +62,7 @@ async function getSource(obj: HelmChart, ctx: StepContext, deps: HelmChartDeps):
       : err instanceof KubeApiError && err.status?.message
         ? err.status.message
         : errorMessage(err);
-    throw new StepError('SourceUnavailable', `failed to get source: ${detail}`, {
+    throw new StepError(SourceReason.SourceUnavailable, `failed to get source: ${detail}`, {
       condition: SourceConditionType.FetchFailed,
       cause: err,
     });
@@ -84,7 +84,7 @@ export async function reconcileHelmChart(obj: HelmChart, ctx: StepContext, deps:
   const staticOci = kind === 'HelmRepository' && (source as HelmRepository).spec.type === 'oci';
   if (!sourceArtifact && !staticOci) {
     const message = `no artifact available for ${kind} source '${obj.spec.sourceRef.name}'`;
-    throw new StepError('NoSourceArtifact', message, { condition: SourceConditionType.FetchFailed });
+    throw new StepError(SourceReason.NoSourceArtifact, message, { condition: SourceConditionType.FetchFailed });
   }
   if (sourceArtifact) status.observedSourceArtifactRevision = sourceArtifact.revision;
 

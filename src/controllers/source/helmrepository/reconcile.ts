@@ -184,7 +184,7 @@ function ready(obj: HelmRepository, ctx: StepContext, failedBefore: boolean, dig
   const size = artifact.size === undefined ? 'unknown size' : `size ${humanSize(artifact.size)}`;
   const note = `stored fetched index of ${size} from '${obj.spec.url}'`;
   const metadata = { revision: artifact.revision, digest: artifact.digest };
-  if (digestBefore !== artifact.digest) ctx.event('info', 'NewArtifact', note, metadata);
+  if (digestBefore !== artifact.digest) ctx.event('info', SourceReason.NewArtifact, note, metadata);
   else if (failedBefore) ctx.event('info', Reason.Succeeded, note, metadata);
   return requeueAfter(parseDuration(obj.spec.interval ?? DEFAULT_INTERVAL));
 }
