@@ -1,0 +1,1 @@
+{{- define "tplp.name" -}}{{ .Chart.Name }}-{{ .Release.Name }}{{- end -}}
