@@ -1,4 +1,4 @@
-// `node scripts/krusty-conformance.ts [--dumps DIR] [--json FILE] [--verbose] [TestName...]`
+// `node scripts/krusty-conformance.ts [--dumps DIR] [--json FILE] [--verbose] [--load-restrictions-none] [TestName...]`
 //
 // Measures how src/engines/kustomize conforms to kustomize's own acceptance suite (api/krusty/*_test.go of the
 // api module kustomize v5.8.2 is built from). The suite is Go code that builds in-memory kustomizations, so it is
@@ -11,6 +11,9 @@
 // A case passes when both succeed with identical bytes, or both fail. Cases that need what Flux itself turns off
 // (non-built-in plugins, helm inflation, remote bases, the managed-by label option) are counted apart as out of
 // scope. The summary prints the pass rate over in-scope cases; each failing case names its test and test file line.
+// The recorded cases stay in a temporary directory the script names: `--dumps DIR` rebuilds them without running
+// the Go suite again. `--load-restrictions-none` builds every case as Flux's controller does (kustomize's
+// LoadRestrictionsNone, fluxts' loadRestrictions 'none'), instead of each test's own load restrictor.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +65,7 @@ const { values, positionals } = parseArgs({
     dumps: { type: 'string' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    'load-restrictions-none': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -83,6 +87,7 @@ function recordCases(): string {
   // Tests needing helm, container runtimes or the network fail here; that is fine, their builds are out of scope.
   const run = go(['test', '-count=1', './krusty/'], copy, { FLUXTS_KRUSTY_DUMP: dumps });
   if (readdirSync(dumps).length === 0) throw new Error(`the krusty suite recorded no case:\n${run.out.slice(-4000)}`);
+  process.stderr.write(`recorded ${readdirSync(dumps).length} cases in ${dumps} (--dumps ${dumps} reuses them)\n`);
   return dumps;
 }
 
@@ -131,11 +136,12 @@ function judge(c: RecordedCase, bin: string, scratch: string): Outcome {
   const caseDir = join(scratch, `${c.test}-${c.index}`);
   const target = materialize(c, caseDir);
   const args = ['build', target];
-  if (c.loadRestrictionsNone) args.push('--load-restrictor', 'LoadRestrictionsNone');
+  const none = c.loadRestrictionsNone || values['load-restrictions-none'];
+  if (none) args.push('--load-restrictor', 'LoadRestrictionsNone');
   const ref = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   let ours: { ok: boolean; out: string; crash?: string };
   try {
-    const opts = { fs: nodeFileSystem, loadRestrictions: c.loadRestrictionsNone ? 'none' : 'rootOnly' } as const;
+    const opts = { fs: nodeFileSystem, loadRestrictions: none ? 'none' : 'rootOnly' } as const;
     ours = { ok: true, out: build(target, opts).yaml };
   } catch (err) {
     ours =
