@@ -36,9 +36,8 @@ export function typeOf(kind: ActionKind): ActionType {
 }
 
 /**
- * Decision is the next step: `none` (in sync; `remediatedInSync` when a Remediated condition must give way to
- * Released, the rolled-back release being what is desired), an action (a rollback names its target, to be
- * verified against the storage first), or `exhausted` (out of retries: Stalled, RetriesExceeded).
+ * Decision is the next step: `none` (in sync), an action (a rollback names its target, to be verified against the
+ * storage first), `exhausted` (out of retries: Stalled, RetriesExceeded) or `missing-rollback-target` (Stalled).
  */
 export type Decision =
   | { kind: 'none' }

@@ -70,7 +70,7 @@ export async function rollback(t: ActionTarget, toVersion: number, opts: Rollbac
   } catch (err) {
     throw new ReleaseActionError(errorMessage(err), false, { cause: err });
   }
-  if (!current) throw new ReleaseActionError(`release: not found`, false);
+  if (!current) throw new ReleaseActionError('release: not found', false);
   if (!previous) throw new ReleaseActionError(`release has no ${toVersion} version`, false);
   const target = rollbackRecord(current, previous);
   let currentObjects: KubeObject[];
@@ -99,7 +99,7 @@ export async function rollback(t: ActionTarget, toVersion: number, opts: Rollbac
     throw new ReleaseActionError(errorMessage(reported), true, { cause: reported });
   }
   try {
-    await waitForRelease(t, changeSet, { ...opts, force: opts.force });
+    await waitForRelease(t, changeSet, opts);
   } catch (err) {
     target.info.status = 'failed';
     target.info.description = `Release "${t.name}" failed: ${errorMessage(err)}`;

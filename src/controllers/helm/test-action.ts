@@ -60,7 +60,7 @@ export async function testRelease(t: ActionTarget, opts: TestOptions): Promise<T
   } catch (err) {
     throw new ReleaseActionError(errorMessage(err), false, { cause: err });
   }
-  if (!rel) throw new ReleaseActionError(`release: not found`, false);
+  if (!rel) throw new ReleaseActionError('release: not found', false);
   const { run, skipped } = selectTests(rel.hooks, opts.filters);
   const filters = opts.filters.length > 0;
   if (filters) rel.hooks = run;
