@@ -1,16 +1,10 @@
-/** ObjectMeta is the subset of metav1.ObjectMeta the runtime reads and writes. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
+import type { ObjectMeta as FluxObjectMeta } from '../../api/index.ts';
+
+/**
+ * ObjectMeta is metav1.ObjectMeta as the client carries it: the fields Flux objects have (api/crd.ts, written once),
+ * any other field, and ownerReferences untyped, since objects of every kind pass through.
+ */
+export interface ObjectMeta extends Omit<FluxObjectMeta, 'ownerReferences'> {
   ownerReferences?: unknown[];
   [key: string]: unknown;
 }
