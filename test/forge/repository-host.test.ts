@@ -1,13 +1,18 @@
 // The repository side of fetchers/forge (what `fluxts bootstrap gitea|github` needs) against a local stand-in for
-// Gitea that checks every request against Gitea's published API description and its token header: a repository
+// Gitea (and GitLab) that checks every request against Gitea's published API description and its token header: a repository
 // found or created under a user or an organization, deploy keys reconciled by title (kept when equal, replaced when
 // the key or its access changed), a team granted access. GitHub's side runs end to end in test/cli/bootstrap.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { giteaRepositoryHost, reconcileDeployKey, type RepositoryHost } from '../../src/fetchers/forge/index.ts';
+import {
+  giteaRepositoryHost,
+  gitlabRepositoryHost,
+  reconcileDeployKey,
+  type RepositoryHost,
+} from '../../src/fetchers/forge/index.ts';
 import { startEndpoint, type Answer, type Endpoint } from '../notification/endpoint.ts';
-import { giteaApi } from '../support/openapi.ts';
+import { giteaApi, gitlabApi } from '../support/openapi.ts';
 
 const TOKEN = 'gitea-token-3141';
 const json = (status: number, body?: unknown): Answer => ({
@@ -115,4 +120,90 @@ test('gitea: deploy keys reconciled by title; a team granted by name', async () 
   assert.deepEqual(teamRepos, ['/teams/7/repos/acme/fleet']);
   await assert.rejects(org.grantTeam('nobody', 'maintain'), /team "nobody" not found in organization "acme"/u);
   assert.deepEqual(refused, []);
+});
+
+test('gitlab: a project created in a subgroup by its id, deploy keys with can_push, a group shared as a team', async () => {
+  const projects = new Set<string>(['acme/platform/existing']);
+  const created: Record<string, unknown>[] = [];
+  const glKeys: { id: number; title: string; key: string; can_push: boolean }[] = [];
+  const shares: Record<string, unknown>[] = [];
+  const glRefused: string[] = [];
+  const gl = await startEndpoint((r) => {
+    try {
+      gitlabApi.check(r.method, r.path, '/api/v4', r.text || '{}');
+    } catch (err) {
+      glRefused.push((err as Error).message);
+      return json(400, { message: 'not as described' });
+    }
+    if (r.headers['private-token'] !== TOKEN) return json(401, { message: '401 Unauthorized' });
+    const url = new URL(r.path, 'http://x');
+    const body = (r.text ? JSON.parse(r.text) : {}) as Record<string, unknown>;
+    const [, , , kind, id = '', sub, keyId] = url.pathname.split('/');
+    const path = decodeURIComponent(id);
+    if (kind === 'groups') {
+      const ids: Record<string, number> = { 'acme/platform': 42, 'acme/sre': 43 };
+      return ids[path] ? json(200, { id: ids[path], full_path: path }) : json(404, { message: '404 Group Not Found' });
+    }
+    if (r.method === 'POST' && url.pathname === '/api/v4/projects') {
+      created.push(body);
+      const ns = body['namespace_id'] === 42 ? 'acme/platform' : 'me';
+      projects.add(`${ns}/${String(body['path'])}`);
+      return json(201, { id: 7 });
+    }
+    if (!projects.has(path)) return json(404, { message: '404 Project Not Found' });
+    if (sub === undefined) return json(200, { id: 7, path_with_namespace: path });
+    if (sub === 'share') {
+      if (shares.some((s) => s['group_id'] === body['group_id'])) return json(409, { message: 'already shared' });
+      shares.push(body);
+      return json(201, {});
+    }
+    if (r.method === 'GET') return json(200, glKeys);
+    if (r.method === 'POST') {
+      const k = {
+        id: glKeys.length + 100,
+        title: String(body['title']),
+        key: String(body['key']),
+        can_push: body['can_push'] === true,
+      };
+      glKeys.push(k);
+      return json(201, k);
+    }
+    glKeys.splice(
+      glKeys.findIndex((k) => k.id === Number(keyId)),
+      1,
+    );
+    return json(204);
+  });
+  try {
+    const api = { api: `${gl.url}/api/v4`, token: TOKEN };
+    const project = gitlabRepositoryHost(api, { owner: 'acme/platform', name: 'fleet', personal: false });
+    assert.equal(await project.exists(), false);
+    await project.create({ visibility: 'internal', description: 'fleet' });
+    assert.deepEqual(created[0], {
+      name: 'fleet',
+      path: 'fleet',
+      namespace_id: 42,
+      visibility: 'internal',
+      description: 'fleet',
+    });
+    assert.equal(await project.exists(), true);
+    await gitlabRepositoryHost(api, { owner: 'me', name: 'lab', personal: true }).create({ visibility: 'private' });
+    assert.equal(created[1]?.['namespace_id'], undefined, 'a personal project goes to the user');
+    const title = 'flux-system-main-flux-system-.';
+    assert.equal(await reconcileDeployKey(project, { title, key: 'ssh-ed25519 AAAAkey1', readOnly: true }), true);
+    assert.equal(glKeys[0]?.can_push, false);
+    assert.equal(await reconcileDeployKey(project, { title, key: 'ssh-ed25519 AAAAkey2', readOnly: true }), true);
+    assert.deepEqual(
+      glKeys.map((k) => k.key),
+      ['ssh-ed25519 AAAAkey2'],
+      'another key replaces the old one',
+    );
+    await project.grantTeam('acme/sre', 'maintain');
+    await project.grantTeam('acme/sre', 'maintain');
+    assert.deepEqual(shares, [{ group_id: 43, group_access: 40 }], 'sharing again is not an error');
+    await assert.rejects(project.grantTeam('acme/sre', 'owner'), /permission "owner" is not one of/u);
+    assert.deepEqual(glRefused, []);
+  } finally {
+    await gl.close();
+  }
 });

@@ -1,10 +1,10 @@
-// `fluxts bootstrap git|github|gitea`: the install written to a Git repository, committed and pushed, applied, and
-// the cluster set to reconcile itself from that repository. `git` takes any URL (flux's plain-git bootstrap);
-// `github` and `gitea` find or create the repository through the service's API and register the deploy key there
+// `fluxts bootstrap git|github|gitlab|gitea`: the install written to a Git repository, committed and pushed, applied,
+// and the cluster set to reconcile itself from that repository. `git` takes any URL (flux's plain-git bootstrap);
+// `github`, `gitlab` and `gitea` find or create the repository through the service's API and register the deploy key there
 // (flux's provider bootstraps). The pipeline they share lives in shared/bootstrap/pipeline.ts.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
-import { githubRepositoryHost, giteaRepositoryHost } from '../../fetchers/forge/index.ts';
+import { githubRepositoryHost, giteaRepositoryHost, gitlabRepositoryHost } from '../../fetchers/forge/index.ts';
 import { formatGoDuration, parseGoDuration, rsaBits } from './create/index.ts';
 import { type BootstrapSettings, checkInstalled, runBootstrap } from '../shared/bootstrap/pipeline.ts';
 import { type ProviderFlags, type ProviderService, providerTarget } from '../shared/bootstrap/provider.ts';
@@ -69,7 +69,7 @@ function addCommonFlags(cmd: Command): Command {
     .option('--force', 'replace an installation of Flux that is not fluxts');
 }
 
-/** registerBootstrapCommand adds `fluxts bootstrap git|github|gitea`. */
+/** registerBootstrapCommand adds `fluxts bootstrap git|github|gitlab|gitea`. */
 export function registerBootstrapCommand(program: Command, o: Output = processOutput()): Command {
   const bootstrap = program
     .command('bootstrap')
@@ -114,6 +114,7 @@ Examples:
       }),
     );
   registerProvider(bootstrap, 'github', o);
+  registerProvider(bootstrap, 'gitlab', o);
   registerProvider(bootstrap, 'gitea', o);
   return git;
 }
@@ -177,7 +178,7 @@ function settingsFrom(flags: CommonFlags, g: GlobalFlags): BootstrapSettings {
 }
 
 /** The services `bootstrap <service>` knows, as flux's provider bootstraps name and reach them. */
-const SERVICES: Record<'github' | 'gitea', ProviderService & { hostname: string; blurb: string }> = {
+const SERVICES: Record<'github' | 'gitlab' | 'gitea', ProviderService & { hostname: string; blurb: string }> = {
   github: {
     name: 'GitHub',
     tokenEnv: 'GITHUB_TOKEN',
@@ -186,6 +187,15 @@ const SERVICES: Record<'github' | 'gitea', ProviderService & { hostname: string;
     apiBase: (h) => (h === 'github.com' ? 'https://api.github.com' : `https://${h}/api/v3`),
     host: githubRepositoryHost,
     visibilities: ['private', 'public', 'internal'],
+  },
+  gitlab: {
+    name: 'GitLab',
+    tokenEnv: 'GITLAB_TOKEN',
+    hostname: 'gitlab.com',
+    blurb: 'GitLab (gitlab.com or self-managed; --owner may name a subgroup, group/subgroup)',
+    apiBase: (h) => `https://${h}/api/v4`,
+    host: gitlabRepositoryHost,
+    visibilities: ['private', 'internal', 'public'],
   },
   gitea: {
     name: 'Gitea',
@@ -198,7 +208,7 @@ const SERVICES: Record<'github' | 'gitea', ProviderService & { hostname: string;
   },
 };
 
-function registerProvider(bootstrap: Command, key: 'github' | 'gitea', o: Output): void {
+function registerProvider(bootstrap: Command, key: 'github' | 'gitlab' | 'gitea', o: Output): void {
   const svc = SERVICES[key];
   const cmd = addCommonFlags(addInstallFlags(addGlobalFlags(bootstrap.command(key))))
     .description(

@@ -16,7 +16,7 @@ export {
   type RepositoryRef,
   type Visibility,
 } from './repositories.ts';
-export { gitlabMergeRequests, gitlabProjectOf, type GitLabProject } from './gitlab.ts';
+export { gitlabMergeRequests, gitlabProjectOf, gitlabRepositoryHost, type GitLabProject } from './gitlab.ts';
 
 /** The services whose change requests fluxts can open. */
 export const FORGE_SERVICES = ['github', 'gitlab', 'gitea'] as const;

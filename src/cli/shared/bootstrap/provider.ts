@@ -1,4 +1,4 @@
-// `fluxts bootstrap github|gitea`: flux's provider bootstrap. The repository is found or created through the
+// `fluxts bootstrap github|gitlab|gitea`: flux's provider bootstrap. The repository is found or created through the
 // service's API (under the user with --personal, else under the organization --owner), teams are granted access,
 // the CLI pushes over HTTPS with the token, and the cluster syncs over SSH with a generated deploy key that the
 // service is told about (flux's default), or over HTTPS with the token itself (--token-auth).
@@ -17,7 +17,7 @@ import { CliInputError } from '../errors.ts';
 import type { Logger } from '../terminal.ts';
 import type { BootstrapTarget } from './pipeline.ts';
 
-/** ProviderFlags are the flags `bootstrap github` and `bootstrap gitea` share, as flux names them. */
+/** ProviderFlags are the flags the provider bootstraps share, as flux names them. */
 export interface ProviderFlags {
   owner?: string;
   repository?: string;
