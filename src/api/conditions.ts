@@ -129,3 +129,13 @@ export const ImageReason = {
   RemovedTemplateField: 'RemovedTemplateField',
   InvalidPolicy: 'InvalidPolicy',
 } as const;
+
+/** GeneratorReason holds the reasons source-watcher sets on ArtifactGenerators. */
+export const GeneratorReason = {
+  ReconciliationDisabled: 'ReconciliationDisabled',
+  AccessDenied: 'AccessDenied',
+  ValidationFailed: 'ValidationFailed',
+  SourceFetchFailed: 'SourceFetchFailed',
+  BuildFailed: 'BuildFailed',
+  ReconciliationFailed: 'ReconciliationFailed',
+} as const;

@@ -34,6 +34,7 @@ export type {
 export type { CustomHealthCheck, Image, Patch, ResourceInventory, Selector } from './kustomize-types.ts';
 export {
   ConditionType,
+  GeneratorReason,
   HelmReleaseConditionType,
   HelmReleaseReason,
   ImageReason,

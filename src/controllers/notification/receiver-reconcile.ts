@@ -1,6 +1,6 @@
 // Receiver reconciliation: validate the CEL filters and OIDC settings (terminal on error), read the token, and
 // publish `status.webhookPath = /hook/<sha256(token + name + namespace)>` with Ready=True.
-import { ConditionType, ReceiverReason, type Receiver, webhookPath } from '../../api/index.ts';
+import { ConditionType, Reason, ReceiverReason, type Receiver, webhookPath } from '../../api/index.ts';
 import { CelExpression } from '../../engines/cel/index.ts';
 import { conditions, done, formatDuration, parseDuration, requeueAfter, type Result } from '../../runtime/index.ts';
 import type { StepContext } from '../../runtime/index.ts';
@@ -89,13 +89,13 @@ export async function reconcileReceiver(obj: Receiver, ctx: StepContext, deps: R
   if (invalid) {
     const [reason, err] = invalid;
     const message = `Reconciliation failed terminally due to configuration error: ${err}`;
-    conditions.markFalse(obj, 'Ready', reason, message);
+    conditions.markFalse(obj, ConditionType.Ready, reason, message);
     conditions.markStalled(obj, reason, message);
     (obj.status ??= {}).observedGeneration = obj.metadata.generation ?? 0;
     events.event(obj, { severity: 'error', reason, message });
     return done();
   }
-  conditions.markReconciling(obj, 'Progressing', 'Reconciliation in progress');
+  conditions.markReconciling(obj, Reason.Progressing, 'Reconciliation in progress');
   let token = '';
   if (obj.spec.secretRef) {
     const ns = obj.metadata.namespace ?? '';
@@ -117,7 +117,7 @@ export async function reconcileReceiver(obj: Receiver, ctx: StepContext, deps: R
   }
   const path = webhookPath(token, obj.metadata.name ?? '', obj.metadata.namespace ?? '');
   const message = `Receiver initialized for path: ${path}`;
-  conditions.markTrue(obj, 'Ready', 'Succeeded', message);
+  conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, message);
   if (obj.status?.webhookPath !== path) {
     (obj.status ??= {}).webhookPath = path;
     ctx.request.log.info(message);

@@ -2,7 +2,7 @@
 // annotation → spec checks (duplicate aliases or names, unknown revision alias, cross-namespace refs when blocked:
 // stalled) → observe the sources → drift detection (nothing changed, artifacts intact: done) → fetch the sources →
 // build each output and apply its ExternalArtifact → delete the outputs that left the spec → inventory and Ready.
-import { Reason, type ArtifactGenerator } from '../../api/index.ts';
+import { ConditionType, GeneratorReason, Reason, type ArtifactGenerator } from '../../api/index.ts';
 import type { ArtifactStorage } from '../../artifacts/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import { conditions, done, requeueAfter, StepError, type Result, type StepContext } from '../../runtime/index.ts';
@@ -26,15 +26,6 @@ import {
 /** REQUEUE_MS is source-watcher's fixed re-check period (GetRequeueAfter: one hour). */
 export const REQUEUE_MS = 3_600_000;
 export const RECONCILE_ANNOTATION = 'source.extensions.fluxcd.io/reconcile';
-
-export const GeneratorReason = {
-  ReconciliationDisabled: 'ReconciliationDisabled',
-  AccessDenied: 'AccessDenied',
-  ValidationFailed: 'ValidationFailed',
-  SourceFetchFailed: 'SourceFetchFailed',
-  BuildFailed: 'BuildFailed',
-  ReconciliationFailed: 'ReconciliationFailed',
-} as const;
 
 export interface GeneratorDeps {
   storage: ArtifactStorage;
@@ -76,10 +67,14 @@ export async function reconcileGenerator(
   }
   const sourcesDigest = hashObservedSources(observed);
   if (!(await drifted(obj, client, deps.storage, sourcesDigest))) {
-    ctx.event('info', 'Ready', `No drift detected, ${status.inventory?.length ?? 0} artifact(s) up to date`);
+    ctx.event(
+      'info',
+      ConditionType.Ready,
+      `No drift detected, ${status.inventory?.length ?? 0} artifact(s) up to date`,
+    );
     return requeueAfter(REQUEUE_MS);
   }
-  conditions.markUnknown(obj, 'Ready', 'Progressing', IN_PROGRESS);
+  conditions.markUnknown(obj, ConditionType.Ready, Reason.Progressing, IN_PROGRESS);
   ctx.progress(Reason.Progressing, IN_PROGRESS);
 
   let fetched: Awaited<ReturnType<typeof fetchSources>>;
@@ -118,7 +113,7 @@ export async function reconcileGenerator(
       if (!inInventory(obj, output.name, namespace, statusArtifact.digest)) {
         ctx.event(
           'info',
-          'Ready',
+          ConditionType.Ready,
           `ExternalArtifact/${namespace}/${output.name} reconciled with revision ${statusArtifact.revision}`,
         );
       }
@@ -147,8 +142,8 @@ export async function reconcileGenerator(
   status.inventory = refs;
   status.observedSourcesDigest = sourcesDigest;
   const message = `reconciliation succeeded, generated ${refs.length} artifact(s)`;
-  conditions.markTrue(obj, 'Ready', 'Succeeded', message);
-  ctx.event('info', 'Ready', message);
+  conditions.markTrue(obj, ConditionType.Ready, Reason.Succeeded, message);
+  ctx.event('info', ConditionType.Ready, message);
   return requeueAfter(REQUEUE_MS);
 }
 
@@ -197,7 +192,7 @@ async function drifted(
   storage: ArtifactStorage,
   digest: string,
 ): Promise<boolean> {
-  const ready = conditions.get(obj, 'Ready');
+  const ready = conditions.get(obj, ConditionType.Ready);
   if (!ready || ready.status === 'False') return true;
   if ((ready.observedGeneration ?? -1) !== (obj.metadata.generation ?? 0)) return true;
   const status = obj.status ?? {};
