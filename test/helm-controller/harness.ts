@@ -167,9 +167,19 @@ export function createPodinfoRelease(
   return createRepositoryRelease(client, ns, repoUrl, chart, spec);
 }
 
-/** requestReconcile asks for a reconcile without a spec change (the `reconcile.fluxcd.io/requestedAt` token). */
-export async function requestReconcile(client: KubeClient, ns: string, name: string, token: string): Promise<void> {
-  const live = await client.get<HelmRelease>(helmReleaseType, { namespace: ns, name });
-  live.metadata.annotations = { ...live.metadata.annotations, 'reconcile.fluxcd.io/requestedAt': token };
-  await client.update(live);
+/**
+ * requestReconcile asks for a reconcile without a spec change (the `reconcile.fluxcd.io/requestedAt` token, with
+ * `reconcile.fluxcd.io/forceAt` / `resetAt` carrying the same token when asked), as `flux reconcile hr` does: a
+ * merge patch of the annotations, so no read-modify-write races the controller's status writes.
+ */
+export async function requestReconcile(
+  client: KubeClient,
+  ns: string,
+  name: string,
+  token: string,
+  request?: 'forceAt' | 'resetAt',
+): Promise<void> {
+  const annotations: Record<string, string> = { 'reconcile.fluxcd.io/requestedAt': token };
+  if (request) annotations[`reconcile.fluxcd.io/${request}`] = token;
+  await client.patch(helmReleaseType, { namespace: ns, name }, 'merge', { metadata: { annotations } });
 }

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 
 import type { HelmRelease } from '../../src/api/index.ts';
 import { helmReleaseType } from '../../src/controllers/helm/index.ts';
-import type { KubeClient, KubeObject } from '../../src/kube/index.ts';
+import { isConflict, type KubeObject } from '../../src/kube/index.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
@@ -26,6 +26,7 @@ import {
   createPodinfoRelease,
   createRepositoryRelease,
   events,
+  requestReconcile,
   startHelmHarness,
   waitRelease,
   type HelmHarness,
@@ -97,21 +98,18 @@ function helmHistory(ns: string, name: string): [number, string, string][] {
   return rows.map((r) => [r.revision, r.status, r.description]);
 }
 
+/** updateSpec changes the spec, reading again when the controller's status write got in between (409). */
 async function updateSpec(ns: string, name: string, change: (spec: HelmRelease['spec']) => void): Promise<void> {
-  const live = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name });
-  change(live.spec);
-  await h.client.update(live);
-}
-
-/** annotate asks for a reconcile with a one-off request (`flux reconcile hr --force|--reset` writes the same). */
-async function annotate(client: KubeClient, ns: string, name: string, request: 'forceAt' | 'resetAt', token: string) {
-  const live = await client.get<HelmRelease>(helmReleaseType, { namespace: ns, name });
-  live.metadata.annotations = {
-    ...live.metadata.annotations,
-    'reconcile.fluxcd.io/requestedAt': token,
-    [`reconcile.fluxcd.io/${request}`]: token,
-  };
-  await client.update(live);
+  for (;;) {
+    const live = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name });
+    change(live.spec);
+    try {
+      await h.client.update(live);
+      return;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  }
 }
 
 function createTestedRelease(ns: string, spec: Record<string, unknown>): Promise<void> {
@@ -210,7 +208,7 @@ describe('HelmRelease remediation and tests', () => {
         (e) => e.reason === 'InstallSucceeded' && (e as { count?: number }).count === count,
       );
     await eventually('the first InstallSucceeded event', () => installed(1));
-    await annotate(h.client, ns, 'tested', 'resetAt', 'reset-1');
+    await requestReconcile(h.client, ns, 'tested', 'reset-1', 'resetAt');
     // The reset lets the install run again (and fail its test again, so it is uninstalled again).
     await eventually('a second install after the reset', () => installed(2), { timeoutMs: 120_000 });
     const again = await waitRelease(
@@ -267,7 +265,7 @@ describe('HelmRelease remediation and tests', () => {
     // The excluded test never ran.
     assert.deepEqual(hooks['tested-ok-test'], {});
 
-    await annotate(h.client, ns, 'tested', 'forceAt', 'force-1');
+    await requestReconcile(h.client, ns, 'tested', 'force-1', 'forceAt');
     const forced = await waitRelease(
       h.client,
       ns,
