@@ -2,12 +2,15 @@
 import { Option } from 'commander';
 
 import type { ControllerDescriptor, FlagValues } from '../registry.ts';
+import { remoteKubeConfigFlags } from '../remote-flags.ts';
 import type { HelmControllerOptions } from './options.ts';
 
 interface HelmFlags {
   /** False when `--no-cross-namespace-refs` is given. */
   crossNamespaceRefs?: boolean;
   defaultServiceAccount?: string;
+  insecureKubeconfigExec?: boolean;
+  insecureKubeconfigTls?: boolean;
 }
 
 function flags(): Option[] {
@@ -17,6 +20,7 @@ function flags(): Option[] {
       'When set, references between objects are only allowed within one namespace.',
     ),
     new Option('--default-service-account <name>', 'Default service account used for impersonation.').default(''),
+    ...remoteKubeConfigFlags(),
   ];
 }
 
@@ -26,6 +30,8 @@ export function helmOptions(values: FlagValues): HelmControllerOptions {
   return {
     noCrossNamespaceRefs: f.crossNamespaceRefs === false,
     ...(f.defaultServiceAccount ? { defaultServiceAccount: f.defaultServiceAccount } : {}),
+    ...(f.insecureKubeconfigExec ? { insecureKubeconfigExec: true } : {}),
+    ...(f.insecureKubeconfigTls ? { insecureKubeconfigTls: true } : {}),
   };
 }
 

@@ -1,22 +1,44 @@
 // Deletion of a HelmRelease (helm-controller `reconcileDelete`): unless suspended, the release is uninstalled
 // (hooks, objects, history as spec.uninstall says) and the HelmChart of spec.chart deleted; then the finalizer
-// goes. A release never installed (no storage namespace in status) is left alone.
+// goes. A release never installed (no storage namespace in status) is left alone, and so is one whose impersonated
+// ServiceAccount (or kubeconfig Secret) is gone.
 import { HelmReleaseReason, type HelmRelease } from '../../api/index.ts';
+import type { KubeClient } from '../../kube/index.ts';
 import { conditions, done, retry, type Result, type StepContext } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { deleteHelmChart } from './chart-template.ts';
 import { eventMeta } from './events.ts';
+import { releaseClient, serviceAccountMissing } from './impersonation.ts';
+import type { HelmControllerOptions } from './options.ts';
 import { actionTargetFor } from './release-step.ts';
 import { uninstall } from './release.ts';
 import { fullReleaseName, snapshotOf, versionedChartName } from './snapshot.ts';
 import { actionTimeout } from './target.ts';
 
 /** finalizeHelmRelease uninstalls the release and deletes the generated HelmChart. */
-export async function finalizeHelmRelease(hr: HelmRelease, ctx: StepContext): Promise<Result> {
+export async function finalizeHelmRelease(
+  hr: HelmRelease,
+  ctx: StepContext,
+  opts: HelmControllerOptions,
+): Promise<Result> {
   if (hr.spec.suspend) return done();
   const status = (hr.status ??= {});
+  let client: KubeClient | undefined;
   if (status.storageNamespace) {
-    const t = actionTargetFor(hr, ctx);
+    // Without its identity the release cannot be uninstalled: say so and let the object go, rather than block
+    // its deletion forever (the ServiceAccount usually goes with its namespace).
+    try {
+      const missing = await serviceAccountMissing(hr, ctx, opts);
+      if (missing) throw new Error(missing);
+      client = await releaseClient(hr, ctx, opts);
+    } catch (err) {
+      const message = `skipping Helm uninstall: ${errorMessage(err)}`;
+      ctx.request.log.error(message);
+      ctx.event('error', HelmReleaseReason.UninstallFailed, message);
+    }
+  }
+  if (status.storageNamespace && client) {
+    const t = actionTargetFor(hr, ctx, client);
     try {
       const removed = await uninstall(t, {
         timeoutMs: actionTimeout(hr, hr.spec.uninstall?.timeout),

@@ -14,8 +14,11 @@ import {
   type StepContext,
 } from '../../runtime/index.ts';
 import { errorMessage } from '../../util/errors.ts';
-import { checkDependencies, compileReadyExprs, type SourceLookup } from '../common/index.ts';
+import { readStatus } from '../../engines/kstatus/index.ts';
+import type { KubeClient, StatusFn } from '../../kube/index.ts';
+import { checkDependencies, compileCustomHealth, compileReadyExprs, type SourceLookup } from '../common/index.ts';
 import { loadChartArtifact } from './chart-artifact.ts';
+import { releaseClient } from './impersonation.ts';
 import { helmReleaseType } from './kind.ts';
 import type { HelmControllerOptions } from './options.ts';
 import { releaseToDesired } from './release-step.ts';
@@ -42,6 +45,11 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
   const noCrossNamespaceRefs = deps.options.noCrossNamespaceRefs ?? false;
   ctx.progress(Reason.Progressing, 'Fulfilling prerequisites');
 
+  // Configuration errors first: they are terminal until the spec changes (InvalidCELExpression).
+  const custom = compileCustomHealth(hr.spec.healthCheckExprs);
+  const health: StatusFn | undefined = custom
+    ? (obj, pods) => readStatus(obj, { custom, ...(pods ? { pods } : {}) })
+    : undefined;
   const readyExprs = compileReadyExprs(hr.spec.dependsOn);
   if (hr.spec.dependsOn?.length) {
     try {
@@ -114,7 +122,22 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
   delete status.lastReleaseRevision;
   delete status.lastAttemptedRevisionDigest;
 
-  const stalledResult = await releaseToDesired({ hr, ctx, chart, values, configDigest: digest });
+  let target: KubeClient;
+  try {
+    target = await releaseClient(hr, ctx, deps.options);
+  } catch (err) {
+    throw new StepError('RESTClientError', `could not build REST client getter: ${errorMessage(err)}`, { cause: err });
+  }
+
+  const stalledResult = await releaseToDesired({
+    hr,
+    ctx,
+    chart,
+    values,
+    configDigest: digest,
+    client: target,
+    health,
+  });
   if (stalledResult) return stalledResult;
   return requeueAfter(parseDuration(hr.spec.interval));
 }

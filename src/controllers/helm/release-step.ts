@@ -12,7 +12,7 @@ import {
   type Snapshot,
 } from '../../api/index.ts';
 import type { Release, ValueMap } from '../../engines/helm/index.ts';
-import { inventoryFromObjects, type KubeObject } from '../../kube/index.ts';
+import { inventoryFromObjects, type KubeClient, type KubeObject, type StatusFn } from '../../kube/index.ts';
 import {
   conditions,
   formatDuration,
@@ -49,14 +49,26 @@ export interface ReleaseRun {
   chart: LoadedChart;
   values: ValueMap;
   configDigest: string;
+  /** client makes the release: the impersonated or remote one (impersonation.ts). */
+  client: KubeClient;
+  /** health judges objects in the waits when healthCheckExprs are set (kstatus otherwise). */
+  health?: StatusFn | undefined;
 }
 
-/** actionTargetFor makes the ActionTarget of a HelmRelease, observing storage writes into status.history. */
-export function actionTargetFor(hr: HelmRelease, ctx: StepContext): ActionTarget {
+/**
+ * actionTargetFor makes the ActionTarget of a HelmRelease, observing storage writes into status.history; `client`
+ * is the release's own (impersonated, remote), used for the storage as for everything else, as Helm's config is.
+ */
+export function actionTargetFor(
+  hr: HelmRelease,
+  ctx: StepContext,
+  client: KubeClient,
+  health?: StatusFn,
+): ActionTarget {
   const t = releaseTarget(hr);
-  const client = ctx.manager.client;
   return {
     client,
+    health,
     storage: new ReleaseStorage(client, t.storageNamespace, 'helm-controller'),
     name: t.name,
     namespace: t.namespace,
@@ -107,7 +119,7 @@ function outOfRetries(hr: HelmRelease): boolean {
  */
 export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefined> {
   const { hr, ctx } = run;
-  const t = actionTargetFor(hr, ctx);
+  const t = actionTargetFor(hr, ctx, run.client, run.health);
   const desired = {
     chartName: run.chart.chart.metadata.name,
     chartVersion: run.chart.chart.metadata.version,
@@ -120,9 +132,11 @@ export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefi
     try {
       last = await t.storage.last(t.name);
     } catch (err) {
-      throw new StepError(Reason.ReconciliationFailed, `failed to determine release state: ${errorMessage(err)}`, {
-        cause: err,
-      });
+      // helm-controller's wording (AtomicRelease, DetermineReleaseState); a ServiceAccount without the RBAC to read
+      // the storage ends here with the API server's Forbidden.
+      const message = `Could not determine Helm action: failed to retrieve last release from storage: ${errorMessage(err)}`;
+      conditions.markFalse(hr, 'Ready', 'ActionPlanError', message);
+      throw new StepError('ActionPlanError', message, { cause: err });
     }
     const state = determineState(hr, last, desired);
     const decision = nextAction(hr, state, shouldHandleForceRequest(hr));

@@ -22,6 +22,7 @@ import {
   deleteAll,
   isNotFound,
   type KubeClient,
+  type StatusFn,
   type KubeObject,
   objectId,
   type ObjectRef,
@@ -56,6 +57,8 @@ export interface ActionTarget {
   observe: (rel: Release) => void;
   /** stamp adds the controller's labels and annotations to every object applied. */
   stamp: (obj: KubeObject) => KubeObject;
+  /** health judges objects in the waits instead of kstatus (healthCheckExprs). */
+  health?: StatusFn | undefined;
 }
 
 /** ActionOptions are the settings of one install or upgrade. */
@@ -195,7 +198,12 @@ export async function updateObjects(
 export async function waitForRelease(t: ActionTarget, changeSet: ChangeSet, opts: WaitOptions): Promise<void> {
   if (!opts.wait) return;
   const refs = changeSet.filter((e) => opts.waitForJobs || e.kind !== 'Job');
-  await waitForSet(t.client, refs, { interval: 2000, timeout: opts.timeoutMs, signal: t.signal });
+  await waitForSet(t.client, refs, {
+    interval: 2000,
+    timeout: opts.timeoutMs,
+    signal: t.signal,
+    ...(t.health ? { status: t.health } : {}),
+  });
 }
 
 /** applyAndWait is updateObjects then waitForRelease. */

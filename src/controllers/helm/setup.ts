@@ -50,7 +50,7 @@ export function helmController(options: HelmControllerOptions = {}): ControllerS
         dependsOn: (hr) => hr.spec.dependsOn,
         configRefs,
         reconcile: (obj, ctx, cachedSource) => reconcileHelmRelease(obj, ctx, { options, cachedSource }),
-        finalize: (obj, ctx) => finalizeHelmRelease(obj, ctx),
+        finalize: (obj, ctx) => finalizeHelmRelease(obj, ctx, options),
       });
     },
   };

@@ -2,6 +2,7 @@
 import { Option } from 'commander';
 
 import type { ControllerDescriptor, FlagValues } from '../registry.ts';
+import { remoteKubeConfigFlags } from '../remote-flags.ts';
 import type { KustomizeControllerOptions } from './options.ts';
 
 /** KustomizeFlags are the kustomize-controller's own flags, as commander names them. */
@@ -43,14 +44,7 @@ function flags(): Option[] {
       'A comma-separated list of GroupKind (e.g. rbac.authorization.k8s.io/Role) applied in a stage of their own ' +
         'after CRDs and before the other namespaced resources.',
     ).default(''),
-    new Option(
-      '--insecure-kubeconfig-exec',
-      'Allow use of the user.exec section in kubeconfigs provided for remote apply.',
-    ),
-    new Option(
-      '--insecure-kubeconfig-tls',
-      'Allow that kubeconfigs provided for remote apply can disable TLS verification.',
-    ),
+    ...remoteKubeConfigFlags(),
   ];
 }
 
