@@ -259,6 +259,11 @@ describe('chart loading matches Helm v4.2.4', () => {
         { name: 'x\\Chart.yaml', content: CHART },
         { name: 'x\\templates\\a.yaml', content: 'a: 1\n' },
       ]),
+      // Every file under the 5 MiB limit, but 104 MiB in all: over Helm's 100 MiB for a decompressed chart.
+      'toobig.tgz': tarball([
+        { name: 'x/Chart.yaml', content: CHART },
+        ...Array.from({ length: 26 }, (_, i) => ({ name: `x/files/f${i}`, content: '\0'.repeat(4 * 1024 * 1024) })),
+      ]),
       'notgzip.tgz': Buffer.from('just text, not an archive at all\n'),
       'values.yaml': Buffer.from('a: 1\n'),
       'corrupt.tgz': Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('garbage')]),

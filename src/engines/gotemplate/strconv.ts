@@ -8,6 +8,8 @@
  * half-to-even, as Go's decimal conversion does (JavaScript's toFixed rounds ties away from zero).
  */
 
+import { utf8Decode } from './values.ts';
+
 /** Digits is a decimal digit string `d` with the decimal point before digit index `dp` (value = 0.d × 10^dp). */
 interface Digits {
   d: string;
@@ -505,7 +507,8 @@ export function unquoteChar(s: string, i: number, quoteChar: number): Unquoted {
 
 /**
  * unquote is Go's strconv.Unquote for the string literals templates accept: "interpreted", `raw` (carriage
- * returns removed) and 'c'. Escaped bytes that do not form valid UTF-8 become U+FFFD. Throws StrconvSyntaxError.
+ * returns removed) and 'c'. Escaped bytes that do not form valid UTF-8 stay bytes (byte escapes, values.ts). Throws
+ * StrconvSyntaxError.
  */
 export function unquote(s: string): string {
   if (s.length < 2) throw new StrconvSyntaxError();
@@ -521,7 +524,7 @@ export function unquote(s: string): string {
   let bytes: number[] | undefined;
   const flush = (): void => {
     if (bytes !== undefined) {
-      out += new TextDecoder().decode(Uint8Array.from(bytes));
+      out += utf8Decode(Uint8Array.from(bytes));
       bytes = undefined;
     }
   };

@@ -507,5 +507,10 @@ describe('gotemplate: Go strings that are not valid UTF-8', () => {
     assert.equal(run('{{ len . }}', s), '9');
     assert.equal(run('{{ printf "%q" . }}', s), '"\\x00a\\xff\\xfeé\\xe2\\x82\\xc3"');
     assert.equal(run('{{ printf "%x" . }}', s), '0061fffec3a9e282c3');
+    // String literals with \x escapes and slicing through a character keep the bytes too.
+    assert.equal(
+      run('{{ len "\\xff\\xfe" }} {{ printf "%q" "a\\xffb" }} {{ slice "é" 0 1 | printf "%q" }}'),
+      '2 "a\\xffb" "\\xc3"',
+    );
   });
 });
