@@ -13,6 +13,7 @@ interface NotificationFlags {
   /** False when `--no-cross-namespace-refs` is given (commander names a `--no-` flag after what it negates). */
   crossNamespaceRefs?: boolean;
   featureGates?: Record<string, boolean>;
+  defaultServiceAccount?: string;
 }
 
 function flags(): Option[] {
@@ -27,6 +28,8 @@ function flags(): Option[] {
       '--no-cross-namespace-refs',
       'When set, references between objects are only allowed within one namespace.',
     ),
+    // Shared with kustomize-controller, where it names the account to impersonate; here the workload identity.
+    new Option('--default-service-account <name>', 'Default service account used for impersonation.').default(''),
   ];
 }
 
@@ -56,15 +59,25 @@ export const notificationControllerDescriptor: ControllerDescriptor = {
   run: async (values: FlagValues) => {
     const f = values as NotificationFlags;
     const { notificationController } = await import('./setup.ts');
+    const { azureControllerIdentity } = await import('../../kube/index.ts');
+    // Flux reads the cloud identity of the controller itself from its environment, as the SDKs do.
+    const env = process.env;
+    const azureController = azureControllerIdentity(env);
     const controller = notificationController({
       eventsAddr: f.eventsAddr ?? '',
       receiverAddr: f.receiverAddr ?? ':9292',
       rateLimitIntervalMs: f.rateLimitInterval ?? 300_000,
       noCrossNamespaceRefs: f.crossNamespaceRefs === false,
       objectLevelWorkloadIdentity: f.featureGates?.['ObjectLevelWorkloadIdentity'] === true,
-      // Flux reads the Azure cloud from the controller's environment (it picks the Service Bus suffix).
-      ...(process.env['AZURE_AUTHORITY_HOST']
-        ? { endpoints: { azureAuthorityHost: process.env['AZURE_AUTHORITY_HOST'] } }
+      ...(f.defaultServiceAccount ? { defaultServiceAccount: f.defaultServiceAccount } : {}),
+      ...(azureController ? { azureController } : {}),
+      ...(env['AZURE_TENANT_ID'] ? { azureTenantFallback: env['AZURE_TENANT_ID'] } : {}),
+      // AZURE_AUTHORITY_HOST picks the Entra ID authority and the cloud's Service Bus suffix.
+      ...(env['AZURE_AUTHORITY_HOST']
+        ? {
+            endpoints: { azureAuthorityHost: env['AZURE_AUTHORITY_HOST'] },
+            cloudEndpoints: { azureAuthorityHost: env['AZURE_AUTHORITY_HOST'] },
+          }
         : {}),
     });
     return { setups: [controller], close: () => controller.close() };

@@ -2,7 +2,13 @@
 // server, and the controllers of its kinds (Receiver status and webhook path; the Provider finalizer that clears
 // cached credentials; the finalizer migration of Alerts).
 import type { Alert, Provider, Receiver } from '../../api/index.ts';
-import { isNotFound, type KubeClient, type KubeObject } from '../../kube/index.ts';
+import {
+  type AzureControllerIdentity,
+  type CloudEndpoints,
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+} from '../../kube/index.ts';
 import {
   addFinalizer,
   addObjectController,
@@ -18,6 +24,7 @@ import {
 import { errorMessage, FluxtsError } from '../../util/errors.ts';
 import type { FluxEvent } from './event.ts';
 import { Dispatcher, type SentNotification } from './events/dispatch.ts';
+import { identityFor } from './events/identity.ts';
 import { startEventServer } from './events/server.ts';
 import { httpMetrics } from './http-metrics.ts';
 import { forgetAppTokens, type RetryPolicy, type ServiceEndpoints } from './providers/index.ts';
@@ -43,6 +50,14 @@ export interface NotificationControllerOptions {
   rateLimitIntervalMs: number;
   noCrossNamespaceRefs: boolean;
   objectLevelWorkloadIdentity?: boolean;
+  /** defaultServiceAccount is `--default-service-account`: the workload identity of Providers that name none. */
+  defaultServiceAccount?: string;
+  /** azureController is the controller's own Azure workload identity (AZURE_* variables of its pod). */
+  azureController?: AzureControllerIdentity;
+  /** azureTenantFallback is AZURE_TENANT_ID, for ServiceAccounts without a tenant annotation. */
+  azureTenantFallback?: string;
+  /** cloudEndpoints point the workload-identity token exchanges elsewhere (sovereign clouds, tests). */
+  cloudEndpoints?: CloudEndpoints;
   /** retry, endpoints and googleCertsUrl point providers and receivers at local servers in tests. */
   retry?: RetryPolicy;
   endpoints?: ServiceEndpoints;
@@ -207,6 +222,18 @@ export function notificationController(options: NotificationControllerOptions): 
         objectLevelWorkloadIdentity: options.objectLevelWorkloadIdentity ?? false,
         ...(options.retry ? { retry: options.retry } : {}),
         ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+        identity: (provider, proxy) =>
+          identityFor(
+            {
+              client,
+              ...(options.defaultServiceAccount ? { defaultServiceAccount: options.defaultServiceAccount } : {}),
+              ...(options.azureController ? { controller: options.azureController } : {}),
+              ...(options.azureTenantFallback ? { tenantFallback: options.azureTenantFallback } : {}),
+              ...(options.cloudEndpoints ? { endpoints: options.cloudEndpoints } : {}),
+            },
+            provider,
+            proxy,
+          ),
         ...(options.onSent ? { onSent: options.onSent } : {}),
       });
       const labelsOf = async (event: FluxEvent) => {

@@ -22,3 +22,4 @@ export {
   type SignableRequest,
 } from './azure-auth.ts';
 export { EntraTokenSource, DEFAULT_AUTHORITY_HOST } from './azure-token.ts';
+export { requestToken, type AccessToken } from './oauth.ts';

@@ -16,3 +16,15 @@ export {
   KubeConfigKey,
   type ConfigMapKubeConfigOptions,
 } from './workload-identity.ts';
+export {
+  azureControllerIdentity,
+  azureControllerToken,
+  azureServiceAccountToken,
+  clearCloudTokenCache,
+  gcpServiceAccountToken,
+  WorkloadIdentityError,
+  type AzureControllerIdentity,
+  type CloudEndpoints,
+  type CloudToken,
+  type ServiceAccountRef,
+} from './cloud-tokens.ts';

@@ -13,6 +13,7 @@ import {
   newNotifier,
   type RetryPolicy,
   type ServiceEndpoints,
+  type WorkloadIdentity,
 } from '../providers/index.ts';
 import { combineMetadata } from './metadata.ts';
 import { providerTimeoutMs, resolveProvider, type SecretReader } from './provider-settings.ts';
@@ -44,6 +45,7 @@ export interface DispatcherOptions {
   objectLevelWorkloadIdentity: boolean;
   retry?: RetryPolicy;
   endpoints?: ServiceEndpoints;
+  identity?: (provider: Provider, proxy: string | undefined) => WorkloadIdentity;
   onSent?: (sent: SentNotification) => void;
 }
 
@@ -167,6 +169,7 @@ export class Dispatcher {
         commitStatus,
         ...(o.retry ? { retry: o.retry } : {}),
         ...(o.endpoints ? { endpoints: o.endpoints } : {}),
+        ...(o.identity ? { identity: o.identity } : {}),
       });
       notifier = newNotifier(settings);
     } catch (err) {

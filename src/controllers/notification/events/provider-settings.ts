@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 
 import type { Alert, Provider } from '../../../api/index.ts';
 import { parseDuration } from '../../../runtime/index.ts';
-import type { RetryPolicy, ServiceEndpoints, TlsSettings, Transport } from '../providers/index.ts';
+import type { RetryPolicy, ServiceEndpoints, TlsSettings, Transport, WorkloadIdentity } from '../providers/index.ts';
 import { COMMIT_STATUS_TYPES, ProviderConfigError, type ProviderSettings } from '../providers/index.ts';
 
 /** SecretReader fetches a Secret's decoded data (an error names the Secret, never a value). */
@@ -59,6 +59,8 @@ export interface ResolveOptions {
   commitStatus: string;
   retry?: RetryPolicy;
   endpoints?: ServiceEndpoints;
+  /** identity binds the Provider to workload identity (its token requests go through the Provider's proxy). */
+  identity?: (provider: Provider, proxy: string | undefined) => WorkloadIdentity;
 }
 
 /** resolveProvider turns a Provider and its Secrets into notifier settings, as Flux's createNotifier does. */
@@ -134,6 +136,7 @@ export async function resolveProvider(provider: Provider, opts: ResolveOptions):
     providerNamespace: ns,
     secretData,
     serviceAccountName: spec.serviceAccountName ?? '',
+    ...(opts.identity ? { identity: opts.identity(provider, transport.proxy) } : {}),
     alert: opts.alert.metadata,
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.endpoints ? { endpoints: opts.endpoints } : {}),

@@ -1,8 +1,9 @@
-// Azure DevOps: Git commit statuses (REST API 6.0-preview.1) with a personal access token.
+// Azure DevOps: Git commit statuses (REST API 6.0-preview.1) with a personal access token (Basic), or without one
+// an Entra ID token for Azure DevOps from workload identity (Bearer).
 import { goJson } from '../go-json.ts';
 import { apiCall, commitSha, json, parseGitAddress } from './git.ts';
 import { nameAndDescription } from './naming.ts';
-import { type NotifierFactory, ProviderConfigError } from './types.ts';
+import { type NotifierFactory, ProviderConfigError, type WorkloadIdentity } from './types.ts';
 
 interface GitStatus {
   state?: string;
@@ -10,12 +11,15 @@ interface GitStatus {
   context?: { name?: string; genre?: string };
 }
 
+/** DEVOPS_SCOPE is Azure DevOps' Entra ID resource (its well-known application id) with `.default`. */
+export const DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
+
 export const azuredevops: NotifierFactory = (s) => {
-  if (!s.token) {
-    throw new ProviderConfigError(
-      'failed to acquire azure devops token: workload identity is not supported by fluxts; set the token key',
-    );
+  if (s.token && s.serviceAccountName) {
+    throw new ProviderConfigError('serviceAccountName and token authentication cannot be set at the same time');
   }
+  const identity = s.identity;
+  if (!s.token && !identity) throw new ProviderConfigError('azure devops token cannot be empty');
   const { host, id } = parseGitAddress(s.address);
   if (!s.commitStatus) throw new ProviderConfigError('commit status cannot be empty');
   const parts = id.split('/');
@@ -23,13 +27,18 @@ export const azuredevops: NotifierFactory = (s) => {
   const [org, project, , repo] = parts as [string, string, string, string];
   const url =
     `${host}/${org}/${encodeURIComponent(project)}/_apis/git/repositories/${encodeURIComponent(repo)}` + `/commits/`;
-  const headers = {
-    Accept: 'application/json',
-    Authorization: `Basic ${Buffer.from(`:${s.token}`).toString('base64')}`,
+  const authorization = async (signal: AbortSignal): Promise<string> => {
+    if (s.token) return `Basic ${Buffer.from(`:${s.token}`).toString('base64')}`;
+    try {
+      return `Bearer ${(await (identity as WorkloadIdentity).azureAccessToken(DEVOPS_SCOPE, signal)).token}`;
+    } catch (err) {
+      throw new ProviderConfigError(`failed to acquire azure devops token: ${(err as Error).message}`, { cause: err });
+    }
   };
   return {
     async post(event, ctx) {
       if (event.reason === 'Progressing') return;
+      const headers = { Accept: 'application/json', Authorization: await authorization(ctx.signal) };
       const sha = commitSha(event);
       if (event.severity !== 'info' && event.severity !== 'error') {
         throw new ProviderConfigError("can't convert to azure devops state");

@@ -70,7 +70,7 @@ export { FLUX_RETRY_POLICY, ProviderHttpError, redactUrl } from './http.ts';
 export type { RetryPolicy, TlsSettings, Transport } from './http.ts';
 export { forgetAppTokens } from './github-app.ts';
 export { ProviderConfigError } from './types.ts';
-export type { Notifier, ProviderSettings, SendContext, ServiceEndpoints } from './types.ts';
+export type { Notifier, ProviderSettings, SendContext, ServiceEndpoints, WorkloadIdentity } from './types.ts';
 
 /** COMMIT_STATUS_TYPES set commit statuses and accept only events about a commit. */
 export const COMMIT_STATUS_TYPES: readonly string[] = COMMIT_STATUS_PROVIDERS;

@@ -1,13 +1,19 @@
 // Google Cloud Pub/Sub: the event JSON published to `projects/<address>/topics/<channel>` with the Secret's
 // `headers` as message attributes, authenticated with the service-account key in the Secret's `token` (OAuth 2.0
-// JWT bearer grant), over the Pub/Sub REST API.
+// JWT bearer grant) or, without one, with workload identity (`spec.serviceAccountName`), over the Pub/Sub REST API.
 import { createSign } from 'node:crypto';
 
 import { goJson } from '../go-json.ts';
 import { marshalEvent } from '../event.ts';
 import { goFormEncode } from './chat.ts';
 import { ProviderHttpError, postMessage } from './http.ts';
-import { type NotifierFactory, ProviderConfigError, type ProviderSettings, via } from './types.ts';
+import {
+  type NotifierFactory,
+  ProviderConfigError,
+  type ProviderSettings,
+  via,
+  type WorkloadIdentity,
+} from './types.ts';
 
 interface ServiceAccountKey {
   client_email: string;
@@ -57,17 +63,22 @@ async function accessToken(s: ProviderSettings, key: ServiceAccountKey, signal: 
 export const googlePubSub: NotifierFactory = (s) => {
   if (!s.address) throw new ProviderConfigError('GCP project ID cannot be empty');
   if (!s.channel) throw new ProviderConfigError('GCP Pub/Sub topic ID cannot be empty');
-  if (!s.token) {
+  if (s.token && s.serviceAccountName) {
     throw new ProviderConfigError(
-      'GCP workload identity is not supported by fluxts: put a service account JSON key in the token key',
+      'serviceAccountName and a service account key in the token cannot be set at the same time',
     );
   }
-  const key = parseKey(s.token);
+  const key = s.token ? parseKey(s.token) : undefined;
+  const identity = s.identity;
+  if (!key && !identity)
+    throw new ProviderConfigError('no credentials: set a service account JSON key in the token key');
+  const bearer = async (signal: AbortSignal): Promise<string> =>
+    key ? accessToken(s, key, signal) : (await (identity as WorkloadIdentity).gcpAccessToken(signal)).token;
   const topic = `projects/${s.address}/topics/${s.channel}`;
   const api = s.endpoints?.pubsub ?? 'https://pubsub.googleapis.com';
   return {
     async post(event, ctx) {
-      const token = await accessToken(s, key, ctx.signal);
+      const token = await bearer(ctx.signal);
       const message: Record<string, unknown> = { data: Buffer.from(marshalEvent(event)).toString('base64') };
       if (Object.keys(s.headers).length > 0) message['attributes'] = s.headers;
       try {

@@ -1,5 +1,6 @@
 // What every provider implementation receives and returns.
 import type { ObjectMeta } from '../../../kube/index.ts';
+import type { CloudToken } from '../../../kube/identity/index.ts';
 import { FluxtsError } from '../../../util/errors.ts';
 import type { FluxEvent } from '../event.ts';
 import { type PostOptions, redactUrl, type RetryPolicy, type Transport } from './http.ts';
@@ -54,12 +55,6 @@ export interface ServiceEndpoints {
   eventHubs?: string;
   /** azureAuthorityHost is AZURE_AUTHORITY_HOST: it picks the cloud's Service Bus suffix. */
   azureAuthorityHost?: string;
-}
-
-/** CloudToken is an access token and when it expires. */
-export interface CloudToken {
-  token: string;
-  expiresAt: Date;
 }
 
 /** WorkloadIdentity exchanges a Kubernetes ServiceAccount token for cloud access tokens. */
