@@ -30,7 +30,7 @@ const APPS = 20;
 const LEASE_MS = 6_000;
 const RETRY_MS = 500;
 /** Scheduling slack on a loaded 2-core machine, on top of what the election itself allows. */
-const SLACK_MS = 3_000;
+const SLACK_MS = 5_000;
 const LEASES = ['source-controller-leader-election', 'kustomize-controller-leader-election'];
 const leaseType = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 
