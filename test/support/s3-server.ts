@@ -2,8 +2,7 @@
 // xattr support is needed), built once into the cache with goInstall. It checks SigV4 signatures against its root
 // credentials and serves plain HTTP or, with `tls`, HTTPS with a certificate for 127.0.0.1 signed by a generated CA.
 // Objects are written through the S3 API (a signed PUT), so etags are the server's own.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { goInstall } from '../../src/devcluster/go-build.ts';
 import { freePort } from '../../src/devcluster/ports.ts';
 import { sign, uriEncodePath } from '../../src/engines/sigv4/index.ts';
+import { makeTestPki } from './pki.ts';
 import { startServerProcess } from './server-process.ts';
 
 export const VERSITYGW_VERSION = 'v1.8.0';
@@ -44,30 +44,10 @@ export interface TestS3Server {
   stop(): Promise<void>;
 }
 
-function makeServerCert(dir: string): { ca: string; cert: string; key: string } {
-  const openssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=fluxts-s3-ca', '-days', '2']);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=fluxts-s3']);
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '2',
-    '-extfile',
-    'server.ext',
-  ]);
-  return { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
+/** serverCert makes a test CA and a server certificate for 127.0.0.1 (pki.ts), as versitygw's --cert/--key want. */
+function serverCert(dir: string): { ca: string; cert: string; key: string } {
+  const pki = makeTestPki(dir, 'fluxts-s3');
+  return { ca: pki.ca, cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
 }
 
 /** startS3Server starts versitygw on a free loopback port with fresh root credentials. */
@@ -82,7 +62,7 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<TestS3S
   const accessKey = 'fluxts-access';
   const secretKey = 'fluxts-s3cret-key-do-not-leak';
   const region = opts.region ?? 'us-east-1';
-  const pki = opts.tls ? makeServerCert(dir) : undefined;
+  const pki = opts.tls ? serverCert(dir) : undefined;
   const args = [
     '--access',
     accessKey,
