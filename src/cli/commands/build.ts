@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 
 import { buildArtifactCommand } from './artifact.ts';
+import { buildHelmReleaseCommand } from './build-helmrelease.ts';
 import { addRecursiveFlags, ignorePathsFlag, withDeadline } from '../shared/build-flags.ts';
 import { addGlobalFlags, clusterAction, connect, globalFlags } from '../shared/connect.ts';
 import { CliInputError } from '../shared/errors.ts';
@@ -77,6 +78,7 @@ Examples:
   addRecursiveFlags(ks, 'build');
   addGlobalFlags(ks);
   buildCmd.addCommand(ks);
+  buildCmd.addCommand(buildHelmReleaseCommand());
   buildCmd.addCommand(buildArtifactCommand());
   program.addCommand(buildCmd);
 }

@@ -23,6 +23,7 @@ import {
 import { Logger, processOutput, type Output } from '../shared/terminal.ts';
 import { reportChanges } from '../shared/yaml-diff.ts';
 import { diffArtifactCommand } from './artifact.ts';
+import { diffHelmReleaseCommand } from './diff-helmrelease.ts';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -127,6 +128,40 @@ function failDiff(o: Output, err: unknown): never {
   throw new CommanderError(DIFF_ERROR_EXIT, 'fluxts.diff.failed', errorMessage(e));
 }
 
+/** addProgressBarFlag declares flux's `--progress-bar [bool]` (the spinner on stderr while the dry-run runs). */
+export function addProgressBarFlag(cmd: Command): Command {
+  return cmd.option(
+    '--progress-bar [bool]',
+    'Boolean to set the progress bar. The default value is true.',
+    (v) => v !== 'false',
+    true,
+  );
+}
+
+/**
+ * runDiff runs one diff under flux's spinner (unless --progress-bar=false) and ends as flux does: the report on
+ * stdout, then exit 1 when anything differs; a failure prints one line (and its hint) and exits 2.
+ */
+export async function runDiff(
+  opts: Record<string, unknown>,
+  spinner: string,
+  compute: () => Promise<DiffOutcome>,
+): Promise<void> {
+  const o = processOutput();
+  let outcome: DiffOutcome;
+  try {
+    const work = compute();
+    outcome = opts['progressBar'] === false ? await work : await new Logger(o).spin(spinner, work);
+  } catch (err) {
+    failDiff(o, err);
+  }
+  o.out(process.stdout.isTTY && process.env['NO_COLOR'] === undefined ? colourize(outcome.output) : outcome.output);
+  if (outcome.changed) {
+    new Logger(o).warning('identified at least one change, exiting with non-zero exit code');
+    throw new CommanderError(1, 'fluxts.diff.changed', 'identified at least one change');
+  }
+}
+
 /** registerDiffCommand adds `diff kustomization|ks NAME --path DIR …` to the program. */
 export function registerDiffCommand(program: Command): void {
   const diffCmd = new Command('diff').description('Diff a flux resource');
@@ -144,12 +179,6 @@ export function registerDiffCommand(program: Command): void {
       ).default(false),
     )
     .option('--ignore-not-found', 'Ignore Kustomization not found errors on the cluster when diffing.', false)
-    .option(
-      '--progress-bar [bool]',
-      'Boolean to set the progress bar. The default value is true.',
-      (v) => v !== 'false',
-      true,
-    )
     .addHelpText(
       'after',
       `
@@ -167,10 +196,8 @@ Examples:
   fluxts diff kustomization my-app --path ./path/to/local/manifests --recursive \\
     --local-sources GitRepository/flux-system/my-repo=./path/to/local/git`,
     )
-    .action(async (name: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
-      const o = processOutput();
-      let outcome: DiffOutcome;
-      try {
+    .action((name: string | undefined, opts: Record<string, unknown>, cmd: Command) =>
+      runDiff(opts, 'Kustomization diffing... running dry-run', async () => {
         if (!name) throw new CliInputError('Kustomization name is required', { hint: 'pass the Kustomization name' });
         const flags = globalFlags(cmd);
         const base: BuildRequest = {
@@ -186,22 +213,14 @@ Examples:
         };
         validateBuildRequest(base);
         const client = connect(flags);
-        const work = withDeadline(flags.timeoutMs, 'diff failed', diffKustomization({ ...base, client }));
-        const log = new Logger(o);
-        outcome =
-          opts['progressBar'] === false ? await work : await log.spin('Kustomization diffing... running dry-run', work);
-      } catch (err) {
-        failDiff(o, err);
-      }
-      o.out(process.stdout.isTTY && process.env['NO_COLOR'] === undefined ? colourize(outcome.output) : outcome.output);
-      if (outcome.changed) {
-        new Logger(o).warning('identified at least one change, exiting with non-zero exit code');
-        throw new CommanderError(1, 'fluxts.diff.changed', 'identified at least one change');
-      }
-    });
+        return withDeadline(flags.timeoutMs, 'diff failed', diffKustomization({ ...base, client }));
+      }),
+    );
+  addProgressBarFlag(ks);
   addRecursiveFlags(ks, 'diff');
   addGlobalFlags(ks);
   diffCmd.addCommand(ks);
+  diffCmd.addCommand(diffHelmReleaseCommand());
   diffCmd.addCommand(diffArtifactCommand());
   program.addCommand(diffCmd);
 }

@@ -9,7 +9,7 @@ import {
 } from '../../runtime/index.ts';
 import { finalizeSource } from './artifact.ts';
 import { reconcileGitRepository } from './gitrepository/reconcile.ts';
-import { addHelmChartController } from './helmchart/controller.ts';
+import { addHelmChartController } from './helmchart/index.ts';
 import { addHelmRepositoryController } from './helmrepository/controller.ts';
 import { reconcileBucket } from './bucket/reconcile.ts';
 import { bucketType, gitRepositoryType, ociRepositoryType } from './kind.ts';

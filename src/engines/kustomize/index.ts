@@ -13,6 +13,7 @@ export type { LoadOptions } from './context.ts';
 export { Problems } from './errors.ts';
 export { generateKustomization } from './flux.ts';
 export { KUSTOMIZATION_FILES } from './kustomization.ts';
+export { isClusterScoped } from './config.ts';
 export type { Context } from './context.ts';
 export { parseLabelSelector } from './selector.ts';
 export { anchoredRe2 } from './regex.ts';

@@ -26,7 +26,7 @@ import {
  * mergeChartValues is Flux's mergeChartValues for a downloaded chart: paths name files inside the chart,
  * `values.yaml` the chart's defaults; later files win.
  */
-function mergeChartValues(
+export function mergeChartValues(
   chart: Chart,
   paths: readonly string[],
   ignoreMissing: boolean,
