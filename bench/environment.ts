@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startDevCluster, stopDevCluster } from '../src/devcluster/cluster.ts';
-import { KubeClient, KubeConfig, type TypeRef } from '../src/kube/index.ts';
+import { KubeClient, KubeConfig, type KubeObject, type TypeRef } from '../src/kube/index.ts';
 import { controllerProcessEnv } from '../src/runtime/process-tuning.ts';
 import { type GitServer, startGitServer } from '../test/support/git-server.ts';
 
@@ -103,5 +103,29 @@ export async function waitAllReady(
       throw new Error(`only ${ready.length}/${n} ${type.kind} Ready after ${timeoutMs / 1000}s`);
     }
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** ControllerBenchRow is one measured size of a controller benchmark against Flux's published anchor. */
+export interface ControllerBenchRow {
+  n: number;
+  allReadyMs: number;
+  peakRssMiB: number;
+  fluxSeconds: number | undefined;
+}
+
+/** CONTROLLER_BENCH_HEADER heads the table formatBenchRow's lines make. */
+export const CONTROLLER_BENCH_HEADER = '     N   fluxts s   Flux v2.9 s   ratio   peak RSS MiB';
+
+/** formatBenchRow prints a row: size, seconds to all Ready, Flux's seconds, Flux/fluxts, peak RSS. */
+export function formatBenchRow(row: ControllerBenchRow): string {
+  const ratio = row.fluxSeconds ? `${(row.fluxSeconds / (row.allReadyMs / 1000)).toFixed(2)}x` : '-';
+  return `${String(row.n).padStart(6)} ${(row.allReadyMs / 1000).toFixed(1).padStart(10)} ${String(row.fluxSeconds ?? '-').padStart(13)} ${ratio.padStart(7)} ${String(row.peakRssMiB).padStart(14)}`;
+}
+
+/** createInBatches creates objects make(0…n-1) in the bench namespace, 50 requests at a time. */
+export async function createInBatches(client: KubeClient, n: number, make: (i: number) => KubeObject): Promise<void> {
+  for (let i = 0; i < n; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => client.create(make(i + j))));
   }
 }

@@ -5,7 +5,15 @@
 // Anchor, Flux v2.9 (flux-benchmark MTTP, 16-core runner, 20 workers): 100 → 26 s, 500 → 2 min 0 s,
 // 1000 → 4 min 13 s, kustomize-controller at most 223 MiB.
 // Run alone with `node bench/kustomizations.ts [N…]`; bench/run.ts calls runKustomizationBench().
-import { openBenchEnvironment, peakRssMiB, waitAllReady } from './environment.ts';
+import {
+  CONTROLLER_BENCH_HEADER,
+  createInBatches,
+  type ControllerBenchRow,
+  formatBenchRow,
+  openBenchEnvironment,
+  peakRssMiB,
+  waitAllReady,
+} from './environment.ts';
 
 const SIZES = [100, 500, 1000];
 const FLUX_ANCHOR_S: Record<number, number> = { 100: 26, 500: 120, 1000: 253 };
@@ -69,12 +77,7 @@ spec:
 };
 
 /** KustomizationBenchRow is one measured size. */
-export interface KustomizationBenchRow {
-  n: number;
-  allReadyMs: number;
-  peakRssMiB: number;
-  fluxSeconds: number | undefined;
-}
+export type KustomizationBenchRow = ControllerBenchRow;
 
 /** runKustomizationBench measures each size on a fresh control plane and prints a table. */
 export async function runKustomizationBench(
@@ -90,7 +93,7 @@ export async function runKustomizationBench(
     `Kustomizations from one GitRepository, ${concurrent} workers, ${apiFlags.join(' ') || 'default API rate limits'} ` +
       '(Flux v2.9 anchor: 16 cores, 20 workers)',
   );
-  console.log('     N   fluxts s   Flux v2.9 s   ratio   peak RSS MiB');
+  console.log(CONTROLLER_BENCH_HEADER);
   for (const n of sizes) {
     const env = await openBenchEnvironment();
     try {
@@ -103,32 +106,23 @@ export async function runKustomizationBench(
         metadata: { name: 'bench', namespace: 'bench' },
         spec: { url: env.git.repoUrl('bench'), interval: '1h', ref: { branch: 'main' } },
       });
-      for (let i = 0; i < n; i += 50) {
-        await Promise.all(
-          Array.from({ length: Math.min(50, n - i) }, (_, j) =>
-            env.client.create({
-              ...kustomizationType,
-              metadata: { name: `app-${i + j}`, namespace: 'bench' },
-              spec: {
-                interval: '1h',
-                path: './app',
-                prune: true,
-                wait: true,
-                timeout: '5m',
-                targetNamespace: `app-${i + j}`,
-                sourceRef: { kind: 'GitRepository', name: 'bench' },
-              },
-            }),
-          ),
-        );
-      }
+      await createInBatches(env.client, n, (i) => ({
+        ...kustomizationType,
+        metadata: { name: `app-${i}`, namespace: 'bench' },
+        spec: {
+          interval: '1h',
+          path: './app',
+          prune: true,
+          wait: true,
+          timeout: '5m',
+          targetNamespace: `app-${i}`,
+          sourceRef: { kind: 'GitRepository', name: 'bench' },
+        },
+      }));
       const allReadyMs = await waitAllReady(env.client, kustomizationType, 'bench', n, started);
       const row = { n, allReadyMs, peakRssMiB: peakRssMiB(controller.pid), fluxSeconds: FLUX_ANCHOR_S[n] };
       rows.push(row);
-      const ratio = row.fluxSeconds ? `${(row.fluxSeconds / (allReadyMs / 1000)).toFixed(2)}x` : '-';
-      console.log(
-        `${String(n).padStart(6)} ${(allReadyMs / 1000).toFixed(1).padStart(10)} ${String(row.fluxSeconds ?? '-').padStart(13)} ${ratio.padStart(7)} ${String(row.peakRssMiB).padStart(14)}`,
-      );
+      console.log(formatBenchRow(row));
     } finally {
       await env.close();
     }
