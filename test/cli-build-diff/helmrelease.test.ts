@@ -216,6 +216,17 @@ describe('build and diff helmrelease', { timeout: 10 * 60_000 }, () => {
     assert.equal(cm(fromCluster.stdout)['passwordLength'], String(PASSWORD.length));
     const fromPath = await fluxts(['build', 'helmrelease', 'demo', ...args], env);
     assert.equal(cm(fromPath.stdout)['passwordLength'], String(NEW_PASSWORD.length));
+
+    // upgrade.preserveValues renders as the controller's upgrade does (Helm's reuseValues): a value the manifests
+    // dropped keeps the release's, where without it the chart's default comes back.
+    const release = join(dir, 'release.yaml');
+    const dropped = readFileSync(release, 'utf8').replace('    message: two\n', '');
+    writeFileSync(release, dropped);
+    assert.equal(cm((await fluxts(['build', 'helmrelease', 'demo', ...args], env)).stdout)['message'], 'default');
+    writeFileSync(release, dropped.replace('  values:\n', '  upgrade:\n    preserveValues: true\n  values:\n'));
+    const preserved = await fluxts(['build', 'helmrelease', 'demo', ...args], env);
+    assert.equal(preserved.code, 0, preserved.stderr);
+    assert.equal(cm(preserved.stdout)['message'], 'one');
   });
 
   test('dry-run renders without a cluster; a chart from a local Git checkout; errors exit 2 for diff', async () => {

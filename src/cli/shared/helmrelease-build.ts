@@ -12,6 +12,7 @@ import {
   parseManifest,
   releaseTarget,
   ReleaseStorage,
+  reusedValues,
   snapshotOf,
   stampRelease,
   withNamespaces,
@@ -171,6 +172,14 @@ export async function buildHelmRelease(req: HelmReleaseBuildRequest): Promise<He
   const revision = action === 'none' ? previous!.version : (previous?.version ?? 0) + 1;
   const isUpgrade = action === 'upgrade' || (action === 'none' && revision > 1);
   const chartId = { name: chart.metadata.name, version: chart.metadata.version };
+  if (action === 'upgrade' && hr.spec.upgrade?.preserveValues && req.client) {
+    // Helm's reuseValues, as the controller's upgrade runs it: the deployed revision's values under the desired ones.
+    const history = await new ReleaseStorage(req.client, target.storageNamespace).history(target.name);
+    const current = [...history].reverse().find((r) => r.info.status === 'deployed') ?? previous!;
+    const reused = reusedValues(values, current);
+    values = reused.values;
+    if (reused.chartValues) chart.values = reused.chartValues;
+  }
   let rendered;
   try {
     rendered = renderChart(chart, values, {

@@ -11,3 +11,4 @@ export { parseManifest, withNamespaces } from './manifest.ts';
 export { releaseTarget } from './target.ts';
 export type { ValuesObject } from './values.ts';
 export { configDigest, snapshotOf } from './snapshot.ts';
+export { reusedValues } from './preserve-values.ts';
