@@ -35,10 +35,14 @@ const DOWN_MS = 6_000;
 
 void test('kube-apiserver stopped and restarted while controllers run: informers re-list, nothing stays stuck', async (t) => {
   const work = await mkdtemp(join(tmpdir(), 'fluxts-chaos-apiserver-'));
-  t.after(() => rm(work, { recursive: true, force: true }));
   const stateDir = join(work, 'cluster');
+  // One hook, in this order: the state file names the restarted apiserver's pid, so it must be read (to stop
+  // that process) before the directory holding it is removed; after hooks run in the order they were added.
+  t.after(async () => {
+    await stopDevCluster(stateDir);
+    await rm(work, { recursive: true, force: true });
+  });
   const state = await startDevCluster({ stateDir, ownerPid: process.pid, progress: () => undefined });
-  t.after(() => stopDevCluster(stateDir).then(() => undefined));
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(state.kubeconfig);
   const client = new KubeClient(kubeConfig);
