@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 
-import { CachedBinary } from './go-build.ts';
+import { CachedBinary } from '../../src/devcluster/go-build.ts';
 
 const MODULE = 'fluxts.test/race-probe';
 const VERSION = 'v0.1.0';
@@ -94,7 +94,7 @@ function request(env: NodeJS.ProcessEnv): {
   go: () => void;
   done: Promise<{ path: string; progress: string[] }>;
 } {
-  const goBuild = JSON.stringify(fileURLToPath(new URL('./go-build.ts', import.meta.url)));
+  const goBuild = JSON.stringify(fileURLToPath(new URL('../../src/devcluster/go-build.ts', import.meta.url)));
   const script = `
     import { goInstall } from ${goBuild};
     const progress = [];
