@@ -48,6 +48,13 @@ export const HelmReleaseReason = {
   ValuesError: 'ValuesError',
   HelmChartSyncErr: 'HelmChartSyncErr',
   HelmChartDeleted: 'HelmChartDeleted',
+  HelmChartCreated: 'HelmChartCreated',
+  HelmChartConfigured: 'HelmChartConfigured',
+  SourceNotReady: 'SourceNotReady',
+  ActionPlanError: 'ActionPlanError',
+  MissingRollbackTarget: 'MissingRollbackTarget',
+  AwaitingTests: 'AwaitingTests',
+  DriftCorrectionFailed: 'DriftCorrectionFailed',
 } as const;
 
 /** Reason holds the generic reasons (fluxcd/pkg apis/meta and apis/acl). */
@@ -100,6 +107,12 @@ export const SourceReason = {
   ChartPullSucceeded: 'ChartPullSucceeded',
   ChartPackageSucceeded: 'ChartPackageSucceeded',
   InvalidChartReference: 'InvalidChartReference',
+  NewChart: 'NewChart',
+  ChartPullError: 'ChartPullError',
+  MetadataPatchError: 'MetadataPatchError',
+  ValuesFilesError: 'ValuesFilesError',
+  DependencyBuildError: 'DependencyBuildError',
+  ChartPackageError: 'ChartPackageError',
   BucketOperationSucceeded: 'BucketOperationSucceeded',
   BucketOperationFailed: 'BucketOperationFailed',
   NewArtifact: 'NewArtifact',

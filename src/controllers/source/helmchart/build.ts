@@ -1,6 +1,7 @@
 // A chart build's outcome and its failures, as source-controller's chart builder reports them: `Build.Summary()`
 // (`pulled 'podinfo' chart with version '6.5.0'`) and BuildError reasons, of which a bad reference, a version
 // metadata patch and values files merging are persistent (the object stalls until it changes).
+import { SourceReason } from '../../../api/index.ts';
 import { FluxtsError } from '../../../util/errors.ts';
 
 /** BuildReason is a BuildErrorReason: the condition reason and the summary that prefixes the message. */
@@ -10,12 +11,12 @@ export interface BuildReason {
 }
 
 export const BuildReasons = {
-  ChartReference: { reason: 'InvalidChartReference', summary: 'invalid chart reference' },
-  ChartPull: { reason: 'ChartPullError', summary: 'chart pull error' },
-  MetadataPatch: { reason: 'MetadataPatchError', summary: 'chart metadata patch error' },
-  ValuesFilesMerge: { reason: 'ValuesFilesError', summary: 'values files merge error' },
-  DependencyBuild: { reason: 'DependencyBuildError', summary: 'dependency build error' },
-  ChartPackage: { reason: 'ChartPackageError', summary: 'chart package error' },
+  ChartReference: { reason: SourceReason.InvalidChartReference, summary: 'invalid chart reference' },
+  ChartPull: { reason: SourceReason.ChartPullError, summary: 'chart pull error' },
+  MetadataPatch: { reason: SourceReason.MetadataPatchError, summary: 'chart metadata patch error' },
+  ValuesFilesMerge: { reason: SourceReason.ValuesFilesError, summary: 'values files merge error' },
+  DependencyBuild: { reason: SourceReason.DependencyBuildError, summary: 'dependency build error' },
+  ChartPackage: { reason: SourceReason.ChartPackageError, summary: 'chart package error' },
 } as const satisfies Record<string, BuildReason>;
 
 const PERSISTENT = new Set<BuildReason>([

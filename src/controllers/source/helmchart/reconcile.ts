@@ -131,7 +131,12 @@ export async function reconcileHelmChart(obj: HelmChart, ctx: StepContext, deps:
   } else if (build.bytes !== undefined) {
     if (status.observedChartName !== build.name || status.artifact?.revision !== build.version) {
       if (status.artifact) {
-        conditions.markTrue(obj, SourceConditionType.ArtifactOutdated, 'NewChart', buildSummary(build, false));
+        conditions.markTrue(
+          obj,
+          SourceConditionType.ArtifactOutdated,
+          SourceReason.NewChart,
+          buildSummary(build, false),
+        );
       }
       progressive(obj, ctx, true, `building artifact: ${buildSummary(build, false)}`);
     }
