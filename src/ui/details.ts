@@ -7,6 +7,7 @@ import type { KubeClient, KubeObject } from '../kube/index.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { FluxCache } from './cache.ts';
 import { graphOf, type Graph } from './graph.ts';
+import { helmReleaseView, type HelmReleaseView } from './helmrelease.ts';
 import { inventoryHealth, type InventoryItem } from './inventory.ts';
 import type { UiKind } from './kinds.ts';
 import { type Condition, conditionsOf, type Row, rowOf } from './summary.ts';
@@ -46,6 +47,8 @@ export interface ObjectDetails {
   eventsError?: string;
   inventory: InventoryItem[];
   graph: Graph;
+  /** helm is the HelmRelease summary (chart, source, release, Helm conditions, typed history snapshots). */
+  helm?: HelmReleaseView;
 }
 
 type Json = Record<string, unknown>;
@@ -153,6 +156,7 @@ export async function objectDetails(
     graph,
   };
   if (events.error) details.eventsError = events.error;
+  if (kind.history === 'helmrelease') details.helm = helmReleaseView(obj);
   if (a) {
     details.artifact = {
       revision: str(a['revision']),

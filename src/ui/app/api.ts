@@ -1,10 +1,11 @@
 // The browser's side of the JSON API: fetch with the CSRF token, typed answers, the live stream.
 import type { DiffView } from '../diff.ts';
 import type { ObjectDetails } from '../details.ts';
+import type { HelmReleaseView } from '../helmrelease.ts';
 import type { Change, ClusterHealth } from '../cache.ts';
 import type { Row } from '../summary.ts';
 
-export type { Change, ClusterHealth, DiffView, ObjectDetails, Row };
+export type { Change, ClusterHealth, DiffView, HelmReleaseView, ObjectDetails, Row };
 
 /** SessionInfo is /api/session. */
 export interface SessionInfo {

@@ -7,6 +7,7 @@ import { Badge, Notice, Section, Time } from '../common.tsx';
 import type { LiveState } from '../live.ts';
 import { objectHref } from '../router.ts';
 import { Graph } from './Graph.tsx';
+import { ReleaseHistory, ReleaseSummary } from './HelmRelease.tsx';
 
 interface Props {
   live: LiveState;
@@ -78,6 +79,7 @@ function Actions({ d, path, session }: { d: ObjectDetails; path: string; session
 const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 function History({ d }: { d: ObjectDetails }) {
+  if (d.helm) return <ReleaseHistory helm={d.helm} />;
   if (d.history.length === 0) return <p>No history yet.</p>;
   if (d.capabilities.history === 'kustomization') {
     return (
@@ -173,6 +175,11 @@ export function ObjectPage({ live, session, cluster, kind, namespace, name }: Pr
             {d.row.message}
           </p>
           <Actions d={d} path={path} session={session} />
+          {d.helm && (
+            <Section title="Release" id="release">
+              <ReleaseSummary helm={d.helm} />
+            </Section>
+          )}
           <Section title="Graph" id="graph">
             <Graph graph={d.graph} cluster={cluster} />
           </Section>
