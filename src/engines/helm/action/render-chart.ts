@@ -55,6 +55,11 @@ export interface ReleaseContext {
   /** maxOutputLength / deadline bound a hostile chart's render (characters; ms since the epoch). */
   maxOutputLength?: number;
   deadline?: number;
+  /**
+   * postRender replaces the rendered files (name → content, NOTES removed) before hooks and manifests are sorted
+   * out of them, where Helm v4 runs a post-renderer; a throw fails the render as Helm's post-render error does.
+   */
+  postRender?: (files: Map<string, string>) => Map<string, string>;
 }
 
 /** RenderedRelease is a rendered release: what a release record stores, plus the values templates saw. */
@@ -190,6 +195,15 @@ export function renderChart(chart: Chart, config: ValueMap, ctx: ReleaseContext)
     if (k.endsWith('NOTES.txt')) {
       if (k === notesFile) notes = notes.length > 0 ? `${notes}\n${v}` : v;
       files.delete(k);
+    }
+  }
+  if (ctx.postRender) {
+    try {
+      files = ctx.postRender(files);
+    } catch (err) {
+      throw new ReleaseRenderError(`error while running post render on files: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   let sorted;
