@@ -55,6 +55,7 @@ export const HelmReleaseReason = {
   MissingRollbackTarget: 'MissingRollbackTarget',
   AwaitingTests: 'AwaitingTests',
   DriftCorrectionFailed: 'DriftCorrectionFailed',
+  RESTClientError: 'RESTClientError',
 } as const;
 
 /** Reason holds the generic reasons (fluxcd/pkg apis/meta and apis/acl). */

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { HelmReleaseReason } from '../../api/index.ts';
 import { fetchArtifact } from '../../artifacts/index.ts';
 import { loadChart, nodeChartFileSystem, type Chart } from '../../engines/helm/index.ts';
 import { StepError } from '../../runtime/index.ts';
@@ -31,6 +32,6 @@ export async function loadChartArtifact(artifact: SourceArtifact, workDir: strin
     const path = chartDir(fetched.dir);
     return { path, chart: loadChart(nodeChartFileSystem, path) };
   } catch (err) {
-    throw new StepError('ArtifactFailed', `Could not load chart: ${errorMessage(err)}`, { cause: err });
+    throw new StepError(HelmReleaseReason.ArtifactFailed, `Could not load chart: ${errorMessage(err)}`, { cause: err });
   }
 }

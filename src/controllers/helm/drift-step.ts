@@ -3,7 +3,7 @@
 // cluster state compared with the deployed manifest (drift.ts). Drift is a Warning event `DriftDetected` listing the
 // objects; in `enabled` mode the objects are corrected and the outcome is an event `DriftCorrected` (or
 // `DriftCorrectionFailed`, a warning). Neither changes Ready: the release itself is as desired.
-import type { HelmRelease } from '../../api/index.ts';
+import { HelmReleaseReason, Reason, type HelmRelease } from '../../api/index.ts';
 import type { Release } from '../../engines/helm/index.ts';
 import { conditions, StepError, type StepContext } from '../../runtime/index.ts';
 import {
@@ -37,8 +37,8 @@ export async function reconcileDrift(hr: HelmRelease, ctx: StepContext, t: Actio
     const detail = set.errors.map((e) => e.message).join('\n');
     if (!changed) {
       const message = `Could not determine Helm action: unable to determine cluster state: ${detail}`;
-      conditions.markFalse(hr, 'Ready', 'ActionPlanError', message);
-      throw new StepError('ActionPlanError', message);
+      conditions.markFalse(hr, 'Ready', HelmReleaseReason.ActionPlanError, message);
+      throw new StepError(HelmReleaseReason.ActionPlanError, message);
     }
     ctx.request.log.error(`diff of release against cluster state completed with error: ${detail}`);
   }
@@ -54,13 +54,13 @@ export async function reconcileDrift(hr: HelmRelease, ctx: StepContext, t: Actio
   );
   if (mode !== 'enabled') return;
 
-  conditions.markUnknown(hr, 'Ready', 'Progressing', 'correcting cluster drift');
+  conditions.markUnknown(hr, 'Ready', Reason.Progressing, 'correcting cluster drift');
   const { changeSet, errors } = await correctDrift(t.client, set.objects, HELM_FIELD_MANAGER);
   const meta = eventMeta(snap.chartVersion, snap.configDigest);
   if (errors.length > 0) {
     let message = `Failed to ${changeSet.length > 0 ? 'partially ' : ''}correct cluster state of release ${name}:\n${errors.join('\n')}`;
     if (changeSet.length > 0) message += `\n\nSuccessful corrections:\n${changeSetLines(changeSet)}`;
-    ctx.event('error', 'DriftCorrectionFailed', message, meta);
+    ctx.event('error', HelmReleaseReason.DriftCorrectionFailed, message, meta);
     return;
   }
   ctx.request.log.info(`corrected drift of release ${name} with chart ${versionedChartName(snap)}`);

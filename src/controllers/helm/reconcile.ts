@@ -79,15 +79,15 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
     externalArtifact: gate(ctx, 'ExternalArtifact', false),
     ...(deps.cachedSource ? { cached: deps.cachedSource } : {}),
   });
-  clearStale(hr, 'ArtifactFailed', 'AccessDenied');
+  clearStale(hr, HelmReleaseReason.ArtifactFailed, Reason.AccessDenied);
   const notReady = sourceNotReady(source.object, source.artifact !== undefined);
   if (notReady || !source.artifact) {
     ctx.request.log.info(notReady ?? 'no artifact');
-    conditions.markFalse(hr, ConditionTypeReady, 'SourceNotReady', notReady ?? '');
+    conditions.markFalse(hr, ConditionTypeReady, HelmReleaseReason.SourceNotReady, notReady ?? '');
     // The source's watch requeues this object as soon as the artifact appears.
     return requeueAfter(parseDuration(hr.spec.interval));
   }
-  clearStale(hr, 'SourceNotReady');
+  clearStale(hr, HelmReleaseReason.SourceNotReady);
 
   let values: ValueMap;
   try {
@@ -105,7 +105,7 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
   clearStale(hr, HelmReleaseReason.ValuesError);
 
   const chart = await loadChartArtifact(source.artifact, await ctx.workDir());
-  clearStale(hr, 'ArtifactFailed');
+  clearStale(hr, HelmReleaseReason.ArtifactFailed);
 
   status.storageNamespace = hr.spec.storageNamespace || hr.metadata.namespace || '';
   const digest = configDigest(values);
@@ -126,7 +126,9 @@ export async function reconcileHelmRelease(hr: HelmRelease, ctx: StepContext, de
   try {
     target = await releaseClient(hr, ctx, deps.options);
   } catch (err) {
-    throw new StepError('RESTClientError', `could not build REST client getter: ${errorMessage(err)}`, { cause: err });
+    throw new StepError(HelmReleaseReason.RESTClientError, `could not build REST client getter: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 
   const stalledResult = await releaseToDesired({

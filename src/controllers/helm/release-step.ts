@@ -135,8 +135,8 @@ export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefi
       // helm-controller's wording (AtomicRelease, DetermineReleaseState); a ServiceAccount without the RBAC to read
       // the storage ends here with the API server's Forbidden.
       const message = `Could not determine Helm action: failed to retrieve last release from storage: ${errorMessage(err)}`;
-      conditions.markFalse(hr, 'Ready', 'ActionPlanError', message);
-      throw new StepError('ActionPlanError', message, { cause: err });
+      conditions.markFalse(hr, 'Ready', HelmReleaseReason.ActionPlanError, message);
+      throw new StepError(HelmReleaseReason.ActionPlanError, message, { cause: err });
     }
     const state = determineState(hr, last, desired);
     const decision = nextAction(hr, state, shouldHandleForceRequest(hr));
@@ -149,8 +149,8 @@ export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefi
     }
     if (decision.kind === 'exhausted') return retriesExceeded(hr, decision.message);
     if (decision.kind === 'missing-rollback-target') {
-      conditions.markStalled(hr, 'MissingRollbackTarget', decision.message);
-      return stalled(new StepError('MissingRollbackTarget', decision.message));
+      conditions.markStalled(hr, HelmReleaseReason.MissingRollbackTarget, decision.message);
+      return stalled(new StepError(HelmReleaseReason.MissingRollbackTarget, decision.message));
     }
     let action: ActionKind = decision.action;
     if (decision.action === 'rollback') {
@@ -159,8 +159,8 @@ export async function releaseToDesired(run: ReleaseRun): Promise<Result | undefi
       if (!stored) {
         const message =
           'Failed to perform remediation: missing target release for rollback: cannot remediate failed release';
-        conditions.markStalled(hr, 'MissingRollbackTarget', message);
-        return stalled(new StepError('MissingRollbackTarget', message));
+        conditions.markStalled(hr, HelmReleaseReason.MissingRollbackTarget, message);
+        return stalled(new StepError(HelmReleaseReason.MissingRollbackTarget, message));
       }
       if (snapshotOf(stored, decision.target.ociDigest ?? '').digest !== decision.target.digest) {
         ctx.request.log.info('unable to verify previous release in storage to roll back to: running upgrade');
@@ -340,7 +340,7 @@ async function runAction(
     conditions.markTrue(hr, Released, reason, message);
     if (hr.spec.test?.enable && !snap.testHooks) {
       const awaiting = `Helm release ${fullReleaseName(snap)} with chart ${versionedChartName(snap)} is awaiting tests`;
-      conditions.markUnknown(hr, TestSuccess, 'AwaitingTests', awaiting);
+      conditions.markUnknown(hr, TestSuccess, HelmReleaseReason.AwaitingTests, awaiting);
     }
     ctx.event('info', reason, message, meta);
     summarize(hr);

@@ -43,7 +43,11 @@ export async function syncChartTemplate(hr: HelmRelease, ctx: StepContext): Prom
   }
   const message = `${action === 'created' ? 'Created' : 'Configured'} ${subject} with SourceRef '${src.kind}/${wanted.namespace}/${src.name}'`;
   ctx.request.log.info(message);
-  ctx.event('trace', action === 'created' ? 'HelmChartCreated' : 'HelmChartConfigured', message);
+  ctx.event(
+    'trace',
+    action === 'created' ? HelmReleaseReason.HelmChartCreated : HelmReleaseReason.HelmChartConfigured,
+    message,
+  );
 }
 
 /** chartSourceRef is the source of the chart: the template's HelmChart or spec.chartRef. */
@@ -68,7 +72,9 @@ export async function resolveChartSource(
     });
   } catch (err) {
     if (err instanceof StepError && err.terminal) throw err;
-    throw new StepError('ArtifactFailed', `could not get Source object: ${errorMessage(err)}`, { cause: err });
+    throw new StepError(HelmReleaseReason.ArtifactFailed, `could not get Source object: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 
