@@ -18,6 +18,7 @@ import { Authenticator, type AuthMode, sameToken, type Session, UnauthenticatedE
 import { BUNDLE_FILES } from './bundle.ts';
 import type { FluxCache } from './cache.ts';
 import { objectDetails } from './details.ts';
+import { helmValuesView } from './helmvalues.ts';
 import { diffKustomizationView } from './diff.ts';
 import { uiKind } from './kinds.ts';
 import { indexHtml } from './page.ts';
@@ -233,6 +234,12 @@ export async function startUiServer(cache: FluxCache, opts: UiServerOptions): Pr
       if (!kind.diff) throw new HttpError(400, `a ${kind.kind} has no diff view yet`);
       const client = auth.clientFor(cluster.client, session.identity, cluster.name);
       return send(res, 200, await diffKustomizationView(client, obj as unknown as Kustomization));
+    }
+    if (route === 'values' && method === 'GET') {
+      const { cluster, kind, obj } = target(rest);
+      if (kind.history !== 'helmrelease') throw new HttpError(400, `a ${kind.kind} has no Helm values`);
+      const client = auth.clientFor(cluster.client, session.identity, cluster.name);
+      return send(res, 200, await helmValuesView(client, obj));
     }
     if (route === 'action' && method === 'POST') {
       if (opts.readOnly) throw new HttpError(403, 'the UI runs read-only (--read-only)');

@@ -112,3 +112,48 @@ describe('web UI: HelmRelease', () => {
     assert.equal(await page.locator(`g[data-node="HelmRepository/${ns}/podinfo"]`).count(), 1, 'source node');
   });
 });
+
+describe('web UI: HelmRelease values diff', () => {
+  test('the values diff of the last two revisions, with values from a Secret masked', async (t) => {
+    const ns = await useNamespace(t, h.cluster);
+    const secretValue = 'hunter2-n0t-for-the-browser';
+    await h.client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ui-values', namespace: ns },
+      stringData: { 'values.yaml': `ui:\n  message: ${secretValue}\n` },
+    });
+    await createPodinfoRelease(h.client, ns, repo.url, {
+      values: { replicaCount: 1 },
+      valuesFrom: [{ kind: 'Secret', name: 'ui-values' }],
+    });
+    await waitRelease(h.client, ns, 'podinfo', { status: 'True', reason: 'InstallSucceeded' });
+    const live = await h.client.get<HelmRelease>(helmReleaseType, { namespace: ns, name: 'podinfo' });
+    live.spec.values = { replicaCount: 3 };
+    await h.client.update(live);
+    await waitRelease(h.client, ns, 'podinfo', { status: 'True', reason: 'UpgradeSucceeded' });
+
+    const href = `${ui.url}object/${encodeURIComponent(ui.cache.clusters[0]!.name)}/HelmRelease/${ns}/podinfo`;
+    const page = await openPage(t, href);
+    const diff = page.locator('.values-diff[data-from="1"][data-to="2"] pre.diff');
+    await diff.waitFor({ timeout: 30_000 });
+    const text = await diff.innerText();
+    assert.match(text, /^- replicaCount: 1$/m);
+    assert.match(text, /^\+ replicaCount: 3$/m);
+    assert.match(await page.locator('.values-diff').innerText(), /ui\.message/);
+    // The Secret's value went into the release, but never to the browser: not on the page, not in the API answer.
+    const api = await page.evaluate<string>(
+      `fetch('/api/values/${encodeURIComponent(ui.cache.clusters[0]!.name)}/HelmRelease/${ns}/podinfo').then((r) => r.text())`,
+    );
+    const revisions = (JSON.parse(api) as { revisions: { values: string }[] }).revisions;
+    assert.equal(revisions.length, 2);
+    for (const r of revisions) assert.match(r.values, /^ {2}message: "\*\*\*"$/m);
+    for (const shown of [api, await page.content()]) {
+      assert.ok(!shown.includes(secretValue), 'the Secret value is not sent');
+      assert.ok(!shown.includes(Buffer.from(secretValue).toString('base64')), 'nor its base64');
+    }
+    // Picking revision 1 on both sides: the same values.
+    await page.getByRole('combobox', { name: 'To revision' }).selectOption('1');
+    await page.locator('.values-diff').getByText('The values are the same.').waitFor();
+  });
+});

@@ -2,10 +2,11 @@
 import type { DiffView } from '../diff.ts';
 import type { ObjectDetails } from '../details.ts';
 import type { HelmReleaseView } from '../helmrelease.ts';
+import type { ValuesView } from '../helmvalues.ts';
 import type { Change, ClusterHealth } from '../cache.ts';
 import type { Row } from '../summary.ts';
 
-export type { Change, ClusterHealth, DiffView, HelmReleaseView, ObjectDetails, Row };
+export type { Change, ClusterHealth, DiffView, HelmReleaseView, ObjectDetails, Row, ValuesView };
 
 /** SessionInfo is /api/session. */
 export interface SessionInfo {
@@ -73,6 +74,7 @@ export const api = {
   logout: () => call<unknown>('POST', '/api/logout', {}),
   object: (path: string) => call<ObjectDetails>('GET', `/api/object/${path}`),
   diff: (path: string) => call<DiffView>('GET', `/api/diff/${path}`),
+  values: (path: string) => call<ValuesView>('GET', `/api/values/${path}`),
   action: (path: string, action: string) => call<{ message: string }>('POST', `/api/action/${path}`, { action }),
 };
 

@@ -14,7 +14,8 @@ interface Props {
   name: string;
 }
 
-function Unified({ before, after }: { before: string; after: string }) {
+/** Unified renders a line diff of two texts. */
+export function Unified({ before, after }: { before: string; after: string }) {
   const lines = lineDiff(before, after);
   return (
     <pre class="diff" tabIndex={0} aria-label="Changes, lines starting with minus are removed, plus are added">

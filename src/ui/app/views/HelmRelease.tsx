@@ -1,7 +1,10 @@
 // The HelmRelease sections of the object page: the release summary (chart, source, release, the Helm
 // conditions) and status.history as a table of snapshots, newest first.
-import type { HelmReleaseView } from '../api.ts';
-import { Badge, Time } from '../common.tsx';
+import { useEffect, useState } from 'preact/hooks';
+
+import { api, type HelmReleaseView, type ValuesView } from '../api.ts';
+import { Badge, Notice, Time } from '../common.tsx';
+import { Unified } from './DiffPage.tsx';
 
 /** conditionState maps a condition to a badge state: True is good, False is bad (Remediated=True is a warning). */
 function conditionState(type: string, status: string): string {
@@ -100,5 +103,65 @@ export function ReleaseHistory({ helm }: { helm: HelmReleaseView }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * ValuesDiff compares the values of two stored revisions (by default the previous one and the newest): the
+ * release records' user-supplied values, with what came from valuesFrom Secrets masked by the server.
+ */
+export function ValuesDiff({ path, revision }: { path: string; revision: number }) {
+  const [view, setView] = useState<ValuesView | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [from, setFrom] = useState<number | undefined>();
+  const [to, setTo] = useState<number | undefined>();
+  useEffect(() => {
+    let cancelled = false;
+    api.values(path).then(
+      (v) => {
+        if (cancelled) return;
+        setView(v);
+        setError(undefined);
+        setTo(v.revisions[0]?.version);
+        setFrom(v.revisions[1]?.version ?? v.revisions[0]?.version);
+      },
+      (err: unknown) => !cancelled && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [path, revision]);
+  if (error) return <Notice kind="error">Values could not be read: {error}</Notice>;
+  if (!view) return <p aria-busy="true">Loading…</p>;
+  if (view.revisions.length === 0) return <p>No stored revision.</p>;
+  const values = (v: number | undefined): string => view.revisions.find((r) => r.version === v)?.values ?? '';
+  const picker = (label: string, value: number | undefined, set: (v: number) => void) => (
+    <label>
+      {label}{' '}
+      <select
+        aria-label={`${label} revision`}
+        value={String(value)}
+        onChange={(e) => set(Number((e.target as HTMLSelectElement).value))}
+      >
+        {view.revisions.map((r) => (
+          <option key={r.version} value={String(r.version)}>
+            revision {r.version} ({r.status})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div class="values-diff" data-from={from} data-to={to}>
+      <div class="pickers">
+        {picker('From', from, setFrom)} {picker('To', to, setTo)}
+      </div>
+      {view.masked.length > 0 && <p class="hint">Values from Secrets are shown as *** ({view.masked.join(', ')}).</p>}
+      {values(from) === values(to) ? (
+        <p>The values are the same.</p>
+      ) : (
+        <Unified before={values(from)} after={values(to)} />
+      )}
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import { Badge, Notice, Section, Time } from '../common.tsx';
 import type { LiveState } from '../live.ts';
 import { objectHref } from '../router.ts';
 import { Graph } from './Graph.tsx';
-import { ReleaseHistory, ReleaseSummary } from './HelmRelease.tsx';
+import { ReleaseHistory, ReleaseSummary, ValuesDiff } from './HelmRelease.tsx';
 
 interface Props {
   live: LiveState;
@@ -314,6 +314,11 @@ export function ObjectPage({ live, session, cluster, kind, namespace, name }: Pr
           {d.capabilities.history && (
             <Section title="History" id="history">
               <History d={d} />
+            </Section>
+          )}
+          {d.helm && (
+            <Section title="Values diff" id="values">
+              <ValuesDiff path={path} revision={d.helm.history[0]?.version ?? 0} />
             </Section>
           )}
           <Section title="Spec" id="spec">
