@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { HelmRelease } from '../../src/api/index.ts';
 import { helmReleaseType } from '../../src/controllers/helm/index.ts';
 import { startUi, type RunningUiApp } from '../../src/ui/index.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, openPage as openBrowserPage } from '../support/browser.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { SHARED_FIXTURES } from '../support/fixtures.ts';
 import { startHelmRepository, type TestHelmRepository } from '../support/helm-repository.ts';
@@ -38,20 +38,8 @@ after(async () => {
   await h?.stop();
 });
 
-async function openPage(t: { after(fn: () => Promise<void>): void }, url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  t.after(() => {
-    assert.deepEqual(errors, [], 'the page logged errors');
-    return Promise.resolve();
-  });
-  await page.goto(url);
-  return page;
-}
+const openPage = (t: { after(fn: () => Promise<void>): void }, url: string): Promise<Page> =>
+  openBrowserPage(browser, t, url);
 
 /** installAndUpgrade installs podinfo with one replica and upgrades it to two: revisions 1 and 2. */
 async function installAndUpgrade(ns: string, values: Record<string, unknown> = {}): Promise<HelmRelease> {

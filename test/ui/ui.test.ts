@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { KubeClient, KubeObject } from '../../src/kube/index.ts';
 import { startUi, type RunningUiApp } from '../../src/ui/index.ts';
 import { axeViolations } from '../support/axe.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, openPage as openBrowserPage } from '../support/browser.ts';
 import { useNamespace } from '../support/cluster.ts';
 import { eventually } from '../support/eventually.ts';
 import {
@@ -47,24 +47,8 @@ after(async () => {
   await h?.stop();
 });
 
-async function openPage(t: { after(fn: () => Promise<void>): void }, url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    // The browser logs every failed request: a refused action (403) and the sign-in check (401) are expected and
-    // shown by the page itself; anything else logged as an error is a bug.
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) errors.push(m.text());
-  });
-  t.after(() => {
-    assert.deepEqual(errors, [], 'the page logged errors');
-    return Promise.resolve();
-  });
-  await page.goto(url);
-  return page;
-}
+const openPage = (t: { after(fn: () => Promise<void>): void }, url: string): Promise<Page> =>
+  openBrowserPage(browser, t, url);
 
 async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
