@@ -139,6 +139,20 @@ void test('nextAction: absent and out-of-sync stop when out of retries unless fo
     message: 'Failed to install after 1 attempt(s)',
   });
   assert.ok(((d) => d.kind === 'action' && d.action === 'install')(nextAction(spentInstall, absent, true)));
+  // A release an upgrade remediation uninstalled is not reinstalled once the upgrade is out of retries.
+  const uninstalledByUpgrade = hr(
+    { upgrade: { remediation: { strategy: 'uninstall' } } },
+    { lastAttemptedReleaseAction: 'upgrade', upgradeFailures: 1 },
+  );
+  assert.deepEqual(nextAction(uninstalledByUpgrade, absent, false), {
+    kind: 'exhausted',
+    message: 'Failed to upgrade after 1 attempt(s)',
+  });
+  const retriesLeft = hr(
+    { upgrade: { remediation: { strategy: 'uninstall', retries: 2 } } },
+    { lastAttemptedReleaseAction: 'upgrade', upgradeFailures: 1 },
+  );
+  assert.ok(((d) => d.kind === 'action' && d.action === 'install')(nextAction(retriesLeft, absent, false)));
   const outOfSync: ReleaseState = { kind: 'out-of-sync', release: rel, reason: 'values' };
   const spentUpgrade = hr({}, { lastAttemptedReleaseAction: 'upgrade', upgradeFailures: 1 });
   assert.equal(nextAction(spentUpgrade, outOfSync, false).kind, 'exhausted');

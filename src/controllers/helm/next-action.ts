@@ -64,8 +64,11 @@ export function nextAction(hr: HelmRelease, state: ReleaseState, force: boolean)
     case 'locked':
       return act('unlock', `release locked: release with status '${state.release.info.status}'`);
     case 'absent': {
-      const install = remediationOf(hr, 'install');
-      if (retriesExhausted(hr, install) && !force) return exhausted(hr, 'install', failureCount(hr, install));
+      // The active remediation decides, as helm-controller's RetriesExhausted does: a release an upgrade remediation
+      // uninstalled stays uninstalled once the upgrade's retries are used up, even when another event (a source or
+      // status change) reconciles the object again before the stall is observed.
+      const active = activeRemediation(hr) ?? remediationOf(hr, 'install');
+      if (retriesExhausted(hr, active) && !force) return exhausted(hr, active.action, failureCount(hr, active));
       return act('install', 'release not installed');
     }
     case 'unmanaged':
