@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { providerTarget } from '../../src/cli/shared/bootstrap/provider.ts';
+import { PROVIDER_SERVICES, providerTarget } from '../../src/cli/shared/bootstrap/provider.ts';
 import { BootstrapRepo } from '../../src/cli/shared/bootstrap/repo.ts';
 import { Logger } from '../../src/cli/shared/terminal.ts';
-import { githubRepositoryHost } from '../../src/fetchers/forge/index.ts';
 import { GitPushRejectedError } from '../../src/fetchers/git/index.ts';
 import type { KubeObject } from '../../src/kube/index.ts';
 import { eventually } from '../support/eventually.ts';
@@ -472,13 +471,6 @@ describe('bootstrap github', () => {
     const lines: string[] = [];
     const log = new Logger({ out: (t) => void lines.push(t), err: (t) => void lines.push(t), tty: false });
     const hostname = new URL(host.baseUrl).host;
-    const svc = {
-      name: 'GitHub',
-      tokenEnv: 'GITHUB_TOKEN',
-      apiBase: (hn: string) => `https://${hn}/api/v3`,
-      host: githubRepositoryHost,
-      visibilities: ['private', 'public', 'internal'] as const,
-    };
     const flags = {
       owner: 'acme',
       repository: 'keys-repo',
@@ -498,7 +490,7 @@ describe('bootstrap github', () => {
       secretName: 'flux-system',
       path: 'clusters/dev',
     };
-    const target = await providerTarget(svc, flags, opts, log);
+    const target = await providerTarget(PROVIDER_SERVICES.github, flags, opts, log);
     assert.equal(target.syncUrl, `ssh://git@127.0.0.1:${ssh.port}/acme/keys-repo`);
     assert.equal(target.url, `https://${hostname}/acme/keys-repo.git`);
     const made = await target.makeSecret();

@@ -4,10 +4,9 @@
 // (flux's provider bootstraps). The pipeline they share lives in shared/bootstrap/pipeline.ts.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
-import { githubRepositoryHost, giteaRepositoryHost, gitlabRepositoryHost } from '../../fetchers/forge/index.ts';
 import { formatGoDuration, parseGoDuration, rsaBits } from './create/index.ts';
 import { type BootstrapSettings, checkInstalled, runBootstrap } from '../shared/bootstrap/pipeline.ts';
-import { type ProviderFlags, type ProviderService, providerTarget } from '../shared/bootstrap/provider.ts';
+import { PROVIDER_SERVICES, type ProviderFlags, providerTarget } from '../shared/bootstrap/provider.ts';
 import { type GitAuthFlags, repoAccess, sourceSecret } from '../shared/bootstrap/source-secret.ts';
 import { cleanRepoPath } from '../shared/bootstrap/sync-manifests.ts';
 import { addGlobalFlags, clusterAction, connect, type GlobalFlags, globalFlags } from '../shared/connect.ts';
@@ -177,39 +176,8 @@ function settingsFrom(flags: CommonFlags, g: GlobalFlags): BootstrapSettings {
   };
 }
 
-/** The services `bootstrap <service>` knows, as flux's provider bootstraps name and reach them. */
-const SERVICES: Record<'github' | 'gitlab' | 'gitea', ProviderService & { hostname: string; blurb: string }> = {
-  github: {
-    name: 'GitHub',
-    tokenEnv: 'GITHUB_TOKEN',
-    hostname: 'github.com',
-    blurb: 'GitHub (github.com or Enterprise)',
-    apiBase: (h) => (h === 'github.com' ? 'https://api.github.com' : `https://${h}/api/v3`),
-    host: githubRepositoryHost,
-    visibilities: ['private', 'public', 'internal'],
-  },
-  gitlab: {
-    name: 'GitLab',
-    tokenEnv: 'GITLAB_TOKEN',
-    hostname: 'gitlab.com',
-    blurb: 'GitLab (gitlab.com or self-managed; --owner may name a subgroup, group/subgroup)',
-    apiBase: (h) => `https://${h}/api/v4`,
-    host: gitlabRepositoryHost,
-    visibilities: ['private', 'internal', 'public'],
-  },
-  gitea: {
-    name: 'Gitea',
-    tokenEnv: 'GITEA_TOKEN',
-    hostname: '',
-    blurb: 'a Gitea (or Forgejo) server',
-    apiBase: (h) => `https://${h}/api/v1`,
-    host: giteaRepositoryHost,
-    visibilities: ['private', 'public'],
-  },
-};
-
-function registerProvider(bootstrap: Command, key: 'github' | 'gitlab' | 'gitea', o: Output): void {
-  const svc = SERVICES[key];
+function registerProvider(bootstrap: Command, key: keyof typeof PROVIDER_SERVICES, o: Output): void {
+  const svc = PROVIDER_SERVICES[key];
   const cmd = addCommonFlags(addInstallFlags(addGlobalFlags(bootstrap.command(key))))
     .description(
       `Deploy fluxts on a cluster connected to a repository on ${svc.blurb}, created if it does not exist. ` +

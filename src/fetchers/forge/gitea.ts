@@ -3,18 +3,20 @@
 // deprecated there). Gitea's list cannot filter by head branch, so open pull requests into the base are paged
 // through and matched on `head.ref` within the same repository.
 import type { ChangeRequests, PullRequest } from './change-requests.ts';
-import { ForgeApiError, forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
-import { isNotFound, type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
+import {
+  ForgeApiError,
+  forgeCall,
+  repositoryPath,
+  resourceExists,
+  webOrigin,
+  type ForgeEndpoint,
+  type OwnedRepository,
+  type ServiceAccess,
+} from './http.ts';
+import { type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
 
-/** GiteaRepository names a repository and how to reach its API. */
-export interface GiteaRepository {
-  /** api is the REST base: `<origin>/api/v1`. */
-  api: string;
-  owner: string;
-  repo: string;
-  token: string;
-  signal?: AbortSignal;
-}
+/** GiteaRepository is a repository on Gitea; `api` is `<origin>/api/v1`. */
+export type GiteaRepository = OwnedRepository;
 
 /**
  * giteaRepositoryOf derives owner, repository and API base from a clone URL; `api` overrides the base (a Gitea
@@ -23,7 +25,7 @@ export interface GiteaRepository {
 export function giteaRepositoryOf(cloneUrl: string, token: string, api?: string): Omit<GiteaRepository, 'signal'> {
   const { url, segments } = repositoryPath(cloneUrl, 'Gitea');
   const [owner, repo] = segments.slice(-2) as [string, string];
-  const origin = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : `https://${url.hostname}`;
+  const origin = webOrigin(url);
   return { api: (api ?? `${origin}/api/v1`).replace(/\/+$/u, ''), owner, repo, token };
 }
 
@@ -85,10 +87,7 @@ interface RawDeployKey {
 }
 
 /** giteaRepositoryHost is the RepositoryHost of one Gitea repository. */
-export function giteaRepositoryHost(
-  api: { api: string; token: string; ca?: string; signal?: AbortSignal },
-  ref: RepositoryRef,
-): RepositoryHost {
+export function giteaRepositoryHost(api: ServiceAccess, ref: RepositoryRef): RepositoryHost {
   const ep: ForgeEndpoint = {
     api: api.api,
     headers: { Authorization: `token ${api.token}` },
@@ -98,15 +97,7 @@ export function giteaRepositoryHost(
   const org = encodeURIComponent(ref.owner);
   const repo = `/repos/${org}/${encodeURIComponent(ref.name)}`;
   return {
-    async exists() {
-      try {
-        await forgeCall<unknown>(ep, 'GET', repo);
-        return true;
-      } catch (err) {
-        if (isNotFound(err)) return false;
-        throw err;
-      }
-    },
+    exists: () => resourceExists(ep, repo),
     async create(info) {
       if (info.visibility === 'internal') throw new ForgeApiError('Gitea has no internal visibility', 0);
       const body = {

@@ -2,18 +2,23 @@
 // find the open pull request of a head branch, open one, update its title and body. Bearer token, API version
 // 2022-11-28.
 import type { ChangeRequests, PullRequest } from './change-requests.ts';
-import { ForgeApiError, forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
-import { isNotFound, type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
+import {
+  ForgeApiError,
+  forgeCall,
+  repositoryPath,
+  resourceExists,
+  type ForgeEndpoint,
+  type OwnedRepository,
+  type ServiceAccess,
+} from './http.ts';
+import { type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
 
-/** GitHubRepository names a repository and how to reach its API. */
-export interface GitHubRepository {
-  /** api is the REST base: https://api.github.com, or `<origin>/api/v3` for Enterprise. */
-  api: string;
-  owner: string;
-  repo: string;
-  token: string;
-  signal?: AbortSignal;
-}
+/** GitHubRepository is a repository on GitHub; `api` is https://api.github.com or `<origin>/api/v3` (Enterprise). */
+export type GitHubRepository = OwnedRepository;
+
+/** githubApiBase is the REST base of a GitHub host: api.github.com for github.com, `<host>/api/v3` for Enterprise. */
+export const githubApiBase = (host: string): string =>
+  host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
 
 /**
  * githubRepositoryOf derives owner, repository and API base from a clone URL (`https://github.com/o/r.git`,
@@ -22,7 +27,7 @@ export interface GitHubRepository {
 export function githubRepositoryOf(cloneUrl: string, token: string, api?: string): Omit<GitHubRepository, 'signal'> {
   const { url, segments } = repositoryPath(cloneUrl, 'GitHub');
   const [owner, repo] = segments.slice(-2) as [string, string];
-  const base = api ?? (url.hostname === 'github.com' ? 'https://api.github.com' : `https://${url.hostname}/api/v3`);
+  const base = api ?? githubApiBase(url.hostname);
   return { api: base.replace(/\/+$/u, ''), owner, repo, token };
 }
 
@@ -82,10 +87,7 @@ interface RawDeployKey {
 const PER_PAGE = 100;
 
 /** githubRepositoryHost is the RepositoryHost of one GitHub repository. */
-export function githubRepositoryHost(
-  api: { api: string; token: string; ca?: string; signal?: AbortSignal },
-  ref: RepositoryRef,
-): RepositoryHost {
+export function githubRepositoryHost(api: ServiceAccess, ref: RepositoryRef): RepositoryHost {
   const ep: ForgeEndpoint = {
     ...endpoint({ api: api.api, owner: ref.owner, repo: ref.name, token: api.token }),
     ...(api.ca !== undefined ? { ca: api.ca } : {}),
@@ -93,15 +95,7 @@ export function githubRepositoryHost(
   };
   const repo = `/repos/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.name)}`;
   return {
-    async exists() {
-      try {
-        await forgeCall<unknown>(ep, 'GET', repo);
-        return true;
-      } catch (err) {
-        if (isNotFound(err)) return false;
-        throw err;
-      }
-    },
+    exists: () => resourceExists(ep, repo),
     async create(info) {
       const base = { name: ref.name, ...(info.description ? { description: info.description } : {}) };
       // A user's repository is private or public; an organization's can also be internal (Enterprise).

@@ -2,8 +2,16 @@
 // mode. The project is addressed by its URL-encoded path (`group%2Fsub%2Fapp`), so subgroups need no lookup; the
 // token goes in `PRIVATE-TOKEN` (personal, project or group access tokens, as GitLab documents).
 import type { ChangeRequests, PullRequest } from './change-requests.ts';
-import { ForgeApiError, forgeCall, repositoryPath, type ForgeEndpoint } from './http.ts';
-import { isNotFound, type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
+import {
+  ForgeApiError,
+  forgeCall,
+  repositoryPath,
+  resourceExists,
+  webOrigin,
+  type ForgeEndpoint,
+  type ServiceAccess,
+} from './http.ts';
+import { type DeployKey, type RepositoryHost, type RepositoryRef } from './repositories.ts';
 
 /** GitLabProject names a project and how to reach its API. */
 export interface GitLabProject {
@@ -21,7 +29,7 @@ export interface GitLabProject {
  */
 export function gitlabProjectOf(cloneUrl: string, token: string, api?: string): Omit<GitLabProject, 'signal'> {
   const { url, segments } = repositoryPath(cloneUrl, 'GitLab');
-  const origin = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : `https://${url.hostname}`;
+  const origin = webOrigin(url);
   return { api: (api ?? `${origin}/api/v4`).replace(/\/+$/u, ''), project: segments.join('/'), token };
 }
 
@@ -81,10 +89,7 @@ const PER_PAGE = 100;
  * gitlabRepositoryHost is the RepositoryHost of one GitLab project; the owner is a user or a group path (subgroups
  * as `group/subgroup`). A "team" is a group the project is shared with.
  */
-export function gitlabRepositoryHost(
-  api: { api: string; token: string; ca?: string; signal?: AbortSignal },
-  ref: RepositoryRef,
-): RepositoryHost {
+export function gitlabRepositoryHost(api: ServiceAccess, ref: RepositoryRef): RepositoryHost {
   const ep: ForgeEndpoint = {
     api: api.api,
     headers: { 'PRIVATE-TOKEN': api.token },
@@ -95,15 +100,7 @@ export function gitlabRepositoryHost(
   const groupId = async (path: string): Promise<number> =>
     (await forgeCall<{ id: number }>(ep, 'GET', `/groups/${encodeURIComponent(path)}`)).id;
   return {
-    async exists() {
-      try {
-        await forgeCall<unknown>(ep, 'GET', project);
-        return true;
-      } catch (err) {
-        if (isNotFound(err)) return false;
-        throw err;
-      }
-    },
+    exists: () => resourceExists(ep, project),
     async create(info) {
       // A personal project goes to the token's user; a group's needs the group's id.
       const namespace = ref.personal ? {} : { namespace_id: await groupId(ref.owner) };

@@ -126,6 +126,39 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** OwnedRepository names a repository by owner and name, with the API base and token that reach it. */
+export interface OwnedRepository {
+  /** api is the REST base without a trailing slash. */
+  api: string;
+  owner: string;
+  repo: string;
+  token: string;
+  signal?: AbortSignal;
+}
+
+/** ServiceAccess is how the repository side of a service is reached: API base, token, optional CA. */
+export interface ServiceAccess {
+  api: string;
+  token: string;
+  ca?: string;
+  signal?: AbortSignal;
+}
+
+/** webOrigin is the http(s) origin of a clone URL; an SSH URL's service is taken to be HTTPS on the same host. */
+export const webOrigin = (url: URL): string =>
+  url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : `https://${url.hostname}`;
+
+/** resourceExists is a GET that tells 404 (false) from other failures (thrown). */
+export async function resourceExists(ep: ForgeEndpoint, path: string): Promise<boolean> {
+  try {
+    await forgeCall<unknown>(ep, 'GET', path);
+    return true;
+  } catch (err) {
+    if (err instanceof ForgeApiError && err.status === 404) return false;
+    throw err;
+  }
+}
+
 /** repositoryPath splits a clone URL's path into its segments, without `.git`. */
 export function repositoryPath(cloneUrl: string, service: string): { url: URL; segments: string[] } {
   let url: URL;

@@ -5,8 +5,14 @@ import { githubPullRequests, githubRepositoryOf } from './github.ts';
 import { gitlabMergeRequests, gitlabProjectOf } from './gitlab.ts';
 
 export type { ChangeRequests, PullRequest } from './change-requests.ts';
-export { ForgeApiError } from './http.ts';
-export { githubPullRequests, githubRepositoryHost, githubRepositoryOf, type GitHubRepository } from './github.ts';
+export { ForgeApiError, type OwnedRepository, type ServiceAccess } from './http.ts';
+export {
+  githubApiBase,
+  githubPullRequests,
+  githubRepositoryHost,
+  githubRepositoryOf,
+  type GitHubRepository,
+} from './github.ts';
 export { giteaPullRequests, giteaRepositoryHost, giteaRepositoryOf, type GiteaRepository } from './gitea.ts';
 export {
   cloneUrls,

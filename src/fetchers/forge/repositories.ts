@@ -1,9 +1,7 @@
-// What `fluxts bootstrap <github|gitea>` needs of a hosting service: the repository (found, or created under a user
+// What `fluxts bootstrap <github|gitlab|gitea>` needs of a hosting service: the repository (found, or created under a user
 // or an organization), its deploy keys, and team access. Clone URLs are derived from the host as Flux's
 // go-git-providers derives them (`https://<host>/<owner>/<repo>.git`, `ssh://git@<host>/<owner>/<repo>`), not
 // taken from the API, so the URL written into gotk-sync.yaml is the same whatever the service answers.
-import type { ForgeApiError } from './http.ts';
-
 /** Visibility of a repository created by bootstrap (`internal` exists on GitHub organizations only). */
 export type Visibility = 'private' | 'public' | 'internal';
 
@@ -41,10 +39,6 @@ export function cloneUrls(host: string, ref: RepositoryRef): { https: string; ss
   const sshHost = host.replace(/:\d+$/u, '');
   return { https: `https://${host}/${path}.git`, ssh: `ssh://git@${sshHost}/${path}`, web: `https://${host}/${path}` };
 }
-
-/** isNotFound tells a 404 from other API failures. */
-export const isNotFound = (err: unknown): err is ForgeApiError =>
-  typeof err === 'object' && err !== null && (err as { status?: unknown }).status === 404;
 
 /** sameKey compares two OpenSSH public keys by type and body, ignoring the comment. */
 const sameKey = (a: string, b: string): boolean =>

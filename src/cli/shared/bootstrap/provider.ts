@@ -7,9 +7,14 @@ import { readFile } from 'node:fs/promises';
 import {
   cloneUrls,
   ForgeApiError,
+  giteaRepositoryHost,
+  githubApiBase,
+  githubRepositoryHost,
+  gitlabRepositoryHost,
   reconcileDeployKey,
   type RepositoryHost,
   type RepositoryRef,
+  type ServiceAccess,
   type Visibility,
 } from '../../../fetchers/forge/index.ts';
 import { generateKeyPair, scanHostKey } from '../../commands/create/index.ts';
@@ -44,9 +49,44 @@ export interface ProviderService {
   tokenEnv: string;
   /** apiBase derives the REST base from --hostname. */
   apiBase(hostname: string): string;
-  host(api: { api: string; token: string; ca?: string }, ref: RepositoryRef): RepositoryHost;
+  host(api: ServiceAccess, ref: RepositoryRef): RepositoryHost;
   visibilities: readonly Visibility[];
+  /** hostname is --hostname's default ('' when the service has no public instance). */
+  hostname: string;
+  /** blurb names the service in the command's description. */
+  blurb: string;
 }
+
+/** PROVIDER_SERVICES are the services `bootstrap <service>` knows, as flux's provider bootstraps name and reach them. */
+export const PROVIDER_SERVICES = {
+  github: {
+    name: 'GitHub',
+    tokenEnv: 'GITHUB_TOKEN',
+    hostname: 'github.com',
+    blurb: 'GitHub (github.com or Enterprise)',
+    apiBase: githubApiBase,
+    host: githubRepositoryHost,
+    visibilities: ['private', 'public', 'internal'],
+  },
+  gitlab: {
+    name: 'GitLab',
+    tokenEnv: 'GITLAB_TOKEN',
+    hostname: 'gitlab.com',
+    blurb: 'GitLab (gitlab.com or self-managed; --owner may name a subgroup, group/subgroup)',
+    apiBase: (h: string) => `https://${h}/api/v4`,
+    host: gitlabRepositoryHost,
+    visibilities: ['private', 'internal', 'public'],
+  },
+  gitea: {
+    name: 'Gitea',
+    tokenEnv: 'GITEA_TOKEN',
+    hostname: '',
+    blurb: 'a Gitea (or Forgejo) server',
+    apiBase: (h: string) => `https://${h}/api/v1`,
+    host: giteaRepositoryHost,
+    visibilities: ['private', 'public'],
+  },
+} as const satisfies Record<string, ProviderService>;
 
 /** The user name the token is sent with over HTTPS: the services take any name with a token as the password. */
 const TOKEN_USER = 'git';
